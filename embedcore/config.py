@@ -1,0 +1,204 @@
+"""The lesson file's schema: pydantic models that validate the parsed YAML.
+
+Only *shape* is checked here (types, ranges, unknown keys). Facts that need the
+vectors (is this token in the vocabulary? is this row finite?) are checked when
+the lesson is resolved (:mod:`embedcore.lesson`), with the same error format.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import LessonError, did_you_mean
+
+
+def _scalar_to_str(value: Any) -> Any:
+    """YAML reads tokens such as ``2024`` or ``3.5`` as numbers; a token is text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
+
+
+class StrictModel(BaseModel):
+    """Base for every lesson object: unknown keys are errors, with a suggestion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set(cls.model_fields)
+            for key in data:
+                if key not in known:
+                    hint = did_you_mean(str(key), known) or "known keys: " + ", ".join(sorted(known))
+                    raise PydanticCustomError(
+                        "unknown_key", "unknown key {key!r} ({hint})", {"key": key, "hint": hint}
+                    )
+        return data
+
+
+class LessonInfo(StrictModel):
+    title: str = Field(min_length=1)
+    slug: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="output folder name; lowercase letters, digits, - and _",
+    )
+    subtitle: str | None = None
+
+
+class Style(StrictModel):
+    theme: Literal["dark", "light", "high-contrast"] = "dark"
+    decimals: int = Field(default=2, ge=0, le=4, description="digits shown after the point")
+    font: str = "Inter"
+    mono_font: str = "JetBrains Mono"
+
+
+class VocabularyFile(StrictModel):
+    file: str = Field(min_length=1, description="one token per line, UTF-8")
+
+
+class SyntheticSource(StrictModel):
+    """Seeded random vectors; ``groups`` share a direction so structure is visible."""
+
+    source: Literal["synthetic"]
+    dim: int = Field(ge=1, le=65536)
+    seed: int = 0
+    groups: dict[str, list[Token]] = Field(default_factory=dict)
+    group_strength: float = Field(default=2.0, ge=0, le=100)
+
+
+class InlineSource(StrictModel):
+    """Vectors written in the lesson: ``{token: [..]}`` or rows in vocabulary order."""
+
+    source: Literal["inline"]
+    vectors: dict[Token, list[float]] | list[list[float]]
+
+
+class NpySource(StrictModel):
+    """A ``.npy`` file of shape [V, d], memory-mapped (rows are read on demand)."""
+
+    source: Literal["npy"]
+    path: str = Field(min_length=1)
+    name: str | None = Field(default=None, description="how the screen credits the vectors")
+
+
+EmbeddingsConfig = Annotated[
+    Union[SyntheticSource, InlineSource, NpySource], Field(discriminator="source")
+]
+EMBEDDING_SOURCES = ("synthetic", "inline", "npy")
+
+
+class SegmentBase(StrictModel):
+    """Options every segment shares. Subclasses add their own and a ``type``."""
+
+    title: str | None = None
+    narration: str | list[str] | None = None
+    tokens: str | list[Token] | None = None
+
+    @property
+    def narration_lines(self) -> list[str]:
+        if self.narration is None:
+            return []
+        if isinstance(self.narration, str):
+            return [self.narration]
+        return list(self.narration)
+
+
+def split_tokens(tokens: str | list[str]) -> list[str]:
+    """Whitespace tokenisation: what the spine's lessons use."""
+    if isinstance(tokens, str):
+        return tokens.split()
+    return list(tokens)
+
+
+def word_offsets(text: str) -> list[int]:
+    """Character offset of each whitespace-separated word, for error columns."""
+    return [m.start() for m in re.finditer(r"\S+", text)]
+
+
+def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[BaseModel]:
+    """The top-level model, with ``segments`` a union over the registered types."""
+    Segment = Annotated[Union[tuple(segment_models)], Field(discriminator="type")]  # type: ignore[valid-type]
+
+    class LessonConfig(StrictModel):
+        lesson: LessonInfo
+        style: Style = Style()
+        vocabulary: list[Token] | VocabularyFile | None = None
+        embeddings: EmbeddingsConfig
+        tokens: str | list[Token]
+        segments: list[Segment] = Field(min_length=1)  # type: ignore[valid-type]
+
+    return LessonConfig
+
+
+def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
+    """Turn pydantic's first error into a :class:`LessonError` at the right place."""
+    err = exc.errors(include_url=False)[0]
+    raw_loc = err["loc"]
+    # Discriminated unions insert the tag ("lookup") into loc; keep only parts
+    # that exist in the data so the loc maps onto the YAML.
+    loc: list[str | int] = []
+    node = data
+    for part in raw_loc:
+        if isinstance(node, dict) and part in node:
+            loc.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            loc.append(part)
+            node = node[part]
+    typ = err["type"]
+    ctx = err.get("ctx") or {}
+    msg, hint, key = err["msg"], None, False
+    if typ == "unknown_key":
+        loc.append(ctx["key"])
+        msg, hint, key = f"unknown key {ctx['key']!r}", ctx["hint"], True
+    elif typ == "missing":
+        name = raw_loc[-1]
+        msg, hint = f"missing required key {name!r}", f"add '{name}:'"
+    elif typ == "union_tag_invalid":
+        tag = ctx.get("tag")
+        expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        which = "source" if "source" in str(ctx.get("discriminator")) else "type"
+        msg = f"unknown {which} {tag!r}"
+        hint = did_you_mean(str(tag), expected) or "choose one of: " + ", ".join(expected)
+        if isinstance(node, dict) and which in node:
+            loc.append(which)
+    elif typ == "union_tag_not_found":
+        which = "source" if "source" in str(ctx.get("discriminator")) else "type"
+        msg, hint = f"missing {which!r}", f"add '{which}:'"
+    elif typ == "literal_error":
+        msg = f"{err['input']!r} is not allowed"
+        hint = "choose one of: " + ctx.get("expected", "").replace("'", "")
+    elif typ == "string_pattern_mismatch":
+        msg = f"{err['input']!r} has characters that are not allowed"
+        hint = "use lowercase letters, digits, '-' and '_'"
+    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type", "model_type", "bool_type"):
+        want = {
+            "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+            "float_type": "a number", "float_parsing": "a number", "list_type": "a list",
+            "dict_type": "a mapping", "model_type": "a mapping", "bool_type": "true or false",
+        }[typ]
+        msg = f"expected {want}, got {type(err['input']).__name__} {err['input']!r}"
+        hint = f"write {want} here"
+    elif typ.startswith(("greater_than", "less_than", "too_short", "too_long", "string_too_short")):
+        msg = msg[0].lower() + msg[1:]
+        hint = "change the value"
+    else:
+        msg = msg[0].lower() + msg[1:]
+        hint = "see the lesson schema in README.md"
+    return LessonError(msg, loc=tuple(loc), hint=hint, key=key)

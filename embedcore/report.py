@@ -1,0 +1,32 @@
+"""What a lesson will show, as plain data: the body of ``embedviz inspect``."""
+from __future__ import annotations
+
+import numpy as np
+
+from .lesson import CompiledLesson
+from .similarity import pairwise_cosine
+
+
+def lesson_report(compiled: CompiledLesson) -> dict:
+    lesson = compiled.lesson
+    table, seq = lesson.table, lesson.sequence
+    cos = pairwise_cosine(seq.vectors, on_zero="nan")
+    src = table.source
+    return {
+        "file": str(lesson.path),
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "source": {"kind": src.kind, "label": src.label, "learned": src.learned, **src.details},
+        "V": table.V,
+        "d": table.d,
+        "parameters": table.V * table.d,
+        "tokens": [
+            {"position": i, "token": t, "id": int(tid), "row": seq.vectors[i].tolist()}
+            for i, (t, tid) in enumerate(zip(seq.tokens, seq.ids))
+        ],
+        "cosine": {
+            "tokens": list(seq.tokens),
+            "matrix": [[None if np.isnan(x) else float(x) for x in row] for row in cos],
+        },
+        "segments": [sb.to_dict() for sb in compiled.storyboards],
+    }

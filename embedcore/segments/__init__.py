@@ -1,0 +1,25 @@
+"""The segment registry: one entry per segment ``type``.
+
+Each segment module defines ``TYPE``, an ``Options`` model (its YAML keys) and
+``build(lesson, options, index) -> Storyboard``. Adding a segment type means
+writing that module and listing it here; the lesson schema, ``validate``,
+``inspect`` and rendering all pick it up from this table. (Its Manim scene is
+registered in :mod:`scenes.registry`, since this package never imports Manim.)
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from ..config import build_lesson_model
+from ..storyboard import Storyboard
+from . import lookup
+
+_MODULES: tuple[ModuleType, ...] = (lookup,)
+
+SEGMENT_TYPES: dict[str, ModuleType] = {m.TYPE: m for m in _MODULES}
+LessonConfig = build_lesson_model([m.Options for m in _MODULES])
+
+
+def build_storyboard(lesson, index: int) -> Storyboard:
+    options = lesson.config.segments[index]
+    return SEGMENT_TYPES[options.type].build(lesson, options, index)

@@ -1,0 +1,49 @@
+"""Storyboards: plain data holding everything a segment will put on screen.
+
+A scene draws a storyboard and decides nothing numeric. Storyboards are frozen
+dataclasses of str/int/float/tuples so they serialise to JSON (for ``embedviz
+inspect --json``) and hash stably (for the render cache).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+MINUS = "\u2212"
+
+
+def fmt(x: float, decimals: int) -> str:
+    """Display form of a number: fixed decimals, a true minus sign, no '-0.00'."""
+    if math.isnan(x):
+        return "undefined"
+    s = f"{x:.{decimals}f}"
+    if s.startswith("-"):
+        s = s[1:] if float(s) == 0 else MINUS + s[1:]
+    return s
+
+
+@dataclass(frozen=True)
+class Storyboard:
+    """Fields shared by every segment's storyboard."""
+
+    type: str
+    index: int                  # 1-based position in the lesson
+    title: str
+    narration: tuple[str, ...]
+    source_label: str
+    decimals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(dataclasses.asdict(self))
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

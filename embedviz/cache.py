@@ -1,0 +1,36 @@
+"""Content-hash keys for the segment cache.
+
+A clip is reused when its key is unchanged. The key covers everything that can
+change its pixels: the storyboard (all numbers, labels, narration), the style,
+the output size and frame rate, and the source code that draws it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+_DRAWING_CODE = ("scenes", "embedviz/worker.py", "embedviz/video.py")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the drawing code, so editing a scene invalidates its clips."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for entry in _DRAWING_CODE:
+        p = root / entry
+        files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
+        for f in files:
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def segment_key(storyboard_dict: dict, style_dict: dict, width: int, height: int, fps: int) -> str:
+    payload = json.dumps(
+        {"storyboard": storyboard_dict, "style": style_dict, "size": [width, height, fps], "code": code_version()},
+        sort_keys=True, ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,183 @@
+"""Lesson → clips → lesson video, captions, chapters and manifest.
+
+Each segment is one job: its storyboard is rendered to ``clips/NN-type.mp4``
+in a worker process, unless a clip with the same content key already exists.
+The lesson video is the clips joined by stream copy. Every file is written
+beside its final path and renamed into place, so an interrupted render leaves
+the previous complete output (or nothing), never half a file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from embedcore.lesson import CompiledLesson
+
+from . import captions
+from .cache import segment_key
+from .quality import Quality
+from .video import concat, probe
+
+
+@dataclass
+class SegmentResult:
+    index: int
+    type: str
+    title: str
+    clip: Path
+    duration: float
+    cues: list[dict]
+    cached: bool
+    seconds: float = 0.0
+
+
+@dataclass
+class RenderResult:
+    out_dir: Path
+    video: Path
+    segments: list[SegmentResult] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _render_job(storyboard, style, width, height, fps, clip: str) -> dict:
+    from .worker import render_clip
+    return render_clip(storyboard, style, width, height, fps, Path(clip))
+
+
+def clip_name(sb) -> str:
+    return f"{sb.index:02d}-{sb.type}"
+
+
+def render_lesson(
+    compiled: CompiledLesson,
+    quality: Quality,
+    out_root: Path,
+    *,
+    jobs: int = 1,
+    use_cache: bool = True,
+    only: Sequence[int] | None = None,
+    on_event: Callable[[str, dict], None] = lambda kind, info: None,
+) -> RenderResult:
+    lesson = compiled.lesson
+    out_dir = Path(out_root) / lesson.slug / quality.folder
+    clips_dir = out_dir / "clips"
+    clips_dir.mkdir(parents=True, exist_ok=True)
+    for stale in clips_dir.glob(".render-*"):          # left by a killed worker
+        shutil.rmtree(stale, ignore_errors=True)
+    style = lesson.style
+    style_dict = style.model_dump()
+    w, h, fps = quality.width, quality.height, quality.fps
+
+    results: dict[int, SegmentResult] = {}
+    todo = []
+    for sb in compiled.storyboards:
+        name = clip_name(sb)
+        clip = clips_dir / f"{name}.mp4"
+        meta_path = clips_dir / f"{name}.json"
+        key = segment_key(sb.to_dict(), style_dict, w, h, fps)
+        meta = None
+        if meta_path.exists():
+            try:
+                meta = json.loads(meta_path.read_text())
+            except (OSError, ValueError):
+                meta = None
+        reuse = use_cache and meta is not None and meta.get("key") == key and clip.exists()
+        if only is not None and sb.index not in only:
+            if meta is None or not clip.exists():
+                raise FileNotFoundError(f"segment {sb.index} ({sb.type}) has no clip yet; render the whole lesson first")
+            reuse = True
+        if reuse:
+            results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
+            on_event("cached", {"index": sb.index, "type": sb.type})
+        else:
+            todo.append((sb, clip, meta_path, key))
+
+    def finish(sb, clip, meta_path, key, out, seconds):
+        atomic_write(meta_path, json.dumps({"key": key, "duration": out["duration"], "cues": out["cues"]}, indent=1))
+        results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, out["duration"], out["cues"], False, seconds)
+        on_event("rendered", {"index": sb.index, "type": sb.type, "seconds": seconds})
+
+    if todo:
+        on_event("start", {"count": len(todo), "jobs": min(jobs, len(todo))})
+    if jobs <= 1 or len(todo) <= 1:
+        for sb, clip, meta_path, key in todo:
+            on_event("begin", {"index": sb.index, "type": sb.type})
+            t0 = time.perf_counter()
+            out = _render_job(sb, style, w, h, fps, str(clip))
+            finish(sb, clip, meta_path, key, out, time.perf_counter() - t0)
+    elif todo:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            pending = {}
+            try:
+                for sb, clip, meta_path, key in todo:
+                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip))
+                    pending[fut] = (sb, clip, meta_path, key, time.perf_counter())
+                    on_event("begin", {"index": sb.index, "type": sb.type})
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        sb, clip, meta_path, key, t0 = pending.pop(fut)
+                        finish(sb, clip, meta_path, key, fut.result(), time.perf_counter() - t0)
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+
+    ordered = [results[sb.index] for sb in compiled.storyboards]
+    return _assemble(compiled, quality, out_dir, ordered)
+
+
+def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, segs: list[SegmentResult]) -> RenderResult:
+    lesson = compiled.lesson
+    video = out_dir / f"{lesson.slug}.mp4"
+    concat([s.clip for s in segs], video)
+    # Lesson timeline: each clip starts where the previous one ended.
+    t = 0.0
+    all_cues, chapters, manifest_segments = [], [], []
+    for s in segs:
+        seg_cues = captions.timed_cues(s.cues)
+        shifted = [{**c, "start": round(c["start"] + t, 3), "end": round(c["end"] + t, 3)} for c in seg_cues]
+        all_cues += shifted
+        chapters.append({"title": s.title, "start": round(t, 3), "end": round(t + s.duration, 3)})
+        atomic_write(s.clip.with_suffix(".vtt"), captions.to_vtt(seg_cues))
+        manifest_segments.append({
+            "index": s.index, "type": s.type, "title": s.title,
+            "start": round(t, 3), "end": round(t + s.duration, 3), "duration": round(s.duration, 3),
+            "clip": str(s.clip.relative_to(out_dir)), "captions": str(s.clip.with_suffix(".vtt").relative_to(out_dir)),
+            "cues": shifted, "cached": s.cached,
+        })
+        t += s.duration
+    base = out_dir / lesson.slug
+    atomic_write(base.with_suffix(".vtt"), captions.to_vtt(all_cues))
+    atomic_write(base.with_suffix(".srt"), captions.to_srt(all_cues))
+    atomic_write(out_dir / "chapters.vtt", captions.chapters_vtt(chapters))
+    src = lesson.table.source
+    manifest = {
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "quality": quality.folder,
+        "video": video.name,
+        "duration": round(t, 3),
+        "source": {"kind": src.kind, "label": src.label, "learned": src.learned, "V": lesson.table.V,
+                   "d": lesson.table.d, **src.details},
+        "format": probe(video),
+        "captions": {"vtt": base.with_suffix(".vtt").name, "srt": base.with_suffix(".srt").name,
+                     "chapters": "chapters.vtt"},
+        "segments": manifest_segments,
+    }
+    atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
+             out_dir / "manifest.json", *[s.clip for s in segs]]
+    return RenderResult(out_dir, video, segs, files)

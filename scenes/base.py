@@ -1,0 +1,127 @@
+"""The base of every segment scene: background, header, captions, cues.
+
+A segment scene is built from a storyboard and a theme and only lays out and
+animates; it computes nothing a viewer reads. ``build()`` creates the
+mobjects without playing anything, so tests can inspect a scene without
+rendering a frame; ``construct()`` (called by ``render()``) plays it.
+"""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, UL, UR, FadeIn, FadeOut, Scene, VGroup, config
+
+from embedcore.storyboard import Storyboard
+
+from .components.text import centred_lines, label
+from .theme import Theme
+
+CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9
+
+
+def reading_time(text: str) -> float:
+    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second)."""
+    return max(1.6, 0.6 + len(text) / 15)
+
+
+class SegmentScene(Scene):
+    storyboard: Storyboard
+
+    def __init__(self, storyboard: Storyboard, theme: Theme, **kwargs) -> None:
+        self.storyboard = storyboard
+        self.theme = theme
+        self.cues: list[dict] = []           # caption cues: start, end (s), text
+        self._caption = None
+        self._built = False
+        super().__init__(**kwargs)
+
+    # -- layout helpers -------------------------------------------------
+    @property
+    def fw(self) -> float:
+        return config.frame_width
+
+    @property
+    def fh(self) -> float:
+        return config.frame_height
+
+    def build(self) -> None:
+        """Create every mobject (no animation). Subclasses extend ``build_body``."""
+        if self._built:
+            return
+        sb, th = self.storyboard, self.theme
+        self.title = label(sb.title, th, size=34, weight="BOLD", max_width=self.fw * 0.6)
+        self.title.to_corner(UL, buff=0.35)
+        self.source = label(sb.source_label, th, size=16, colour=th.muted, max_width=self.fw * 0.36)
+        self.source.to_corner(UR, buff=0.4)
+        self.header = VGroup(self.title, self.source)
+        self.build_body()
+        self._built = True
+
+    def build_body(self) -> None:
+        raise NotImplementedError
+
+    def setup(self) -> None:
+        self.camera.background_color = self.theme.background
+
+    # -- captions --------------------------------------------------------
+    def caption_mob(self, text: str):
+        t = centred_lines(text, self.theme, max_chars=CAPTION_CHARS, size=22, max_width=self.fw - 1.0)
+        return t.to_edge(DOWN, buff=0.3)
+
+    def say(self, text: str, *, hold: bool = True) -> None:
+        """Replace the on-screen caption and record its cue."""
+        self._close_cue()
+        new = self.caption_mob(text)
+        if self._caption is not None:
+            self.play(FadeOut(self._caption, run_time=0.2), FadeIn(new, run_time=0.25))
+        else:
+            self.play(FadeIn(new, run_time=0.25))
+        self._caption = new
+        self.cues.append({"start": round(self.renderer.time - 0.25, 3), "end": None, "text": text})
+        if hold:
+            self._min_end = self.renderer.time + reading_time(text)
+
+    def settle(self) -> None:
+        """Wait until the current caption has been on screen long enough."""
+        rest = getattr(self, "_min_end", 0) - self.renderer.time
+        if rest >= 1.5 / config.frame_rate:      # shorter than a frame or so: nothing to hold
+            self.wait(rest)
+
+    def _close_cue(self) -> None:
+        if self.cues and self.cues[-1]["end"] is None:
+            self.settle()
+            self.cues[-1]["end"] = round(self.renderer.time, 3)
+
+    # -- playing ---------------------------------------------------------
+    def construct(self) -> None:
+        self.build()
+        self.play(FadeIn(self.header, run_time=0.5))
+        self.play_body()
+        self._close_cue()
+        self.wait(0.4)
+        self.play(*[FadeOut(m) for m in self.mobjects], run_time=0.5)
+
+    def play_body(self) -> None:
+        raise NotImplementedError
+
+
+def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:
+    """Spread narration lines over a scene's phases, first and last anchored.
+
+    With no more lines than phases, line i goes to phase round(i·(P−1)/(k−1));
+    with more, the extra lines all go to the second-to-last phase (usually
+    the long middle of a segment, where there is time to read them).
+    """
+    out: list[list[str]] = [[] for _ in range(phases)]
+    k = len(lines)
+    if k == 0:
+        return out
+    if k == 1:
+        out[0].append(lines[0])
+    elif k <= phases:
+        for i, line in enumerate(lines):
+            out[round(i * (phases - 1) / (k - 1))].append(line)
+    else:
+        for i in range(phases - 2):
+            out[i].append(lines[i])
+        out[phases - 2].extend(lines[phases - 2:-1])
+        out[-1].append(lines[-1])
+    return out

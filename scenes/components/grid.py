@@ -1,0 +1,78 @@
+"""A labelled grid of numbers: the embedding matrix and the stacked output.
+
+Drawn from Text and Rectangles only (Manim's Matrix needs LaTeX). Rows marked
+as gaps are drawn half-height with ⋮, standing for runs of hidden rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, VMobject
+
+from ..theme import Theme
+from .text import label
+
+CELL_W = 1.0
+CELL_H = 0.38
+GAP_H = 0.24
+
+
+class CellGrid(VGroup):
+    """Rows of cells with a label column on the left and a header row on top.
+
+    ``rows[i]`` is ``None`` for a gap row. ``labels[i]`` is the row label
+    (e.g. ``"3  cat"``), ``label_colours[i]`` its colour.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[str] | None], labels: Sequence[str], header: Sequence[str],
+                 theme: Theme, *, label_width: float = 1.9, label_colours: Sequence[str | None] | None = None,
+                 cell_size: float = 20, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.theme = theme
+        ncols = len(header)
+        self.cells: list[VGroup | None] = []
+        self.boxes: list[Rectangle] = []
+        self.row_labels: list[VMobject] = []
+        self.header = VGroup()
+        width = ncols * CELL_W
+        x0 = label_width
+        for j, h in enumerate(header):
+            t = label(h, theme, size=cell_size * 0.8, colour=theme.muted, mono=True, max_width=CELL_W * 0.9)
+            t.move_to([x0 + (j + 0.5) * CELL_W, CELL_H * 0.6, 0])
+            self.header.add(t)
+        y = 0.0
+        self.body = VGroup()
+        for i, row in enumerate(rows):
+            h = GAP_H if row is None else CELL_H
+            cy = y - h / 2
+            box = Rectangle(width=width, height=h, stroke_width=1, stroke_color=theme.faint,
+                            fill_color=theme.panel, fill_opacity=1 if row is not None else 0)
+            box.move_to([x0 + width / 2, cy, 0])
+            self.boxes.append(box)
+            cells = VGroup()
+            if row is None:
+                for j in range(ncols):
+                    t = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted)
+                    t.move_to([x0 + (j + 0.5) * CELL_W, cy, 0])
+                    cells.add(t)
+                lab = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted).move_to([label_width / 2, cy, 0])
+            else:
+                for j, s in enumerate(row):
+                    t = label(s, theme, size=cell_size, mono=True, max_width=CELL_W * 0.9,
+                              colour=theme.muted if s == "\u22ef" else theme.text)
+                    t.move_to([x0 + (j + 0.5) * CELL_W, cy, 0])
+                    cells.add(t)
+                colour = (label_colours[i] if label_colours else None) or theme.text
+                lab = label(labels[i], theme, size=cell_size, colour=colour, max_width=label_width - 0.15)
+                lab.move_to([label_width - 0.1, cy, 0], aligned_edge=RIGHT)
+            self.cells.append(cells)
+            self.row_labels.append(lab)
+            self.body.add(box, cells, lab)
+            y -= h
+        self.add(self.header, self.body)
+
+    def row_box(self, i: int) -> Rectangle:
+        return self.boxes[i]
+
+    def row_cells(self, i: int) -> VGroup:
+        return self.cells[i]

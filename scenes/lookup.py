@@ -1,0 +1,136 @@
+"""Scene for the ``lookup`` segment: tokens → ids → rows → stacked output."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle,
+                   Transform, VGroup, Write)
+
+from embedcore.segments.lookup import LookupStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.chip import TokenChip
+from .components.grid import CellGrid
+from .components.text import label
+
+
+class LookupScene(SegmentScene):
+    storyboard: LookupStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        n = len(sb.steps)
+        colour_of: dict[str, str] = {}
+        for st in sb.steps:
+            colour_of.setdefault(st.text, th.token_colour(len(colour_of)))
+        self.colour_of = colour_of
+
+        # sentence chips with ids underneath
+        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th) for st in sb.steps])
+        self.chips.arrange(RIGHT, buff=0.18)
+        max_w = self.fw - 1.0
+        if self.chips.width > max_w:
+            self.chips.scale_to_fit_width(max_w)
+        self.chips.move_to([0, self.fh / 2 - 1.35, 0])
+        self.ids = VGroup(*[
+            label(f"id {st.id:,}", th, size=18, colour=th.muted, mono=True, max_width=chip.width + 0.1)
+            .next_to(chip, DOWN, buff=0.12)
+            for st, chip in zip(sb.steps, self.chips)
+        ])
+
+        header = [("\u22ef" if c is None else f"d{c}") for c in sb.columns]
+        # the embedding matrix (right)
+        mrows = [None if r.kind == "gap" else list(r.cells) for r in sb.matrix_rows]
+        mlabels = ["" if r.kind == "gap" else f"{r.id:,}  {r.token}" for r in sb.matrix_rows]
+        mcolours = [None if r.kind == "gap" else colour_of.get(r.token) for r in sb.matrix_rows]
+        self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=2.1)
+        # the stacked output (left), filled row by row
+        orows = [list(st.cells) for st in sb.steps]
+        olabels = [st.text for st in sb.steps]
+        self.output = CellGrid(orows, olabels, header, th, label_colours=[colour_of[s] for s in olabels],
+                               label_width=1.5)
+        for cells in self.output.cells:
+            cells.set_opacity(0)
+
+        top = self.ids.get_bottom()[1] - 0.75
+        bottom = -self.fh / 2 + 1.25
+        half = (self.fw - 1.2) / 2
+        for grid, x_edge in ((self.output, -self.fw / 2 + 0.5), (self.matrix, 0.25)):
+            scale = min(1.0, (top - bottom) / grid.height, half / grid.width)
+            grid.scale(scale)
+            grid.move_to([x_edge, top, 0], aligned_edge=UP + LEFT)
+
+        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22,
+                                  max_width=self.matrix.width + 0.5)
+        self.matrix_title.next_to(self.matrix, UP, buff=0.12).align_to(self.matrix, LEFT)
+        notes = []
+        if sb.rows_elided:
+            notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
+        if sb.cols_elided:
+            notes.append(f"⋯ hidden columns (d = {sb.dim})")
+        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=16,
+                                 colour=th.muted, max_width=self.matrix.width)
+        self.matrix_note.next_to(self.matrix, DOWN, buff=0.1).align_to(self.matrix, LEFT)
+        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22, max_width=self.output.width + 0.5)
+        self.output_title.next_to(self.output, UP, buff=0.12).align_to(self.output, LEFT)
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 4)
+
+        for text in phases[0]:
+            self.say(text)
+        self.play(LaggedStart(*[FadeIn(c, shift=0.2 * DOWN) for c in self.chips], lag_ratio=0.15, run_time=1.2))
+        self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.1, run_time=0.8))
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(self.matrix_title), FadeIn(self.matrix.header), Create(self.matrix.body), run_time=1.4)
+        self.play(FadeIn(self.matrix_note), FadeIn(self.output_title), FadeIn(self.output.header),
+                  FadeIn(VGroup(*self.output.boxes, *self.output.row_labels)), run_time=0.6)
+        self.settle()
+
+        middle = phases[2]
+        n = len(sb.steps)
+        said = 0
+        marker = None
+        for st in sb.steps:
+            while said < len(middle) and st.position >= said * n / len(middle):
+                self.say(middle[said], hold=False)
+                said += 1
+            chip, idl = self.chips[st.position], self.ids[st.position]
+            row_box = self.matrix.row_box(st.view_row)
+            hl = SurroundingRectangle(row_box, color=th.accent, buff=0.02, stroke_width=4)
+            chip_hl = SurroundingRectangle(VGroup(chip, idl), color=th.accent, buff=0.06, stroke_width=3)
+            slow = 1.0 if st.position < 2 else 0.6
+            anims = [Create(hl), Create(chip_hl)] if marker is None else [Transform(marker[0], hl), Transform(marker[1], chip_hl)]
+            self.play(*anims, run_time=0.6 * slow)
+            if marker is None:
+                marker = (hl, chip_hl)
+            if st.first_position != st.position:
+                again = label(f"same row as token {st.first_position + 1}", th, size=16, colour=th.accent)
+                again.next_to(self.matrix, RIGHT, buff=0.1).match_y(row_box)
+                if again.get_right()[0] > self.fw / 2 - 0.1:
+                    again.next_to(row_box, UP, buff=0.05).align_to(row_box, RIGHT)
+                self.play(Indicate(self.matrix.row_labels[st.view_row], color=th.accent), FadeIn(again), run_time=0.7)
+                self.play(FadeOut(again), run_time=0.2)
+            copy = self.matrix.row_cells(st.view_row).copy()
+            target = self.output.row_cells(st.position)
+            target_visible = target.copy().set_opacity(1)
+            self.play(Transform(copy, target_visible), run_time=0.9 * slow)
+            self.remove(copy)
+            target.set_opacity(1)
+            self.add(target)
+            self.settle()
+        if marker is not None:
+            self.play(*[m.animate.set_stroke(opacity=0) for m in marker], run_time=0.3)
+            self.remove(*marker)
+
+        for text in phases[3]:
+            self.say(text)
+        brace = Brace(self.output.body, LEFT, color=th.muted, buff=0.05)
+        btxt = label(f"n = {n}", th, size=18, colour=th.muted).next_to(brace, LEFT, buff=0.08)
+        grp = VGroup(brace, btxt)
+        if grp.get_left()[0] < -self.fw / 2 + 0.05:
+            grp = VGroup()
+        self.play(Indicate(self.output_title, color=th.accent), FadeIn(grp), run_time=1.0)
+        self.settle()

@@ -1,0 +1,57 @@
+"""Colours and fonts. Plain data; scenes read every colour from a Theme.
+
+Token colours use the Okabe–Ito palette, which stays distinguishable for the
+common colour-vision deficiencies. The light theme is designed on its own
+(darker, more saturated strokes on a warm white), not inverted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    text: str
+    muted: str
+    faint: str             # grid lines, gap rows
+    panel: str             # cell fill
+    accent: str            # highlighted row/chip outline
+    highlight_fill: str
+    negative: str
+    positive: str
+    tokens: tuple[str, ...]
+    font: str = "Inter"
+    mono: str = "JetBrains Mono"
+
+    def token_colour(self, i: int) -> str:
+        return self.tokens[i % len(self.tokens)]
+
+
+# Okabe-Ito, reordered so neighbours in a sentence contrast
+_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#0072B2", "#D55E00")
+_OKABE_ITO_LIGHT = ("#B36B00", "#0072B2", "#007A5A", "#8A7A00", "#A8427F", "#1F4E9E", "#C44E00")
+
+THEMES: dict[str, Theme] = {
+    "dark": Theme(
+        name="dark", background="#14171C", text="#ECEFF4", muted="#9AA3B2", faint="#3A414D",
+        panel="#1E232B", accent="#F0E442", highlight_fill="#3A3A1E",
+        negative="#E07B39", positive="#4EA3D8", tokens=_OKABE_ITO_DARK,
+    ),
+    "light": Theme(
+        name="light", background="#FBF8F1", text="#1D232B", muted="#5A6270", faint="#C9CDD3",
+        panel="#FFFFFF", accent="#0072B2", highlight_fill="#DCEBF7",
+        negative="#B5540F", positive="#1F6FB2", tokens=_OKABE_ITO_LIGHT,
+    ),
+    "high-contrast": Theme(
+        name="high-contrast", background="#000000", text="#FFFFFF", muted="#D0D0D0", faint="#808080",
+        panel="#000000", accent="#FFFF00", highlight_fill="#333300",
+        negative="#FF8C00", positive="#00BFFF", tokens=("#FFB000", "#00BFFF", "#00E08A", "#FFFF00", "#FF6FD8", "#FFFFFF"),
+    ),
+}
+
+
+def theme_for(style) -> Theme:
+    base = THEMES[style.theme]
+    return Theme(**{**base.__dict__, "font": style.font, "mono": style.mono_font})

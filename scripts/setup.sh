@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian/Ubuntu machine: system libraries Manim
+# compiles against, the fonts lessons are drawn with, and a local .venv.
+# Running it twice installs nothing the second time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EXTRAS="${1:-dev}"            # "" for a render-only set-up, "dev" for tests
+SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono)
+[ "${EMBEDVIZ_BROWSER:-0}" = 1 ] && SYSTEM_PACKAGES+=(chromium)
+
+missing=()
+for p in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  command -v fc-cache >/dev/null && fc-cache -f >/dev/null 2>&1 || true
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+
+# Reinstall only when pyproject.toml changed since the last successful install.
+stamp=".venv/.embedviz-installed-${EXTRAS:-base}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  spec="."; [ -n "$EXTRAS" ] && spec=".[${EXTRAS}]"
+  .venv/bin/python -m pip install -q -e "$spec"
+  touch "$stamp"
+fi
