@@ -111,11 +111,19 @@ def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions
         node = loader.get_single_node()
         if node is None:
             raise LessonError("the file is empty", hint="start from configs/default.yaml", file=name, line=1, col=1)
-        _walk(node, (), pos)
+        try:
+            _walk(node, (), pos)
+        except LessonError as e:
+            e.file = name
+            raise
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = (e.problem or "invalid YAML").strip()
+        if e.context and e.context_mark and "end of stream" in problem:
+            # an unclosed quote or bracket: point at where it was opened
+            problem = f"{problem} {e.context}"
+            mark = e.context_mark
         hint = "fix the YAML syntax"
         if e.problem and "could not determine a constructor" in e.problem:
             problem = f"tag {e.problem.split('tag')[-1].strip()} is not allowed"

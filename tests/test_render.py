@@ -1,0 +1,140 @@
+"""Tiny real renders (256×144 at 5 fps): files decode, durations add up,
+the cache skips unchanged segments, and failures leave nothing half-written."""
+from __future__ import annotations
+
+import json
+import re
+
+import av
+import numpy as np
+import pytest
+
+from embedcore.lesson import load_lesson
+from embedviz.pipeline import render_lesson
+from embedviz.quality import Quality
+
+pytestmark = pytest.mark.render
+TINY = Quality("t", 256, 144, 5)
+
+TWO = """
+lesson: {title: Two lookups, slug: two}
+vocabulary: [the, cat, dog, sat, on, mat]
+embeddings: {source: synthetic, dim: 4, seed: 1}
+tokens: "the cat sat"
+segments:
+  - type: lookup
+    narration: "Each token selects a row."
+  - type: lookup
+    tokens: [dog, on, the, mat]
+    narration: ["Another sentence.", "Same table."]
+"""
+
+
+def frames_rgb(path):
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def duration(path):
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return float(s.duration * s.time_base)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    d = tmp_path_factory.mktemp("render")
+    lesson = d / "two.yaml"
+    lesson.write_text(TWO)
+    events = []
+    res = render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=lambda k, i: events.append((k, i)))
+    return d, lesson, res, events
+
+
+def test_files_and_durations(rendered):
+    d, lesson, res, events = rendered
+    assert res.out_dir == d / "media" / "two" / "144p5"
+    assert sorted(k for k, _ in events if k == "rendered") == ["rendered", "rendered"]
+    manifest = json.loads((res.out_dir / "manifest.json").read_text())
+    assert [s["clip"] for s in manifest["segments"]] == ["clips/01-lookup.mp4", "clips/02-lookup.mp4"]
+    clip_durs = [duration(res.out_dir / s["clip"]) for s in manifest["segments"]]
+    total = duration(res.video)
+    assert total == pytest.approx(sum(clip_durs), abs=0.21)
+    assert manifest["duration"] == pytest.approx(total, abs=0.21)
+    # segments tile the lesson timeline
+    segs = manifest["segments"]
+    assert segs[0]["start"] == 0 and segs[1]["start"] == pytest.approx(segs[0]["end"])
+    assert segs[-1]["end"] == pytest.approx(manifest["duration"])
+    assert manifest["format"]["codec"] == "h264" and manifest["format"]["pix_fmt"] == "yuv420p"
+    assert (manifest["format"]["width"], manifest["format"]["height"]) == (256, 144)
+    assert manifest["source"]["label"].startswith("Synthetic vectors")
+
+
+def test_video_decodes_and_is_not_blank(rendered):
+    _, _, res, _ = rendered
+    frames = frames_rgb(res.video)
+    assert len(frames) == pytest.approx(duration(res.video) * 5, abs=2)
+    mid = frames[len(frames) // 4]
+    assert mid.shape == (144, 256, 3)
+    assert mid.std() > 10, "frame is blank"
+    # the background is the dark theme's colour
+    assert np.abs(frames[0][0, 0].astype(int) - [0x14, 0x17, 0x1C]).max() <= 6
+
+
+def test_faststart(rendered):
+    _, _, res, _ = rendered
+    head = res.video.read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and head.find(b"moov") < max(head.find(b"mdat"), 4096)
+
+
+def test_captions_cover_narration(rendered):
+    _, _, res, _ = rendered
+    vtt = (res.out_dir / "two.vtt").read_text()
+    assert vtt.startswith("WEBVTT")
+    text = " ".join(ln for ln in vtt.splitlines() if ln and not re.match(r"^\d+$|^\d\d:|WEBVTT", ln))
+    for line in ["Each token selects a row.", "Another sentence.", "Same table."]:
+        assert line in text
+    times = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", vtt)
+    secs = [(int(a) * 3600 + int(b) * 60 + int(c) + int(d_) / 1000, int(e) * 3600 + int(f) * 60 + int(g) + int(h) / 1000)
+            for a, b, c, d_, e, f, g, h in times]
+    assert all(s < e for s, e in secs) and all(p[1] <= q[0] + 1e-6 for p, q in zip(secs, secs[1:]))
+    assert (res.out_dir / "two.srt").read_text().startswith("1\n00:00:")
+    assert (res.out_dir / "chapters.vtt").read_text().count("-->") == 2
+
+
+def test_rerender_unchanged_renders_nothing(rendered):
+    d, lesson, res, _ = rendered
+    before = (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns
+    events = []
+    render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=lambda k, i: events.append(k))
+    assert "rendered" not in events and events.count("cached") == 2
+    assert (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns == before
+
+
+def test_edit_one_narration_rerenders_only_that_segment(rendered):
+    d, lesson, res, _ = rendered
+    edited = d / "edited.yaml"
+    edited.write_text(TWO.replace("Same table.", "Same table, new words."))
+    events = []
+    render_lesson(load_lesson(edited), TINY, d / "media", jobs=1, on_event=lambda k, i: events.append((k, i.get("index"))))
+    assert ("rendered", 2) in events and ("cached", 1) in events and ("rendered", 1) not in events
+    assert "Same table, new words." in (res.out_dir / "two.vtt").read_text()
+
+
+def test_failed_render_leaves_no_partial_files(tmp_path, monkeypatch):
+    from scenes import registry
+    from scenes.lookup import LookupScene
+
+    class Broken(LookupScene):
+        def play_body(self):
+            self.play(*[])  # noqa: PLE1142 - nothing to play is an error in Manim
+
+    lesson = tmp_path / "l.yaml"
+    lesson.write_text(TWO)
+    monkeypatch.setitem(registry.SCENES, "lookup", Broken)
+    with pytest.raises(Exception):
+        render_lesson(load_lesson(lesson), TINY, tmp_path / "media", jobs=1)
+    out = tmp_path / "media" / "two" / "144p5"
+    leftovers = [p.name for p in out.rglob("*") if p.is_file()]
+    assert leftovers == [], leftovers
+    assert not list(out.rglob(".render-*"))
