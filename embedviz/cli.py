@@ -46,6 +46,7 @@ def cmd_inspect(args) -> int:
         print()
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from embedcore.storyboard import fmt
@@ -53,9 +54,20 @@ def cmd_inspect(args) -> int:
     con = Console()
     dec = c.lesson.style.decimals
     con.print(f"[bold]{report['title']}[/]  ({report['file']})")
-    con.print(f"vectors:  {report['source']['label']}")
+    con.print(f"vectors:  {report['source']['label']}", markup=False)
+    con.print(f"source:   {report['source']['kind']}" +
+              (f" ({report['source']['path']})" if report['source'].get('path') else ""), markup=False)
     con.print(f"matrix:   V = {report['V']:,} tokens × d = {report['d']:,} dimensions "
               f"= {report['parameters']:,} numbers")
+    if report.get("tokenizer"):
+        tk = report["tokenizer"]
+        con.print(f"tokenizer: {tk['kind']} from {tk['file']}"
+                  f" (special tokens {'shown' if tk['special_tokens'] else 'off'})", markup=False)
+        con.print("subword splits:")
+        for sp in report["splits"]:
+            ids = " ".join(map(str, sp["ids"]))
+            con.print(f"  {sp['word']} → {' '.join(sp['pieces'])}   (id{'s' if len(sp['ids']) > 1 else ''} {ids})",
+                      markup=False)
     show = min(report["d"], 8)
     t = Table(title=f"sequence (n = {len(report['tokens'])})", title_justify="left")
     t.add_column("pos", justify="right")
@@ -63,16 +75,16 @@ def cmd_inspect(args) -> int:
     t.add_column("id", justify="right")
     t.add_column(f"row (first {show} of {report['d']})" if show < report["d"] else "row")
     for tok in report["tokens"]:
-        t.add_row(str(tok["position"]), tok["token"], f"{tok['id']:,}",
+        t.add_row(str(tok["position"]), escape(tok["token"]), f"{tok['id']:,}",
                   "  ".join(fmt(x, dec) for x in tok["row"][:show]) + ("  …" if show < report["d"] else ""))
     con.print(t)
     names = report["cosine"]["tokens"]
     ct = Table(title="pairwise cosine similarity", title_justify="left")
     ct.add_column("")
     for n in names:
-        ct.add_column(n, justify="right")
+        ct.add_column(escape(n), justify="right")
     for n, row in zip(names, report["cosine"]["matrix"]):
-        ct.add_row(n, *[("undefined" if x is None else fmt(x, dec)) for x in row])
+        ct.add_row(escape(n), *[("undefined" if x is None else fmt(x, dec)) for x in row])
     con.print(ct)
     con.print("segments:")
     for sb in report["segments"]:

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from embedcore.lesson import CompiledLesson
+from embedcore.title_card import title_card
 
 from . import captions
 from .cache import segment_key
 from .quality import Quality
-from .video import concat, probe
+from .video import concat, probe, thumbnail
 
 
 @dataclass
@@ -82,7 +83,8 @@ def render_lesson(
 
     results: dict[int, SegmentResult] = {}
     todo = []
-    for sb in compiled.storyboards:
+    boards = (title_card(compiled), *compiled.storyboards)
+    for sb in boards:
         name = clip_name(sb)
         clip = clips_dir / f"{name}.mp4"
         meta_path = clips_dir / f"{name}.json"
@@ -94,7 +96,7 @@ def render_lesson(
             except (OSError, ValueError):
                 meta = None
         reuse = use_cache and meta is not None and meta.get("key") == key and clip.exists()
-        if only is not None and sb.index not in only:
+        if only is not None and sb.index not in only and sb.index != 0:
             if meta is None or not clip.exists():
                 raise FileNotFoundError(f"segment {sb.index} ({sb.type}) has no clip yet; render the whole lesson first")
             reuse = True
@@ -136,21 +138,23 @@ def render_lesson(
                 raise
 
     ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, out_dir, ordered)
+    return _assemble(compiled, quality, out_dir, results[0], ordered)
 
 
-def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, segs: list[SegmentResult]) -> RenderResult:
+def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
+              segs: list[SegmentResult]) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}.mp4"
-    concat([s.clip for s in segs], video)
-    # Lesson timeline: each clip starts where the previous one ended.
-    t = 0.0
+    concat([card.clip, *[s.clip for s in segs]], video)
+    # Lesson timeline: the title card, then each clip where the previous one ended.
+    t = card.duration
     all_cues, chapters, manifest_segments = [], [], []
     for s in segs:
         seg_cues = captions.timed_cues(s.cues)
         shifted = [{**c, "start": round(c["start"] + t, 3), "end": round(c["end"] + t, 3)} for c in seg_cues]
         all_cues += shifted
-        chapters.append({"title": s.title, "start": round(t, 3), "end": round(t + s.duration, 3)})
+        chapters.append({"title": s.title, "start": round(0.0 if s is segs[0] else t, 3),
+                         "end": round(t + s.duration, 3)})
         atomic_write(s.clip.with_suffix(".vtt"), captions.to_vtt(seg_cues))
         manifest_segments.append({
             "index": s.index, "type": s.type, "title": s.title,
@@ -173,11 +177,15 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, segs: l
         "source": {"kind": src.kind, "label": src.label, "learned": src.learned, "V": lesson.table.V,
                    "d": lesson.table.d, **src.details},
         "format": probe(video),
+        "title_card": {"clip": str(card.clip.relative_to(out_dir)), "start": 0.0, "end": round(card.duration, 3)},
+        "thumbnail": "thumbnail.png",
         "captions": {"vtt": base.with_suffix(".vtt").name, "srt": base.with_suffix(".srt").name,
                      "chapters": "chapters.vtt"},
         "segments": manifest_segments,
     }
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    thumb = out_dir / "thumbnail.png"
+    thumbnail(segs[0].clip, segs[0].duration * 0.6, thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
-             out_dir / "manifest.json", *[s.clip for s in segs]]
+             out_dir / "manifest.json", thumb, *[s.clip for s in segs]]
     return RenderResult(out_dir, video, segs, files)

@@ -68,3 +68,19 @@ def probe(path: Path) -> dict:
             "duration": float(c.duration / av.time_base) if c.duration else None,
             "frames": s.frames,
         }
+
+
+def thumbnail(clip: Path, at: float, out_path: Path) -> None:
+    """Save the frame of ``clip`` nearest ``at`` seconds as a PNG (atomically)."""
+    out_path = Path(out_path)
+    tmp = out_path.with_name(out_path.name + ".part")
+    best = None
+    with av.open(str(clip)) as c:
+        for frame in c.decode(video=0):
+            best = frame
+            if frame.time is not None and frame.time >= at:
+                break
+    if best is None:
+        raise ValueError(f"{clip} has no frames")
+    best.to_image().save(tmp, format="PNG")
+    os.replace(tmp, out_path)

@@ -47,10 +47,10 @@ class SegmentScene(Scene):
         if self._built:
             return
         sb, th = self.storyboard, self.theme
-        self.title = label(sb.title, th, size=34, weight="BOLD", max_width=self.fw * 0.6)
+        self.title = label(sb.title, th, size=34, weight="BOLD", max_width=self.fw - 0.8)
         self.title.to_corner(UL, buff=0.35)
-        self.source = label(sb.source_label, th, size=16, colour=th.muted, max_width=self.fw * 0.36)
-        self.source.to_corner(UR, buff=0.4)
+        self.source = label(sb.source_label, th, size=19, colour=th.muted, max_width=self.fw - 0.8)
+        self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
         self.build_body()
         self._built = True

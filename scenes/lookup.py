@@ -9,7 +9,7 @@ from embedcore.segments.lookup import LookupStoryboard
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
 from .components.grid import CellGrid
-from .components.text import label
+from .components.text import label, number
 
 
 class LookupScene(SegmentScene):
@@ -24,17 +24,16 @@ class LookupScene(SegmentScene):
         self.colour_of = colour_of
 
         # sentence chips with ids underneath
-        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th) for st in sb.steps])
-        self.chips.arrange(RIGHT, buff=0.18)
+        id_labels = [number(f"id {st.id:,}", th, size=18, colour=th.muted) for st in sb.steps]
+        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + 0.12))
+                              for st, idl in zip(sb.steps, id_labels)])
+        self.chips.arrange(RIGHT, buff=0.22)
+        self.ids = VGroup(*[idl.next_to(chip, DOWN, buff=0.12) for idl, chip in zip(id_labels, self.chips)])
+        sentence = VGroup(self.chips, self.ids)
         max_w = self.fw - 1.0
-        if self.chips.width > max_w:
-            self.chips.scale_to_fit_width(max_w)
-        self.chips.move_to([0, self.fh / 2 - 1.35, 0])
-        self.ids = VGroup(*[
-            label(f"id {st.id:,}", th, size=18, colour=th.muted, mono=True, max_width=chip.width + 0.1)
-            .next_to(chip, DOWN, buff=0.12)
-            for st, chip in zip(sb.steps, self.chips)
-        ])
+        if sentence.width > max_w:
+            sentence.scale_to_fit_width(max_w)
+        sentence.next_to(self.source, DOWN, buff=0.3).set_x(0)
 
         header = [("\u22ef" if c is None else f"d{c}") for c in sb.columns]
         # the embedding matrix (right)
@@ -51,7 +50,7 @@ class LookupScene(SegmentScene):
             cells.set_opacity(0)
 
         top = self.ids.get_bottom()[1] - 0.75
-        bottom = -self.fh / 2 + 1.25
+        bottom = -self.fh / 2 + 1.5       # room for the note under the matrix and a two-line caption
         half = (self.fw - 1.2) / 2
         for grid, x_edge in ((self.output, -self.fw / 2 + 0.5), (self.matrix, 0.25)):
             scale = min(1.0, (top - bottom) / grid.height, half / grid.width)

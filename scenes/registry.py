@@ -2,7 +2,31 @@
 from __future__ import annotations
 
 from .lookup import LookupScene
+from .matrix_shape import MatrixShapeScene
+from .analogy import AnalogyScene
+from .nearest_neighbours import NearestNeighboursScene
+from .pitfall_learned import PitfallLearnedScene
+from .pitfall_spelling import PitfallSpellingScene
+from .vectors_2d import Vectors2DScene
+from .cosine_vs_distance import CosineDistanceScene
+from .vectors_3d import Vectors3DScene
+from .similarity_matrix import SimilarityMatrixScene
 
 SCENES = {
     "lookup": LookupScene,
+    "matrix-shape": MatrixShapeScene,
+    "nearest-neighbours": NearestNeighboursScene,
+    "analogy": AnalogyScene,
+    "pitfall-spelling": PitfallSpellingScene,
+    "pitfall-learned": PitfallLearnedScene,
+    "vectors-2d": Vectors2DScene,
+    "cosine-vs-distance": CosineDistanceScene,
+    "vectors-3d": Vectors3DScene,
+    "similarity-matrix": SimilarityMatrixScene,
 }
+
+from .training import TrainingScene  # noqa: E402
+SCENES["training"] = TrainingScene
+
+from .title_card import TitleCardScene  # noqa: E402
+SCENES["title"] = TitleCardScene

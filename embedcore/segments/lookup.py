@@ -71,7 +71,7 @@ def shown_rows(V: int, needed: list[int]) -> list[int | None]:
         return list(range(V))
     ids = set(needed)
     if len(ids) <= 10:
-        ids |= {0, V - 1}
+        ids.add(0)          # one row of context; the trailing ⋮ stands for the rest
     out: list[int | None] = []
     prev = -1
     for i in sorted(ids):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
-from .text import label
+from .text import label, number
 
 CELL_W = 1.0
 CELL_H = 0.38
@@ -30,15 +30,19 @@ class CellGrid(VGroup):
         super().__init__(**kwargs)
         self.theme = theme
         ncols = len(header)
+        # widen cells for long numbers (more decimals, large magnitudes)
+        longest = max([len(c) for r in rows if r is not None for c in r] + [len(h) for h in header] + [1])
+        cell_w = max(CELL_W, longest * cell_size * 0.0078 + 0.3)
+        self.cell_w = cell_w
         self.cells: list[VGroup | None] = []
         self.boxes: list[Rectangle] = []
         self.row_labels: list[VMobject] = []
         self.header = VGroup()
-        width = ncols * CELL_W
+        width = ncols * cell_w
         x0 = label_width
         for j, h in enumerate(header):
-            t = label(h, theme, size=cell_size * 0.8, colour=theme.muted, mono=True, max_width=CELL_W * 0.9)
-            t.move_to([x0 + (j + 0.5) * CELL_W, CELL_H * 0.6, 0])
+            t = label(h, theme, size=cell_size * 0.8, colour=theme.muted, mono=True, max_width=cell_w * 0.9)
+            t.move_to([x0 + (j + 0.5) * cell_w, CELL_H * 0.6, 0])
             self.header.add(t)
         y = 0.0
         self.body = VGroup()
@@ -53,14 +57,14 @@ class CellGrid(VGroup):
             if row is None:
                 for j in range(ncols):
                     t = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted)
-                    t.move_to([x0 + (j + 0.5) * CELL_W, cy, 0])
+                    t.move_to([x0 + (j + 0.5) * cell_w, cy, 0])
                     cells.add(t)
                 lab = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted).move_to([label_width / 2, cy, 0])
             else:
                 for j, s in enumerate(row):
-                    t = label(s, theme, size=cell_size, mono=True, max_width=CELL_W * 0.9,
-                              colour=theme.muted if s == "\u22ef" else theme.text)
-                    t.move_to([x0 + (j + 0.5) * CELL_W, cy, 0])
+                    t = number(s, theme, size=cell_size, max_width=cell_w * 0.9,
+                               colour=theme.muted if s == "\u22ef" else theme.text)
+                    t.move_to([x0 + (j + 0.5) * cell_w, cy, 0])
                     cells.add(t)
                 colour = (label_colours[i] if label_colours else None) or theme.text
                 lab = label(labels[i], theme, size=cell_size, colour=colour, max_width=label_width - 0.15)

@@ -1,0 +1,116 @@
+"""Segment ``analogy``: a − b + c (king − man + woman) and its nearest tokens.
+
+Shown honestly: first the raw top k by cosine, which usually contains the
+input words themselves, then the top k with the inputs excluded, as analogy
+results are usually quoted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..config import SegmentBase, Token
+from ..errors import LessonError
+from ..neighbours import analogy_vector, nearest
+from ..storyboard import MINUS, Storyboard, fmt
+from .common import base_fields
+from .provenance import result_note
+
+TYPE = "analogy"
+MAX_K = 8
+
+
+class Options(SegmentBase):
+    type: Literal["analogy"]
+    a: Token
+    b: Token
+    c: Token
+    expect: Token | None = Field(default=None, description="the answer the analogy hopes for (highlighted)")
+    k: int = Field(default=5, ge=1, le=MAX_K)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    token: str
+    id: int
+    value: float
+    text: str
+    is_input: bool
+    is_expected: bool
+
+
+@dataclass(frozen=True)
+class AnalogyStoryboard(Storyboard):
+    a: str
+    b: str
+    c: str
+    expression: str             # "king − man + woman"
+    expect: str | None
+    k: int
+    raw: tuple[Hit, ...]        # top k, inputs allowed
+    excluded: tuple[Hit, ...]   # top k, inputs removed
+    raw_caption: str
+    excluded_caption: str
+    verdict: str
+    honesty: str
+
+
+def _hits(table, ranked, inputs: set[int], expect_id: int | None, dec: int) -> tuple[Hit, ...]:
+    toks = table.vocab.tokens
+    return tuple(Hit(r, toks[i], int(i), float(v), fmt(float(v), dec), int(i) in inputs, int(i) == expect_id)
+                 for r, (i, v) in enumerate(zip(ranked.ids, ranked.scores), 1))
+
+
+def build(lesson, options: Options, index: int) -> AnalogyStoryboard:
+    table = lesson.table
+    ids = [table.vocab.id_of(getattr(options, key), loc=("segments", index, key)) for key in "abc"]
+    expect_id = (table.vocab.id_of(options.expect, loc=("segments", index, "expect"))
+                 if options.expect is not None else None)
+    inputs = set(ids)
+    if options.k > table.V - len(inputs):
+        raise LessonError(f"k = {options.k} but only {table.V - len(inputs)} tokens are not inputs",
+                          loc=("segments", index, "k"), hint=f"use k ≤ {max(table.V - len(inputs), 1)}")
+    table.rows(np.array(ids))           # refuses non-finite input rows with a clear message
+    v = analogy_vector(table.matrix, *ids)
+    if not np.any(v):
+        raise LessonError(f"{options.a} {MINUS} {options.b} + {options.c} is the zero vector, which has no direction",
+                          loc=("segments", index), hint="choose three tokens whose rows do not cancel")
+    dec = lesson.style.decimals
+    raw = _hits(table, nearest(table.matrix, v, options.k, metric="cosine"), inputs, expect_id, dec)
+    exc = _hits(table, nearest(table.matrix, v, options.k, metric="cosine", exclude=inputs), inputs, expect_id, dec)
+    expr = f"{options.a} {MINUS} {options.b} + {options.c}"
+    n_in = sum(h.is_input for h in raw)
+    raw_caption = (f"Raw top {options.k}: {n_in} of the {len(inputs)} input words {'is' if n_in == 1 else 'are'} among the nearest."
+                   if n_in else f"Raw top {options.k}: no input word is among the nearest.")
+    excluded_caption = "Inputs excluded, as analogies are usually quoted."
+    if options.expect is not None:
+        where_raw = next((h.rank for h in raw if h.is_expected), None)
+        where_exc = next((h.rank for h in exc if h.is_expected), None)
+        if where_exc == 1 and where_raw == 1:
+            verdict = f"'{options.expect}' comes first, even without excluding the inputs."
+        elif where_exc == 1:
+            verdict = (f"'{options.expect}' comes first only once the inputs are excluded"
+                       + (f" (raw rank {where_raw})." if where_raw else f" (not in the raw top {options.k})."))
+        elif where_exc:
+            verdict = f"'{options.expect}' is only rank {where_exc} even with the inputs excluded."
+        else:
+            verdict = f"'{options.expect}' is not in the top {options.k}, even with the inputs excluded."
+    else:
+        verdict = f"Nearest non-input token: '{exc[0].token}' at {exc[0].text}."
+    honesty = result_note(table.source, built_in="the groups were set up for it")
+    narration = [
+        f"Take '{options.a}', subtract '{options.b}', add '{options.c}': which tokens are nearest?",
+        raw_caption,
+        excluded_caption + " " + verdict,
+        honesty,
+    ]
+    return AnalogyStoryboard(
+        **base_fields(lesson, options, index, default_title="Analogies: a \u2212 b + c", default_narration=narration),
+        a=options.a, b=options.b, c=options.c, expression=expr, expect=options.expect, k=options.k,
+        raw=raw, excluded=exc, raw_caption=raw_caption, excluded_caption=excluded_caption, verdict=verdict,
+        honesty=honesty,
+    )

@@ -1,0 +1,113 @@
+"""Segment ``matrix-shape``: the [V, d] embedding matrix, its size, and the
+cost of a lookup.
+
+V (vocabulary size, rows) and d (embedding dimension, columns) are independent:
+the segment labels both on a block, sets the lesson's own numbers beside the
+seed text's 50,000 × 512 example, a small model's d = 64 / 128 and GPT-3's
+d = 12,288, then fills in the complexity card: lookup O(n × d), table O(V × d).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from ..config import SegmentBase
+from ..storyboard import Storyboard
+from .common import base_fields, segment_sequence
+
+TYPE = "matrix-shape"
+FLOAT32_BYTES = 4
+
+# (name, V, d, note): reference shapes quoted on screen
+REFERENCE_SHAPES = (
+    ("seed example", 50_000, 512, "the seed text's example"),
+    ("small model", 50_000, 128, "small models: d = 64 or 128"),
+    ("GPT-3", 50_257, 12_288, "GPT-3: d = 12,288, GPT-2's 50,257-token vocabulary"),
+)
+
+
+class Options(SegmentBase):
+    type: Literal["matrix-shape"]
+    compare: bool = Field(default=True, description="show the reference shapes beside the lesson's")
+
+
+@dataclass(frozen=True)
+class ShapeRow:
+    name: str
+    V: str
+    d: str
+    parameters: str
+    memory: str
+    is_lesson: bool
+    values: tuple[int, int, int, int]       # V, d, V·d, bytes at float32
+
+
+@dataclass(frozen=True)
+class ComplexityLine:
+    what: str          # "Lookup (time)"
+    big_o: str         # "O(n × d)"
+    filled: str        # "n × d = 6 × 8 = 48 numbers copied"
+
+
+@dataclass(frozen=True)
+class MatrixShapeStoryboard(Storyboard):
+    vocab_size: int
+    dim: int
+    n_tokens: int
+    v_label: str            # "V = 12 rows: one per vocabulary token"
+    d_label: str            # "d = 8 columns: numbers per token"
+    shape_label: str        # "[V, d] = [12, 8]"
+    rows: tuple[ShapeRow, ...]
+    complexity: tuple[ComplexityLine, ...]
+    pitfall: str
+
+
+def human_bytes(b: int) -> str:
+    """Decimal units, as disk sizes are quoted: 384 B, 102.4 MB, 2.47 GB."""
+    for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if b >= size:
+            x = b / size
+            return f"{x:.2f} {unit}" if x < 10 else f"{x:,.1f} {unit}"
+    return f"{b} B"
+
+
+def shape_row(name: str, V: int, d: int, is_lesson: bool) -> ShapeRow:
+    p = V * d
+    return ShapeRow(name, f"{V:,}", f"{d:,}", f"{p:,}", human_bytes(p * FLOAT32_BYTES), is_lesson,
+                    (V, d, p, p * FLOAT32_BYTES))
+
+
+def build(lesson, options: Options, index: int) -> MatrixShapeStoryboard:
+    table = lesson.table
+    V, d = table.V, table.d
+    n = len(segment_sequence(lesson, options, index).tokens)
+    rows = [shape_row("this lesson", V, d, True)]
+    if options.compare:
+        rows += [shape_row(name, rv, rd, False) for name, rv, rd, _ in REFERENCE_SHAPES]
+    complexity = (
+        ComplexityLine("Lookup, per sequence (time)", "O(n × d)",
+                       f"n × d = {n:,} × {d:,} = {n * d:,} numbers copied"),
+        ComplexityLine("Embedding table (space)", "O(V × d)",
+                       f"V × d = {V:,} × {d:,} = {V * d:,} numbers = {human_bytes(V * d * FLOAT32_BYTES)} at float32"),
+    )
+    narration = [
+        "One row per vocabulary token, one column per dimension: the matrix has shape [V, d].",
+        f"V (vocabulary size) and d (embedding dimension) are independent: here V = {V:,}, d = {d:,}.",
+        "50,000 tokens × 512 dimensions is 25.6 million numbers; GPT-3 uses d = 12,288.",
+        "A lookup copies n rows: O(n × d) time. The table takes O(V × d) space.",
+    ]
+    return MatrixShapeStoryboard(
+        **base_fields(lesson, options, index, default_title="The shape of the embedding matrix",
+                      default_narration=narration),
+        vocab_size=V,
+        dim=d,
+        n_tokens=n,
+        v_label=f"V = {V:,} rows: one per vocabulary token",
+        d_label=f"d = {d:,} columns: numbers per token",
+        shape_label=f"[V, d] = [{V:,}, {d:,}]",
+        rows=tuple(rows),
+        complexity=complexity,
+        pitfall="V and d are independent: V counts tokens, d is the length of each vector.",
+    )

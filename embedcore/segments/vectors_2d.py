@@ -1,0 +1,34 @@
+"""Segment ``vectors-2d``: tokens as labelled arrows from the origin on a plane.
+
+Two vectors are drawn in the plane they span (exact lengths and angle); more
+are drawn by PCA with the kept variance on screen (see
+:mod:`embedcore.projection`). Cosines come from the full vectors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..config import SegmentBase, Token
+from ._geometry import VectorsStoryboard, build_vectors
+from .common import base_fields
+
+TYPE = "vectors-2d"
+MAX_TOKENS = 8
+MAX_PAIRS = 6
+
+
+class Options(SegmentBase):
+    type: Literal["vectors-2d"]
+    pairs: list[list[Token]] | None = None
+
+
+@dataclass(frozen=True)
+class Vectors2DStoryboard(VectorsStoryboard):
+    pass
+
+
+def build(lesson, options: Options, index: int) -> Vectors2DStoryboard:
+    return build_vectors(lesson, options, index, k=2, max_tokens=MAX_TOKENS, max_pairs=MAX_PAIRS,
+                         storyboard_cls=Vectors2DStoryboard, default_title="Embeddings as arrows",
+                         base_fields=base_fields)

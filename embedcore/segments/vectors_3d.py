@@ -1,0 +1,33 @@
+"""Segment ``vectors-3d``: tokens as arrows in three dimensions, camera moving.
+
+Up to three vectors are drawn in the space they span (all lengths and
+pairwise angles exact); more by PCA to 3D with the kept variance on screen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..config import SegmentBase, Token
+from ._geometry import VectorsStoryboard, build_vectors
+from .common import base_fields
+
+TYPE = "vectors-3d"
+MAX_TOKENS = 6
+MAX_PAIRS = 3
+
+
+class Options(SegmentBase):
+    type: Literal["vectors-3d"]
+    pairs: list[list[Token]] | None = None
+
+
+@dataclass(frozen=True)
+class Vectors3DStoryboard(VectorsStoryboard):
+    pass
+
+
+def build(lesson, options: Options, index: int) -> Vectors3DStoryboard:
+    return build_vectors(lesson, options, index, k=3, max_tokens=MAX_TOKENS, max_pairs=MAX_PAIRS,
+                         storyboard_cls=Vectors3DStoryboard, default_title="Embeddings in 3D",
+                         base_fields=base_fields)

@@ -1,0 +1,174 @@
+"""Scene for the ``cosine-vs-distance`` segment.
+
+Live readouts: a ValueTracker runs over the storyboard's sample *index*; every
+frame, B's arrow, the A−B distance line and the readout texts are redrawn from
+the sample with that index (see :mod:`embedcore.segments.cosine_vs_distance`).
+The scene computes no number a viewer reads.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Arc, Create, DashedLine, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+                   MathTypst, ValueTracker, VGroup, Write, linear)
+
+from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import centred_lines, label
+from .components.vectors import (align_row_baselines, arrow_2d, axes_cross, baseline, box_of, fit_plot, place_labels,
+                                 polyline_segments)
+
+PANEL_W = 5.0
+SIZE = 24
+
+
+class CosineDistanceScene(SegmentScene):
+    storyboard: CosineDistanceStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        fw, fh = self.fw, self.fh
+        self.ca, self.cb = th.token_colour(0), th.token_colour(1)
+        self.note = label(sb.projection_note, th, size=18, colour=th.muted, max_width=fw - 1.0)
+        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+        top = self.note.get_bottom()[1] - 0.3
+        bottom = -fh / 2 + 1.25
+        self.k = ValueTracker(0)
+
+        # -- right panel: live readouts, then the formula -------------------
+        s0 = sb.samples[0]
+        self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
+        self.read_labels = VGroup(*[label(n, th, size=SIZE, colour=th.muted) for n in self.read_names])
+        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.17)
+        self.read_labels.move_to([fw / 2 - 0.5 - PANEL_W + 1.6, top, 0], aligned_edge=UP + RIGHT)
+        self.value_x = self.read_labels.get_right()[0] + 0.3
+        self.read_labels[2].set_color(th.accent)
+        self._cache: dict[int, list] = {}
+        first = self._values_for(0)
+        self.values = VGroup(*first[:5])            # live: θ, cos θ, ‖A − B‖, ‖A‖, ‖B‖
+        self.scale_value = VGroup(first[5])         # live: the scale factor
+
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=30)
+        self.substituted = MathTypst(sb.substituted, color=th.text, font_size=30)
+        for f in (self.formula, self.substituted):
+            if f.width > PANEL_W:
+                f.scale_to_fit_width(PANEL_W)
+        self.formula.next_to(self.read_labels, DOWN, buff=0.35).align_to([fw / 2 - 0.5 - PANEL_W, 0, 0], LEFT)
+        self.substituted.next_to(self.formula, DOWN, buff=0.25).align_to(self.formula, LEFT)
+        room = self.substituted.get_bottom()[1] - bottom
+        if room < 0:        # shrink only the formulas, never the live readouts
+            k = 1 + room / (self.formula.get_top()[1] - self.substituted.get_bottom()[1])
+            for f in (self.formula, self.substituted):
+                f.scale(k, about_point=f.get_corner(UL))
+            self.substituted.next_to(self.formula, DOWN, buff=0.25 * k).align_to(self.formula, LEFT)
+        self.closing = VGroup(*[centred_lines(t, th, max_chars=30, size=22, colour=th.accent) for t in sb.closing])
+        for c in self.closing:
+            for line in c:
+                line.align_to(c, LEFT)
+        self.closing.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        self.closing.move_to(self.formula.get_corner(UL), aligned_edge=UL)    # replaces the formula at the end
+        self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
+
+        # -- the plane: A, B, the arc, the distance line ---------------------
+        rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.9 - PANEL_W, top)
+        pts = [sb.a.coords, sb.b.coords, sb.samples[-1].tip]
+        self.frame = fit_plot(pts, rect, margin=0.8)
+        o = self.frame.origin
+        self.tip_a = self.frame.point(sb.a.coords)
+        self.axes = axes_cross(self.frame, th)
+        self.arrow_a = arrow_2d(o, self.tip_a, self.ca)
+        self.arrow_b = arrow_2d(o, self._tip_b(0), self.cb)
+        self.dist_line = self._dist_line(0)
+        r = min(0.8, 0.45 * min(np.linalg.norm(self.tip_a - o), np.linalg.norm(self._tip_b(0) - o)))
+        start, sweep = np.radians(sb.a.direction), np.radians(sb.b.direction - sb.a.direction)
+        self.arc = Arc(radius=r, start_angle=start, angle=sweep, arc_center=o, color=th.text, stroke_width=3)
+        self.theta = label("\u03b8", th, size=26)
+        mid = start + sweep / 2
+        theta_anchor = o + r * np.array([np.cos(mid), np.sin(mid), 0.0])
+
+        self.label_a = label(f"A  {sb.a.token}", th, size=26, colour=self.ca)
+        self.label_b = label(f"B  {sb.b.token}", th, size=26, colour=self.cb)
+        K = len(sb.samples)
+        ks = [round(i * (K - 1) / 8) for i in range(9)]
+        b_tips = [self._tip_b(k) for k in ks]
+        far_b = max(b_tips, key=lambda p: np.linalg.norm(p - o))
+        segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
+        segs += polyline_segments(self.arc.get_points()[::3])
+        avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
+        place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)
+        place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
+                     rect, avoid=avoid + [box_of(self.theta, 0.05)])
+        self.b_label_offset = self.label_b.get_center() - b_tips[0]
+
+    # -- per-sample drawing (no maths: positions of storyboard coordinates) --
+    def _tip_b(self, k: int) -> np.ndarray:
+        return self.frame.point(self.storyboard.samples[k].tip)
+
+    def _dist_line(self, k: int) -> DashedLine:
+        return DashedLine(self.tip_a, self._tip_b(k), color=self.theme.accent, stroke_width=3, dash_length=0.1)
+
+    def _values_for(self, k: int) -> list:
+        if k in self._cache:
+            return self._cache[k]
+        sb, th = self.storyboard, self.theme
+        s = sb.samples[k]
+        texts = [s.angle_text, s.cosine_text, s.distance_text, sb.a.norm_text, s.norm_b_text, "\u00d7 " + s.factor_text]
+        colours = [th.text, th.text, th.accent, self.ca, self.cb, self.cb]
+        out = []
+        for name_mob, name, t, c in zip(self.read_labels, self.read_names, texts, colours):
+            v = label(t, th, size=SIZE, mono=True, colour=c)
+            v.move_to([self.value_x, name_mob.get_y(), 0], aligned_edge=LEFT)
+            align_row_baselines([name_mob, v], [name, t], th, SIZE, [False, True])
+            out.append(v)
+        self._cache[k] = out
+        return out
+
+    def sample_index(self) -> int:
+        return int(round(min(max(self.k.get_value(), 0), len(self.storyboard.samples) - 1)))
+
+    def _update_values(self, group):
+        group.submobjects = list(self._values_for(self.sample_index())[:5])
+
+    def _update_scale(self, group):
+        group.submobjects = [self._values_for(self.sample_index())[5]]
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 4)
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.note), FadeIn(self.axes), run_time=0.5)
+        self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), FadeIn(self.label_a), FadeIn(self.label_b),
+                  run_time=1.2)
+        self.play(Create(self.arc), FadeIn(self.theta), Create(self.dist_line), run_time=0.8)
+        self.play(FadeIn(self.read_labels[:5]), FadeIn(self.values), run_time=0.6)
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        self.play(Write(self.formula), run_time=1.2)
+        self.play(FadeIn(self.substituted, shift=0.15 * DOWN), run_time=0.8)
+        self.play(Indicate(self.values[1], color=th.accent), run_time=0.6)
+        self.settle()
+
+        for text in phases[2]:
+            self.say(text)
+        self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), run_time=0.4)
+        o = self.frame.origin
+        self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
+        self.dist_line.add_updater(lambda m: m.become(self._dist_line(self.sample_index())))
+        self.label_b.add_updater(lambda m: m.move_to(self._tip_b(self.sample_index()) + self.b_label_offset))
+        self.values.add_updater(self._update_values)
+        self.scale_value.add_updater(self._update_scale)
+        self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)
+        for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
+            m.clear_updaters()
+        self.play(Indicate(self.values[1], color=th.accent), Indicate(self.values[2], color=th.accent), run_time=0.8)
+        self.settle()
+
+        for text in phases[3]:
+            self.say(text)
+        self.play(FadeOut(self.formula), FadeOut(self.substituted), run_time=0.4)
+        self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
+        self.settle()
+        self.wait(0.5)

@@ -1,0 +1,138 @@
+"""Scene for ``matrix-shape``: the [V, d] block, reference shapes, complexity card."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, Indicate, LaggedStart, Line, Rectangle,
+                   RoundedRectangle, SurroundingRectangle, VGroup)
+
+from embedcore.segments.matrix_shape import MatrixShapeStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import label, wrap
+
+COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
+        ("V × d", 2.1, RIGHT), ("float32", 1.6, RIGHT))
+
+
+class MatrixShapeScene(SegmentScene):
+    storyboard: MatrixShapeStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        left_x = -self.fw / 2 + 0.6
+        # the block: tall when V > d (the usual case), drawn with a hint of rows and columns
+        bw, bh = (1.5, 2.5) if sb.vocab_size >= sb.dim else (2.5, 1.5)
+        self.block = Rectangle(width=bw, height=bh, stroke_color=th.text, stroke_width=2, fill_color=th.panel,
+                               fill_opacity=1)
+        grid = VGroup(*[Line([-bw / 2 + bw * k / 6, bh / 2, 0], [-bw / 2 + bw * k / 6, -bh / 2, 0],
+                             stroke_color=th.faint, stroke_width=1) for k in range(1, 6)],
+                      *[Line([-bw / 2, bh / 2 - bh * k / 10, 0], [bw / 2, bh / 2 - bh * k / 10, 0],
+                             stroke_color=th.faint, stroke_width=1) for k in range(1, 10)])
+        self.block_grid = grid
+        blk = VGroup(self.block, grid)
+        body_top = self.header.get_bottom()[1] - 0.2
+        blk.move_to([left_x + 1.75 + bw / 2, body_top - 0.95 - bh / 2, 0])
+        self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=0.08)
+        v_main, v_rest = sb.v_label.split(":", 1)
+        self.v_text = VGroup(label(v_main, th, size=24, colour=th.positive),
+                             *[label(s, th, size=16, colour=th.muted) for s in wrap(v_rest.strip(), 14).split("\n")])
+        self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).next_to(self.v_brace, LEFT, buff=0.1)
+        self.d_brace = Brace(self.block, UP, color=th.negative, buff=0.08)
+        d_main, d_rest = sb.d_label.split(":", 1)
+        self.d_text = VGroup(label(d_main, th, size=24, colour=th.negative),
+                             label(d_rest.strip(), th, size=16, colour=th.muted))
+        self.d_text.arrange(DOWN, buff=0.06).next_to(self.d_brace, UP, buff=0.08)
+        self.shape_text = label(sb.shape_label, th, size=24, mono=True).next_to(self.block, DOWN, buff=0.25)
+        self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text)
+        if self.left.get_left()[0] < -self.fw / 2 + 0.3:
+            self.left.shift(RIGHT * (-self.fw / 2 + 0.3 - self.left.get_left()[0]))
+        self.pitfall = VGroup(*[label(s, th, size=18, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
+        self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        self.pitfall.next_to(self.shape_text, DOWN, buff=0.3).align_to(self.left, LEFT)
+
+        # reference table (right)
+        x0 = self.left.get_right()[0] + 0.45
+        total = sum(w for _, w, _ in COLS)
+        scale = min(1.0, (self.fw / 2 - 0.35 - x0) / total)
+        xs, x = [], x0
+        for _, w, _ in COLS:
+            xs.append((x, x + w * scale))
+            x += w * scale
+        size = 19 * scale
+        top = body_top - 0.15
+
+        def row(cells, y, colour, weight="NORMAL"):
+            g = VGroup()
+            for (name, _, align), (a, b), s in zip(COLS, xs, cells):
+                t = label(s, th, size=size, colour=colour, weight=weight, mono=align is RIGHT and not weight == "BOLD",
+                          max_width=(b - a) - 0.1)
+                # align on the top edge: cap height is shared, commas' descenders are not
+                if align is LEFT:
+                    t.move_to([a + 0.05, y + 0.1, 0], aligned_edge=UP + LEFT)
+                else:
+                    t.move_to([b - 0.05, y + 0.1, 0], aligned_edge=UP + RIGHT)
+                g.add(t)
+            return g
+
+        self.table_head = row([c for c, _, _ in COLS], top, th.muted, weight="BOLD")
+        self.table_rows = VGroup()
+        for k, r in enumerate(sb.rows):
+            y = top - 0.5 * (k + 1) - (0.08 if k else 0)
+            self.table_rows.add(row([r.name, r.V, r.d, r.parameters, r.memory], y,
+                                    th.accent if r.is_lesson else th.text))
+        self.table_rule = Line([xs[0][0], top - 0.25, 0], [xs[-1][1], top - 0.25, 0], stroke_color=th.faint,
+                               stroke_width=1.5)
+        self.table = VGroup(self.table_head, self.table_rule, self.table_rows)
+        self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=0.08, stroke_width=2)
+                           if len(self.table_rows) else VGroup())
+
+        # complexity card
+        lines = VGroup()
+        for c in sb.complexity:
+            head = VGroup(label(c.big_o, th, size=26, mono=True, colour=th.accent),
+                          label(c.what, th, size=20, colour=th.muted)).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
+            body = label(c.filled, th, size=19, mono=True)
+            lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        maxw = self.fw / 2 - 0.45 - x0 - 0.4
+        if lines.width > maxw:
+            lines.scale_to_fit_width(maxw)
+        self.card_box = RoundedRectangle(corner_radius=0.15, width=lines.width + 0.5, height=lines.height + 0.45,
+                                         stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
+        self.card_lines = lines
+        self.card = VGroup(self.card_box, lines.move_to(self.card_box))
+        table_bottom = self.table.get_bottom()[1] if len(sb.rows) > 1 else top - 1.0
+        self.card.move_to([x0, table_bottom - 0.35, 0], aligned_edge=UP + LEFT)
+        if self.card.get_bottom()[1] < -2.75:
+            self.card.shift(UP * (-2.75 - self.card.get_bottom()[1]))
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 4)
+        for text in phases[0]:
+            self.say(text)
+        self.play(Create(self.block), FadeIn(self.block_grid), run_time=0.9)
+        self.play(FadeIn(self.v_brace), FadeIn(self.v_text, shift=0.2 * RIGHT), run_time=0.7)
+        self.play(FadeIn(self.d_brace), FadeIn(self.d_text, shift=0.2 * DOWN), run_time=0.7)
+        self.play(FadeIn(self.shape_text), run_time=0.5)
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(self.table_head), Create(self.table_rule), FadeIn(self.table_rows[0]),
+                  Create(self.lesson_box), run_time=0.8)
+        self.play(FadeIn(self.pitfall), run_time=0.5)
+        self.settle()
+
+        for text in phases[2]:
+            self.say(text)
+        if len(self.table_rows) > 1:
+            self.play(FadeOut(self.lesson_box), LaggedStart(*[FadeIn(r, shift=0.15 * UP) for r in self.table_rows[1:]],
+                                                            lag_ratio=0.4), run_time=1.5)
+            self.play(Indicate(self.table_rows[-1][2], color=th.negative), run_time=0.8)
+        self.settle()
+
+        for text in phases[3]:
+            self.say(text)
+        self.play(FadeIn(self.card_box), LaggedStart(*[FadeIn(l) for l in self.card_lines], lag_ratio=0.5),
+                  run_time=1.2)
+        self.settle()

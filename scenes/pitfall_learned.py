@@ -1,0 +1,78 @@
+"""Scene for ``pitfall-learned``: two occurrences → one row; a look-alike → its own row."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, SurroundingRectangle, VGroup)
+
+from embedcore.segments.pitfall_learned import LearnedStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.chip import TokenChip
+from .components.grid import CellGrid
+from .components.text import label, wrap
+
+
+class PitfallLearnedScene(SegmentScene):
+    storyboard: LearnedStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
+        colour_of: dict[str, str] = {}
+        for t in sb.tokens:
+            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
+        self.chips = VGroup(*[TokenChip(t, colour_of[t], th) for t in sb.tokens]).arrange(RIGHT, buff=0.18)
+        if self.chips.width > self.fw - 1.0:
+            self.chips.scale_to_fit_width(self.fw - 1.0)
+        self.chips.move_to([0, self.header.get_bottom()[1] - 0.25, 0], aligned_edge=UP)
+        self.chip_marks = VGroup(*[SurroundingRectangle(self.chips[p], color=th.accent, buff=0.06, stroke_width=3)
+                                   for p in sb.positions])
+        ncols = len(sb.row.cells)
+        header = [f"d{j}" for j in range(ncols)]
+        if sb.row.cells[-1] == "\u22ef":
+            header[-1] = "\u22ef"
+        self.grid = CellGrid([list(sb.row.cells), list(sb.lookalike.cells)],
+                             [f"id {sb.row.id:,}  {sb.row.token}", f"id {sb.lookalike.id:,}  {sb.lookalike.token}"],
+                             header, th, label_colours=[colour_of.get(sb.row.token), th.muted], label_width=2.3)
+        self.grid.scale(1.1)
+        self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
+        row0 = self.grid.row_box(0)
+        top = self.grid.header.get_top()
+        self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
+                                     buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
+                               for k, p in enumerate(sb.positions[:2])])
+        self.same = label(f"both '{sb.row.token}'s: the same id, the same row", th, size=20, colour=th.accent)
+        self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
+        if self.same.get_right()[0] > self.fw / 2 - 0.2:
+            self.same.next_to(self.grid, UP, buff=0.15)
+        row1 = self.grid.row_box(1)
+        self.look_note = label(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
+                               if sb.edit_distance == 1 else
+                               f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
+                               th, size=20, colour=th.muted)
+        self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
+        if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
+            self.look_note.next_to(self.grid, DOWN, buff=0.15)
+        self.origin = VGroup(*[label(s, th, size=19, colour=th.text) for s in wrap(sb.origin, 80).split("\n")])
+        self.origin.arrange(DOWN, buff=0.06).move_to([0, self.grid.get_bottom()[1] - 0.75, 0], aligned_edge=UP)
+
+    def play_body(self) -> None:
+        sb = self.storyboard
+        phases = narration_phases(sb.narration, 3)
+        g = self.grid
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.chips), run_time=0.6)
+        self.play(Create(self.chip_marks), FadeIn(g.header), FadeIn(VGroup(g.boxes[0], g.cells[0], g.row_labels[0])),
+                  run_time=0.8)
+        self.play(*[GrowArrow(a) for a in self.arrows], run_time=0.8)
+        self.play(FadeIn(self.same), run_time=0.4)
+        self.settle()
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(VGroup(g.boxes[1], g.cells[1], g.row_labels[1])), FadeIn(self.look_note), run_time=0.8)
+        self.settle()
+        for text in phases[2]:
+            self.say(text)
+        self.play(FadeIn(self.origin), run_time=0.5)
+        self.settle()
+        self.wait(0.4)

@@ -1,0 +1,93 @@
+"""Scene for ``pitfall-spelling``: edit distance beside cosine, for a look-alike
+and a word related in meaning."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rectangle, RoundedRectangle, VGroup
+
+from embedcore.segments.pitfall_spelling import SpellingStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.heatmap import diverging_colour
+from .components.text import label, wrap
+
+CARD_W = 5.6
+
+
+class PitfallSpellingScene(SegmentScene):
+    storyboard: SpellingStoryboard
+
+    def _word(self, w: str, changed: tuple[int, ...]):
+        th = self.theme
+        t = label(w, th, size=40, mono=True)
+        glyphs = t.submobjects
+        if len(glyphs) == len(w):          # one glyph per character (no spaces in the token)
+            for i in changed:
+                glyphs[i].set_color(th.accent)
+        return t
+
+    def _card(self, card, x: float):
+        th = self.theme
+        head = label(card.kind, th, size=24, weight="BOLD", colour=th.muted)
+        a = self._word(card.a, card.changed_a)
+        b = self._word(card.b, card.changed_b)
+        pair = VGroup(a, label("/", th, size=34, colour=th.muted), b).arrange(RIGHT, buff=0.3)
+        edit = VGroup(label("character edit distance", th, size=19, colour=th.muted),
+                      label(str(card.edit_distance), th, size=30, mono=True))
+        cos = VGroup(label("cosine similarity", th, size=19, colour=th.muted),
+                     label(card.cosine_text, th, size=30, mono=True))
+        for g in (edit, cos):
+            g[1].move_to([CARD_W / 2 - 0.35, 0, 0], aligned_edge=RIGHT)
+            g[0].move_to([-CARD_W / 2 + 0.35, 0, 0], aligned_edge=LEFT)
+        # a bar for the cosine: length |cos|, coloured on the diverging scale (0 at the card's left)
+        bar_w = (CARD_W - 0.7) * abs(card.cosine)
+        bar = Rectangle(width=max(bar_w, 0.02), height=0.16, stroke_width=0,
+                        fill_color=diverging_colour(card.cosine, th), fill_opacity=1)
+        track = Rectangle(width=CARD_W - 0.7, height=0.16, stroke_color=th.faint, stroke_width=1)
+        bar.move_to(track.get_left(), aligned_edge=LEFT)
+        barg = VGroup(track, bar)
+        body = VGroup(head, pair, edit, cos, barg).arrange(DOWN, buff=0.28)
+        for g in (edit, cos, barg):
+            g.set_x(0)
+        box = RoundedRectangle(corner_radius=0.15, width=CARD_W, height=body.height + 0.6, stroke_color=th.faint,
+                               stroke_width=2, fill_color=th.panel, fill_opacity=1)
+        body.move_to(box)
+        card_g = VGroup(box, body).move_to([x, 0.75, 0])
+        card_g.edit_row, card_g.cos_rows = edit, VGroup(cos, barg)
+        card_g.bar, card_g.head, card_g.pair = bar, head, pair
+        return card_g
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        self.cards = VGroup(self._card(sb.cards[0], -CARD_W / 2 - 0.35), self._card(sb.cards[1], CARD_W / 2 + 0.35))
+        if self.cards.width > self.fw - 0.8:
+            self.cards.scale_to_fit_width(self.fw - 0.8)
+        y = self.cards.get_bottom()[1] - 0.3
+        self.finding = label(sb.finding, th, size=20, max_width=self.fw - 1.0).move_to([0, y, 0], aligned_edge=UP)
+        self.honesty = VGroup(*[label(s, th, size=17, colour=th.accent) for s in wrap(sb.honesty, 95).split("\n")])
+        self.honesty.arrange(DOWN, buff=0.06).next_to(self.finding, DOWN, buff=0.18)
+        if self.honesty.width > self.fw - 1.0:
+            self.honesty.scale_to_fit_width(self.fw - 1.0)
+
+    def play_body(self) -> None:
+        sb = self.storyboard
+        phases = narration_phases(sb.narration, 4)
+        look, rel = self.cards
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(look[0]), FadeIn(look.head), FadeIn(look.pair), run_time=0.6)
+        self.play(FadeIn(look.edit_row), run_time=0.5)
+        self.settle()
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(look.cos_rows), run_time=0.6)
+        self.play(FadeIn(rel[0]), FadeIn(rel.head), FadeIn(rel.pair), FadeIn(rel.edit_row), run_time=0.7)
+        self.play(FadeIn(rel.cos_rows), run_time=0.6)
+        self.settle()
+        for text in phases[2]:
+            self.say(text)
+        self.play(FadeIn(self.finding), run_time=0.5)
+        self.settle()
+        for text in phases[3]:
+            self.say(text)
+        self.play(FadeIn(self.honesty), run_time=0.5)
+        self.settle()

@@ -1,0 +1,183 @@
+"""Scene for ``similarity-matrix``: the n × n cosine heatmap, filled in view.
+
+The first row fills cell by cell (row and column tokens light up, the value
+is read out large beside the matrix), the remaining rows one at a time. Then
+the diagonal, the symmetry and any repeated tokens are pointed out.
+"""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, Rectangle, SurroundingRectangle, VGroup
+
+from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.heatmap import ColourLegend, Heatmap
+from .components.text import label, wrap
+
+BODY_BOTTOM = -2.75      # above a two-line caption
+MAX_CELL = 1.1
+
+
+class SimilarityMatrixScene(SegmentScene):
+    storyboard: SimilarityMatrixStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        n = len(sb.tokens)
+        # token colours, minus the accent: the accent means "highlighted" here
+        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
+        colour_of: dict[str, str] = {}
+        for t in sb.tokens:
+            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
+        colours = [colour_of[t] for t in sb.tokens]
+        label_size = 22 if n <= 8 else 18 if n <= 12 else 16
+        # column labels may turn vertical: reserve room for the longest token
+        probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
+        body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
+        avail_h = body_top - BODY_BOTTOM
+        cell = min(MAX_CELL, (avail_h - 0.45) / n)
+        if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
+            cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
+        self.hm = Heatmap(sb.values, sb.cells, sb.tokens, sb.tokens, th, cell=cell, show_values=sb.show_values,
+                          label_size=label_size, label_colours=colours)
+        self.hm.move_to([0, 0, 0])
+        # place: top of column labels at BODY_TOP, left edge near the frame's left
+        self.hm.shift([-self.fw / 2 + 0.5 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
+        # cells start as empty outlines
+        # the empty grid: one panel and 2(n + 1) lines, not n² rectangles (cheaper every frame)
+        body = self.hm.body
+        (x_l, y_t, _), (x_r, y_b, _) = body.get_corner(UP + LEFT), body.get_corner(DOWN + RIGHT)
+        panel = Rectangle(width=x_r - x_l, height=y_t - y_b, stroke_width=0, fill_color=th.panel, fill_opacity=1)
+        panel.move_to(body)
+        lines = [Line([x_l + k * cell, y_t, 0], [x_l + k * cell, y_b, 0], stroke_color=th.faint, stroke_width=1)
+                 for k in range(n + 1)]
+        lines += [Line([x_l, y_t - k * cell, 0], [x_r, y_t - k * cell, 0], stroke_color=th.faint, stroke_width=1)
+                  for k in range(n + 1)]
+        self.blank = VGroup(panel, *lines)
+
+        x0 = self.hm.body.get_right()[0] + 0.7
+        panel_w = self.fw / 2 - 0.4 - x0
+        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=[
+            (1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")], size=16)
+        self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
+        self.legend_title = label("cos \u03b8", th, size=20, colour=th.muted)
+        self.legend_title.next_to(self.legend, UP, buff=0.12).align_to(self.legend, LEFT)
+        if self.legend_title.get_top()[1] > body_top:
+            VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
+        self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
+        self.panel_w = panel_w
+        self.colours = colours
+
+    # -- helpers ------------------------------------------------------------
+    def readout(self, text: str, size: float = 26):
+        t = label(text, self.theme, size=size, max_width=self.panel_w)
+        return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
+
+    def note(self, text: str, below):
+        lines = VGroup(*[label(s, self.theme, size=18, colour=self.theme.muted, max_width=self.panel_w)
+                         for s in wrap(text, 34).split("\n")])
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
+
+    def pair_text(self, i: int, j: int) -> str:
+        sb = self.storyboard
+        return f"cos({sb.tokens[i]}, {sb.tokens[j]}) = {sb.cells[i][j]}"
+
+    def play_body(self) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        n = len(sb.tokens)
+        phases = narration_phases(sb.narration, 4)
+
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(hm.row_labels), FadeIn(hm.col_labels), FadeIn(self.blank), run_time=0.8)
+        self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
+
+        # first row, cell by cell: the two tokens light up while their cell fills
+        readout = None
+        box = None
+        row_lab = hm.row_labels[0]
+        self.play(row_lab.animate.set_color(th.accent), run_time=0.3)
+        for j in range(n):
+            slow = j < 3
+            rt = 0.5 if slow else 0.22
+            col_lab = hm.col_labels[j]
+            new_box = SurroundingRectangle(hm.rects[0][j], color=th.accent, buff=0.0, stroke_width=4)
+            new_ro = self.readout(self.pair_text(0, j))
+            anims = [FadeIn(hm.cell_group(0, j)), col_lab.animate.set_color(th.accent), FadeIn(new_ro)]
+            if box is None:
+                anims.append(Create(new_box))
+                box = new_box
+            else:
+                anims += [box.animate.move_to(new_box), hm.col_labels[j - 1].animate.set_color(self.colours[j - 1]),
+                          FadeOut(readout)]
+            readout = new_ro
+            self.play(*anims, run_time=rt)
+            if slow:
+                self.wait(0.25)
+        self.play(FadeOut(box), row_lab.animate.set_color(self.colours[0]),
+                  hm.col_labels[n - 1].animate.set_color(self.colours[n - 1]), run_time=0.25)
+        self.settle()
+
+        # remaining rows, one at a time
+        for text in phases[1]:
+            self.say(text, hold=False)
+        row_mark = None
+        for i in range(1, n):
+            best = sb.row_best[i]
+            text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
+                    else f"{sb.tokens[i]}: no other token to compare")
+            new_ro = self.readout(text, size=22)
+            box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
+                                       color=th.accent, buff=0.02, stroke_width=3)
+            # swap marks instantly and fade in only new things: Cairo then redraws
+            # just this row per frame, not everything added after the old marks
+            self.remove(*[m for m in (row_mark, readout) if m is not None])
+            self.play(FadeIn(hm.row_group(i)), FadeIn(box), FadeIn(new_ro), run_time=0.4 if n <= 8 else 0.3)
+            row_mark, readout = box, new_ro
+            self.wait(0.15)
+        self.remove(self.blank)
+        self.play(*[FadeOut(m) for m in (row_mark, readout) if m is not None], run_time=0.25)
+        self.settle()
+
+        # diagonal, then the symmetric pair
+        p2 = phases[2]
+        if p2:
+            self.say(p2[0])
+        diag = VGroup(*[SurroundingRectangle(hm.rects[k][k], color=th.accent, buff=0.0, stroke_width=3)
+                        for k in range(n)])
+        diag_note = self.note(sb.notes[0], self.legend)
+        pair = sb.highest or sb.lowest
+        sym_note = VGroup()
+        if pair is not None:
+            i, j = pair.i, pair.j
+            sym_note = self.note(f"{sb.notes[1]} Here cos({sb.tokens[i]}, {sb.tokens[j]}) = "
+                                 f"cos({sb.tokens[j]}, {sb.tokens[i]}) = {pair.text}.", diag_note)
+            if sym_note.get_bottom()[1] < BODY_BOTTOM:          # keep clear of a two-line caption
+                VGroup(diag_note, sym_note).shift(UP * (BODY_BOTTOM - sym_note.get_bottom()[1]))
+        self.play(Create(diag), FadeIn(diag_note), run_time=0.9)
+        self.wait(0.8)
+        shown = VGroup()
+        if pair is not None:
+            a = SurroundingRectangle(hm.rects[i][j], color=th.accent, buff=0.0, stroke_width=4)
+            b = SurroundingRectangle(hm.rects[j][i], color=th.accent, buff=0.0, stroke_width=4)
+            self.play(FadeOut(diag), Create(a), Create(b), FadeIn(sym_note), run_time=0.9)
+            shown = VGroup(a, b)
+        else:
+            self.play(FadeOut(diag), run_time=0.3)
+        for text in p2[1:]:
+            self.say(text)
+        self.settle()
+        self.wait(0.5)
+
+        # repeated tokens (or the pair stays up while the last line is read)
+        for text in phases[3]:
+            self.say(text)
+        if sb.repeats:
+            i, j = sb.repeats[0]
+            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
+            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=0.02, stroke_width=3)
+            self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
+            self.settle()
+            self.wait(0.5)
+        self.settle()

@@ -1,0 +1,324 @@
+"""Scene for the ``training`` segment: vectors moving through real training snapshots.
+
+Left: the chosen tokens as arrows from the origin in one fixed 2D projection,
+each leaving a faint trail through its per-epoch positions. Right: the epoch,
+the epoch's loss (number and a growing curve) and the live cosine of chosen
+pairs (number and a bar on [−1, 1]).
+
+Motion is driven by one clock t ∈ [0, E], one play per epoch: between snapshots k and k+1 the
+arrows move along the straight line between the two *real* projected
+snapshots (the projection is linear, so that is the projection of the line
+between the real d-dimensional snapshots). Every number on screen is the one
+of the last snapshot reached, ⌊t⌋, pre-formatted by the storyboard.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Indicate, Line, Rectangle, ValueTracker, VGroup,
+                   VMobject, linear)
+
+from embedcore.segments.training import TrainingStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import label, wrap
+
+
+class _Shared:
+    """A list that ``copy.deepcopy`` shares instead of copying: Manim deep-copies a
+    mobject at the start of every FadeIn/Transform, and copying all of a
+    Switcher's hidden items each time cost seconds per render."""
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class Switcher(VGroup):
+    """Shows exactly one of several prebuilt mobjects (one per snapshot)."""
+
+    def __init__(self, items, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shared = _Shared(items)
+        self.current = 0
+        self.add(self.items[0])
+
+    @property
+    def items(self) -> list:
+        return self._shared.items
+
+    def show(self, k: int) -> None:
+        if k != self.current:
+            self.submobjects = [self.items[k]]
+            self.current = k
+
+
+def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
+    return not (a[2] + pad < b[0] or b[2] + pad < a[0] or a[3] + pad < b[1] or b[3] + pad < a[1])
+
+
+class TrainingScene(SegmentScene):
+    storyboard: TrainingStoryboard
+
+    # -- layout -------------------------------------------------------------
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        E = sb.epochs
+        n = len(sb.tokens)
+        self.colours = [th.token_colour(i) for i in range(n)]
+        top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
+        # leave room under the plot for the projection note and the tallest caption
+        cap_h = max([self.caption_mob(t).height for t in sb.narration] or [0.0])
+        left = -self.fw / 2 + 0.45
+        split = left + (self.fw - 0.9) * 0.56   # plot | readouts
+        # the projection note sits under the plot, no wider than it
+        for chars in range(80, 30, -6):
+            lines = wrap(sb.projection_note, chars).split("\n")
+            self.note = VGroup(*[label(s, th, size=15, colour=th.muted) for s in lines])
+            self.note.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+            if self.note.width <= split - left:
+                break
+        if self.note.width > split - left:
+            self.note.scale_to_fit_width(split - left)
+        bottom = -self.fh / 2 + 0.3 + cap_h + 0.2 + self.note.height + 0.12
+        self.readout_bottom = -self.fh / 2 + 0.3 + cap_h + 0.25
+
+        # one uniform scale for x and y (angles on screen = angles in the plane)
+        pts = np.array(sb.points, dtype=float)                     # [E+1, n, 2]
+        allp = np.vstack([pts.reshape(-1, 2), [[0.0, 0.0]]])
+        lo, hi = allp.min(0), allp.max(0)
+        margin = 0.55
+        span = np.maximum(hi - lo, 1e-9)
+        unit = min((split - left - 2 * margin) / span[0], (top - bottom - 2 * margin) / span[1])
+        centre_data = (lo + hi) / 2
+        centre_screen = np.array([(left + split) / 2, (top + bottom) / 2])
+        self.unit = unit
+
+        def to_screen(xy) -> np.ndarray:
+            s = centre_screen + unit * (np.asarray(xy, dtype=float) - centre_data)
+            return np.array([s[0], s[1], 0.0])
+
+        self.to_screen = to_screen
+        self.plot_rect = (left, bottom, split, top)
+        self.origin = to_screen((0.0, 0.0))
+        self.screen_pts = np.array([[to_screen(p) for p in ep] for ep in pts])   # [E+1, n, 3]
+
+        frame = Rectangle(width=split - left, height=top - bottom, stroke_color=th.faint, stroke_width=1)
+        frame.move_to([(left + split) / 2, (top + bottom) / 2, 0])
+        cross = VGroup(Line(self.origin + 0.12 * LEFT, self.origin + 0.12 * RIGHT, stroke_color=th.muted, stroke_width=2),
+                       Line(self.origin + 0.12 * DOWN, self.origin + 0.12 * UP, stroke_color=th.muted, stroke_width=2))
+        olabel = label("origin", th, size=14, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=0.06)
+        self.plot_frame = VGroup(frame, cross, olabel)
+        self.note.next_to(frame, DOWN, buff=0.1).align_to(frame, LEFT)
+
+        # arrows, tips, labels, trails
+        self.clock = ValueTracker(0.0)
+        self.word_labels = [label(t, th, size=22, colour=c, weight="BOLD") for t, c in zip(sb.tokens, self.colours)]
+        self.label_pos, prev = [], None
+        for k in range(E + 1):      # each snapshot first tries the previous one's placement
+            pos, prev = self._place_labels(self.screen_pts[k], prev)
+            self.label_pos.append(pos)
+        self.arrows = VGroup(*[Line(self.origin, self.screen_pts[0, i], stroke_color=c, stroke_width=3)
+                               for i, c in enumerate(self.colours)])
+        self.tips = VGroup(*[Dot(self.screen_pts[0, i], radius=0.07, color=c) for i, c in enumerate(self.colours)])
+        for lab, pos in zip(self.word_labels, self.label_pos[0]):
+            lab.move_to(pos)
+        self.trails = VGroup(*[VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.45)
+                               for c in self.colours])
+        for tr, p in zip(self.trails, self.screen_pts[0]):
+            tr.set_points_as_corners([p, p])
+
+        # readouts (right)
+        rx = split + 0.45
+        rw = self.fw / 2 - 0.45 - rx
+        self.epoch_text = Switcher([label(s, th, size=28, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
+        self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
+        for it in self.epoch_text.items:
+            it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
+        loss_head = label("loss (mean per word pair)", th, size=18, colour=th.muted)
+        loss_head.next_to(self.epoch_text, DOWN, buff=0.35).align_to(self.epoch_text, LEFT)
+        self.loss_text = Switcher([label(s, th, size=24, mono=True) for s in sb.loss_cells])
+        self.loss_text.next_to(loss_head, RIGHT, buff=0.2)
+        for it in self.loss_text.items:
+            it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
+        if self.loss_text.get_right()[0] > self.fw / 2 - 0.3:
+            self.loss_text.next_to(loss_head, DOWN, buff=0.1).align_to(loss_head, LEFT)
+            for it in self.loss_text.items:
+                it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
+        # loss chart: x = epoch 0..E, y = 0..loss_max
+        # the chart takes the height left over by the fixed rows below it
+        ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - 0.25
+        below = (1.45 + 0.5 * (len(sb.pairs) - 1)) if sb.pairs else 0.3
+        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.6, 1.35))
+        cx0 = rx + 0.45
+        cy0 = ctop - ch_h
+        self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
+        axes = VGroup(Line(self.chart_xy(0, 0), self.chart_xy(E, 0), stroke_color=th.faint, stroke_width=2),
+                      Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
+        y_top = label(sb.loss_max_cell, th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=0.08)
+        y_0 = label("0", th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=0.08)
+        x_lab = label(f"epoch {E}", th, size=14, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=0.08)
+        x_0 = label("0", th, size=14, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=0.08)
+        self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
+        self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
+        self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
+        self.loss_curve.set_points_as_corners([self.loss_pts[0], self.loss_pts[0]])
+        self.loss_curve.set_stroke(opacity=0)
+
+        # cosine readouts with bars on [−1, 1]
+        cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=18, colour=th.muted, max_width=rw)
+        cos_head.move_to([rx, cy0 - 0.55, 0], aligned_edge=LEFT)
+        self.cos_rows = []
+        y = cos_head.get_bottom()[1] - 0.35
+        bar_w = rw - 2.6
+        for tr in sb.pairs:
+            name = label(f"{tr.a} · {tr.b}", th, size=20, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
+            vals = Switcher([label(c, th, size=20, mono=True) for c in tr.cells])
+            for it in vals.items:
+                it.move_to([rx + 1.6, y, 0], aligned_edge=LEFT)
+            bx0 = rx + 2.5
+            track = Line([bx0, y, 0], [bx0 + bar_w, y, 0], stroke_color=th.faint, stroke_width=6)
+            zero = Line([bx0 + bar_w / 2, y - 0.13, 0], [bx0 + bar_w / 2, y + 0.13, 0], stroke_color=th.muted, stroke_width=2)
+            bars = []
+            for c in tr.cosines:
+                x1 = bx0 + bar_w / 2 * (1 + c)
+                bars.append(Line([bx0 + bar_w / 2, y, 0], [x1 + (1e-3 if c == 0 else 0), y, 0],
+                                 stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8))
+            bar = Switcher(bars)
+            self.cos_rows.append(VGroup(name, vals, track, zero, bar))
+            y -= 0.5
+        self.cos_head = cos_head
+        ends = VGroup(label("−1", th, size=13, colour=th.muted, mono=True), label("+1", th, size=13, colour=th.muted, mono=True))
+        if self.cos_rows:
+            last = self.cos_rows[-1][2]
+            ends[0].next_to(last.get_start(), DOWN, buff=0.12)
+            ends[1].next_to(last.get_end(), DOWN, buff=0.12)
+        self.cos_ends = ends
+        self.readouts = VGroup(self.epoch_text, loss_head, self.loss_text, self.chart, self.loss_curve, cos_head,
+                               *self.cos_rows, ends)
+
+    def _place_labels(self, tips: np.ndarray, prev: dict | None = None) -> tuple[list[np.ndarray], dict]:
+        """Label centres for one snapshot: radially outside each tip, rotated away
+        from labels already placed, tips, arrows and the plot's edge. The previous
+        snapshot's choice (angle, distance) for each label is tried first, so labels
+        do not swap sides between epochs."""
+        placed: list[tuple[float, float, float, float]] = []
+        tip_boxes = [(p[0] - 0.09, p[1] - 0.09, p[0] + 0.09, p[1] + 0.09) for p in tips]
+        # points along every arrow (origin → tip): a label should not sit on a shaft
+        shafts = np.array([self.origin[:2] + f * (p[:2] - self.origin[:2])
+                           for p in tips for f in np.linspace(0.15, 1.0, 18)])
+        order = np.argsort(-np.linalg.norm(tips[:, :2] - self.origin[:2], axis=1))
+        res: dict[int, np.ndarray] = {}
+        chosen: dict[int, tuple[float, float]] = {}
+        for i in order:
+            lab = self.word_labels[i]
+            w, h = lab.width, lab.height
+            d = tips[i, :2] - self.origin[:2]
+            base = np.arctan2(d[1], d[0]) if np.linalg.norm(d) > 1e-6 else np.pi / 2
+            best = None
+            cands = [(base + turn, r) for turn in (0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8, 2.5, -2.5, np.pi)
+                     for r in (0.32, 0.55, 0.8, 1.1)]
+            if prev and int(i) in prev:
+                cands.insert(0, prev[int(i)])
+            for a, r in cands:
+                c = tips[i, :2] + np.array([np.cos(a) * (r + w / 2 * abs(np.cos(a))),
+                                            np.sin(a) * (r + h / 2 * abs(np.sin(a)))])
+                box = (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2)
+                x0, y0, x1, y1 = self.plot_rect
+                inside = box[0] > x0 + 0.05 and box[2] < x1 - 0.05 and box[1] > y0 + 0.05 and box[3] < y1 - 0.05
+                if not inside or any(_boxes_overlap(box, b) for b in placed) \
+                        or any(_boxes_overlap(box, b, 0.0) for b in tip_boxes) \
+                        or np.any((shafts[:, 0] > box[0]) & (shafts[:, 0] < box[2])
+                                  & (shafts[:, 1] > box[1]) & (shafts[:, 1] < box[3])):
+                    continue
+                best = (c, box)
+                chosen[int(i)] = (a, r)
+                break
+            if best is None:                    # crowded: stack above the last placed label
+                c = tips[i, :2] + np.array([0, 0.35 + h / 2 + 0.3 * len(placed)])
+                best = (c, (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2))
+            placed.append(best[1])
+            res[int(i)] = np.array([best[0][0], best[0][1], 0.0])
+        out = [res[i] for i in range(len(tips))]
+        return out, chosen
+
+    # -- state at clock t ----------------------------------------------------
+    def state(self, t: float):
+        """Screen tips and label centres at clock ``t`` (linear between real snapshots)."""
+        E = self.storyboard.epochs
+        t = float(np.clip(t, 0, E))
+        k = min(int(np.floor(t + 1e-9)), E - 1) if E > 0 else 0
+        f = t - k
+        tips = (1 - f) * self.screen_pts[k] + f * self.screen_pts[min(k + 1, E)]
+        labs = [(1 - f) * a + f * b for a, b in zip(self.label_pos[k], self.label_pos[min(k + 1, E)])]
+        return tips, labs
+
+    def apply(self, t: float) -> None:
+        sb = self.storyboard
+        E = sb.epochs
+        tips, labs = self.state(t)
+        for i in range(len(sb.tokens)):
+            self.arrows[i].put_start_and_end_on(self.origin, tips[i] + 1e-6 * RIGHT)
+            self.tips[i].move_to(tips[i])
+            self.word_labels[i].move_to(labs[i])
+            k = int(np.floor(t + 1e-9))
+            trail = [self.screen_pts[e, i] for e in range(0, min(k, E) + 1)] + [tips[i]]
+            self.trails[i].set_points_as_corners(trail if len(trail) > 1 else [tips[i], tips[i]])
+        k = min(int(np.floor(t + 1e-9)), E)
+        self.epoch_text.show(k)
+        self.loss_text.show(k)
+        for row in self.cos_rows:
+            row[1].show(k)
+            row[4].show(k)
+        if t >= 1:
+            upto = [self.loss_pts[e] for e in range(0, min(k, E))]
+            if k < E:
+                f = t - k
+                upto.append((1 - f) * self.loss_pts[k - 1] + f * self.loss_pts[k])
+            if len(upto) == 1:
+                upto = upto * 2
+            self.loss_curve.set_points_as_corners(upto)
+            self.loss_curve.set_stroke(opacity=1)
+
+    # -- playing -------------------------------------------------------------
+    def play_body(self) -> None:
+        sb = self.storyboard
+        phases = narration_phases(sb.narration, 3)
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.plot_frame), FadeIn(self.note), run_time=0.6)
+        self.play(Create(self.arrows), FadeIn(self.tips), *[FadeIn(l) for l in self.word_labels],
+                  FadeIn(self.readouts), run_time=1.0)
+        self.add(self.trails)
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text, hold=False)
+        # Only what changes gets the updater, and it goes last in the scene's list:
+        # Manim redraws every mobject from the first one with an updater onwards
+        # each frame, and freezes those before it into a static background.
+        live = [self.arrows, self.tips, self.trails, *self.word_labels, self.epoch_text, self.loss_text,
+                self.loss_curve, *[m for row in self.cos_rows for m in (row[1], row[4])]]
+        still = [m for m in self.readouts.get_family() if m not in set().union(*[set(x.get_family()) for x in live])
+                 and not m.submobjects]
+        self.remove(self.arrows, self.tips, self.trails, *self.word_labels, self.readouts)
+        body = VGroup(*live)
+        self.add(*still)
+        body.add_updater(lambda m: self.apply(self.clock.get_value()))
+        self.add(body)
+        # One play per epoch: Manim fixes the list of mobjects it draws when a
+        # play starts, so the readouts switch to the next snapshot's text
+        # between plays; within a play only positions change.
+        dt = sb.motion_seconds / sb.epochs
+        for k in range(sb.epochs):
+            self.apply(k)
+            self.play(self.clock.animate.set_value(k + 1), run_time=dt, rate_func=linear)
+        body.clear_updaters()
+        self.apply(sb.epochs)
+
+        for text in phases[2]:
+            self.say(text)
+        if self.cos_rows:
+            self.play(*[Indicate(row[1], color=self.theme.accent) for row in self.cos_rows], run_time=1.0)
+        self.settle()

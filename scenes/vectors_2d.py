@@ -1,0 +1,142 @@
+"""Scene for the ``vectors-2d`` segment: labelled arrows on a plane, a panel of
+lengths and pair cosines, and a note saying how the plane was chosen."""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Angle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+                   Line, VGroup)
+
+from embedcore.segments._geometry import VectorsStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import label
+from .components.vectors import (arrow_2d, axes_cross, box_of, fit_plot, place_labels, polyline_segments, arc_points,
+                                 swatch, align_row_baselines)
+
+PANEL_W = 4.9
+
+
+def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -> tuple[VGroup, list[VGroup]]:
+    """Cells laid out in a grid (``per_line`` records side by side); returns the grid and one group per record."""
+    cells = VGroup(*[c for r in rows for c in r])
+    if len(cells):
+        cells.arrange_in_grid(cols=cols_per_row * per_line, buff=(0.18, 0.14), col_alignments=aligns * per_line)
+    return cells, [VGroup(*r) for r in rows]
+
+
+def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
+    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour]),
+             label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
+    grid, recs = _grid(rows, 3, "llr", per_line=1 if len(rows) <= 4 else 2)
+    for r, v in zip(rows, sb.vectors):
+        align_row_baselines(r[1:], [v.token, v.norm_text], th, size, [False, True])
+    return grid, recs
+
+
+def pair_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
+    rows = []
+    for p in sb.pairs:
+        a, b = sb.vectors[p.a], sb.vectors[p.b]
+        rows.append([label(a.token, th, size=size, colour=colours[a.colour]),
+                     label("\u00b7", th, size=size, colour=th.muted),
+                     label(b.token, th, size=size, colour=colours[b.colour]),
+                     label(p.cosine_text, th, size=size, mono=True),
+                     label(p.angle_text, th, size=size, mono=True, colour=th.muted)])
+    grid, recs = _grid(rows, 5, "lclrr")
+    for r, p in zip(rows, sb.pairs):
+        align_row_baselines(r, [p.tokens[0], None, p.tokens[1], p.cosine_text, p.angle_text], th, size,
+                            [False, False, False, True, True])
+    return grid, recs
+
+
+class Vectors2DScene(SegmentScene):
+    storyboard: VectorsStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        self.colours = colours
+        fw, fh = self.fw, self.fh
+
+        self.note = label(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+                          max_width=fw - 1.0)
+        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+
+        # right-hand panel: lengths, then pair cosines
+        self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        self.len_rows, self.len_recs = length_rows(sb, th, colours)
+        self.pair_head = label("cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)"),
+                               th, size=20, colour=th.muted)
+        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
+        parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
+        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        if len(self.pair_rows):
+            self.pair_head.shift(0.2 * DOWN)
+            self.pair_rows.shift(0.2 * DOWN)
+        top = self.note.get_bottom()[1] - 0.35
+        bottom = -fh / 2 + 1.25
+        if self.panel.height > top - bottom or self.panel.width > PANEL_W:
+            self.panel.scale(min((top - bottom) / self.panel.height, PANEL_W / self.panel.width))
+        self.panel.move_to([fw / 2 - 0.5 - PANEL_W, top, 0], aligned_edge=UL)
+
+        # the plot, left of the panel
+        rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.8 - PANEL_W, top)
+        coords = [v.coords for v in sb.vectors]
+        self.frame = fit_plot(coords, rect)
+        self.axes = axes_cross(self.frame, th)
+        o = self.frame.origin
+        self.tips = [self.frame.point(c) for c in coords]
+        self.arrows = VGroup(*[arrow_2d(o, t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
+
+        # angle arcs between pairs, only where the drawing is exact
+        self.arcs = []
+        segs = [(o, t) for t in self.tips]
+        if sb.exact:
+            r0 = 0.45
+            for k, p in enumerate(sb.pairs[:3]):
+                arc = self._arc(p, r0 + 0.18 * k)
+                self.arcs.append(arc)
+                segs += polyline_segments(arc.get_points()[::3])
+        self.labels = VGroup(*[label(v.token, th, size=26, colour=colours[v.colour]) for v in sb.vectors])
+        place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
+                     rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
+
+    def _arc(self, p, radius):
+        sb = self.storyboard
+        a, b = sb.vectors[p.a], sb.vectors[p.b]
+        start, sweep = a.direction, b.direction - a.direction
+        if sweep > 180:
+            sweep -= 360
+        elif sweep < -180:
+            sweep += 360
+        from manim import Arc
+        return Arc(radius=radius, start_angle=np.radians(start), angle=np.radians(sweep), arc_center=self.frame.origin,
+                   color=self.theme.text, stroke_width=2.5)
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 3)
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.axes), run_time=0.5)
+        self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
+        self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.8)
+        self.settle()
+
+        for text in phases[2]:
+            self.say(text)
+        if len(self.pair_rows):
+            self.play(FadeIn(self.pair_head), run_time=0.4)
+            for k, (p, row) in enumerate(zip(sb.pairs, self.pair_recs)):
+                anims = [FadeIn(row), Indicate(self.arrows[p.a], scale_factor=1.0, color=th.accent),
+                         Indicate(self.arrows[p.b], scale_factor=1.0, color=th.accent)]
+                if k < len(self.arcs):
+                    anims.append(Create(self.arcs[k]))
+                self.play(*anims, run_time=0.7)
+        self.settle()
+        self.wait(0.6)

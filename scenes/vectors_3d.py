@@ -1,0 +1,119 @@
+"""Scene for the ``vectors-3d`` segment: arrows in 3D with a moving camera.
+
+A :class:`ThreeDSegment` variant of the base scene (ThreeDScene camera) keeps
+the header, notes, panel and captions fixed in the frame; token labels keep a
+fixed orientation, so they face the viewer at every camera angle. Arrows are a
+stroked line plus a low-resolution cone: Cairo draws them quickly and they
+read as 3D from every side.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DEGREES, DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Cone, Create, FadeIn, Indicate, LaggedStart, Line,
+                   ThreeDScene, VGroup)
+
+from embedcore.segments._geometry import VectorsStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import label
+from .vectors_2d import length_rows, pair_rows
+
+PANEL_W = 3.9
+ARROW_LEN = 2.0          # the longest arrow, in scene units
+
+
+class ThreeDSegment(SegmentScene, ThreeDScene):
+    """A segment scene with a 3D camera; flat overlays stay fixed in frame."""
+
+    def fix_in_frame(self, *mobs) -> None:
+        self.renderer.camera.add_fixed_in_frame_mobjects(*mobs)
+
+    def fix_orientation(self, *mobs) -> None:
+        self.renderer.camera.add_fixed_orientation_mobjects(*mobs)
+
+    def caption_mob(self, text: str):
+        mob = super().caption_mob(text)
+        self.fix_in_frame(mob)
+        return mob
+
+
+class Vectors3DScene(ThreeDSegment):
+    storyboard: VectorsStoryboard
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        fw, fh = self.fw, self.fh
+        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
+
+        self.note = label(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+                          max_width=fw - 1.0)
+        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+        self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        self.len_rows, self.len_recs = length_rows(sb, th, colours)
+        self.pair_head = label("cosine \u00b7 angle", th, size=20, colour=th.muted)
+        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
+        parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
+        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        top = self.note.get_bottom()[1] - 0.35
+        bottom = -fh / 2 + 1.25
+        if self.panel.height > top - bottom or self.panel.width > PANEL_W:
+            self.panel.scale(min((top - bottom) / self.panel.height, PANEL_W / self.panel.width))
+        self.panel.move_to([fw / 2 - 0.4 - PANEL_W, top, 0], aligned_edge=UL)
+        self.fix_in_frame(self.header, self.note, self.panel)
+
+        # the 3D part: origin at the scene centre, longest arrow ARROW_LEN long
+        longest = max(float(np.linalg.norm(v.coords)) for v in sb.vectors)
+        self.unit = ARROW_LEN / longest
+        self.tips = [self.unit * np.array(v.coords, dtype=float) for v in sb.vectors]
+        L = ARROW_LEN * 1.05
+        self.axes = VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
+                             for e in np.eye(3)])
+        self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
+        self.labels = VGroup()
+        for v, t in zip(sb.vectors, self.tips):
+            lab = label(v.token, th, size=26, colour=colours[v.colour])
+            u = t / max(np.linalg.norm(t), 1e-9)
+            lab.move_to(t + u * 0.42)
+            self.labels.add(lab)
+        self.fix_orientation(*self.labels)
+
+    def _arrow(self, tip: np.ndarray, colour: str) -> VGroup:
+        length = float(np.linalg.norm(tip))
+        u = tip / max(length, 1e-9)
+        h = min(0.28, 0.4 * length)
+        shaft = Line(ORIGIN, tip - h * u, color=colour, stroke_width=6)
+        cone = Cone(direction=u, base_radius=0.09, height=h, resolution=(2, 12), fill_color=colour,
+                    fill_opacity=1, stroke_width=0, checkerboard_colors=False)
+        cone.set_color(colour)
+        cone.shift(tip)
+        grp = VGroup(shaft, cone)
+        grp.tip_point = tip
+        return grp
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 3)
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.axes), run_time=0.5)
+        self.play(LaggedStart(*[Create(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
+        self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.6))
+        self.move_camera(theta=-15 * DEGREES, run_time=3.0)
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.6)
+        self.move_camera(phi=55 * DEGREES, theta=-95 * DEGREES, run_time=3.5)
+        self.settle()
+
+        for text in phases[2]:
+            self.say(text)
+        if len(self.pair_rows):
+            self.play(FadeIn(self.pair_head), run_time=0.3)
+            for p, row in zip(sb.pairs, self.pair_recs):
+                self.play(FadeIn(row), Indicate(self.labels[p.a], color=th.accent),
+                          Indicate(self.labels[p.b], color=th.accent), run_time=0.6)
+        self.move_camera(phi=68 * DEGREES, theta=-55 * DEGREES, run_time=2.5)
+        self.settle()

@@ -1,0 +1,266 @@
+"""The ``trained`` source and the ``training`` segment: schema, storyboard, scene, render."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from embedcore import training
+from embedcore.errors import LessonError
+from embedcore.lesson import load_lesson
+from embedcore.segments.training import TrainingStoryboard, pca_basis
+from embedcore.similarity import cosine
+from embedcore.storyboard import fmt
+
+from .conftest import run_cli
+from .test_training import shared_context_corpus
+
+LESSON = """
+lesson: {title: "Learned live", slug: learned-live}
+embeddings:
+  source: trained
+  corpus: corpus.txt
+  dim: 8
+  epochs: 4
+  window: 2
+  negatives: 4
+  seed: 2
+  min_count: 2
+  subsample: 0.01
+  batch_size: 128
+tokens: "the cat was fed"
+segments:
+  - type: training
+    tokens: [cat, dog, bat]
+    pairs: [[cat, dog], [cat, bat]]
+    seconds: 3
+"""
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDVIZ_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def lesson_dir(tmp_path):
+    (tmp_path / "corpus.txt").write_text(shared_context_corpus(300), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def write(lesson_dir):
+    def _w(text: str = LESSON, name: str = "lesson.yaml"):
+        import textwrap
+        p = lesson_dir / name
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return p
+    return _w
+
+
+@pytest.fixture
+def compiled(write):
+    return load_lesson(write())
+
+
+def test_source_is_labelled_honestly(compiled):
+    src = compiled.lesson.table.source
+    tr = compiled.lesson.table.training
+    assert src.kind == "trained" and src.learned is True
+    assert src.label == f"word2vec trained on corpus.txt ({tr.n_tokens:,} tokens, 4 epochs, seed 2)"
+    for key in ("dim", "epochs", "window", "negatives", "seed", "min_count", "learning_rate", "corpus"):
+        assert key in src.details
+    assert src.details["epochs"] == 4 and src.details["window"] == 2
+    # the vocabulary and the matrix are the trainer's
+    assert compiled.lesson.table.vocab.tokens == tr.vocab
+    assert np.array_equal(compiled.lesson.table.matrix, tr.vectors)
+
+
+def test_storyboard_holds_the_real_snapshots(compiled):
+    sb = compiled.storyboards[0]
+    assert isinstance(sb, TrainingStoryboard)
+    tr = compiled.lesson.table.training
+    snaps = np.array(sb.snapshots)                          # [E+1, n, d]
+    assert snaps.shape == (5, 3, 8)
+    for j, tok in enumerate(sb.tokens):
+        tid = tr.vocab.index(tok)
+        assert sb.token_ids[j] == tid
+        assert np.array_equal(snaps[:, j], tr.history(tid))
+    assert np.array_equal(snaps[-1], tr.vectors[list(sb.token_ids)])
+    # the 2D points are one fixed projection of those snapshots (fitted on the last)
+    basis, kept = pca_basis(snaps[-1])
+    assert np.allclose(np.array(sb.points), snaps @ basis.T)
+    assert abs(sb.variance_kept - kept) < 1e-12
+    assert "projection" in sb.projection_note and "PCA" in sb.projection_note
+
+
+def test_live_cosines_and_loss_are_the_trainers(compiled):
+    sb = compiled.storyboards[0]
+    tr = compiled.lesson.table.training
+    snaps = np.array(sb.snapshots)
+    for pair in sb.pairs:
+        ia, ib = sb.tokens.index(pair.a), sb.tokens.index(pair.b)
+        want = [cosine(snaps[e, ia], snaps[e, ib]) for e in range(5)]
+        assert np.allclose(pair.cosines, want)
+        assert pair.cells == tuple(fmt(c, 2) for c in want)
+    assert sb.losses[0] is None and np.allclose(sb.losses[1:], tr.losses)
+    assert sb.loss_cells[1:] == tuple(fmt(x, 3) for x in tr.losses)
+    assert sb.epoch_cells[0].startswith("start") and sb.epoch_cells[-1] == "after epoch 4 of 4"
+    assert sb.loss_max >= max(tr.losses)
+    cat_dog, cat_bat = sb.pairs
+    assert cat_dog.cosines[-1] > cat_bat.cosines[-1]
+
+
+def test_second_load_uses_the_cache(write, monkeypatch):
+    path = write()
+    first = load_lesson(path)
+    assert first.lesson.table.source.details["cache_hit"] is False
+
+    def boom(*a, **k):
+        raise AssertionError("retrained")
+
+    monkeypatch.setattr(training, "train", boom)
+    again = load_lesson(path)
+    assert again.lesson.table.source.details["cache_hit"] is True
+    assert again.storyboards[0].snapshots == first.storyboards[0].snapshots
+
+
+def _err(write, text) -> str:
+    with pytest.raises(LessonError) as e:
+        load_lesson(write(text))
+    return str(e.value)
+
+
+def test_training_segment_needs_a_trained_source(write):
+    msg = _err(write, """
+        lesson: {title: t}
+        vocabulary: [cat, dog]
+        embeddings: {source: synthetic, dim: 4}
+        tokens: "cat dog"
+        segments:
+          - type: training
+        """)
+    assert "lesson.yaml:6:11: segments[0].type: a training segment needs vectors trained by the lesson" in msg
+    assert "source: trained" in msg
+
+
+def test_vocabulary_with_trained_source_is_refused(write):
+    msg = _err(write, LESSON.replace("embeddings:", "vocabulary: [cat, dog]\nembeddings:"))
+    assert ":2:1: vocabulary: a trained source takes its vocabulary from the corpus" in msg
+    assert "remove 'vocabulary:'" in msg
+
+
+def test_unknown_trainer_key_points_at_it(write):
+    msg = _err(write, LESSON.replace("  epochs: 4", "  epochz: 4"))
+    assert ":6:3: embeddings.epochz: unknown key 'epochz'" in msg and "did you mean 'epochs'" in msg
+
+
+def test_bad_hyper_parameter(write):
+    msg = _err(write, LESSON.replace("  dim: 8", "  dim: 0"))
+    assert ":5:8: embeddings.dim:" in msg
+
+
+def test_missing_corpus(write):
+    msg = _err(write, LESSON.replace("corpus: corpus.txt", "corpus: nope.txt"))
+    assert ":4:11: embeddings.corpus: corpus file 'nope.txt' not found" in msg
+
+
+def test_pair_token_not_in_corpus_vocabulary(write):
+    msg = _err(write, LESSON.replace("[cat, bat]]", "[cat, bta]]"))
+    assert "segments[0].pairs[1][1]: 'bta' is not in the vocabulary" in msg and "did you mean 'bat'" in msg
+
+
+def test_too_many_tokens(write):
+    msg = _err(write, LESSON.replace("tokens: [cat, dog, bat]",
+                                     "tokens: [cat, dog, bat, the, was, fed, vet, sofa, food]"))
+    assert "segments[0].tokens: a training segment shows at most 8 tokens" in msg
+
+
+def test_cli_validate_exit_codes(write):
+    good = write()
+    r = run_cli("validate", good)
+    assert r.returncode == 0, r.stderr
+    bad = write(LESSON.replace("  epochs: 4", "  epochs: -1"), name="bad.yaml")
+    r = run_cli("validate", bad)
+    assert r.returncode == 2
+    assert "bad.yaml:6:11: embeddings.epochs:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_shipped_corpus_is_the_default_and_small():
+    from embedcore.trained_source import SHIPPED_CORPUS
+    assert SHIPPED_CORPUS.is_file()
+    size = SHIPPED_CORPUS.stat().st_size
+    assert 100_000 < size < 300_000
+    assert "CC0" in SHIPPED_CORPUS.read_text(encoding="utf-8").splitlines()[0]
+
+
+# -- scene (no rendering) ---------------------------------------------------------
+
+def test_scene_builds_from_storyboard(compiled):
+    from manim import tempconfig
+
+    from scenes.registry import SCENES
+    from scenes.theme import theme_for
+    from scenes.training import TrainingScene
+
+    sb = compiled.storyboards[0]
+    assert SCENES["training"] is TrainingScene
+    with tempconfig({"frame_height": 8.0, "frame_width": 8.0 * 16 / 9, "dry_run": True}):
+        scene = TrainingScene(sb, theme_for(compiled.lesson.style))
+        scene.build()
+        # every readout the scene can show is the storyboard's text, one per snapshot
+        assert [t.original_text for t in scene.epoch_text.items] == list(sb.epoch_cells)
+        assert [t.original_text for t in scene.loss_text.items] == list(sb.loss_cells)
+        for row, pair in zip(scene.cos_rows, sb.pairs):
+            assert [t.original_text for t in row[1].items] == list(pair.cells)
+        # at every epoch the arrow tips sit on the projected real snapshots, with one
+        # uniform scale (so angles on screen are angles in the projection plane)
+        pts = np.array(sb.points)
+        for k in (0, 2, sb.epochs):
+            scene.apply(k)
+            assert scene.epoch_text.current == k
+            for i in range(len(sb.tokens)):
+                tip = scene.tips[i].get_center()[:2]
+                want = scene.origin[:2] + scene.unit * pts[k, i]
+                assert np.allclose(tip, want, atol=1e-6)
+        # word labels never overlap each other and stay inside the plot, at every snapshot
+        x0, y0, x1, y1 = scene.plot_rect
+        for k, centres in enumerate(scene.label_pos):
+            boxes = []
+            for lab, c in zip(scene.word_labels, centres):
+                w, h = lab.width, lab.height
+                boxes.append((c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2))
+            for i, a in enumerate(boxes):
+                assert x0 <= a[0] and a[2] <= x1 and y0 <= a[1] and a[3] <= y1, (k, i)
+                for b in boxes[i + 1:]:
+                    assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (k, i)
+        # the plot starts below the header (title and source line)
+        assert y1 < scene.header.get_bottom()[1]
+        # half-way between epochs 1 and 2: on the straight line between the two real snapshots
+        scene.apply(1.5)
+        mid = scene.origin[:2] + scene.unit * (pts[1] + pts[2]) / 2
+        assert np.allclose([t.get_center()[:2] for t in scene.tips], mid, atol=1e-6)
+        assert scene.epoch_text.current == 1
+
+
+# -- render ---------------------------------------------------------------------
+
+@pytest.mark.render
+def test_tiny_render(compiled, tmp_path):
+    import av
+
+    from embedviz.worker import render_clip
+
+    sb = compiled.storyboards[0]
+    out = tmp_path / "clip.mp4"
+    info = render_clip(sb, compiled.lesson.style, 256, 144, 5, out)
+    assert out.is_file()
+    with av.open(str(out)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert abs(len(frames) / 5 - info["duration"]) < 0.5
+    assert frames[0].shape == (144, 256, 3)
+    mid = frames[len(frames) // 2].astype(int)
+    assert mid.std() > 5                      # not blank
+    # the arrows move: two frames during the epochs differ in the plot area
+    assert np.abs(frames[len(frames) // 2].astype(int) - frames[len(frames) // 2 - 3].astype(int)).sum() > 0
+    assert [c["text"] for c in info["cues"]] == list(sb.narration)
