@@ -8,7 +8,9 @@ setup:
 demo: setup
 	.venv/bin/embedviz render configs/default.yaml -q h
 
-test: setup
+# the test set-up also installs Debian's chromium for the browser playback test
+test:
+	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/python -m pytest -q
 
 clean:

@@ -66,6 +66,8 @@ class Style(StrictModel):
     decimals: int = Field(default=2, ge=0, le=4, description="digits shown after the point")
     font: str = "Inter"
     mono_font: str = "JetBrains Mono"
+    aspect: Literal["16:9", "9:16", "1:1"] = Field(
+        default="16:9", description="16:9 landscape, 9:16 vertical (short-form platforms), 1:1 square")
 
 
 class VocabularyFile(StrictModel):

@@ -28,9 +28,11 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def segment_key(storyboard_dict: dict, style_dict: dict, width: int, height: int, fps: int) -> str:
+def segment_key(storyboard_dict: dict, style_dict: dict, width: int, height: int, fps: int,
+                fmt: str = "mp4", transparent: bool = False) -> str:
     payload = json.dumps(
-        {"storyboard": storyboard_dict, "style": style_dict, "size": [width, height, fps], "code": code_version()},
+        {"storyboard": storyboard_dict, "style": style_dict, "size": [width, height, fps],
+         "format": [fmt, transparent], "code": code_version()},
         sort_keys=True, ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

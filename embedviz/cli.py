@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -96,10 +97,20 @@ def cmd_render(args) -> int:
     from embedcore.lesson import load_lesson
 
     from .pipeline import render_lesson
-    from .quality import QUALITIES
+    from .quality import QUALITIES, output_size
 
     c = load_lesson(args.lesson)
-    quality = QUALITIES[args.quality]
+    if args.resolution and not re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", args.resolution.lower()):
+        _err(f"--resolution {args.resolution}: expected WIDTHxHEIGHT such as 1280x720")
+        return EXIT_BAD_INPUT
+    if args.fps is not None and not 1 <= args.fps <= 120:
+        _err(f"--fps {args.fps}: expected a frame rate between 1 and 120")
+        return EXIT_BAD_INPUT
+    fmt = args.format or ("webm" if args.transparent else "mp4")
+    if args.transparent and fmt not in ("webm", "mov"):
+        _err(f"--transparent needs --format webm or mov (H.264 mp4 and gif have no alpha channel)")
+        return EXIT_BAD_INPUT
+    quality = output_size(QUALITIES[args.quality], c.lesson.style.aspect, args.resolution, args.fps)
     only = None
     if args.segment:
         only = set()
@@ -120,7 +131,7 @@ def cmd_render(args) -> int:
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} segments"), TimeElapsedColumn(),
                   console=con, transient=False) as progress:
-        task = progress.add_task(f"rendering {c.lesson.slug} at {quality.folder}", total=len(c.storyboards))
+        task = progress.add_task(f"rendering {c.lesson.slug} at {quality.folder}", total=len(c.storyboards) + 1)   # + the title card
 
         def on_event(kind, info):
             if kind in ("cached", "rendered"):
@@ -129,7 +140,7 @@ def cmd_render(args) -> int:
                 progress.console.print(f"  segment {info['index']} ({info['type']}): {how}")
 
         result = render_lesson(c, quality, Path(args.out), jobs=jobs, use_cache=not args.no_cache,
-                               only=only, on_event=on_event)
+                               only=only, fmt=fmt, transparent=args.transparent, on_event=on_event)
     total = sum(s.duration for s in result.segments)
     print(f"lesson video: {result.video} ({total:.1f} s)")
     print(f"all files in: {result.out_dir}/")
@@ -146,10 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("lesson", help="lesson file (YAML)")
     r.add_argument("-q", "--quality", choices=["l", "m", "h", "p", "k"], default="h",
                    help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")
+    r.add_argument("--resolution", metavar="WxH", help="explicit pixel size, e.g. 1280x720 (overrides -q's size)")
+    r.add_argument("--fps", type=int, help="explicit frame rate (overrides -q's)")
+    r.add_argument("--format", choices=["mp4", "webm", "gif", "mov"],
+                   help="mp4 (H.264, default), webm (VP9), gif, mov; as Manim's --format")
+    r.add_argument("-t", "--transparent", action="store_true",
+                   help="keep an alpha channel (webm with VP9 alpha by default, or --format mov)")
     r.add_argument("--out", default="media", help="output root (default: media/)")
     r.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: CPU cores)")
     r.add_argument("--segment", action="append", help="re-render only this segment (index or type); repeatable")
     r.add_argument("--no-cache", action="store_true", help="render every segment even if unchanged")
+    r.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     r.set_defaults(func=cmd_render)
 
     v = sub.add_parser("validate", help="check lesson files without rendering")
@@ -173,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted: finished files are kept, nothing half-written was left")
         return 130
+    except Exception as e:  # a bug of ours, not the user's input
+        if getattr(args, "debug", False):
+            raise
+        _err(f"internal error: {type(e).__name__}: {e} (please report it; --debug shows the traceback)")
+        return 1
 
 
 if __name__ == "__main__":

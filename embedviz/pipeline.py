@@ -52,9 +52,9 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _render_job(storyboard, style, width, height, fps, clip: str) -> dict:
+def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
     from .worker import render_clip
-    return render_clip(storyboard, style, width, height, fps, Path(clip))
+    return render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
 
 
 def clip_name(sb) -> str:
@@ -69,6 +69,8 @@ def render_lesson(
     jobs: int = 1,
     use_cache: bool = True,
     only: Sequence[int] | None = None,
+    fmt: str = "mp4",
+    transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
 ) -> RenderResult:
     lesson = compiled.lesson
@@ -86,9 +88,9 @@ def render_lesson(
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
         name = clip_name(sb)
-        clip = clips_dir / f"{name}.mp4"
-        meta_path = clips_dir / f"{name}.json"
-        key = segment_key(sb.to_dict(), style_dict, w, h, fps)
+        clip = clips_dir / f"{name}{'-alpha' if transparent else ''}.{fmt}"
+        meta_path = clip.with_name(clip.name + ".json")       # one cache entry per clip file
+        key = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
         meta = None
         if meta_path.exists():
             try:
@@ -117,14 +119,14 @@ def render_lesson(
         for sb, clip, meta_path, key in todo:
             on_event("begin", {"index": sb.index, "type": sb.type})
             t0 = time.perf_counter()
-            out = _render_job(sb, style, w, h, fps, str(clip))
+            out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
             finish(sb, clip, meta_path, key, out, time.perf_counter() - t0)
     elif todo:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             pending = {}
             try:
                 for sb, clip, meta_path, key in todo:
-                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip))
+                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
                     pending[fut] = (sb, clip, meta_path, key, time.perf_counter())
                     on_event("begin", {"index": sb.index, "type": sb.type})
                 while pending:
@@ -138,13 +140,13 @@ def render_lesson(
                 raise
 
     ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, out_dir, results[0], ordered)
+    return _assemble(compiled, quality, out_dir, results[0], ordered, fmt, transparent)
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
-              segs: list[SegmentResult]) -> RenderResult:
+              segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False) -> RenderResult:
     lesson = compiled.lesson
-    video = out_dir / f"{lesson.slug}.mp4"
+    video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
     concat([card.clip, *[s.clip for s in segs]], video)
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration

@@ -6,12 +6,14 @@ clips costs milliseconds and cannot change a pixel.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import av
 
 FASTSTART = {"movflags": "+faststart"}
+CONTAINERS = {".mp4": ("mp4", FASTSTART), ".mov": ("mov", FASTSTART), ".webm": ("webm", {}), ".gif": ("gif", {})}
 
 
 def concat(clips: Sequence[Path], out_path: Path) -> float:
@@ -20,9 +22,12 @@ def concat(clips: Sequence[Path], out_path: Path) -> float:
     Written to ``<out>.part`` and renamed, so ``out_path`` is never half a file.
     """
     out_path = Path(out_path)
+    if out_path.suffix == ".gif":
+        return _concat_gif(clips, out_path)
     tmp = out_path.with_name(out_path.name + ".part")
     try:
-        with av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
+        fmt, options = CONTAINERS[out_path.suffix]
+        with av.open(str(tmp), "w", format=fmt, options=options) as out:
             ostream = None
             offset = 0          # in the output stream's time base
             for clip in clips:
@@ -52,6 +57,12 @@ def concat(clips: Sequence[Path], out_path: Path) -> float:
 
 def remux(src: Path, dst: Path) -> None:
     """Copy ``src`` to ``dst`` with the index at the front (browser streaming)."""
+    dst = Path(dst)
+    if dst.suffix == ".gif":                 # nothing to fix in a GIF: copy it into place
+        tmp = dst.with_name(dst.name + ".part")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        return
     concat([src], dst)
 
 
@@ -84,3 +95,40 @@ def thumbnail(clip: Path, at: float, out_path: Path) -> None:
         raise ValueError(f"{clip} has no frames")
     best.to_image().save(tmp, format="PNG")
     os.replace(tmp, out_path)
+
+
+def _concat_gif(clips: Sequence[Path], out_path: Path) -> float:
+    """GIF packets carry no usable timestamps for stream copy: decode and re-encode.
+
+    Cheap in practice, because GIFs are only made small (docs, slides).
+    """
+    out_path = Path(out_path)
+    tmp = out_path.with_name(out_path.name + ".part")
+    n = 0
+    rate = None
+    try:
+        with av.open(str(tmp), "w", format="gif") as out:
+            ostream = None
+            for clip in clips:
+                with av.open(str(clip)) as inp:
+                    istream = inp.streams.video[0]
+                    if ostream is None:
+                        rate = istream.average_rate or istream.guessed_rate
+                        ostream = out.add_stream("gif", rate=rate)
+                        ostream.width = istream.codec_context.width
+                        ostream.height = istream.codec_context.height
+                        ostream.pix_fmt = "rgb8"     # as Manim's own GIF writer (swscale has no pal8)
+                    for frame in inp.decode(istream):
+                        new = av.VideoFrame.from_ndarray(frame.to_ndarray(format="rgb24"), format="rgb24")
+                        new.pts = n
+                        for packet in ostream.encode(new):
+                            out.mux(packet)
+                        n += 1
+            if ostream is not None:
+                for packet in ostream.encode():
+                    out.mux(packet)
+        os.replace(tmp, out_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return float(n / rate) if rate else 0.0

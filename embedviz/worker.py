@@ -16,8 +16,19 @@ from embedcore.storyboard import Storyboard
 from .video import remux
 
 
-def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path) -> dict:
-    """Render ``storyboard`` to ``out_path`` (mp4); return its caption cues and duration."""
+# libx264 settings for every mp4 clip. Clips are joined by stream copy, so all
+# of them must share these. veryfast + tune=animation: faster than the default
+# preset and smaller files for flat-colour motion graphics (MANIM_NOTES.md).
+X264_OPTIONS = {"preset": "veryfast", "tune": "animation"}
+
+
+def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path,
+                *, fmt: str = "mp4", transparent: bool = False) -> dict:
+    """Render ``storyboard`` to ``out_path``; return its caption cues and duration.
+
+    ``fmt`` is mp4 (H.264), webm (VP9), gif or mov; ``transparent`` keeps the
+    alpha channel (webm or mov only).
+    """
     import logging
 
     from manim import config, logger, tempconfig
@@ -35,23 +46,27 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
             "pixel_width": width,
             "pixel_height": height,
             "frame_rate": fps,
-            "frame_height": 8.0,
-            "frame_width": 8.0 * width / height,
+            # the short side is 8 units whatever the shape, so text sizes mean the same
+            "frame_height": 8.0 * max(1.0, height / width),
+            "frame_width": 8.0 * max(1.0, width / height),
             "disable_caching": True,
-            "format": "mp4",
+            "format": fmt,
+            "transparent": transparent,
             "output_file": "clip",
             "progress_bar": "none",
             "verbosity": "ERROR",
             "write_to_movie": True,
             "save_last_frame": False,
         }
+        if fmt == "mp4":
+            opts["video_encoder_options"] = dict(X264_OPTIONS)
         with tempconfig(opts):
             scene = SCENES[storyboard.type](storyboard, theme_for(style))
             scene.render()
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = float(scene.renderer.time)
             cues = [dict(c) for c in scene.cues]
-        remux(movie, out_path)      # faststart, written via .part + rename
+        remux(movie, out_path)      # faststart (mp4/mov), written via .part + rename
         return {"duration": duration, "cues": cues}
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,10 +11,16 @@ from manim import DOWN, LEFT, RIGHT, UP, UL, UR, FadeIn, FadeOut, Scene, VGroup,
 
 from embedcore.storyboard import Storyboard
 
-from .components.text import centred_lines, label
+from .components.text import centred_lines, label, wrapped
 from .theme import Theme
 
-CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9
+CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 14.2 units wide)
+CAPTION_SIZE = 22
+
+
+def caption_chars(frame_width: float) -> int:
+    """Characters per caption line for a frame ``frame_width`` units wide (64 at 16:9, 34 at 9:16)."""
+    return max(20, int(CAPTION_CHARS * (frame_width - 1.0) / (16 / 9 * 8 - 1.0)))
 
 
 def reading_time(text: str) -> float:
@@ -42,14 +48,43 @@ class SegmentScene(Scene):
     def fh(self) -> float:
         return config.frame_height
 
+    @property
+    def portrait(self) -> bool:
+        """Taller than wide (9:16): side-by-side panels stack vertically."""
+        return self.fh > self.fw * 1.05
+
+    @property
+    def landscape(self) -> bool:
+        """Clearly wider than tall (16:9); 1:1 is neither portrait nor landscape."""
+        return self.fw > self.fh * 1.3
+
+    @property
+    def caption_chars(self) -> int:
+        return caption_chars(self.fw)
+
+    def caption_height(self) -> float:
+        """Height of the tallest caption this scene will show (at least two lines)."""
+        if not hasattr(self, "_caption_h"):
+            two = centred_lines("Two\nlines", self.theme, max_chars=8, size=CAPTION_SIZE).height
+            hs = [self.caption_mob(t).height for t in self.storyboard.narration]
+            self._caption_h = max([two, *hs])
+        return self._caption_h
+
+    @property
+    def body_bottom(self) -> float:
+        """The lowest y the body may use: above the tallest caption."""
+        return -self.fh / 2 + 0.3 + self.caption_height() + 0.25
+
     def build(self) -> None:
         """Create every mobject (no animation). Subclasses extend ``build_body``."""
         if self._built:
             return
         sb, th = self.storyboard, self.theme
-        self.title = label(sb.title, th, size=34, weight="BOLD", max_width=self.fw - 0.8)
+        # titles and source lines wrap (not shrink) when the frame is narrow
+        self.title = wrapped(sb.title, th, size=34, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
         self.title.to_corner(UL, buff=0.35)
-        self.source = label(sb.source_label, th, size=19, colour=th.muted, max_width=self.fw - 0.8)
+        self.source = wrapped(sb.source_label, th, size=19, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
+                              buff=0.06)
         self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
         self.build_body()
@@ -63,7 +98,7 @@ class SegmentScene(Scene):
 
     # -- captions --------------------------------------------------------
     def caption_mob(self, text: str):
-        t = centred_lines(text, self.theme, max_chars=CAPTION_CHARS, size=22, max_width=self.fw - 1.0)
+        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=CAPTION_SIZE, max_width=self.fw - 0.6)
         return t.to_edge(DOWN, buff=0.3)
 
     def say(self, text: str, *, hold: bool = True) -> None:

@@ -14,7 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arc, Create, DashedLine, FadeIn, F
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import centred_lines, label
+from .components.text import centred_lines, label, wrapped
 from .components.vectors import (align_row_baselines, arrow_2d, axes_cross, baseline, box_of, fit_plot, place_labels,
                                  polyline_segments)
 
@@ -24,15 +24,23 @@ SIZE = 24
 
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
+    snap_skip = ("closing", "panel")        # closing replaces the formula (for layout stills)
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         fw, fh = self.fw, self.fh
         self.ca, self.cb = th.token_colour(0), th.token_colour(1)
-        self.note = label(sb.projection_note, th, size=18, colour=th.muted, max_width=fw - 1.0)
+        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted, max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
         top = self.note.get_bottom()[1] - 0.3
-        bottom = -fh / 2 + 1.25
+        bottom = self.body_bottom
+        # the panel (readouts, formula) is right of the plane in wide frames, above it in tall ones
+        if self.portrait:
+            pw = min(PANEL_W, fw - 1.0)
+            px0 = -pw / 2
+        else:
+            pw = min(PANEL_W, 0.46 * fw)
+            px0 = fw / 2 - 0.5 - pw
         self.k = ValueTracker(0)
 
         # -- right panel: live readouts, then the formula -------------------
@@ -40,7 +48,7 @@ class CosineDistanceScene(SegmentScene):
         self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
         self.read_labels = VGroup(*[label(n, th, size=SIZE, colour=th.muted) for n in self.read_names])
         self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.17)
-        self.read_labels.move_to([fw / 2 - 0.5 - PANEL_W + 1.6, top, 0], aligned_edge=UP + RIGHT)
+        self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
         self.value_x = self.read_labels.get_right()[0] + 0.3
         self.read_labels[2].set_color(th.accent)
         self._cache: dict[int, list] = {}
@@ -51,26 +59,46 @@ class CosineDistanceScene(SegmentScene):
         self.formula = MathTypst(sb.formula, color=th.text, font_size=30)
         self.substituted = MathTypst(sb.substituted, color=th.text, font_size=30)
         for f in (self.formula, self.substituted):
-            if f.width > PANEL_W:
-                f.scale_to_fit_width(PANEL_W)
-        self.formula.next_to(self.read_labels, DOWN, buff=0.35).align_to([fw / 2 - 0.5 - PANEL_W, 0, 0], LEFT)
+            if f.width > pw:
+                f.scale_to_fit_width(pw)
+        self.formula.next_to(self.read_labels, DOWN, buff=0.35).align_to([px0, 0, 0], LEFT)
         self.substituted.next_to(self.formula, DOWN, buff=0.25).align_to(self.formula, LEFT)
+        # square frames: the formulas go side by side in one row under readouts and plane
+        self.formula_row = not self.portrait and not self.landscape
+        if self.formula_row:
+            fl = VGroup(self.formula, self.substituted)
+            fl.arrange(RIGHT, buff=0.5, aligned_edge=DOWN)
+            if fl.width > fw - 1.0:
+                fl.scale_to_fit_width(fw - 1.0)
+            fl.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
+            pw = fw - 1.0
+            px_closing = -fw / 2 + 0.5
         room = self.substituted.get_bottom()[1] - bottom
-        if room < 0:        # shrink only the formulas, never the live readouts
+        if room < 0 and not self.portrait and not self.formula_row:        # shrink only the formulas, never the live readouts
             k = 1 + room / (self.formula.get_top()[1] - self.substituted.get_bottom()[1])
             for f in (self.formula, self.substituted):
                 f.scale(k, about_point=f.get_corner(UL))
             self.substituted.next_to(self.formula, DOWN, buff=0.25 * k).align_to(self.formula, LEFT)
-        self.closing = VGroup(*[centred_lines(t, th, max_chars=30, size=22, colour=th.accent) for t in sb.closing])
+        self.closing = VGroup(*[centred_lines(t, th, max_chars=int(pw / 0.166), size=22, colour=th.accent)
+                                for t in sb.closing])
         for c in self.closing:
             for line in c:
                 line.align_to(c, LEFT)
         self.closing.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         self.closing.move_to(self.formula.get_corner(UL), aligned_edge=UL)    # replaces the formula at the end
+        if self.formula_row:
+            self.closing.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
         self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
 
         # -- the plane: A, B, the arc, the distance line ---------------------
-        rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.9 - PANEL_W, top)
+        if self.formula_row:
+            rect = (-fw / 2 + 0.4, max(self.formula.get_top()[1], self.substituted.get_top()[1],
+                                       self.closing.get_top()[1]) + 0.15, px0 - 0.3, top)
+        elif self.portrait:
+            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4,
+                    min(self.substituted.get_bottom()[1], self.closing.get_bottom()[1]) - 0.3)
+        else:
+            rect = (-fw / 2 + 0.4, bottom, px0 - 0.4, top)
         pts = [sb.a.coords, sb.b.coords, sb.samples[-1].tip]
         self.frame = fit_plot(pts, rect, margin=0.8)
         o = self.frame.origin

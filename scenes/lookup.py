@@ -12,6 +12,27 @@ from .components.grid import CellGrid
 from .components.text import label, number
 
 
+def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
+    """Lay ``items`` out left to right, starting a new row when one would pass ``max_width``;
+    each row is centred."""
+    rows, cur, w = [], [], 0.0
+    for it in items:
+        add = it.width + (hbuff if cur else 0)
+        if cur and w + add > max_width:
+            rows.append(cur)
+            cur, w = [], 0.0
+            add = it.width
+        cur.append(it)
+        w += add
+    if cur:
+        rows.append(cur)
+    y = 0.0
+    for row in rows:
+        g = VGroup(*row).arrange(RIGHT, buff=hbuff, aligned_edge=UP)
+        g.move_to([0, y, 0], aligned_edge=UP)
+        y = g.get_bottom()[1] - vbuff
+
+
 class LookupScene(SegmentScene):
     storyboard: LookupStoryboard
 
@@ -32,7 +53,10 @@ class LookupScene(SegmentScene):
         sentence = VGroup(self.chips, self.ids)
         max_w = self.fw - 1.0
         if sentence.width > max_w:
-            sentence.scale_to_fit_width(max_w)
+            if self.landscape:
+                sentence.scale_to_fit_width(max_w)
+            else:                   # narrow frames: chips wrap onto more rows, at full size
+                flow_rows([VGroup(c, i) for c, i in zip(self.chips, self.ids)], max_w, hbuff=0.22, vbuff=0.22)
         sentence.next_to(self.source, DOWN, buff=0.3).set_x(0)
 
         header = [("\u22ef" if c is None else f"d{c}") for c in sb.columns]
@@ -40,36 +64,64 @@ class LookupScene(SegmentScene):
         mrows = [None if r.kind == "gap" else list(r.cells) for r in sb.matrix_rows]
         mlabels = ["" if r.kind == "gap" else f"{r.id:,}  {r.token}" for r in sb.matrix_rows]
         mcolours = [None if r.kind == "gap" else colour_of.get(r.token) for r in sb.matrix_rows]
-        self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=2.1)
+        # label columns as wide as their longest label (wider ones are shrunk by the grid)
+        def label_w(texts, cap):
+            longest = max(texts, key=len)
+            return min(cap, label(longest, th, size=20).width + 0.35) if longest else cap
+        self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=label_w(mlabels, 2.1))
         # the stacked output (left), filled row by row
         orows = [list(st.cells) for st in sb.steps]
         olabels = [st.text for st in sb.steps]
         self.output = CellGrid(orows, olabels, header, th, label_colours=[colour_of[s] for s in olabels],
-                               label_width=1.5)
+                               label_width=label_w(olabels, 1.5))
         for cells in self.output.cells:
             cells.set_opacity(0)
 
-        top = self.ids.get_bottom()[1] - 0.75
-        bottom = -self.fh / 2 + 1.5       # room for the note under the matrix and a two-line caption
-        half = (self.fw - 1.2) / 2
-        for grid, x_edge in ((self.output, -self.fw / 2 + 0.5), (self.matrix, 0.25)):
-            scale = min(1.0, (top - bottom) / grid.height, half / grid.width)
-            grid.scale(scale)
-            grid.move_to([x_edge, top, 0], aligned_edge=UP + LEFT)
-
-        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22,
-                                  max_width=self.matrix.width + 0.5)
-        self.matrix_title.next_to(self.matrix, UP, buff=0.12).align_to(self.matrix, LEFT)
+        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22)
         notes = []
         if sb.rows_elided:
             notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
         if sb.cols_elided:
             notes.append(f"⋯ hidden columns (d = {sb.dim})")
         self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=16,
-                                 colour=th.muted, max_width=self.matrix.width)
-        self.matrix_note.next_to(self.matrix, DOWN, buff=0.1).align_to(self.matrix, LEFT)
-        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22, max_width=self.output.width + 0.5)
-        self.output_title.next_to(self.output, UP, buff=0.12).align_to(self.output, LEFT)
+                                 colour=th.muted)
+        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22)
+        self._layout_grids()
+
+    def _layout_grids(self) -> None:
+        """Output and matrix side by side (wide frames) or matrix above output (tall frames),
+        whichever lets the numbers be drawn larger; titles and notes keep their size."""
+        top = self.ids.get_bottom()[1] - 0.3
+        bottom = self.body_bottom
+        m, o = self.matrix, self.output
+        t_h = self.matrix_title.height + 0.12
+        n_h = self.matrix_note.height + 0.1
+        # side by side: output left, matrix right
+        half = (self.fw - 1.2) / 2
+        side = min(1.0, (top - bottom - t_h - n_h) / max(m.height, o.height), half / m.width, half / o.width)
+        # stacked: matrix (title, grid, note) above the output (title, grid)
+        gap = 0.3
+        stack = min(1.0, (top - bottom - 2 * t_h - n_h - gap) / (m.height + o.height),
+                    (self.fw - 1.0) / max(m.width, o.width))
+        self.stacked = (not self.landscape) and stack > side
+        if self.stacked:
+            for g in (m, o):
+                g.scale(stack)
+            x = -max(m.width, o.width) / 2
+            m.move_to([x, top - t_h, 0], aligned_edge=UP + LEFT)
+            self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)
+            o.move_to([x, self.matrix_note.get_bottom()[1] - gap - t_h, 0], aligned_edge=UP + LEFT)
+        else:
+            for grid, x_edge in ((o, -self.fw / 2 + 0.5), (m, 0.25)):
+                grid.scale(side)
+                grid.move_to([x_edge, top - t_h, 0], aligned_edge=UP + LEFT)
+            self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)
+        for t, g in ((self.matrix_title, m), (self.output_title, o), (self.matrix_note, m)):
+            room = (self.fw / 2 - 0.3) - g.get_left()[0]
+            if t.width > room:
+                t.scale_to_fit_width(room)
+        self.matrix_title.next_to(m, UP, buff=0.12).align_to(m, LEFT)
+        self.output_title.next_to(o, UP, buff=0.12).align_to(o, LEFT)
 
     def play_body(self) -> None:
         sb, th = self.storyboard, self.theme

@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Angle, Create, FadeIn, FadeOut, Gr
 from embedcore.segments._geometry import VectorsStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import label
+from .components.text import label, wrapped
 from .components.vectors import (arrow_2d, axes_cross, box_of, fit_plot, place_labels, polyline_segments, arc_points,
                                  swatch, align_row_baselines)
 
@@ -58,8 +58,8 @@ class Vectors2DScene(SegmentScene):
         self.colours = colours
         fw, fh = self.fw, self.fh
 
-        self.note = label(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
-                          max_width=fw - 1.0)
+        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+                            max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
 
         # right-hand panel: lengths, then pair cosines
@@ -74,13 +74,19 @@ class Vectors2DScene(SegmentScene):
             self.pair_head.shift(0.2 * DOWN)
             self.pair_rows.shift(0.2 * DOWN)
         top = self.note.get_bottom()[1] - 0.35
-        bottom = -fh / 2 + 1.25
-        if self.panel.height > top - bottom or self.panel.width > PANEL_W:
-            self.panel.scale(min((top - bottom) / self.panel.height, PANEL_W / self.panel.width))
-        self.panel.move_to([fw / 2 - 0.5 - PANEL_W, top, 0], aligned_edge=UL)
-
-        # the plot, left of the panel
-        rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.8 - PANEL_W, top)
+        bottom = self.body_bottom
+        if self.portrait:       # panel on top, the plot below it, both full width
+            pw = fw - 1.0
+            if self.panel.width > pw:
+                self.panel.scale(pw / self.panel.width)
+            self.panel.move_to([-fw / 2 + 0.5, top, 0], aligned_edge=UL)
+            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4, self.panel.get_bottom()[1] - 0.3)
+        else:                   # plot left, panel right
+            pw = min(PANEL_W, 0.46 * fw)
+            if self.panel.height > top - bottom or self.panel.width > pw:
+                self.panel.scale(min((top - bottom) / self.panel.height, pw / self.panel.width))
+            self.panel.move_to([fw / 2 - 0.5 - pw, top, 0], aligned_edge=UL)
+            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.8 - pw, top)
         coords = [v.coords for v in sb.vectors]
         self.frame = fit_plot(coords, rect)
         self.axes = axes_cross(self.frame, th)

@@ -10,20 +10,38 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DEGREES, DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Cone, Create, FadeIn, Indicate, LaggedStart, Line,
-                   ThreeDScene, VGroup)
+                   ThreeDCamera, ThreeDScene, VGroup)
 
 from embedcore.segments._geometry import VectorsStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import label
+from .components.text import label, wrapped
 from .vectors_2d import length_rows, pair_rows
 
 PANEL_W = 3.9
 ARROW_LEN = 2.0          # the longest arrow, in scene units
 
 
+class ShiftedThreeDCamera(ThreeDCamera):
+    """A 3D camera whose picture is moved by ``screen_shift`` (frame units) on screen.
+
+    Moving ``frame_center`` would move fixed-in-frame overlays too, and the
+    shift would turn with the camera; this moves only the projected 3D part,
+    by the same amount at every angle.
+    """
+
+    screen_shift = np.zeros(3)
+
+    def project_points(self, points):
+        return super().project_points(points) + self.screen_shift
+
+
 class ThreeDSegment(SegmentScene, ThreeDScene):
     """A segment scene with a 3D camera; flat overlays stay fixed in frame."""
+
+    def __init__(self, storyboard, theme, **kwargs) -> None:
+        kwargs.setdefault("camera_class", ShiftedThreeDCamera)
+        super().__init__(storyboard, theme, **kwargs)
 
     def fix_in_frame(self, *mobs) -> None:
         self.renderer.camera.add_fixed_in_frame_mobjects(*mobs)
@@ -44,10 +62,9 @@ class Vectors3DScene(ThreeDSegment):
         sb, th = self.storyboard, self.theme
         fw, fh = self.fw, self.fh
         colours = [th.token_colour(i) for i in range(len(sb.vectors))]
-        self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
 
-        self.note = label(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
-                          max_width=fw - 1.0)
+        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+                            max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
         self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
@@ -56,17 +73,41 @@ class Vectors3DScene(ThreeDSegment):
         parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
         self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         top = self.note.get_bottom()[1] - 0.35
-        bottom = -fh / 2 + 1.25
-        if self.panel.height > top - bottom or self.panel.width > PANEL_W:
-            self.panel.scale(min((top - bottom) / self.panel.height, PANEL_W / self.panel.width))
-        self.panel.move_to([fw / 2 - 0.4 - PANEL_W, top, 0], aligned_edge=UL)
+        bottom = self.body_bottom
+        if self.portrait:       # panel on top; the 3D view fills the space below it
+            pw = fw - 1.0
+            if self.panel.width > pw:
+                self.panel.scale(pw / self.panel.width)
+            self.panel.move_to([-fw / 2 + 0.5, top, 0], aligned_edge=UL)
+            view_top = self.panel.get_bottom()[1] - 0.2
+            view_centre_x = 0.0
+        else:
+            pw = min(PANEL_W, 0.44 * fw)
+            if self.panel.height > top - bottom or self.panel.width > pw:
+                self.panel.scale(min((top - bottom) / self.panel.height, pw / self.panel.width))
+            self.panel.move_to([fw / 2 - 0.4 - pw, top, 0], aligned_edge=UL)
+            view_top = top
+            view_centre_x = (-fw / 2 + self.panel.get_left()[0]) / 2
         self.fix_in_frame(self.header, self.note, self.panel)
+        # the view area's size sets the arrows' length; the camera is shifted so the
+        # origin sits in the middle of that area (frame_center moves opposite the picture)
+        view_h = view_top - bottom
+        view_w = fw - 0.8 if self.portrait else self.panel.get_left()[0] + fw / 2 - 0.4
+        if self.landscape:          # the 16:9 design: origin at the frame's centre
+            self.view_centre = np.zeros(2)
+            self.arrow_len = ARROW_LEN
+        else:
+            self.view_centre = np.array([view_centre_x, (view_top + bottom) / 2 - 0.3])
+            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 0.7, 1.0, 2.4))
+        self.renderer.camera.screen_shift = np.array([*self.view_centre, 0.0])
+        self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
 
-        # the 3D part: origin at the scene centre, longest arrow ARROW_LEN long
+
+        # the 3D part: origin at the view's centre, longest arrow arrow_len long
         longest = max(float(np.linalg.norm(v.coords)) for v in sb.vectors)
-        self.unit = ARROW_LEN / longest
+        self.unit = self.arrow_len / longest
         self.tips = [self.unit * np.array(v.coords, dtype=float) for v in sb.vectors]
-        L = ARROW_LEN * 1.05
+        L = self.arrow_len * 1.05
         self.axes = VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
                              for e in np.eye(3)])
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])

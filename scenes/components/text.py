@@ -29,6 +29,34 @@ def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = 22, col
     return lines
 
 
+def wrapped(s: str, theme: Theme, *, max_width: float, size: float = 24, colour: str | None = None,
+            weight: str = "NORMAL", mono: bool = False, centred: bool = False, max_lines: int = 3,
+            buff: float = 0.1) -> VGroup:
+    """``s`` at ``size``, word-wrapped onto up to ``max_lines`` lines no wider than ``max_width``.
+
+    Re-flows rather than shrinks: only when even ``max_lines`` lines are too
+    wide (a very long word) is the block scaled down to ``max_width``.
+    """
+    from manim import LEFT
+    one = label(s, theme, size=size, colour=colour, weight=weight, mono=mono)
+    if one.width <= max_width:
+        return VGroup(one)
+    per_char = one.width / max(len(s), 1)
+    chars = max(6, int(max_width / per_char))
+    while True:
+        lines = wrap(s, chars).split("\n")
+        if len(lines) > max_lines and chars < len(s):
+            lines = wrap(s, int(len(s) / max_lines) + 1).split("\n")
+        g = VGroup(*[label(line, theme, size=size, colour=colour, weight=weight, mono=mono) for line in lines])
+        g.arrange(DOWN, buff=buff, aligned_edge=None if centred else LEFT)
+        if g.width <= max_width or chars <= 6 or len(lines) >= max_lines:
+            break
+        chars = int(chars * 0.9)
+    if g.width > max_width:
+        g.scale_to_fit_width(max_width)
+    return g
+
+
 def wrap(s: str, max_chars: int) -> str:
     """Greedy word wrap for captions."""
     lines: list[str] = []

@@ -1,0 +1,64 @@
+"""The real consumer: a browser plays a rendered clip with its captions."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embedcore.lesson import load_lesson
+from embedviz.pipeline import render_lesson
+from embedviz.quality import Quality
+
+from .browser import chromium, play_in_browser
+
+pytestmark = pytest.mark.render
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+LESSON = """
+lesson: {title: Browser check, slug: browser}
+vocabulary: [the, cat, dog, sat, on, mat]
+embeddings: {source: synthetic, dim: 4, seed: 1}
+tokens: "the cat sat"
+segments:
+  - type: lookup
+    narration: ["First line of narration.", "Second line, shown later."]
+"""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    if chromium() is None:
+        pytest.fail("chromium is not installed: run `make test`, whose set-up installs it")
+    d = tmp_path_factory.mktemp("browser")
+    (d / "l.yaml").write_text(LESSON)
+    return render_lesson(load_lesson(d / "l.yaml"), Quality("t", 320, 180, 10), d / "media", jobs=1)
+
+
+def test_clip_plays_seeks_and_shows_captions(rendered, tmp_path):
+    out = rendered.out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    seg = manifest["segments"][0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "browser-clip.png"
+    seen = play_in_browser(out, seg["clip"], seg["captions"], shot, tmp_path / "profile")
+    assert "error" not in seen, f"the browser could not decode the clip (MediaError code {seen.get('error')})"
+    assert seen["duration"] == pytest.approx(seg["duration"], abs=0.15)
+    assert (seen["width"], seen["height"]) == (320, 180)
+    assert seen["seeked_to"] == pytest.approx(seg["duration"] / 2, abs=0.2)
+    assert seen["ready_state"] >= 2          # HAVE_CURRENT_DATA: a frame is decodable there
+    texts = " ".join(c[2].replace("\n", " ") for c in seen["cues"])
+    assert "First line of narration." in texts and "Second line, shown later." in texts
+    starts = [c[0] for c in seen["cues"]]
+    assert starts == sorted(starts) and all(c[0] < c[1] for c in seen["cues"])
+    assert shot.exists() and shot.stat().st_size > 1000
+
+
+def test_whole_lesson_plays_with_lesson_captions(rendered, tmp_path):
+    out = rendered.out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    seen = play_in_browser(out, manifest["video"], manifest["captions"]["vtt"], ARTIFACTS / "browser-lesson.png",
+                           tmp_path / "profile")
+    assert "error" not in seen
+    assert seen["duration"] == pytest.approx(manifest["duration"], abs=0.15)
+    assert len(seen["cues"]) == sum(len(s["cues"]) for s in manifest["segments"])
