@@ -7,7 +7,7 @@ from embedcore.segments.analogy import AnalogyStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
-from .components.text import label, wrap
+from .components.text import label, wrap, wrapped
 
 COL_W = 4.4
 
@@ -23,32 +23,40 @@ class AnalogyScene(SegmentScene):
                  label("?", th, size=34, colour=th.accent)]
         self.expr = VGroup(*parts).arrange(RIGHT, buff=0.25)
         self.expr.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
-        self.expr_note = label("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
-                               th, size=17, colour=th.muted, max_width=self.fw - 1.5)
+        self.expr_note = wrapped("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
+                                 th, size=17, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
         self.expr_note.next_to(self.expr, DOWN, buff=0.2)
-        top = self.expr_note.get_bottom()[1] - 0.45
-        gap = 1.4
-        xl, xr = -gap / 2 - COL_W, gap / 2
+        top = self.expr_note.get_bottom()[1] - (0.45 if self.landscape else 0.3) - (0.5 if self.portrait else 0.0)
+        gap = 1.4 if self.landscape else 0.6
+        col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
+        xl, xr = -gap / 2 - col_w, gap / 2
         self.heads = VGroup(
-            label(f"Raw top {sb.k}", th, size=24, weight="BOLD").move_to([xl, top, 0], aligned_edge=LEFT),
-            label("Inputs excluded", th, size=24, weight="BOLD").move_to([xr, top, 0], aligned_edge=LEFT),
+            label(f"Raw top {sb.k}", th, size=24, weight="BOLD", max_width=col_w).move_to([xl, top, 0],
+                                                                                         aligned_edge=LEFT),
+            label("Inputs excluded", th, size=24, weight="BOLD", max_width=col_w).move_to([xr, top, 0],
+                                                                                         aligned_edge=LEFT),
         )
-        step = min(0.5, 3.0 / sb.k)
+        first = 0.55 if self.landscape else 0.45        # heads to first row
+        honesty_h = 0.9 if self.landscape else 0.75
+        step = max(0.4, min(0.5, 3.0 / sb.k, (top - first - self.body_bottom - honesty_h) / max(sb.k, 1)))
 
         def rows(hits, x):
             g = VGroup()
             for h in hits:
-                y = top - 0.55 - (h.rank - 1) * step
+                y = top - first - (h.rank - 1) * step
                 colour = th.accent if h.is_expected else (th.muted if h.is_input else th.text)
                 r = label(f"{h.rank}.", th, size=22, colour=th.muted, mono=True).move_to([x + 0.4, y, 0],
                                                                                         aligned_edge=RIGHT)
-                t = label(h.token, th, size=22, colour=colour, max_width=2.0).move_to([x + 0.6, y, 0],
-                                                                                     aligned_edge=LEFT)
+                v = label(h.text, th, size=22, mono=True, colour=colour).move_to([x + col_w - 0.1, y, 0],
+                                                                                aligned_edge=RIGHT)
+                tag = label("input", th, size=15, colour=th.muted) if h.is_input else None
+                room = v.get_left()[0] - 0.15 - (x + 0.6) - (tag.width + 0.15 if tag else 0)
+                t = label(h.token, th, size=22, colour=colour, max_width=min(2.0, room)).move_to([x + 0.6, y, 0],
+                                                                                                aligned_edge=LEFT)
                 g2 = VGroup(r, t)
-                if h.is_input:
-                    g2.add(label("input", th, size=15, colour=th.muted).next_to(t, RIGHT, buff=0.15))
-                g2.add(label(h.text, th, size=22, mono=True, colour=colour).move_to([x + COL_W - 0.1, y, 0],
-                                                                                   aligned_edge=RIGHT))
+                if tag is not None:
+                    g2.add(tag.next_to(t, RIGHT, buff=0.15))
+                g2.add(v)
                 g.add(g2)
             return g
 
@@ -58,10 +66,9 @@ class AnalogyScene(SegmentScene):
                               for hits, rows_ in ((sb.raw, self.raw_rows), (sb.excluded, self.exc_rows))
                               for h, g in zip(hits, rows_) if h.is_expected])
         bottom = min(self.raw_rows.get_bottom()[1], self.exc_rows.get_bottom()[1])
-        self.honesty = VGroup(*[label(s, th, size=17, colour=th.muted) for s in wrap(sb.honesty, 90).split("\n")])
-        self.honesty.arrange(DOWN, buff=0.06).move_to([0, bottom - 0.45, 0], aligned_edge=UP)
-        if self.honesty.width > self.fw - 1.0:
-            self.honesty.scale_to_fit_width(self.fw - 1.0)
+        self.honesty = wrapped(sb.honesty, th, size=17, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
+                               centred=True, buff=0.06)
+        self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
 
     def play_body(self) -> None:
         sb, th = self.storyboard, self.theme

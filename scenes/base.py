@@ -19,8 +19,8 @@ CAPTION_SIZE = 22
 
 
 def caption_chars(frame_width: float) -> int:
-    """Characters per caption line for a frame ``frame_width`` units wide (64 at 16:9, 34 at 9:16)."""
-    return max(20, int(CAPTION_CHARS * (frame_width - 1.0) / (16 / 9 * 8 - 1.0)))
+    """Characters per caption line for a frame ``frame_width`` units wide (66 at 16:9, 35 at 9:16)."""
+    return max(20, int(CAPTION_CHARS * (frame_width - 0.6) / (16 / 9 * 8 - 1.0)))
 
 
 def reading_time(text: str) -> float:

@@ -46,8 +46,10 @@ class CosineDistanceScene(SegmentScene):
         # -- right panel: live readouts, then the formula -------------------
         s0 = sb.samples[0]
         self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
-        self.read_labels = VGroup(*[label(n, th, size=SIZE, colour=th.muted) for n in self.read_names])
-        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.17)
+        square = not self.portrait and not self.landscape
+        self.size = 21 if square else SIZE          # square frames: six readouts and the formulas share 8 units
+        self.read_labels = VGroup(*[label(n, th, size=self.size, colour=th.muted) for n in self.read_names])
+        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.12 if square else 0.17)
         self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
         self.value_x = self.read_labels.get_right()[0] + 0.3
         self.read_labels[2].set_color(th.accent)
@@ -67,6 +69,8 @@ class CosineDistanceScene(SegmentScene):
         self.formula_row = not self.portrait and not self.landscape
         if self.formula_row:
             fl = VGroup(self.formula, self.substituted)
+            for f in fl:
+                f.scale(0.85)
             fl.arrange(RIGHT, buff=0.5, aligned_edge=DOWN)
             if fl.width > fw - 1.0:
                 fl.scale_to_fit_width(fw - 1.0)
@@ -144,9 +148,9 @@ class CosineDistanceScene(SegmentScene):
         colours = [th.text, th.text, th.accent, self.ca, self.cb, self.cb]
         out = []
         for name_mob, name, t, c in zip(self.read_labels, self.read_names, texts, colours):
-            v = label(t, th, size=SIZE, mono=True, colour=c)
+            v = label(t, th, size=self.size, mono=True, colour=c)
             v.move_to([self.value_x, name_mob.get_y(), 0], aligned_edge=LEFT)
-            align_row_baselines([name_mob, v], [name, t], th, SIZE, [False, True])
+            align_row_baselines([name_mob, v], [name, t], th, self.size, [False, True])
             out.append(v)
         self._cache[k] = out
         return out

@@ -7,7 +7,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, Indica
 from embedcore.segments.matrix_shape import MatrixShapeStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import label, wrap
+from .components.text import label, wrap, wrapped
 
 COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
         ("V × d", 2.1, RIGHT), ("float32", 1.6, RIGHT))
@@ -48,9 +48,17 @@ class MatrixShapeScene(SegmentScene):
         self.pitfall = VGroup(*[label(s, th, size=18, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
         self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         self.pitfall.next_to(self.shape_text, DOWN, buff=0.3).align_to(self.left, LEFT)
+        square = not self.landscape and not self.portrait
+        if square:          # beside the block, where the table goes in 16:9
+            room = self.fw / 2 - 0.4 - (self.left.get_right()[0] + 0.35)
+            self.pitfall = wrapped(sb.pitfall, th, size=18, colour=th.accent, max_width=room, buff=0.08, max_lines=6)
+            self.pitfall.next_to(self.left, RIGHT, buff=0.35).align_to(self.block, UP)
 
-        # reference table (right)
-        x0 = self.left.get_right()[0] + 0.45
+        # reference table: right of the block in 16:9, under it (full width) in narrow frames
+        if self.landscape:
+            x0 = self.left.get_right()[0] + 0.45
+        else:
+            x0 = -self.fw / 2 + 0.4
         total = sum(w for _, w, _ in COLS)
         scale = min(1.0, (self.fw / 2 - 0.35 - x0) / total)
         xs, x = [], x0
@@ -59,6 +67,8 @@ class MatrixShapeScene(SegmentScene):
             x += w * scale
         size = 19 * scale
         top = body_top - 0.15
+        if not self.landscape:
+            top = min(self.left.get_bottom()[1], self.pitfall.get_bottom()[1]) - 0.45
 
         def row(cells, y, colour, weight="NORMAL"):
             g = VGroup()
@@ -94,6 +104,14 @@ class MatrixShapeScene(SegmentScene):
             lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         maxw = self.fw / 2 - 0.45 - x0 - 0.4
+        for line in lines:      # the filled-in formula wraps rather than shrinks
+            body = line[1]
+            if body.width > maxw:
+                new = wrapped(body.original_text, th, size=19, mono=True, max_width=maxw, buff=0.06)
+                new.move_to(body, aligned_edge=UP + LEFT)
+                line.remove(body)
+                line.add(new)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         if lines.width > maxw:
             lines.scale_to_fit_width(maxw)
         self.card_box = RoundedRectangle(corner_radius=0.15, width=lines.width + 0.5, height=lines.height + 0.45,
@@ -102,8 +120,13 @@ class MatrixShapeScene(SegmentScene):
         self.card = VGroup(self.card_box, lines.move_to(self.card_box))
         table_bottom = self.table.get_bottom()[1] if len(sb.rows) > 1 else top - 1.0
         self.card.move_to([x0, table_bottom - 0.35, 0], aligned_edge=UP + LEFT)
-        if self.card.get_bottom()[1] < -2.75:
-            self.card.shift(UP * (-2.75 - self.card.get_bottom()[1]))
+        self.card_replaces_table = False
+        if self.card.get_bottom()[1] < self.body_bottom:
+            if self.landscape:
+                self.card.shift(UP * (self.body_bottom - self.card.get_bottom()[1]))
+            else:           # no room under the table: the card takes the table's place at the end
+                self.card.move_to([x0, top + 0.35, 0], aligned_edge=UP + LEFT)
+                self.card_replaces_table = True
 
     def play_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -133,6 +156,8 @@ class MatrixShapeScene(SegmentScene):
 
         for text in phases[3]:
             self.say(text)
+        if self.card_replaces_table:
+            self.play(FadeOut(self.table), FadeOut(self.lesson_box), run_time=0.4)
         self.play(FadeIn(self.card_box), LaggedStart(*[FadeIn(l) for l in self.card_lines], lag_ratio=0.5),
                   run_time=1.2)
         self.settle()

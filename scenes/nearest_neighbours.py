@@ -12,7 +12,7 @@ from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
-from .components.text import label
+from .components.text import label, wrapped
 
 COL_W = 4.6
 
@@ -27,31 +27,47 @@ class NearestNeighboursScene(SegmentScene):
         self.chip.move_to([-self.fw / 2 + 0.5, body_top, 0], aligned_edge=UP + LEFT)
         self.query_note = label(f"query  (id {sb.query_id:,})", th, size=18, colour=th.muted)
         self.query_note.next_to(self.chip, RIGHT, buff=0.25)
-        self.space = label(sb.space_note + ("; the query itself left out" if sb.excluded_query else ""), th,
-                           size=18, colour=th.muted, max_width=self.fw / 2 + 1.5)
+        space = sb.space_note + ("; the query itself left out" if sb.excluded_query else "")
+        self.space = label(space, th, size=18, colour=th.muted)
         self.space.move_to([self.fw / 2 - 0.4, self.chip.get_y(), 0], aligned_edge=RIGHT)
         if self.space.get_left()[0] < self.query_note.get_right()[0] + 0.3:
-            self.space.next_to(self.chip, DOWN, buff=0.15).align_to(self.chip, LEFT)
+            # beside the query if it wraps into the chip's height, else under it
+            room = self.fw / 2 - 0.4 - (self.query_note.get_right()[0] + 0.3)
+            beside = wrapped(space, th, size=16, colour=th.muted, max_width=room, buff=0.04, max_lines=3)
+            if beside.height <= self.chip.height + 0.1 and beside.width <= room + 1e-6:
+                self.space = beside.next_to(self.query_note, RIGHT, buff=0.3)
+            else:
+                self.space = wrapped(space, th, size=18, colour=th.muted, max_width=self.fw - 1.0, buff=0.06)
+                self.space.next_to(self.chip, DOWN, buff=0.15).align_to(self.chip, LEFT)
 
         k = len(sb.by_cosine)
         step = min(0.55, 3.9 / max(k, 1))
-        top = min(1.35, self.chip.get_bottom()[1] - 0.95)
-        size = 24 if step >= 0.5 else 20
-        gap = 1.5
-        xl = -gap / 2 - COL_W          # left column's left edge
+        # two columns: at full width in 16:9, narrower (and closer) in narrow frames
+        gap = 1.5 if self.landscape else 0.5
+        col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
+        xl = -gap / 2 - col_w          # left column's left edge
         xr = gap / 2                   # right column's left edge
-        self.heads = VGroup(
-            label("By cosine similarity", th, size=24, weight="BOLD").move_to([xl, top + 0.7, 0], aligned_edge=LEFT),
-            label("By Euclidean distance", th, size=24, weight="BOLD").move_to([xr, top + 0.7, 0], aligned_edge=LEFT),
-        )
-        self.subheads = VGroup(
-            label("higher = closer (angle)", th, size=17, colour=th.muted).next_to(self.heads[0], DOWN, buff=0.08)
-            .align_to(self.heads[0], LEFT),
-            label("lower = closer (straight-line gap)", th, size=17, colour=th.muted).next_to(self.heads[1], DOWN,
-                                                                                             buff=0.08)
-            .align_to(self.heads[1], LEFT),
-        )
+        heads = [wrapped(t, th, size=24 if self.landscape else 22, weight="BOLD", max_width=col_w, buff=0.06)
+                 for t in ("By cosine similarity", "By Euclidean distance")]
+        subs = [wrapped(t, th, size=17, colour=th.muted, max_width=col_w, buff=0.05)
+                for t in ("higher = closer (angle)", "lower = closer (straight-line gap)")]
+        for h, x in zip(heads, (xl, xr)):
+            h.move_to([x, 0, 0], aligned_edge=LEFT)
+        for h, sh in zip(heads, subs):
+            sh.next_to(h, DOWN, buff=0.08).align_to(h, LEFT)
+        head_h = max(VGroup(h, sh).height for h, sh in zip(heads, subs))
+        if self.landscape:
+            top = min(1.35, self.space.get_bottom()[1] - 0.95)
+        else:       # below the space note, whatever its height; in tall frames a little lower
+            top = min(self.space.get_bottom()[1], self.chip.get_bottom()[1]) - 0.3 - head_h - (0.6 if self.portrait else 0.0)
+        for h, sh in zip(heads, subs):
+            VGroup(h, sh).shift(UP * (top + 0.15 + head_h - VGroup(h, sh).get_top()[1]))
+        self.heads, self.subheads = VGroup(*heads), VGroup(*subs)
         top -= 0.15
+        COLW = col_w
+        legend_h = 0.75 if self.landscape else 0.6
+        step = max(0.4, min(step, (top - self.body_bottom - legend_h) / max(k, 1)))
+        size = 24 if step >= 0.5 else 20
 
         def rows(items, x):
             g = VGroup()
@@ -60,10 +76,11 @@ class NearestNeighboursScene(SegmentScene):
                 colour = th.accent if n.other_rank is None else th.text
                 r = label(f"{n.rank}.", th, size=size, colour=th.muted, mono=True).move_to([x + 0.45, y, 0],
                                                                                           aligned_edge=RIGHT)
-                t = label(n.token, th, size=size, colour=colour, max_width=2.6).move_to([x + 0.65, y, 0],
-                                                                                       aligned_edge=LEFT)
-                v = label(n.text, th, size=size, mono=True, colour=colour).move_to([x + COL_W - 0.1, y, 0],
+                v = label(n.text, th, size=size, mono=True, colour=colour).move_to([x + COLW - 0.1, y, 0],
                                                                                   aligned_edge=RIGHT)
+                t = label(n.token, th, size=size, colour=colour,
+                          max_width=min(2.6, v.get_left()[0] - 0.15 - (x + 0.65))).move_to([x + 0.65, y, 0],
+                                                                                          aligned_edge=LEFT)
                 g.add(VGroup(r, t, v))
             return g
 
@@ -80,8 +97,8 @@ class NearestNeighboursScene(SegmentScene):
             self.links.add(Line(a, b, stroke_width=3 if changed else 1.5,
                                 stroke_color=th.accent if changed else th.faint))
             self.link_changed.append(changed)
-        self.legend = label("accent: found by one metric only, or at a different rank", th, size=17,
-                            colour=th.muted)
+        self.legend = wrapped("accent: found by one metric only, or at a different rank", th, size=17,
+                              colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
         bottom = min(self.left_rows.get_bottom()[1], self.right_rows.get_bottom()[1])
         self.legend.move_to([0, bottom - 0.35, 0])
 

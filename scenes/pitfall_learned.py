@@ -8,7 +8,7 @@ from embedcore.segments.pitfall_learned import LearnedStoryboard
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
 from .components.grid import CellGrid
-from .components.text import label, wrap
+from .components.text import label, wrap, wrapped
 
 
 class PitfallLearnedScene(SegmentScene):
@@ -33,27 +33,37 @@ class PitfallLearnedScene(SegmentScene):
         self.grid = CellGrid([list(sb.row.cells), list(sb.lookalike.cells)],
                              [f"id {sb.row.id:,}  {sb.row.token}", f"id {sb.lookalike.id:,}  {sb.lookalike.token}"],
                              header, th, label_colours=[colour_of.get(sb.row.token), th.muted], label_width=2.3)
-        self.grid.scale(1.1)
-        self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
+        if self.landscape:
+            self.grid.scale(1.1)
+            self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
+        else:   # narrow frames: the grid as wide as the frame allows, notes under it
+            self.grid.scale(min(1.1, (self.fw - 0.8) / self.grid.width))
+            gap = 2.2 if self.portrait else 0.95    # room for the arrows from the chips
+            self.grid.move_to([0, self.chips.get_bottom()[1] - gap, 0], aligned_edge=UP)
         row0 = self.grid.row_box(0)
         top = self.grid.header.get_top()
         self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
                                      buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
                                for k, p in enumerate(sb.positions[:2])])
-        self.same = label(f"both '{sb.row.token}'s: the same id, the same row", th, size=20, colour=th.accent)
+        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=20, colour=th.accent,
+                            max_width=self.fw - 1.0, buff=0.05)
         self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
         if self.same.get_right()[0] > self.fw / 2 - 0.2:
-            self.same.next_to(self.grid, UP, buff=0.15)
+            self.same.next_to(self.grid, UP if self.landscape else DOWN, buff=0.15)
         row1 = self.grid.row_box(1)
-        self.look_note = label(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
-                               if sb.edit_distance == 1 else
-                               f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
-                               th, size=20, colour=th.muted)
+        self.look_note = wrapped(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
+                                 if sb.edit_distance == 1 else
+                                 f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
+                                 th, size=20, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
         self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
         if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
-            self.look_note.next_to(self.grid, DOWN, buff=0.15)
-        self.origin = VGroup(*[label(s, th, size=19, colour=th.text) for s in wrap(sb.origin, 80).split("\n")])
-        self.origin.arrange(DOWN, buff=0.06).move_to([0, self.grid.get_bottom()[1] - 0.75, 0], aligned_edge=UP)
+            below = self.grid if self.landscape or self.same.get_left()[0] > self.grid.get_right()[0] else self.same
+            self.look_note.next_to(below, DOWN, buff=0.15).align_to(self.grid, LEFT)
+            if not self.landscape:
+                self.same.align_to(self.grid, LEFT)
+        self.origin = wrapped(sb.origin, th, size=19, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
+        low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
+        self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
 
     def play_body(self) -> None:
         sb = self.storyboard

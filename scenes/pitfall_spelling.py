@@ -8,7 +8,7 @@ from embedcore.segments.pitfall_spelling import SpellingStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.heatmap import diverging_colour
-from .components.text import label, wrap
+from .components.text import label, wrap, wrapped
 
 CARD_W = 5.6
 
@@ -25,9 +25,9 @@ class PitfallSpellingScene(SegmentScene):
                 glyphs[i].set_color(th.accent)
         return t
 
-    def _card(self, card, x: float):
+    def _card(self, card, x: float, y: float = 0.75):
         th = self.theme
-        head = label(card.kind, th, size=24, weight="BOLD", colour=th.muted)
+        head = label(card.kind, th, size=24, weight="BOLD", colour=th.muted, max_width=self.card_w - 0.5)
         a = self._word(card.a, card.changed_a)
         b = self._word(card.b, card.changed_b)
         pair = VGroup(a, label("/", th, size=34, colour=th.muted), b).arrange(RIGHT, buff=0.3)
@@ -35,38 +35,54 @@ class PitfallSpellingScene(SegmentScene):
                       label(str(card.edit_distance), th, size=30, mono=True))
         cos = VGroup(label("cosine similarity", th, size=19, colour=th.muted),
                      label(card.cosine_text, th, size=30, mono=True))
+        if pair.width > self.card_w - 0.5:
+            pair.scale_to_fit_width(self.card_w - 0.5)
         for g in (edit, cos):
-            g[1].move_to([CARD_W / 2 - 0.35, 0, 0], aligned_edge=RIGHT)
-            g[0].move_to([-CARD_W / 2 + 0.35, 0, 0], aligned_edge=LEFT)
+            room = self.card_w - 0.7 - g[1].width - 0.2
+            if g[0].width > room:
+                g[0].scale_to_fit_width(room)
+            g[1].move_to([self.card_w / 2 - 0.35, 0, 0], aligned_edge=RIGHT)
+            g[0].move_to([-self.card_w / 2 + 0.35, 0, 0], aligned_edge=LEFT)
         # a bar for the cosine: length |cos|, coloured on the diverging scale (0 at the card's left)
-        bar_w = (CARD_W - 0.7) * abs(card.cosine)
+        bar_w = (self.card_w - 0.7) * abs(card.cosine)
         bar = Rectangle(width=max(bar_w, 0.02), height=0.16, stroke_width=0,
                         fill_color=diverging_colour(card.cosine, th), fill_opacity=1)
-        track = Rectangle(width=CARD_W - 0.7, height=0.16, stroke_color=th.faint, stroke_width=1)
+        track = Rectangle(width=self.card_w - 0.7, height=0.16, stroke_color=th.faint, stroke_width=1)
         bar.move_to(track.get_left(), aligned_edge=LEFT)
         barg = VGroup(track, bar)
-        body = VGroup(head, pair, edit, cos, barg).arrange(DOWN, buff=0.28)
+        body = VGroup(head, pair, edit, cos, barg).arrange(DOWN, buff=0.28 if self.landscape or self.portrait else 0.16)
         for g in (edit, cos, barg):
             g.set_x(0)
-        box = RoundedRectangle(corner_radius=0.15, width=CARD_W, height=body.height + 0.6, stroke_color=th.faint,
+        box = RoundedRectangle(corner_radius=0.15, width=self.card_w, height=body.height + (0.6 if self.landscape or self.portrait else 0.4), stroke_color=th.faint,
                                stroke_width=2, fill_color=th.panel, fill_opacity=1)
         body.move_to(box)
-        card_g = VGroup(box, body).move_to([x, 0.75, 0])
+        card_g = VGroup(box, body).move_to([x, y, 0])
         card_g.edit_row, card_g.cos_rows = edit, VGroup(cos, barg)
         card_g.bar, card_g.head, card_g.pair = bar, head, pair
         return card_g
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        self.cards = VGroup(self._card(sb.cards[0], -CARD_W / 2 - 0.35), self._card(sb.cards[1], CARD_W / 2 + 0.35))
-        if self.cards.width > self.fw - 0.8:
-            self.cards.scale_to_fit_width(self.fw - 0.8)
-        y = self.cards.get_bottom()[1] - 0.3
-        self.finding = label(sb.finding, th, size=20, max_width=self.fw - 1.0).move_to([0, y, 0], aligned_edge=UP)
-        self.honesty = VGroup(*[label(s, th, size=17, colour=th.accent) for s in wrap(sb.honesty, 95).split("\n")])
-        self.honesty.arrange(DOWN, buff=0.06).next_to(self.finding, DOWN, buff=0.18)
-        if self.honesty.width > self.fw - 1.0:
-            self.honesty.scale_to_fit_width(self.fw - 1.0)
+        if self.portrait:       # cards stacked, full size
+            self.card_w = min(CARD_W, self.fw - 1.0)
+            a = self._card(sb.cards[0], 0)
+            b = self._card(sb.cards[1], 0)
+            self.cards = VGroup(a, b).arrange(DOWN, buff=0.35)
+            self.cards.move_to([0, self.header.get_bottom()[1] - 0.6, 0], aligned_edge=UP)
+        else:                   # side by side; narrower cards in square frames
+            self.card_w = min(CARD_W, (self.fw - 1.1) / 2)
+            self.cards = VGroup(self._card(sb.cards[0], -self.card_w / 2 - 0.35),
+                                self._card(sb.cards[1], self.card_w / 2 + 0.35))
+            if self.cards.width > self.fw - 0.8:
+                self.cards.scale_to_fit_width(self.fw - 0.8)
+            if not self.landscape:
+                self.cards.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
+        y = self.cards.get_bottom()[1] - (0.3 if self.landscape or self.portrait else 0.15)
+        self.finding = wrapped(sb.finding, th, size=20, max_width=self.fw - 1.0, centred=True, buff=0.06)
+        self.finding.move_to([0, y, 0], aligned_edge=UP)
+        self.honesty = wrapped(sb.honesty, th, size=17, colour=th.accent, max_width=min(self.fw - 1.0, 12.0),
+                               centred=True, buff=0.06)
+        self.honesty.next_to(self.finding, DOWN, buff=0.18 if self.landscape or self.portrait else 0.1)
 
     def play_body(self) -> None:
         sb = self.storyboard

@@ -71,7 +71,11 @@ class TrainingScene(SegmentScene):
         # leave room under the plot for the projection note and the tallest caption
         cap_h = max([self.caption_mob(t).height for t in sb.narration] or [0.0])
         left = -self.fw / 2 + 0.45
-        split = left + (self.fw - 0.9) * 0.56   # plot | readouts
+        split = left + (self.fw - 0.9) * (0.56 if self.landscape else 0.45)   # plot | readouts
+        ptop = top                              # the plot's top
+        if self.portrait:                       # readouts on top, full width; the plot below them
+            split = self.fw / 2 - 0.45
+            ptop = top - (0.4 + 0.55 + 1.35 + 0.45 + 0.9 + 0.5 * len(sb.pairs) + 0.35)
         # the projection note sits under the plot, no wider than it
         for chars in range(80, 30, -6):
             lines = wrap(sb.projection_note, chars).split("\n")
@@ -83,6 +87,8 @@ class TrainingScene(SegmentScene):
             self.note.scale_to_fit_width(split - left)
         bottom = -self.fh / 2 + 0.3 + cap_h + 0.2 + self.note.height + 0.12
         self.readout_bottom = -self.fh / 2 + 0.3 + cap_h + 0.25
+        if self.portrait:
+            self.readout_bottom = ptop + 0.2
 
         # one uniform scale for x and y (angles on screen = angles in the plane)
         pts = np.array(sb.points, dtype=float)                     # [E+1, n, 2]
@@ -90,9 +96,9 @@ class TrainingScene(SegmentScene):
         lo, hi = allp.min(0), allp.max(0)
         margin = 0.55
         span = np.maximum(hi - lo, 1e-9)
-        unit = min((split - left - 2 * margin) / span[0], (top - bottom - 2 * margin) / span[1])
+        unit = min((split - left - 2 * margin) / span[0], (ptop - bottom - 2 * margin) / span[1])
         centre_data = (lo + hi) / 2
-        centre_screen = np.array([(left + split) / 2, (top + bottom) / 2])
+        centre_screen = np.array([(left + split) / 2, (ptop + bottom) / 2])
         self.unit = unit
 
         def to_screen(xy) -> np.ndarray:
@@ -100,12 +106,12 @@ class TrainingScene(SegmentScene):
             return np.array([s[0], s[1], 0.0])
 
         self.to_screen = to_screen
-        self.plot_rect = (left, bottom, split, top)
+        self.plot_rect = (left, bottom, split, ptop)
         self.origin = to_screen((0.0, 0.0))
         self.screen_pts = np.array([[to_screen(p) for p in ep] for ep in pts])   # [E+1, n, 3]
 
-        frame = Rectangle(width=split - left, height=top - bottom, stroke_color=th.faint, stroke_width=1)
-        frame.move_to([(left + split) / 2, (top + bottom) / 2, 0])
+        frame = Rectangle(width=split - left, height=ptop - bottom, stroke_color=th.faint, stroke_width=1)
+        frame.move_to([(left + split) / 2, (ptop + bottom) / 2, 0])
         cross = VGroup(Line(self.origin + 0.12 * LEFT, self.origin + 0.12 * RIGHT, stroke_color=th.muted, stroke_width=2),
                        Line(self.origin + 0.12 * DOWN, self.origin + 0.12 * UP, stroke_color=th.muted, stroke_width=2))
         olabel = label("origin", th, size=14, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=0.06)
@@ -130,7 +136,7 @@ class TrainingScene(SegmentScene):
             tr.set_points_as_corners([p, p])
 
         # readouts (right)
-        rx = split + 0.45
+        rx = split + 0.45 if not self.portrait else left
         rw = self.fw / 2 - 0.45 - rx
         self.epoch_text = Switcher([label(s, th, size=28, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
         self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
@@ -149,7 +155,8 @@ class TrainingScene(SegmentScene):
         # loss chart: x = epoch 0..E, y = 0..loss_max
         # the chart takes the height left over by the fixed rows below it
         ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - 0.25
-        below = (1.45 + 0.5 * (len(sb.pairs) - 1)) if sb.pairs else 0.3
+        step = 0.5 if self.landscape or self.portrait else 0.38      # square frames: tighter rows
+        below = (1.45 - 2 * (0.5 - step) + step * (len(sb.pairs) - 1)) if sb.pairs else 0.3
         ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.6, 1.35))
         cx0 = rx + 0.45
         cy0 = ctop - ch_h
@@ -159,6 +166,8 @@ class TrainingScene(SegmentScene):
         y_top = label(sb.loss_max_cell, th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=0.08)
         y_0 = label("0", th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=0.08)
         x_lab = label(f"epoch {E}", th, size=14, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=0.08)
+        if x_lab.get_right()[0] > self.fw / 2 - 0.15:
+            x_lab.align_to(self.chart_xy(E, 0), RIGHT)
         x_0 = label("0", th, size=14, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=0.08)
         self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
@@ -168,9 +177,9 @@ class TrainingScene(SegmentScene):
 
         # cosine readouts with bars on [−1, 1]
         cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=18, colour=th.muted, max_width=rw)
-        cos_head.move_to([rx, cy0 - 0.55, 0], aligned_edge=LEFT)
+        cos_head.move_to([rx, cy0 - 0.05 - step, 0], aligned_edge=LEFT)
         self.cos_rows = []
-        y = cos_head.get_bottom()[1] - 0.35
+        y = cos_head.get_bottom()[1] - step + 0.15
         bar_w = rw - 2.6
         for tr in sb.pairs:
             name = label(f"{tr.a} · {tr.b}", th, size=20, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
@@ -187,7 +196,7 @@ class TrainingScene(SegmentScene):
                                  stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8))
             bar = Switcher(bars)
             self.cos_rows.append(VGroup(name, vals, track, zero, bar))
-            y -= 0.5
+            y -= step
         self.cos_head = cos_head
         ends = VGroup(label("−1", th, size=13, colour=th.muted, mono=True), label("+1", th, size=13, colour=th.muted, mono=True))
         if self.cos_rows:

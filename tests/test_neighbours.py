@@ -43,8 +43,13 @@ def test_chunked_scan_equals_one_product():
     q = rng.standard_normal(7)
     a, b = scan(m, q, chunk=64), scan(m, q, chunk=10_000)
     np.testing.assert_allclose(a.dots, b.dots)
-    np.testing.assert_allclose(cosine_scores(a, q), brute_cosine(m.astype(np.float64), q), atol=1e-12)
-    np.testing.assert_allclose(distance_scores(a, q), np.linalg.norm(m.astype(np.float64) - q, axis=1), atol=1e-9)
+    # a float32 table is ranked in float32 precision (one float32 product, issue 7) ...
+    np.testing.assert_allclose(cosine_scores(a, q), brute_cosine(m.astype(np.float64), q), atol=1e-6)
+    np.testing.assert_allclose(distance_scores(a, q), np.linalg.norm(m.astype(np.float64) - q, axis=1), atol=1e-5)
+    # ... and the winners' values that reach the screen are recomputed exactly in float64
+    r = nearest(m, q, 5, metric="cosine")
+    np.testing.assert_allclose(r.scores, brute_cosine(m.astype(np.float64), q)[r.ids],
+                               atol=1e-12)
 
 
 def test_zero_and_nonfinite_rows_never_rank():

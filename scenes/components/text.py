@@ -37,7 +37,7 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = 24, colour:
     Re-flows rather than shrinks: only when even ``max_lines`` lines are too
     wide (a very long word) is the block scaled down to ``max_width``.
     """
-    from manim import LEFT
+    from manim import LEFT, ORIGIN
     one = label(s, theme, size=size, colour=colour, weight=weight, mono=mono)
     if one.width <= max_width:
         return VGroup(one)
@@ -48,7 +48,7 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = 24, colour:
         if len(lines) > max_lines and chars < len(s):
             lines = wrap(s, int(len(s) / max_lines) + 1).split("\n")
         g = VGroup(*[label(line, theme, size=size, colour=colour, weight=weight, mono=mono) for line in lines])
-        g.arrange(DOWN, buff=buff, aligned_edge=None if centred else LEFT)
+        g.arrange(DOWN, buff=buff, aligned_edge=ORIGIN if centred else LEFT)
         if g.width <= max_width or chars <= 6 or len(lines) >= max_lines:
             break
         chars = int(chars * 0.9)
