@@ -111,11 +111,10 @@ def main() -> None:
                  single / secs, "×", "-", f"({single:.1f} s; ratio of 1 to 2 = {full / single:.2f})")
             edited = tmp / lesson.name
             text = lesson.read_text()
-            # edit the first narration line in place (a one-segment change)
-            edited_text, n = re.subn(r'("A model never sees words)', r'"Edited. \1'.replace('""', '"'), text, count=1)
+            # a one-segment change: the first narration line of the first segment gets a prefix
+            edited_text, n = re.subn(r'(narration:\s*\n\s*- ")', r'\1Edited: ', text, count=1)
             if n == 0:
-                edited_text = text.replace("segments:\n  - type: lookup\n", "segments:\n  - type: lookup\n"
-                                           "    title: Edited lookup\n", 1)
+                edited_text = text.replace("  - type: ", "  - title: Edited\n    type: ", 1)
             edited.write_text(edited_text)
             for p in lesson.parent.glob("*"):              # relative paths the lesson may use
                 if p.is_dir() and not (tmp / p.name).exists():

@@ -11,7 +11,7 @@ from manim import DOWN, LEFT, RIGHT, UP, UL, UR, FadeIn, FadeOut, Scene, VGroup,
 
 from embedcore.storyboard import Storyboard
 
-from .components.text import centred_lines, label, wrapped
+from .components.text import centred_lines, label, wrap, wrapped
 from .theme import Theme
 
 CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 14.2 units wide)
@@ -63,11 +63,15 @@ class SegmentScene(Scene):
         return caption_chars(self.fw)
 
     def caption_height(self) -> float:
-        """Height of the tallest caption this scene will show (at least two lines)."""
+        """Height of the tallest caption this scene will show (at least two lines).
+
+        Counted, not built (a caption is dozens of glyphs): lines × the height of
+        a line with an ascender and a descender, which no caption line exceeds.
+        """
         if not hasattr(self, "_caption_h"):
-            two = centred_lines("Two\nlines", self.theme, max_chars=8, size=CAPTION_SIZE).height
-            hs = [self.caption_mob(t).height for t in self.storyboard.narration]
-            self._caption_h = max([two, *hs])
+            line_h = label("Ay", self.theme, size=CAPTION_SIZE).height
+            n = max([2, *[len(wrap(t, self.caption_chars).split("\n")) for t in self.storyboard.narration]])
+            self._caption_h = n * line_h + (n - 1) * 0.12
         return self._caption_h
 
     @property

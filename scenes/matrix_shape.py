@@ -15,6 +15,7 @@ COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RI
 
 class MatrixShapeScene(SegmentScene):
     storyboard: MatrixShapeStoryboard
+    snap_skip = ("card",)       # may take the table's place (layout stills)
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -67,7 +68,12 @@ class MatrixShapeScene(SegmentScene):
             x += w * scale
         size = 19 * scale
         top = body_top - 0.15
-        if not self.landscape:
+        # square frames have no room for block and table together: the table (and later the
+        # card) takes the block's place once the block and the pitfall have been read
+        self.paged = square
+        if self.paged:
+            top = body_top - 0.15
+        elif not self.landscape:
             top = min(self.left.get_bottom()[1], self.pitfall.get_bottom()[1]) - 0.45
 
         def row(cells, y, colour, weight="NORMAL"):
@@ -125,7 +131,7 @@ class MatrixShapeScene(SegmentScene):
             if self.landscape:
                 self.card.shift(UP * (self.body_bottom - self.card.get_bottom()[1]))
             else:           # no room under the table: the card takes the table's place at the end
-                self.card.move_to([x0, top + 0.35, 0], aligned_edge=UP + LEFT)
+                self.card.move_to([x0, body_top - 0.1, 0], aligned_edge=UP + LEFT)
                 self.card_replaces_table = True
 
     def play_body(self) -> None:
@@ -141,9 +147,14 @@ class MatrixShapeScene(SegmentScene):
 
         for text in phases[1]:
             self.say(text)
+        if self.paged:
+            self.play(FadeIn(self.pitfall), run_time=0.5)
+            self.wait(1.5)
+            self.play(FadeOut(self.left), FadeOut(self.pitfall), run_time=0.5)
         self.play(FadeIn(self.table_head), Create(self.table_rule), FadeIn(self.table_rows[0]),
                   Create(self.lesson_box), run_time=0.8)
-        self.play(FadeIn(self.pitfall), run_time=0.5)
+        if not self.paged:
+            self.play(FadeIn(self.pitfall), run_time=0.5)
         self.settle()
 
         for text in phases[2]:

@@ -57,7 +57,8 @@ class NearestNeighboursScene(SegmentScene):
             sh.next_to(h, DOWN, buff=0.08).align_to(h, LEFT)
         head_h = max(VGroup(h, sh).height for h, sh in zip(heads, subs))
         if self.landscape:
-            top = min(1.35, self.space.get_bottom()[1] - 0.95)
+            top = min(1.35, self.space.get_bottom()[1] - 0.95,
+                      min(self.chip.get_bottom()[1], self.space.get_bottom()[1]) - 0.3 - head_h)
         else:       # below the space note, whatever its height; in tall frames a little lower
             top = min(self.space.get_bottom()[1], self.chip.get_bottom()[1]) - 0.3 - head_h - (0.6 if self.portrait else 0.0)
         for h, sh in zip(heads, subs):

@@ -34,8 +34,17 @@ class SimilarityMatrixScene(SegmentScene):
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
         body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
-        avail_h = body_top - BODY_BOTTOM
+        self.bottom = BODY_BOTTOM if self.landscape else self.body_bottom
+        avail_h = body_top - self.bottom
+        square = not self.landscape and not self.portrait
+        self.notes_replace = square
+        if self.portrait:       # legend and notes go under the matrix: about 3 units for them
+            avail_h -= 3.2
+        elif square:            # readouts and notes under the matrix, one or two lines each
+            avail_h -= 1.0
         cell = min(MAX_CELL, (avail_h - 0.45) / n)
+        if not self.landscape:  # as wide as the frame allows (the legend sits right of it in square frames)
+            cell = min(cell, (self.fw - 1.0 - min(probe.width, 2.0) - 0.2 - (1.2 if square else 0.0)) / n)
         if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
             cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
         self.hm = Heatmap(sb.values, sb.cells, sb.tokens, sb.tokens, th, cell=cell, show_values=sb.show_values,
@@ -55,17 +64,29 @@ class SimilarityMatrixScene(SegmentScene):
                   for k in range(n + 1)]
         self.blank = VGroup(panel, *lines)
 
-        x0 = self.hm.body.get_right()[0] + 0.7
-        panel_w = self.fw / 2 - 0.4 - x0
-        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=[
-            (1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")], size=16)
-        self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
+        ticks = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
+        if square:
+            ticks = [(1, "+1"), (0, "0"), (-1, "\u22121")]
+        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=16)
         self.legend_title = label("cos \u03b8", th, size=20, colour=th.muted)
+        if self.portrait:       # legend under the matrix, readouts and notes under the legend
+            x0 = -self.fw / 2 + 0.5
+            self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
+        else:
+            x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
+            self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
         self.legend_title.next_to(self.legend, UP, buff=0.12).align_to(self.legend, LEFT)
         if self.legend_title.get_top()[1] > body_top:
             VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
-        self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
-        self.panel_w = panel_w
+        if square:              # readouts and notes under the matrix, full width
+            x0 = -self.fw / 2 + 0.5
+            self.note_anchor = Line([x0, self.hm.get_bottom()[1] - 0.05, 0], [x0 + 0.01, self.hm.get_bottom()[1] - 0.05, 0],
+                                    stroke_width=0)
+            self.readout_anchor = [x0, self.hm.get_bottom()[1] - 0.2, 0]
+        else:
+            self.note_anchor = self.legend
+            self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
+        self.panel_w = self.fw / 2 - 0.4 - x0
         self.colours = colours
 
     # -- helpers ------------------------------------------------------------
@@ -75,7 +96,7 @@ class SimilarityMatrixScene(SegmentScene):
 
     def note(self, text: str, below):
         lines = VGroup(*[label(s, self.theme, size=18, colour=self.theme.muted, max_width=self.panel_w)
-                         for s in wrap(text, 34).split("\n")])
+                         for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
 
@@ -146,22 +167,28 @@ class SimilarityMatrixScene(SegmentScene):
             self.say(p2[0])
         diag = VGroup(*[SurroundingRectangle(hm.rects[k][k], color=th.accent, buff=0.0, stroke_width=3)
                         for k in range(n)])
-        diag_note = self.note(sb.notes[0], self.legend)
+        diag_note = self.note(sb.notes[0], self.note_anchor)
         pair = sb.highest or sb.lowest
         sym_note = VGroup()
         if pair is not None:
             i, j = pair.i, pair.j
             sym_note = self.note(f"{sb.notes[1]} Here cos({sb.tokens[i]}, {sb.tokens[j]}) = "
-                                 f"cos({sb.tokens[j]}, {sb.tokens[i]}) = {pair.text}.", diag_note)
-            if sym_note.get_bottom()[1] < BODY_BOTTOM:          # keep clear of a two-line caption
-                VGroup(diag_note, sym_note).shift(UP * (BODY_BOTTOM - sym_note.get_bottom()[1]))
+                                 f"cos({sb.tokens[j]}, {sb.tokens[i]}) = {pair.text}.",
+                                 self.note_anchor if self.notes_replace else diag_note)
+            if self.notes_replace:      # square frames: one note at a time, under the matrix
+                for nt in (diag_note, sym_note):
+                    if nt.get_bottom()[1] < self.bottom:
+                        nt.shift(UP * (self.bottom - nt.get_bottom()[1]))
+            elif sym_note.get_bottom()[1] < self.bottom:          # keep clear of the caption
+                VGroup(diag_note, sym_note).shift(UP * (self.bottom - sym_note.get_bottom()[1]))
         self.play(Create(diag), FadeIn(diag_note), run_time=0.9)
         self.wait(0.8)
         shown = VGroup()
         if pair is not None:
             a = SurroundingRectangle(hm.rects[i][j], color=th.accent, buff=0.0, stroke_width=4)
             b = SurroundingRectangle(hm.rects[j][i], color=th.accent, buff=0.0, stroke_width=4)
-            self.play(FadeOut(diag), Create(a), Create(b), FadeIn(sym_note), run_time=0.9)
+            self.play(FadeOut(diag), Create(a), Create(b), FadeIn(sym_note),
+                      *([FadeOut(diag_note)] if self.notes_replace else []), run_time=0.9)
             shown = VGroup(a, b)
         else:
             self.play(FadeOut(diag), run_time=0.3)

@@ -30,8 +30,11 @@ class Theme:
 
 
 # Okabe-Ito, reordered so neighbours in a sentence contrast
-_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#0072B2", "#D55E00")
-_OKABE_ITO_LIGHT = ("#B36B00", "#0072B2", "#007A5A", "#8A7A00", "#A8427F", "#1F4E9E", "#C44E00")
+# Every token colour reaches WCAG 4.5:1 against its theme's background (labels are
+# small text at 480p): Okabe-Ito's blue is lightened on dark, and on light the
+# orange, yellow and vermillion are darkened a step (same hues).
+_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#3A8FD6", "#D55E00")
+_OKABE_ITO_LIGHT = ("#9E5E00", "#0072B2", "#007A5A", "#766800", "#A8427F", "#1F4E9E", "#AD4500")
 
 THEMES: dict[str, Theme] = {
     "dark": Theme(

@@ -69,7 +69,7 @@ class TrainingScene(SegmentScene):
         self.colours = [th.token_colour(i) for i in range(n)]
         top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
         # leave room under the plot for the projection note and the tallest caption
-        cap_h = max([self.caption_mob(t).height for t in sb.narration] or [0.0])
+        cap_h = self.caption_height()
         left = -self.fw / 2 + 0.45
         split = left + (self.fw - 0.9) * (0.56 if self.landscape else 0.45)   # plot | readouts
         ptop = top                              # the plot's top

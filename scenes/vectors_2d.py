@@ -24,10 +24,12 @@ def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -
     return cells, [VGroup(*r) for r in rows]
 
 
-def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
+def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20, per_line: int | None = None):
     rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour]),
              label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
-    grid, recs = _grid(rows, 3, "llr", per_line=1 if len(rows) <= 4 else 2)
+    if per_line is None:
+        per_line = 1 if len(rows) <= 4 else 2
+    grid, recs = _grid(rows, 3, "llr", per_line=per_line)
     for r, v in zip(rows, sb.vectors):
         align_row_baselines(r[1:], [v.token, v.norm_text], th, size, [False, True])
     return grid, recs
@@ -64,17 +66,31 @@ class Vectors2DScene(SegmentScene):
 
         # right-hand panel: lengths, then pair cosines
         self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        square = not self.landscape and not self.portrait
+        # square frames: the panel is a narrow column, so one length per line
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
-        self.pair_head = label("cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)"),
-                               th, size=20, colour=th.muted)
+        head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
+        self.pair_head = (label(head, th, size=20, colour=th.muted) if self.landscape else
+                          wrapped(head, th, size=20, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
+                                  buff=0.05))
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
-        parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
-        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        if len(self.pair_rows):
-            self.pair_head.shift(0.2 * DOWN)
-            self.pair_rows.shift(0.2 * DOWN)
         top = self.note.get_bottom()[1] - 0.35
         bottom = self.body_bottom
+
+        def stack():
+            parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
+            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            if len(self.pair_rows):
+                self.pair_head.shift(0.2 * DOWN)
+                self.pair_rows.shift(0.2 * DOWN)
+            return min(1.0, (top - bottom) / self.panel.height, 0.46 * fw / self.panel.width)
+        fit = stack()
+        if square and len(sb.vectors) > 4:      # a narrow column: lengths one or two per line, whichever is larger
+            two = (self.len_rows, self.len_recs)
+            self.len_rows, self.len_recs = length_rows(sb, th, colours, per_line=1)
+            if stack() < fit:
+                self.len_rows, self.len_recs = two
+                stack()
         if self.portrait:       # panel on top, the plot below it, both full width
             pw = fw - 1.0
             if self.panel.width > pw:

@@ -84,6 +84,18 @@ def test_video_decodes_and_is_not_blank(rendered):
     assert np.abs(frames[0][0, 0].astype(int) - [0x14, 0x17, 0x1C]).max() <= 6
 
 
+def test_parallel_clips_are_each_their_own(rendered):
+    """Rendered by two workers at once: each clip holds its own segment, not the other's."""
+    _, _, res, _ = rendered
+    a = frames_rgb(res.out_dir / "clips" / "01-lookup.mp4")
+    b = frames_rgb(res.out_dir / "clips" / "02-lookup.mp4")
+    mid = min(len(a), len(b)) // 2
+    assert np.abs(a[mid].astype(int) - b[mid].astype(int)).mean() > 1.0
+    meta = [json.loads((res.out_dir / "clips" / f"0{i}-lookup.mp4.json").read_text()) for i in (1, 2)]
+    assert meta[0]["key"] != meta[1]["key"]
+    assert meta[0]["cues"][0]["text"] == "Each token selects a row." and meta[1]["cues"][0]["text"] == "Another sentence."
+
+
 def test_thumbnail_is_a_real_frame(rendered):
     from PIL import Image
 

@@ -39,7 +39,9 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = 24, colour:
     """
     from manim import LEFT, ORIGIN
     one = label(s, theme, size=size, colour=colour, weight=weight, mono=mono)
-    if one.width <= max_width:
+    if one.width <= max_width * 1.08:       # a few percent smaller reads better than a wrapped line
+        if one.width > max_width:
+            one.scale_to_fit_width(max_width)
         return VGroup(one)
     per_char = one.width / max(len(s), 1)
     chars = max(6, int(max_width / per_char))
