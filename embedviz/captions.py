@@ -7,7 +7,22 @@ MAX_LINE = 42
 
 
 def split_cue_text(text: str, max_line: int = MAX_LINE) -> list[list[str]]:
-    """Break a narration line into cues of at most two lines of ~42 characters."""
+    """Break a narration line into cues of at most two lines of ~42 characters.
+
+    Lines are balanced: a sentence that needs three lines becomes two cues of
+    similar length, not a full cue followed by one stranded word.
+    """
+    greedy = _wrap(text, max_line)
+    cues = -(-len(greedy) // 2)
+    if cues > 1 or len(greedy) == 2:
+        target = -(-len(text) // (2 * cues)) + 3
+        balanced = _wrap(text, min(max_line, max(target, max(map(len, text.split())))))
+        if len(balanced) <= 2 * cues:
+            greedy = balanced
+    return [greedy[i:i + 2] for i in range(0, len(greedy), 2)]
+
+
+def _wrap(text: str, max_line: int) -> list[str]:
     lines: list[str] = []
     cur = ""
     for word in text.split():
@@ -18,7 +33,7 @@ def split_cue_text(text: str, max_line: int = MAX_LINE) -> list[list[str]]:
             cur = f"{cur} {word}".strip()
     if cur:
         lines.append(cur)
-    return [lines[i:i + 2] for i in range(0, len(lines), 2)]
+    return lines
 
 
 def timed_cues(cues: Sequence[dict]) -> list[dict]:

@@ -187,7 +187,8 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     }
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     thumb = out_dir / "thumbnail.png"
-    thumbnail(segs[0].clip, segs[0].duration * 0.6, thumb)
+    # the first segment's finished picture, just before its closing fade (not a frame mid-motion)
+    thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
              out_dir / "manifest.json", thumb, *[s.clip for s in segs]]
     return RenderResult(out_dir, video, segs, files)

@@ -22,6 +22,14 @@ PANEL_W = 5.0
 SIZE = 24
 
 
+def _show(shown, new) -> None:
+    """Make the on-screen readout ``shown`` display ``new`` (shape, colour and text)."""
+    shown.become(new)
+    for attr in ("text", "original_text"):
+        if hasattr(new, attr):
+            setattr(shown, attr, getattr(new, attr))
+
+
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
     snap_skip = ("closing", "panel")        # closing replaces the formula (for layout stills)
@@ -158,11 +166,21 @@ class CosineDistanceScene(SegmentScene):
     def sample_index(self) -> int:
         return int(round(min(max(self.k.get_value(), 0), len(self.storyboard.samples) - 1)))
 
+    # Readouts change by ``become`` on fixed mobjects, never by swapping
+    # ``submobjects``: Manim's Cairo renderer flattens the moving families once
+    # when a play() starts and draws that list every frame, so a swapped-out
+    # text would stay on screen under the new one (a ghost of the first value).
     def _update_values(self, group):
-        group.submobjects = list(self._values_for(self.sample_index())[:5])
+        for shown, new in zip(group.submobjects, self._values_for(self.sample_index())[:5]):
+            _show(shown, new)
 
     def _update_scale(self, group):
-        group.submobjects = [self._values_for(self.sample_index())[5]]
+        _show(group.submobjects[0], self._values_for(self.sample_index())[5])
+
+    def _own_readouts(self) -> None:
+        """Give the readout groups private copies, so become() never edits the cache."""
+        self.values.submobjects = [m.copy() for m in self.values.submobjects]
+        self.scale_value.submobjects = [m.copy() for m in self.scale_value.submobjects]
 
     def play_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -190,6 +208,7 @@ class CosineDistanceScene(SegmentScene):
         self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
         self.dist_line.add_updater(lambda m: m.become(self._dist_line(self.sample_index())))
         self.label_b.add_updater(lambda m: m.move_to(self._tip_b(self.sample_index()) + self.b_label_offset))
+        self._own_readouts()
         self.values.add_updater(self._update_values)
         self.scale_value.add_updater(self._update_scale)
         self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)

@@ -83,6 +83,7 @@ class PitfallLearnedScene(SegmentScene):
         self.settle()
         for text in phases[2]:
             self.say(text)
-        self.play(FadeIn(self.origin), run_time=0.5)
+        if sb.origin not in phases[2]:      # the caption already says it: don't print it twice
+            self.play(FadeIn(self.origin), run_time=0.5)
         self.settle()
         self.wait(0.4)
