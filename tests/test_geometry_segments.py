@@ -299,3 +299,26 @@ def test_tiny_render(tmp_path, name):
     mid = frames[len(frames) // 2]
     assert mid.std() > 5             # not blank
     assert len(info["cues"]) >= 3
+
+
+def test_live_readouts_update_in_place_without_ghosts(manim_frame):
+    """Regression: swapping a group's submobjects inside an updater left the first
+    value drawn under the new one (Manim flattens moving families once per play).
+    Readouts must keep their mobjects and change what they show."""
+    c = load_lesson(ROOT / "configs" / "cosine-vs-distance.yaml")
+    sb = c.storyboards[0]
+    s = build_scene(sb, c.lesson.style)
+    s._own_readouts()
+    shown = [id(m) for m in s.values.submobjects] + [id(s.scale_value.submobjects[0])]
+    first_cache = [id(m) for m in s._values_for(0)]
+    assert not set(shown) & set(first_cache), "readouts must not be the cached value mobjects themselves"
+    for k in (len(sb.samples) // 2, len(sb.samples) - 1):
+        s.k.set_value(k)
+        s._update_values(s.values)
+        s._update_scale(s.scale_value)
+        assert [id(m) for m in s.values.submobjects] + [id(s.scale_value.submobjects[0])] == shown
+        assert s.values[2].text == sb.samples[k].distance_text
+        assert s.values[4].text == sb.samples[k].norm_b_text
+        assert s.scale_value[0].original_text == "\u00d7 " + sb.samples[k].factor_text
+    # the cache still holds the first sample's values (become() never edited it)
+    assert s._values_for(0)[2].text == sb.samples[0].distance_text
