@@ -11,6 +11,8 @@ from .vectors_2d import Vectors2DScene
 from .cosine_vs_distance import CosineDistanceScene
 from .vectors_3d import Vectors3DScene
 from .similarity_matrix import SimilarityMatrixScene
+from .title_card import TitleCardScene
+from .training import TrainingScene
 
 SCENES = {
     "lookup": LookupScene,
@@ -23,10 +25,6 @@ SCENES = {
     "cosine-vs-distance": CosineDistanceScene,
     "vectors-3d": Vectors3DScene,
     "similarity-matrix": SimilarityMatrixScene,
+    "training": TrainingScene,
+    "title": TitleCardScene,        # the lesson's opening card (not a user segment type)
 }
-
-from .training import TrainingScene  # noqa: E402
-SCENES["training"] = TrainingScene
-
-from .title_card import TitleCardScene  # noqa: E402
-SCENES["title"] = TitleCardScene

@@ -12,14 +12,14 @@ from types import ModuleType
 
 from ..config import build_lesson_model
 from ..storyboard import Storyboard
-from . import lookup
-from . import cosine_vs_distance, vectors_2d, vectors_3d
-from . import analogy, matrix_shape, nearest_neighbours, pitfall_learned, pitfall_spelling, similarity_matrix
+from . import (analogy, cosine_vs_distance, lookup, matrix_shape, nearest_neighbours, pitfall_learned,
+               pitfall_spelling, similarity_matrix, training, vectors_2d, vectors_3d)
 
-_MODULES: tuple[ModuleType, ...] = (lookup, vectors_2d, vectors_3d, cosine_vs_distance, similarity_matrix, matrix_shape, nearest_neighbours, analogy,
-                                     pitfall_spelling, pitfall_learned,)
-from . import training  # noqa: E402
-_MODULES += (training,)
+# the order is the order of the README's table: lookup first, then geometry, similarity, pitfalls
+_MODULES: tuple[ModuleType, ...] = (
+    lookup, vectors_2d, vectors_3d, cosine_vs_distance, similarity_matrix, matrix_shape,
+    nearest_neighbours, analogy, pitfall_spelling, pitfall_learned, training,
+)
 
 SEGMENT_TYPES: dict[str, ModuleType] = {m.TYPE: m for m in _MODULES}
 LessonConfig = build_lesson_model([m.Options for m in _MODULES])
