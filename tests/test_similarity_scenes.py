@@ -122,7 +122,7 @@ def decode(path):
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("name", ["similarity-matrix", "matrix-shape", "pitfall-spelling"])
+@pytest.mark.parametrize("name", NAMES)
 def test_tiny_render(tmp_path, name):
     from embedviz.worker import render_clip
     c = load_lesson(ROOT / "configs" / f"{name}.yaml")
