@@ -7,6 +7,7 @@ atomically: the final path either holds a complete file or nothing new.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,13 +23,27 @@ from .video import remux
 X264_OPTIONS = {"preset": "veryfast", "tune": "animation"}
 
 
+def fast_renderer(scene_class):
+    """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from .fast_frames import ReusingFileWriter, with_path_cache
+
+    return CairoRenderer(camera_class=with_path_cache(scene_class.camera_kind), file_writer_class=ReusingFileWriter)
+
+
 def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path,
-                *, fmt: str = "mp4", transparent: bool = False) -> dict:
+                *, fmt: str = "mp4", transparent: bool = False, plain: bool | None = None) -> dict:
     """Render ``storyboard`` to ``out_path``; return its caption cues and duration.
 
     ``fmt`` is mp4 (H.264), webm (VP9), gif or mov; ``transparent`` keeps the
-    alpha channel (webm or mov only).
+    alpha channel (webm or mov only). ``plain`` renders with stock Manim (its
+    own renderer, camera and file writer) -- the same pixels, slower; for the
+    benchmark's side-by-side figure and for tests. Default: the environment
+    variable ``EMBEDVIZ_PLAIN_MANIM=1``.
     """
+    if plain is None:
+        plain = os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1"
     import logging
 
     from manim import config, logger, tempconfig
@@ -61,7 +76,9 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
         if fmt == "mp4":
             opts["video_encoder_options"] = dict(X264_OPTIONS)
         with tempconfig(opts):
-            scene = SCENES[storyboard.type](storyboard, theme_for(style))
+            scene_class = SCENES[storyboard.type]
+            renderer = None if plain else fast_renderer(scene_class)
+            scene = scene_class(storyboard, theme_for(style), renderer=renderer)
             scene.render()
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = float(scene.renderer.time)

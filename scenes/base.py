@@ -8,6 +8,7 @@ rendering a frame; ``construct()`` (called by ``render()``) plays it.
 from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, UL, UR, FadeIn, FadeOut, Scene, VGroup, config
+from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard
 
@@ -30,6 +31,7 @@ def reading_time(text: str) -> float:
 
 class SegmentScene(Scene):
     storyboard: Storyboard
+    camera_kind = Camera        # the camera this scene draws with (a renderer passed in must use it)
 
     def __init__(self, storyboard: Storyboard, theme: Theme, **kwargs) -> None:
         self.storyboard = storyboard

@@ -14,7 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arc, Create, DashedLine, FadeIn, F
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import centred_lines, label, wrapped
+from .components.text import centred_lines, label, number, wrapped
 from .components.vectors import (align_row_baselines, arrow_2d, axes_cross, baseline, box_of, fit_plot, place_labels,
                                  polyline_segments)
 
@@ -156,7 +156,7 @@ class CosineDistanceScene(SegmentScene):
         colours = [th.text, th.text, th.accent, self.ca, self.cb, self.cb]
         out = []
         for name_mob, name, t, c in zip(self.read_labels, self.read_names, texts, colours):
-            v = label(t, th, size=self.size, mono=True, colour=c)
+            v = number(t, th, size=self.size, colour=c)      # cached glyphs: one readout set per frame
             v.move_to([self.value_x, name_mob.get_y(), 0], aligned_edge=LEFT)
             align_row_baselines([name_mob, v], [name, t], th, self.size, [False, True])
             out.append(v)

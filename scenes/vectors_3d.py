@@ -39,8 +39,10 @@ class ShiftedThreeDCamera(ThreeDCamera):
 class ThreeDSegment(SegmentScene, ThreeDScene):
     """A segment scene with a 3D camera; flat overlays stay fixed in frame."""
 
+    camera_kind = ShiftedThreeDCamera
+
     def __init__(self, storyboard, theme, **kwargs) -> None:
-        kwargs.setdefault("camera_class", ShiftedThreeDCamera)
+        kwargs.setdefault("camera_class", self.camera_kind)
         super().__init__(storyboard, theme, **kwargs)
 
     def fix_in_frame(self, *mobs) -> None:

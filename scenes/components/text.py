@@ -79,7 +79,7 @@ def wrap(s: str, max_chars: int) -> str:
 # dozens. Monospaced digits have one advance width and no kerning, so a number
 # can be assembled from copies of glyphs shaped once, placed at multiples of
 # the advance: the same picture Pango would draw, for ~1% of the cost.
-_NUMBER_CHARS = "0123456789.,\u2212-+%×ide"
+_NUMBER_CHARS = "0123456789.,\u2212-+%×ide°"
 _glyph_cache: dict[tuple[str, float, str], tuple[list, float]] = {}
 
 
@@ -114,7 +114,7 @@ def number(s: str, theme: Theme, *, size: float = 20, colour: str | None = None,
         g.shift([(pos - i) * adv, 0, 0])
         parts.append(g)
     out = VGroup(*parts)
-    out.original_text = s
+    out.text = out.original_text = s        # as a Text has them, for tests and readouts
     out.set_color(colour or theme.text)
     if max_width is not None and out.width > max_width:
         out.scale_to_fit_width(max_width)
