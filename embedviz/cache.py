@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-_DRAWING_CODE = ("scenes", "embedviz/worker.py", "embedviz/video.py")
+_DRAWING_CODE = ("scenes", "embedviz/worker.py", "embedviz/fast_frames.py", "embedviz/video.py")
 
 
 @lru_cache(maxsize=1)

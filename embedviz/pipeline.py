@@ -53,8 +53,22 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
+    import resource
+
     from .worker import render_clip
-    return render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    # the worker process's peak so far (it may have rendered earlier segments)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def expected_seconds(storyboard, previous: dict | None) -> float:
+    """How long a segment's clip will run: its last render's duration, else its
+    narration's reading time. Longest jobs start first, so no worker sits idle
+    at the end while another finishes a long segment it started last."""
+    if previous and isinstance(previous.get("duration"), (int, float)):
+        return float(previous["duration"])
+    return 4.0 + sum(0.6 + len(line) / 15 for line in storyboard.narration)
 
 
 def clip_name(sb) -> str:
@@ -106,10 +120,13 @@ def render_lesson(
             results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
             on_event("cached", {"index": sb.index, "type": sb.type})
         else:
-            todo.append((sb, clip, meta_path, key))
+            todo.append((sb, clip, meta_path, key, expected_seconds(sb, meta)))
+    todo = [job[:4] for job in sorted(todo, key=lambda job: -job[4])]
 
     def finish(sb, clip, meta_path, key, out, seconds):
-        atomic_write(meta_path, json.dumps({"key": key, "duration": out["duration"], "cues": out["cues"]}, indent=1))
+        entry = {"key": key, "duration": out["duration"], "cues": out["cues"],
+                 "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
+        atomic_write(meta_path, json.dumps(entry, indent=1))
         results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, out["duration"], out["cues"], False, seconds)
         on_event("rendered", {"index": sb.index, "type": sb.type, "seconds": seconds})
 

@@ -73,6 +73,31 @@ def test_files_and_durations(rendered):
     assert manifest["source"]["label"].startswith("Synthetic vectors")
 
 
+def test_longest_segments_start_first_and_entries_record_the_worker(rendered):
+    d, lesson, res, events = rendered
+    begun = [i["index"] for k, i in events if k == "begin"]
+    assert begun == [2, 1, 0]      # two narration lines read longer than one; the title card last
+    for name in ("01-lookup", "02-lookup", "00-title"):
+        entry = json.loads((res.out_dir / "clips" / f"{name}.mp4.json").read_text())
+        assert entry["render_seconds"] > 0 and 50 < entry["worker_peak_rss_mb"] < 4000
+
+
+def test_expected_seconds_prefers_the_last_render():
+    from embedviz.pipeline import expected_seconds
+    sb = load_lesson_text(TWO).storyboards[0]
+    assert expected_seconds(sb, {"duration": 12.5}) == 12.5
+    assert expected_seconds(sb, None) == expected_seconds(sb, {"key": "x"}) > 4.0
+
+
+def load_lesson_text(text):
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as t:
+        p = Path(t) / "l.yaml"
+        p.write_text(text)
+        return load_lesson(p)
+
+
 def test_video_decodes_and_is_not_blank(rendered):
     _, _, res, _ = rendered
     frames = frames_rgb(res.video)
