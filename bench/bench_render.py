@@ -80,9 +80,11 @@ def core_figures() -> None:
         np.save(Path(d) / "small.npy", small)
         # As a render process does it: map the file, read 512 rows (fresh ids and a
         # fresh mapping each time, so neither side is helped by an earlier touch).
-        def lookup(path, V):
+        from embedcore.rowread import read_rows
+
+        def lookup(path, V):        # what EmbeddingTable.rows does for a memory-mapped source
             m = np.load(path, mmap_mode="r")
-            return np.asarray(m[np.sort(rng.integers(0, V, 512))], dtype=np.float64)
+            return np.asarray(read_rows(m, rng.integers(0, V, 512)), dtype=np.float64)
 
         t_b = median_time(lambda: lookup(Path(d) / "big.npy", 1_000_000), 9)
         t_s = median_time(lambda: lookup(Path(d) / "small.npy", 1000), 9)

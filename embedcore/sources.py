@@ -14,6 +14,7 @@ import numpy as np
 
 from .config import InlineSource, NpySource, SyntheticSource
 from .errors import LessonError, did_you_mean
+from .rowread import read_rows
 from .vocab import Vocabulary
 
 
@@ -45,12 +46,13 @@ class EmbeddingTable:
     def rows(self, ids: np.ndarray) -> np.ndarray:
         """Rows ``ids`` as float64 ([n, d]): O(n·d), reads only those rows.
 
-        Fancy indexing a memmap touches only the pages that hold the rows, so
-        a [1,000,000 × 256] file costs the same per lookup as a small one.
-        Non-finite entries are refused here, where a row is first read.
+        A memory-mapped file is read with positioned reads of just those rows
+        (:mod:`embedcore.rowread`), so a [1,000,000 × 256] file costs about the
+        same per lookup as a small one. Non-finite entries are refused here,
+        where a row is first read.
         """
         ids = np.asarray(ids, dtype=np.int64)
-        out = np.asarray(self.matrix[ids], dtype=np.float64)
+        out = np.asarray(read_rows(self.matrix, ids), dtype=np.float64)
         bad = ~np.isfinite(out).all(axis=1)
         if bad.any():
             i = int(ids[np.flatnonzero(bad)[0]])
