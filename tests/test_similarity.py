@@ -103,3 +103,22 @@ def test_pairwise_large_is_vectorised():
     assert c.shape == (2000, 2000)
     i, j = 17, 1234
     assert c[i, j] == pytest.approx(1 - scipy_cosine_distance(x[i], x[j]), abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 70), st.integers(1, 9), st.sampled_from([np.float32, np.float64]), st.integers(0, 2**32 - 1))
+def test_pairwise_is_exactly_symmetric_with_unit_diagonal(n, d, dtype, seed):
+    x = np.random.default_rng(seed).standard_normal((n, d)).astype(dtype) + 0.1
+    c = pairwise_cosine(x)
+    assert np.array_equal(c, c.T) and np.all(np.diag(c) == 1.0)
+    assert np.all(np.abs(c) <= 1.0)
+
+
+def test_mirror_fallback_makes_a_general_product_symmetric():
+    from embedcore.similarity import _mirror_upper
+    rng = np.random.default_rng(1)
+    for n in (1, 5, 513, 1100):
+        c = rng.standard_normal((n, n))
+        upper = np.triu(c).copy()
+        _mirror_upper(c, block=256)
+        assert np.array_equal(c, c.T) and np.array_equal(np.triu(c), upper)
