@@ -26,6 +26,16 @@ from .video import remux
 X264_OPTIONS = {"preset": "superfast", "tune": "animation", "crf": "26"}
 
 
+def text_cache_dir() -> Path | None:
+    """Where shaped text is kept between renders: ``$EMBEDVIZ_TEXT_CACHE``
+    (``off`` disables it), else ``$XDG_CACHE_HOME/embedviz/text``."""
+    env = os.environ.get("EMBEDVIZ_TEXT_CACHE")
+    if env:
+        return None if env.lower() == "off" else Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "embedviz" / "text"
+
+
 def fast_renderer(scene_class):
     """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
     from manim.renderer.cairo_renderer import CairoRenderer
@@ -51,6 +61,7 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
 
     from manim import config, logger, tempconfig
 
+    from scenes.components.text import text_cache
     from scenes.registry import SCENES
     from scenes.theme import theme_for
 
@@ -79,6 +90,7 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
         }
         if fmt == "mp4":
             opts["video_encoder_options"] = dict(X264_OPTIONS)
+        text_cache.directory = None if plain else text_cache_dir()
         with tempconfig(opts):
             scene_class = SCENES[storyboard.type]
             renderer = None if plain else fast_renderer(scene_class)

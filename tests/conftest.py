@@ -42,3 +42,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``embedviz`` as a user would, in a subprocess."""
     return subprocess.run([sys.executable, "-m", "embedviz.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_text_cache(tmp_path_factory):
+    """Renders in tests keep shaped text in a fresh cache, not the user's."""
+    import os
+    old = os.environ.get("EMBEDVIZ_TEXT_CACHE")
+    os.environ["EMBEDVIZ_TEXT_CACHE"] = str(tmp_path_factory.mktemp("text-cache"))
+    yield
+    if old is None:
+        os.environ.pop("EMBEDVIZ_TEXT_CACHE", None)
+    else:
+        os.environ["EMBEDVIZ_TEXT_CACHE"] = old

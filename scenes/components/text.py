@@ -1,6 +1,12 @@
 """Text that never calls LaTeX and always uses the lesson's fonts."""
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
 from manim import DOWN, Text, VGroup
 
 from ..theme import Theme
@@ -8,14 +14,79 @@ from ..theme import Theme
 
 def label(s: str, theme: Theme, *, size: float = 24, colour: str | None = None, mono: bool = False,
           weight: str = "NORMAL", max_width: float | None = None) -> Text:
-    t = Text(s, font=theme.mono if mono else theme.font, font_size=size, color=colour or theme.text, weight=weight)
-    # Each glyph keeps its parsed SVG path; deep-copying it makes every
-    # Transform/FadeIn ~9x slower, and nothing reads it after construction.
-    for m in t.get_family():
-        if getattr(m, "path_obj", None) is not None:
-            m.path_obj = None
+    t = shaped_text(s, theme.mono if mono else theme.font, size, colour or theme.text, weight)
     if max_width is not None and t.width > max_width:
         t.scale_to_fit_width(max_width)
+    return t
+
+
+# -- shaped text, cached on disk ----------------------------------------------
+# A Text costs ~40 ms (Pango renders an SVG, svgelements parses it); unpickling
+# the finished mobject costs ~3 ms. The key holds everything the outlines
+# depend on (string, font file, size, weight, colour, Manim and Pango
+# versions), so a stale entry cannot be hit. The render worker turns the cache
+# on (``text_cache.directory``); elsewhere (tests building scenes) it is off.
+
+class _TextCache:
+    directory: Path | None = None
+    _fonts: dict[str, str] = {}
+
+    def font_id(self, font: str) -> str:
+        """The file fontconfig picks for ``font``, with its size and mtime."""
+        if font not in self._fonts:
+            try:
+                path = subprocess.run(["fc-match", "-f", "%{file}", font], capture_output=True, text=True,
+                                      timeout=10).stdout.strip()
+                st = os.stat(path)
+                self._fonts[font] = f"{path}:{st.st_size}:{st.st_mtime_ns}"
+            except (OSError, subprocess.SubprocessError):
+                self._fonts[font] = "?"
+        return self._fonts[font]
+
+    def key(self, *parts) -> str:
+        import manim
+        import manimpango
+        raw = repr((parts, manim.__version__, manimpango.__version__, manimpango.pango_version()))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def load(self, key: str):
+        if self.directory is None:
+            return None
+        try:
+            return pickle.loads((self.directory / key[:2] / f"{key}.pkl").read_bytes())
+        except Exception:           # missing, or cut short by a killed process: shape again
+            return None
+
+    def store(self, key: str, mob) -> None:
+        if self.directory is None:
+            return
+        path = self.directory / key[:2] / f"{key}.pkl"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+            tmp.write_bytes(pickle.dumps(mob, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)       # atomic: parallel workers never read half a file
+        except OSError:
+            pass                        # a read-only or full cache only costs speed
+
+
+text_cache = _TextCache()
+
+
+def shaped_text(s: str, font: str, size: float, colour: str, weight: str = "NORMAL") -> Text:
+    """``Text(s, ...)`` exactly as Manim shapes it, from the cache when it has it."""
+    key = text_cache.key(s, font, text_cache.font_id(font) if text_cache.directory else "", float(size),
+                         str(colour), weight) if text_cache.directory else ""
+    t = text_cache.load(key) if key else None
+    if t is None:
+        t = Text(s, font=font, font_size=size, color=colour, weight=weight)
+        # Each glyph keeps its parsed SVG path; deep-copying it makes every
+        # Transform/FadeIn ~9x slower, and nothing reads it after construction.
+        for m in t.get_family():
+            if getattr(m, "path_obj", None) is not None:
+                m.path_obj = None
+        if key:
+            text_cache.store(key, t)
     return t
 
 
