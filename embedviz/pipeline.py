@@ -9,6 +9,7 @@ the previous complete output (or nothing), never half a file.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -56,10 +57,33 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
     import resource
 
     from .worker import render_clip
+    t0 = time.perf_counter()
     out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    out["seconds"] = time.perf_counter() - t0
     # the worker process's peak so far (it may have rendered earlier segments)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
+
+
+FRESH_PROCESS_PIXELS = 1920 * 1080
+
+
+def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
+    """Processes for segment jobs.
+
+    At 1080p and above each segment gets a fresh process: a render's native
+    memory (encoder buffers, Cairo surfaces) is not all given back, and a
+    reused worker ended a lesson ~50 MB above its largest single segment.
+    The processes fork from a server that has already imported Manim, so a
+    fresh one costs milliseconds, not the ~2 s of imports. Smaller renders
+    reuse their workers (their memory is small and the savings are not
+    worth a fork per segment).
+    """
+    if width * height < FRESH_PROCESS_PIXELS:
+        return ProcessPoolExecutor(max_workers=workers)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["embedviz.worker", "manim", "scenes.registry"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
 
 
 def expected_seconds(storyboard, previous: dict | None) -> float:
@@ -139,7 +163,7 @@ def render_lesson(
             out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
             finish(sb, clip, meta_path, key, out, time.perf_counter() - t0)
     elif todo:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo)), w, h) as pool:
             pending = {}
             try:
                 for sb, clip, meta_path, key in todo:
@@ -150,7 +174,8 @@ def render_lesson(
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
                         sb, clip, meta_path, key, t0 = pending.pop(fut)
-                        finish(sb, clip, meta_path, key, fut.result(), time.perf_counter() - t0)
+                        out = fut.result()
+                        finish(sb, clip, meta_path, key, out, out.get("seconds", time.perf_counter() - t0))
             except BaseException:
                 for fut in pending:
                     fut.cancel()

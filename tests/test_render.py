@@ -189,3 +189,20 @@ def test_failed_render_leaves_no_partial_files(tmp_path, monkeypatch):
     assert not [f for f in files if f.endswith(".part") or "lookup" in f or f.startswith("two.")], files
     assert set(files) <= {"00-title.mp4", "00-title.mp4.json"}, files
     assert not list(out.rglob(".render-*"))
+
+
+def _pid_and_manim_loaded(_):
+    import os
+    import sys
+    return os.getpid(), "manim" in sys.modules
+
+
+def test_full_hd_segments_get_fresh_processes_with_manim_preloaded():
+    from embedviz.pipeline import worker_pool
+    with worker_pool(2, 1920, 1080) as pool:
+        seen = list(pool.map(_pid_and_manim_loaded, range(4)))
+    assert len({pid for pid, _ in seen}) == 4          # one process per segment: memory starts fresh
+    assert all(loaded for _, loaded in seen)           # forked from a server that already imported Manim
+    with worker_pool(2, 854, 480) as pool:
+        small = list(pool.map(_pid_and_manim_loaded, range(4)))
+    assert len({pid for pid, _ in small}) <= 2         # previews reuse their workers
