@@ -159,23 +159,22 @@ def render_lesson(
     if jobs <= 1 or len(todo) <= 1:
         for sb, clip, meta_path, key in todo:
             on_event("begin", {"index": sb.index, "type": sb.type})
-            t0 = time.perf_counter()
             out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
-            finish(sb, clip, meta_path, key, out, time.perf_counter() - t0)
+            finish(sb, clip, meta_path, key, out, out["seconds"])
     elif todo:
         with worker_pool(min(jobs, len(todo)), w, h) as pool:
             pending = {}
             try:
                 for sb, clip, meta_path, key in todo:
                     fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
-                    pending[fut] = (sb, clip, meta_path, key, time.perf_counter())
+                    pending[fut] = (sb, clip, meta_path, key)
                     on_event("begin", {"index": sb.index, "type": sb.type})
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
-                        sb, clip, meta_path, key, t0 = pending.pop(fut)
+                        sb, clip, meta_path, key = pending.pop(fut)
                         out = fut.result()
-                        finish(sb, clip, meta_path, key, out, out.get("seconds", time.perf_counter() - t0))
+                        finish(sb, clip, meta_path, key, out, out["seconds"])
             except BaseException:
                 for fut in pending:
                     fut.cancel()

@@ -59,3 +59,22 @@ def test_path_cache_replays_only_unchanged_points():
     assert path(cam, sq) == path(stock, sq) != first
     sq.points[0, 1] += 0.25                             # one point edited in place
     assert path(cam, sq) == path(stock, sq)
+
+
+@pytest.mark.parametrize("fmt,transparent", [("gif", False), ("webm", False), ("webm", True), ("mov", True)])
+def test_every_format_matches_stock_manim(tmp_path, fmt, transparent):
+    """The held-frame encoder converts to each format's own pixel format (rgb8, yuv420p, yuva420p, argb)."""
+    from embedcore.title_card import title_card
+    from embedviz.worker import render_clip
+    lesson = load_lesson(ROOT / "configs" / "similarity-matrix.yaml")
+    sb = title_card(lesson)
+    for plain in (False, True):
+        render_clip(sb, lesson.lesson.style, 256, 144, 5, tmp_path / f"{plain}.{fmt}", fmt=fmt,
+                    transparent=transparent, plain=plain)
+
+    def rgba(path):
+        with av.open(str(path)) as cont:
+            return [f.to_ndarray(format="rgba") for f in cont.decode(video=0)]
+    a, b = rgba(tmp_path / f"False.{fmt}"), rgba(tmp_path / f"True.{fmt}")
+    assert len(a) == len(b) > 10
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))

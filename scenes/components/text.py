@@ -75,8 +75,8 @@ text_cache = _TextCache()
 
 def shaped_text(s: str, font: str, size: float, colour: str, weight: str = "NORMAL") -> Text:
     """``Text(s, ...)`` exactly as Manim shapes it, from the cache when it has it."""
-    key = text_cache.key(s, font, text_cache.font_id(font) if text_cache.directory else "", float(size),
-                         str(colour), weight) if text_cache.directory else ""
+    key = text_cache.key(s, font, text_cache.font_id(font), float(size), str(colour), weight) \
+        if text_cache.directory else None
     t = text_cache.load(key) if key else None
     if t is None:
         t = Text(s, font=font, font_size=size, color=colour, weight=weight)
