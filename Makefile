@@ -11,6 +11,7 @@ demo: setup
 # the test set-up also installs Debian's chromium for the browser playback test
 test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -q
 
 clean:

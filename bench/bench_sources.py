@@ -68,7 +68,7 @@ def evict(path: Path) -> None:
 def child(case: str, path: Path, n: int, seed: int) -> dict:
     import tracemalloc
 
-    from embedcore.sources_hf import open_matrix, read_safetensors_header   # imported before timing
+    from embedcore.sources_hf import open_matrix, read_safetensors_header  # imported before timing
 
     base_rss, base_anon = rss_mb(), anon_mb()
     evict(path)
@@ -193,7 +193,7 @@ def main() -> None:
     make_npy(large, a.rows, a.dim)
     make_safetensors(st_large, large)
 
-    print(f"\nlookup of n random token ids (cold = file evicted from the page cache first; warm = mean of 20)")
+    print("\nlookup of n random token ids (cold = file evicted from the page cache first; warm = mean of 20)")
     hdr = f"{'case':<12} {'V':>10} {'file MB':>8} {'n':>5} {'open ms':>8} {'cold ms':>8} {'warm ms':>8} " \
           f"{'RSS +MB':>8} {'anon +MB':>8} {'peak RSS MB':>11} {'traced KB':>9}"
     print(hdr)

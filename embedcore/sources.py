@@ -105,11 +105,11 @@ def build_table(cfg, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable
     if isinstance(cfg, NpySource):
         return _npy_table(cfg, vocab, base_dir, loc)
     if getattr(cfg, "source", None) == "trained":
-        from .trained_source import build_trained_table   # imports this module
+        from .trained_source import build_trained_table  # imports this module
         return build_trained_table(cfg, vocab, base_dir)
     kind = getattr(cfg, "source", None)
     if kind in ("safetensors", "huggingface", "minilm"):
-        from . import sources_hf   # tokenizers is imported only for these sources
+        from . import sources_hf  # tokenizers is imported only for these sources
         builder = {"safetensors": sources_hf.safetensors_table, "huggingface": sources_hf.huggingface_table,
                    "minilm": sources_hf.minilm_table}[kind]
         return builder(cfg, vocab, base_dir)

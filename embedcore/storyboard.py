@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MINUS = "\u2212"
@@ -34,6 +34,13 @@ class Storyboard:
     narration: tuple[str, ...]
     source_label: str
     decimals: int
+    # Beat timing, decided before a frame is drawn (the narration issue fills these in from the
+    # resolved voice). beat_seconds[i] is the least time from the start of narration line i to the
+    # start of line i + 1 (or the segment's end): the voice's length plus a gap. Empty: a silent
+    # lesson, where a line holds for its reading time. The scene never lets line i + 1 start earlier.
+    beat_seconds: tuple[float, ...] = field(default=(), kw_only=True)
+    # False: the narration goes to the caption track only (a voice speaks it), nothing drawn on screen.
+    captions_on_screen: bool = field(default=True, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(dataclasses.asdict(self))

@@ -7,11 +7,10 @@ found long after parsing can still point into the file. Duplicate mapping keys
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 

@@ -108,7 +108,7 @@ def cmd_render(args) -> int:
         return EXIT_BAD_INPUT
     fmt = args.format or ("webm" if args.transparent else "mp4")
     if args.transparent and fmt not in ("webm", "mov"):
-        _err(f"--transparent needs --format webm or mov (H.264 mp4 and gif have no alpha channel)")
+        _err("--transparent needs --format webm or mov (H.264 mp4 and gif have no alpha channel)")
         return EXIT_BAD_INPUT
     quality = output_size(QUALITIES[args.quality], c.lesson.style.aspect, args.resolution, args.fps)
     only = None

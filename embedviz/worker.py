@@ -16,7 +16,6 @@ from embedcore.storyboard import Storyboard
 
 from .video import remux
 
-
 # libx264 settings for every mp4 clip. Clips are joined by stream copy, so all
 # of them must share these. bench/bench_encoder.py on 1,200 frames of this
 # project's 1080p60 clips: Manim's default (medium, crf 23) 21 ms CPU a frame;
@@ -60,7 +59,7 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
         plain = os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1"
     import logging
 
-    from manim import config, logger, tempconfig
+    from manim import logger, tempconfig
 
     from scenes.components.text import text_cache
     from scenes.registry import SCENES

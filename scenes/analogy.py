@@ -1,13 +1,13 @@
 """Scene for ``analogy``: a − b + c, then its neighbours with and without the inputs."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, SurroundingRectangle, VGroup
 
 from embedcore.segments.analogy import AnalogyStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
-from .components.text import label, wrap, wrapped
+from .components.text import label, wrapped
 
 COL_W = 4.4
 
@@ -71,7 +71,7 @@ class AnalogyScene(SegmentScene):
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
 
     def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
+        sb = self.storyboard
         phases = narration_phases(sb.narration, 4)
         for text in phases[0]:
             self.say(text)

@@ -7,7 +7,7 @@ rendering a frame; ``construct()`` (called by ``render()``) plays it.
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, UL, UR, FadeIn, FadeOut, Scene, VGroup, config
+from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard
@@ -108,22 +108,38 @@ class SegmentScene(Scene):
         return t.to_edge(DOWN, buff=0.3)
 
     def say(self, text: str, *, hold: bool = True) -> None:
-        """Replace the on-screen caption and record its cue."""
+        """Start the next narration line: its caption (if drawn) and its cue.
+
+        With a voice (``storyboard.beat_seconds``) the line holds for its full
+        beat whatever ``hold`` says, so the next line never starts over it; in a
+        silent lesson ``hold`` asks for the line's reading time.
+        """
         self._close_cue()
-        new = self.caption_mob(text)
-        if self._caption is not None:
-            self.play(FadeOut(self._caption, run_time=0.2), FadeIn(new, run_time=0.25))
+        sb = self.storyboard
+        if sb.captions_on_screen:
+            new = self.caption_mob(text)
+            if self._caption is not None:
+                self.play(FadeOut(self._caption, run_time=0.2), FadeIn(new, run_time=0.25))
+            else:
+                self.play(FadeIn(new, run_time=0.25))
+            self._caption = new
+            start = self.renderer.time - 0.25
         else:
-            self.play(FadeIn(new, run_time=0.25))
-        self._caption = new
-        self.cues.append({"start": round(self.renderer.time - 0.25, 3), "end": None, "text": text})
-        if hold:
+            start = self.renderer.time
+        line = len(self.cues)
+        self.cues.append({"start": round(start, 3), "end": None, "text": text})
+        if line < len(sb.beat_seconds):
+            self._min_end = start + sb.beat_seconds[line]
+        elif hold:
             self._min_end = self.renderer.time + reading_time(text)
 
     def settle(self) -> None:
         """Wait until the current caption has been on screen long enough."""
         rest = getattr(self, "_min_end", 0) - self.renderer.time
-        if rest >= 1.5 / config.frame_rate:      # shorter than a frame or so: nothing to hold
+        if self.storyboard.beat_seconds:
+            if rest > 1e-6:                       # a voice is still speaking: never cut it short
+                self.wait(max(rest, 1 / config.frame_rate))
+        elif rest >= 1.5 / config.frame_rate:    # shorter than a frame or so: nothing to hold
             self.wait(rest)
 
     def _close_cue(self) -> None:

@@ -8,15 +8,40 @@ The scene computes no number a viewer reads.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arc, Create, DashedLine, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
-                   MathTypst, ValueTracker, VGroup, Write, linear)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Arc,
+    Create,
+    DashedLine,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
+    MathTypst,
+    ValueTracker,
+    VGroup,
+    Write,
+    linear,
+)
 
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.text import centred_lines, label, number, wrapped
-from .components.vectors import (align_row_baselines, arrow_2d, axes_cross, baseline, box_of, fit_plot, place_labels,
-                                 polyline_segments)
+from .components.vectors import (
+    align_row_baselines,
+    arrow_2d,
+    axes_cross,
+    box_of,
+    fit_plot,
+    place_labels,
+    polyline_segments,
+)
 
 PANEL_W = 5.0
 SIZE = 24
@@ -36,7 +61,7 @@ class CosineDistanceScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        fw, fh = self.fw, self.fh
+        fw = self.fw
         self.ca, self.cb = th.token_colour(0), th.token_colour(1)
         self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted, max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
@@ -52,7 +77,6 @@ class CosineDistanceScene(SegmentScene):
         self.k = ValueTracker(0)
 
         # -- right panel: live readouts, then the formula -------------------
-        s0 = sb.samples[0]
         self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
         square = not self.portrait and not self.landscape
         self.size = 21 if square else SIZE          # square frames: six readouts and the formulas share 8 units
@@ -84,7 +108,6 @@ class CosineDistanceScene(SegmentScene):
                 fl.scale_to_fit_width(fw - 1.0)
             fl.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
             pw = fw - 1.0
-            px_closing = -fw / 2 + 0.5
         room = self.substituted.get_bottom()[1] - bottom
         if room < 0 and not self.portrait and not self.formula_row:        # shrink only the formulas, never the live readouts
             k = 1 + room / (self.formula.get_top()[1] - self.substituted.get_bottom()[1])

@@ -1,8 +1,21 @@
 """Scene for the ``lookup`` segment: tokens → ids → rows → stacked output."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle,
-                   Transform, VGroup, Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Brace,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+)
 
 from embedcore.segments.lookup import LookupStoryboard
 

@@ -1,8 +1,23 @@
 """Scene for ``matrix-shape``: the [V, d] block, reference shapes, complexity card."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, Indicate, LaggedStart, Line, Rectangle,
-                   RoundedRectangle, SurroundingRectangle, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Brace,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    Line,
+    Rectangle,
+    RoundedRectangle,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from embedcore.segments.matrix_shape import MatrixShapeStoryboard
 
@@ -78,7 +93,7 @@ class MatrixShapeScene(SegmentScene):
 
         def row(cells, y, colour, weight="NORMAL"):
             g = VGroup()
-            for (name, _, align), (a, b), s in zip(COLS, xs, cells):
+            for (_, _, align), (a, b), s in zip(COLS, xs, cells):
                 t = label(s, th, size=size, colour=colour, weight=weight, mono=align is RIGHT and not weight == "BOLD",
                           max_width=(b - a) - 0.1)
                 # align on the top edge: cap height is shared, commas' descenders are not

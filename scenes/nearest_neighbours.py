@@ -104,7 +104,7 @@ class NearestNeighboursScene(SegmentScene):
         self.legend.move_to([0, bottom - 0.35, 0])
 
     def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
+        sb = self.storyboard
         phases = narration_phases(sb.narration, 3)
         for text in phases[0]:
             self.say(text)

@@ -1,14 +1,14 @@
 """Scene for ``pitfall-learned``: two occurrences → one row; a look-alike → its own row."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, SurroundingRectangle, VGroup)
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, SurroundingRectangle, VGroup
 
 from embedcore.segments.pitfall_learned import LearnedStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
 from .components.grid import CellGrid
-from .components.text import label, wrap, wrapped
+from .components.text import wrapped
 
 
 class PitfallLearnedScene(SegmentScene):

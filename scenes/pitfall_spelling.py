@@ -8,7 +8,7 @@ from embedcore.segments.pitfall_spelling import SpellingStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.heatmap import diverging_colour
-from .components.text import label, wrap, wrapped
+from .components.text import label, wrapped
 
 CARD_W = 5.6
 

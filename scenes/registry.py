@@ -1,18 +1,18 @@
 """Segment type → Manim scene class (the drawing half of the registry)."""
 from __future__ import annotations
 
+from .analogy import AnalogyScene
+from .cosine_vs_distance import CosineDistanceScene
 from .lookup import LookupScene
 from .matrix_shape import MatrixShapeScene
-from .analogy import AnalogyScene
 from .nearest_neighbours import NearestNeighboursScene
 from .pitfall_learned import PitfallLearnedScene
 from .pitfall_spelling import PitfallSpellingScene
-from .vectors_2d import Vectors2DScene
-from .cosine_vs_distance import CosineDistanceScene
-from .vectors_3d import Vectors3DScene
 from .similarity_matrix import SimilarityMatrixScene
 from .title_card import TitleCardScene
 from .training import TrainingScene
+from .vectors_2d import Vectors2DScene
+from .vectors_3d import Vectors3DScene
 
 SCENES = {
     "lookup": LookupScene,

@@ -6,7 +6,7 @@ common colour-vision deficiencies. The light theme is designed on its own
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

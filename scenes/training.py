@@ -14,8 +14,22 @@ of the last snapshot reached, ⌊t⌋, pre-formatted by the storyboard.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Indicate, Line, Rectangle, ValueTracker, VGroup,
-                   VMobject, linear)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    Dot,
+    FadeIn,
+    Indicate,
+    Line,
+    Rectangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    linear,
+)
 
 from embedcore.segments.training import TrainingStoryboard
 

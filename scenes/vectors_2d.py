@@ -3,15 +3,32 @@ lengths and pair cosines, and a note saying how the plane was chosen."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Angle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
-                   Line, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    UL,
+    Create,
+    FadeIn,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
+    VGroup,
+)
 
 from embedcore.segments._geometry import VectorsStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.text import label, wrapped
-from .components.vectors import (arrow_2d, axes_cross, box_of, fit_plot, place_labels, polyline_segments, arc_points,
-                                 swatch, align_row_baselines)
+from .components.vectors import (
+    align_row_baselines,
+    arrow_2d,
+    axes_cross,
+    box_of,
+    fit_plot,
+    place_labels,
+    polyline_segments,
+    swatch,
+)
 
 PANEL_W = 4.9
 
@@ -58,7 +75,7 @@ class Vectors2DScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         colours = [th.token_colour(i) for i in range(len(sb.vectors))]
         self.colours = colours
-        fw, fh = self.fw, self.fh
+        fw = self.fw
 
         self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=0.06)

@@ -9,8 +9,22 @@ read as 3D from every side.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Cone, Create, FadeIn, Indicate, LaggedStart, Line,
-                   ThreeDCamera, ThreeDScene, VGroup)
+from manim import (
+    DEGREES,
+    DOWN,
+    LEFT,
+    ORIGIN,
+    UL,
+    Cone,
+    Create,
+    FadeIn,
+    Indicate,
+    LaggedStart,
+    Line,
+    ThreeDCamera,
+    ThreeDScene,
+    VGroup,
+)
 
 from embedcore.segments._geometry import VectorsStoryboard
 
@@ -62,7 +76,7 @@ class Vectors3DScene(ThreeDSegment):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        fw, fh = self.fw, self.fh
+        fw = self.fw
         colours = [th.token_colour(i) for i in range(len(sb.vectors))]
 
         self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,

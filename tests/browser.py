@@ -16,9 +16,9 @@ import base64
 import functools
 import html
 import json
+import os
 import re
 import shutil
-import os
 import signal
 import subprocess
 import threading

@@ -230,7 +230,7 @@ def test_scene_uses_only_theme_colours(kind, theme):
     _, scene, _, _, _ = build(kind, aspect, theme)
     allowed = theme_colours(THEMES[theme])
     used = set()
-    for name, m in vars(scene).items():
+    for m in vars(scene).values():
         if not isinstance(m, Mobject):
             continue
         for sub in m.get_family():

@@ -52,8 +52,8 @@ def test_clip_plays_seeks_and_shows_captions(rendered, tmp_path):
     starts = [c[0] for c in seen["cues"]]
     assert starts == sorted(starts) and all(c[0] < c[1] for c in seen["cues"])
     # the frame the browser decoded at the seek target is a picture, not a blank
-    from PIL import Image
     import numpy as np
+    from PIL import Image
     px = np.asarray(Image.open(shot).convert("L"))
     assert px.shape == (180, 320) and px.std() > 5
 

@@ -1,7 +1,6 @@
 """The lookup scene built from a storyboard, without rendering a frame."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 pytest.importorskip("manim")

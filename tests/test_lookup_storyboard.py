@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 
 from embedcore.lesson import load_lesson
 from embedcore.segments.lookup import shown_columns, shown_rows

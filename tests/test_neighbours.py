@@ -7,8 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 
-from embedcore.neighbours import (analogy_vector, changed_positions, cosine_scores, distance_scores, levenshtein,
-                                  nearest, scan, top_k)
+from embedcore.neighbours import (
+    analogy_vector,
+    changed_positions,
+    cosine_scores,
+    distance_scores,
+    levenshtein,
+    nearest,
+    scan,
+    top_k,
+)
 
 
 def brute_cosine(m, q):

@@ -12,7 +12,6 @@ glyphs of the storyboard sample for that frame -- one value, the current one.
 """
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from embedcore.lesson import load_lesson
@@ -85,7 +84,7 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
             on_screen = set(scene.get_mobject_family_members())
             shown = list(scene.values.submobjects) + list(scene.scale_value.submobjects)
             expected = []
-            for i, (mob, ref) in enumerate(zip(shown, scene._values_for(k))):
+            for mob, ref in zip(shown, scene._values_for(k)):
                 expected.append(sorted(_key(g) for g in _glyphs([ref])) if mob in on_screen else [])
             frames.append({"scaling": bool(scene.values.updaters), "k": k, "t": round(self.time, 3),
                            "drawn": [sorted(d) for d in drawn], "expected": expected})

@@ -12,8 +12,15 @@ from scipy.spatial.distance import cdist
 from scipy.spatial.distance import cosine as scipy_cosine_distance
 from scipy.spatial.distance import euclidean as scipy_euclidean
 
-from embedcore.similarity import (ZeroVectorError, angle_degrees, cosine, dot, euclidean, pairwise_cosine,
-                                  pairwise_euclidean)
+from embedcore.similarity import (
+    ZeroVectorError,
+    angle_degrees,
+    cosine,
+    dot,
+    euclidean,
+    pairwise_cosine,
+    pairwise_euclidean,
+)
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=64)
 

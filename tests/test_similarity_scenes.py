@@ -59,7 +59,7 @@ def test_scale_is_diverging_and_centred():
         assert diverging_colour(-1.0, th) == th.negative.upper()
         zero = diverging_colour(0.0, th)
         # further from 0 ⇒ further from the neutral colour, on both sides
-        def dist(x):
+        def dist(x, th=th, zero=zero):
             a, b = diverging_colour(x, th).lstrip("#"), zero.lstrip("#")
             return sum((int(a[k:k + 2], 16) - int(b[k:k + 2], 16)) ** 2 for k in (0, 2, 4)) ** 0.5
         for sign in (1, -1):

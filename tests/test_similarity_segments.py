@@ -8,10 +8,11 @@ import pytest
 from scipy.spatial.distance import cdist
 from scipy.spatial.distance import cosine as sp_cosine
 
-from .conftest import run_cli
 from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
 from embedcore.storyboard import fmt
+
+from .conftest import run_cli
 
 VOCAB = ("[the, cat, dog, sat, on, mat, bat, car, bus, king, queen, man, woman, prince, princess, boy, girl, a, "
          "ran, kitten]")
@@ -157,8 +158,8 @@ def test_pitfall_spelling_numbers_and_honesty(write_lesson):
 
 def test_pitfall_spelling_says_what_vectors_are_for_every_source(write_lesson, tmp_path):
     from embedcore.segments import pitfall_spelling
-    from embedcore.sources import SourceInfo
     from embedcore.segments.provenance import result_note
+    from embedcore.sources import SourceInfo
     assert "by construction" in result_note(SourceInfo("inline", "x", False), built_in="b")
     assert "finding" in result_note(SourceInfo("trained", "x", True), built_in="b")
     assert "unknown origin" in result_note(SourceInfo("npy", "x", None), built_in="b")

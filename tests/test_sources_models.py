@@ -11,9 +11,10 @@ import sys
 import numpy as np
 import pytest
 
-from .conftest import ROOT, run_cli
 from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
+
+from .conftest import ROOT, run_cli
 from .helpers_models import (
     WORDPIECE_VOCAB,
     embedding_matrix,

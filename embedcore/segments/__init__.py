@@ -12,8 +12,19 @@ from types import ModuleType
 
 from ..config import build_lesson_model
 from ..storyboard import Storyboard
-from . import (analogy, cosine_vs_distance, lookup, matrix_shape, nearest_neighbours, pitfall_learned,
-               pitfall_spelling, similarity_matrix, training, vectors_2d, vectors_3d)
+from . import (
+    analogy,
+    cosine_vs_distance,
+    lookup,
+    matrix_shape,
+    nearest_neighbours,
+    pitfall_learned,
+    pitfall_spelling,
+    similarity_matrix,
+    training,
+    vectors_2d,
+    vectors_3d,
+)
 
 # the order is the order of the README's table: lookup first, then geometry, similarity, pitfalls
 _MODULES: tuple[ModuleType, ...] = (

@@ -17,7 +17,7 @@ from ..neighbours import changed_positions, levenshtein
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields
-from .provenance import kind_phrase, pair_construction, result_note
+from .provenance import pair_construction, result_note
 
 TYPE = "pitfall-spelling"
 

@@ -1,7 +1,7 @@
 """A token as a rounded chip, with its id written underneath."""
 from __future__ import annotations
 
-from manim import DOWN, RoundedRectangle, VGroup
+from manim import RoundedRectangle, VGroup
 
 from ..theme import Theme
 from .text import label

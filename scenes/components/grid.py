@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, VMobject
+from manim import RIGHT, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
 from .text import label, number

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
 from ..theme import Theme
 from .text import label
