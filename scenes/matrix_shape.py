@@ -31,6 +31,8 @@ COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RI
 class MatrixShapeScene(SegmentScene):
     storyboard: MatrixShapeStoryboard
     snap_skip = ("card",)       # may take the table's place (layout stills)
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("left",), ("pitfall",))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

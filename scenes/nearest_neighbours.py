@@ -19,6 +19,9 @@ COL_W = 4.6
 
 class NearestNeighboursScene(SegmentScene):
     storyboard: NeighboursStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("chip", "query_note"), ("space",), ("heads", "subheads"), ("left_rows",),
+              ("right_rows",), ("legend",))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

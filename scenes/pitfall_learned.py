@@ -13,6 +13,8 @@ from .components.text import wrapped
 
 class PitfallLearnedScene(SegmentScene):
     storyboard: LearnedStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("chips",), ("grid",), ("same",), ("look_note",), ("origin",))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

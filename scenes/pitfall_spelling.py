@@ -15,6 +15,8 @@ CARD_W = 5.6
 
 class PitfallSpellingScene(SegmentScene):
     storyboard: SpellingStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("cards",), ("finding",), ("honesty",))
 
     def _word(self, w: str, changed: tuple[int, ...]):
         th = self.theme

@@ -1,30 +1,27 @@
-"""Segment type → Manim scene class (the drawing half of the registry)."""
+"""Segment type → Manim scene class, resolved from the import strings of :mod:`embedcore.segments`.
+
+The registry itself lives with the storyboards (each segment module names its
+``SCENE``); this module only imports those classes, so the forkserver that
+preloads it has every scene ready.
+"""
 from __future__ import annotations
 
-from .analogy import AnalogyScene
-from .cosine_vs_distance import CosineDistanceScene
-from .lookup import LookupScene
-from .matrix_shape import MatrixShapeScene
-from .nearest_neighbours import NearestNeighboursScene
-from .pitfall_learned import PitfallLearnedScene
-from .pitfall_spelling import PitfallSpellingScene
-from .similarity_matrix import SimilarityMatrixScene
-from .title_card import TitleCardScene
-from .training import TrainingScene
-from .vectors_2d import Vectors2DScene
-from .vectors_3d import Vectors3DScene
+import importlib
 
-SCENES = {
-    "lookup": LookupScene,
-    "matrix-shape": MatrixShapeScene,
-    "nearest-neighbours": NearestNeighboursScene,
-    "analogy": AnalogyScene,
-    "pitfall-spelling": PitfallSpellingScene,
-    "pitfall-learned": PitfallLearnedScene,
-    "vectors-2d": Vectors2DScene,
-    "cosine-vs-distance": CosineDistanceScene,
-    "vectors-3d": Vectors3DScene,
-    "similarity-matrix": SimilarityMatrixScene,
-    "training": TrainingScene,
-    "title": TitleCardScene,        # the lesson's opening card (not a user segment type)
-}
+from embedcore.segments import scene_paths
+
+from .base import SegmentScene
+
+
+def resolve(path: str) -> type[SegmentScene]:
+    """``"scenes.lookup:LookupScene"`` → the class; a wrong string names itself."""
+    module_name, _, attr = path.partition(":")
+    if not attr:
+        raise ImportError(f"scene {path!r} is not 'module:Class'")
+    cls = getattr(importlib.import_module(module_name), attr, None)
+    if not (isinstance(cls, type) and issubclass(cls, SegmentScene)):
+        raise ImportError(f"scene {path!r}: {module_name} has no SegmentScene subclass {attr!r}")
+    return cls
+
+
+SCENES: dict[str, type[SegmentScene]] = {kind: resolve(path) for kind, path in scene_paths().items()}

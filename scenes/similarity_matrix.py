@@ -20,6 +20,8 @@ MAX_CELL = 1.1
 
 class SimilarityMatrixScene(SegmentScene):
     storyboard: SimilarityMatrixStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("hm",), ("legend", "legend_title"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

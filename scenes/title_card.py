@@ -11,6 +11,8 @@ from .components.text import centred_lines, label, wrapped
 
 class TitleCardScene(SegmentScene):
     storyboard: TitleCardStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("card",),)
 
     def build(self) -> None:
         if self._built:

@@ -74,6 +74,8 @@ def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
 
 class TrainingScene(SegmentScene):
     storyboard: TrainingStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("plot_frame",), ("note",), ("readouts",))
 
     # -- layout -------------------------------------------------------------
     def build_body(self) -> None:

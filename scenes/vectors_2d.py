@@ -70,6 +70,8 @@ def pair_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
 
 class Vectors2DScene(SegmentScene):
     storyboard: VectorsStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header", "note"), ("panel",), ("arrows", "labels"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

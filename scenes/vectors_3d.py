@@ -73,6 +73,8 @@ class ThreeDSegment(SegmentScene, ThreeDScene):
 
 class Vectors3DScene(ThreeDSegment):
     storyboard: VectorsStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header", "note"), ("panel",))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 pytest.importorskip("manim")
 
-from manim import Mobject, VGroup, VMobject, tempconfig  # noqa: E402
+from manim import Mobject, ThreeDScene, VGroup, VMobject, tempconfig  # noqa: E402
 
 from embedcore.lesson import load_lesson  # noqa: E402
+from embedcore.segments import SEGMENT_TYPES  # noqa: E402
 from embedcore.title_card import title_card  # noqa: E402
 from embedviz.quality import QUALITIES, output_size  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
@@ -29,39 +31,26 @@ ROOT = Path(__file__).resolve().parent.parent
 ASPECTS = ("16:9", "9:16", "1:1")
 EPS = 1e-3
 
-# segment type -> (example lesson, segment index); lookup uses a lesson that needs no model download
-EXAMPLES = {
-    "title": ("glove-text", None),
-    "lookup": ("glove-text", 0),
-    "matrix-shape": ("matrix-shape", 0),
-    "vectors-2d": ("vectors-2d", 1),          # the crowded one: six tokens
-    "vectors-3d": ("vectors-3d", 0),
-    "cosine-vs-distance": ("cosine-vs-distance", 0),
-    "training": ("training", 0),
-    "similarity-matrix": ("similarity-matrix", 0),
-    "nearest-neighbours": ("nearest-neighbours", 0),
-    "analogy": ("analogy", 0),
-    "pitfall-spelling": ("pitfall-spelling", 0),
-    "pitfall-learned": ("pitfall-learned", 0),
-}
 
-# groups of attributes that must not overlap one another (bounding boxes)
-PANELS = {
-    "lookup": [["header", "chips", "ids"], ["matrix", "matrix_title", "matrix_note"], ["output", "output_title"]],
-    "matrix-shape": [["header"], ["left"], ["pitfall"]],
-    "vectors-2d": [["header", "note"], ["panel"], ["arrows", "labels"]],
-    "vectors-3d": [["header", "note"], ["panel"]],
-    "cosine-vs-distance": [["header", "note"], ["read_labels", "values"], ["formula"], ["substituted"],
-                           ["arrow_a", "arrow_b", "label_a", "label_b"]],
-    "training": [["header"], ["plot_frame"], ["note"], ["readouts"]],
-    "similarity-matrix": [["header"], ["hm"], ["legend", "legend_title"]],
-    "nearest-neighbours": [["header"], ["chip", "query_note"], ["space"], ["heads", "subheads"], ["left_rows"],
-                           ["right_rows"], ["legend"]],
-    "analogy": [["header"], ["expr"], ["expr_note"], ["heads"], ["raw_rows"], ["exc_rows"], ["honesty"]],
-    "pitfall-spelling": [["header"], ["cards"], ["finding"], ["honesty"]],
-    "pitfall-learned": [["header"], ["chips"], ["grid"], ["same"], ["look_note"], ["origin"]],
-    "title": [["card"]],
-}
+# Every case comes from the registry: each segment type's example lesson configs/<type>.yaml (every segment
+# of that type in it) and its scene's PANELS; the title card is drawn from the first type's example.
+def examples() -> dict[str, tuple[str, int | None]]:
+    """Case name → (example lesson, segment index); read from the YAML, not compiled (collection stays fast)."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for kind in SEGMENT_TYPES:
+        data = yaml.safe_load((ROOT / "configs" / f"{kind}.yaml").read_text(encoding="utf-8"))
+        for i, seg in enumerate(data["segments"]):
+            if seg["type"] == kind:
+                out[kind if kind not in out else f"{kind}#{i}"] = (kind, i)
+    out["title"] = (next(iter(SEGMENT_TYPES)), None)
+    return out
+
+
+EXAMPLES = examples()
+
+
+def kind_of(case: str) -> str:
+    return case.split("#")[0]
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,11 +73,11 @@ def theme_of(kind: str, aspect: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def build(kind: str, aspect: str, theme: str):
-    name, idx = EXAMPLES[kind]
+def build(case: str, aspect: str, theme: str):
+    name, idx = EXAMPLES[case]
     c = compiled(name)
     sb = title_card(c) if idx is None else c.storyboards[idx]
-    assert sb.type == kind
+    assert sb.type == kind_of(case)
     style = c.lesson.style.model_copy(update={"theme": theme, "aspect": aspect})
     opts = frame_for(aspect)
     with tempconfig(opts):
@@ -121,12 +110,14 @@ CASES = [(kind, aspect, theme_of(kind, aspect)) for kind in EXAMPLES for aspect 
 @pytest.mark.parametrize("kind,aspect,theme", CASES, ids=[f"{k}-{a}-{t}" for k, a, t in CASES])
 def test_scene_fits_frame(kind, aspect, theme):
     sb, scene, captions, fw, fh = build(kind, aspect, theme)
-    three_d = kind == "vectors-3d"
-    # every mobject the scene built lies inside the frame (3D arrows are projected: skipped)
+    kind = kind_of(kind)
+    # every mobject the scene built lies inside the frame (in a 3D scene only those fixed in the frame:
+    # the rest are projected by the moving camera)
+    fixed = getattr(scene.renderer.camera, "fixed_in_frame_mobjects", None) if isinstance(scene, ThreeDScene) else None
     for name, m in vars(scene).items():
         if not isinstance(m, Mobject) or not has_points(m):
             continue
-        if three_d and name in ("arrows", "axes", "labels"):
+        if fixed is not None and m not in fixed:
             continue
         x0, y0, x1, y1 = box(m)
         assert x0 >= -fw / 2 - EPS and x1 <= fw / 2 + EPS, f"{name} leaves the frame sideways: x {x0:.2f}..{x1:.2f}"
@@ -140,7 +131,7 @@ def test_scene_fits_frame(kind, aspect, theme):
     cap_top = max((box(c)[3] for c in captions), default=-fh / 2)
     # key panels: pairwise apart, and all of them above the tallest caption
     groups = []
-    for names in PANELS[kind]:
+    for names in type(scene).PANELS:
         mobs = [getattr(scene, n) for n in names if has_points(getattr(scene, n))]
         if mobs:
             groups.append(("+".join(names), box(VGroup(*mobs))))

@@ -20,16 +20,20 @@ from .common import base_fields
 from .provenance import result_note
 
 TYPE = "analogy"
+SCENE = "scenes.analogy:AnalogyScene"
+ORDER = 80               # place in the README table and the schema
 MAX_K = 8
 
 
 class Options(SegmentBase):
+    """The vector a − b + c and its neighbours, raw and with the inputs excluded."""
+
     type: Literal["analogy"]
-    a: Token
-    b: Token
-    c: Token
+    a: Token = Field(description="a in a − b + c (e.g. king)")
+    b: Token = Field(description="b, subtracted (e.g. man)")
+    c: Token = Field(description="c, added (e.g. woman)")
     expect: Token | None = Field(default=None, description="the answer the analogy hopes for (highlighted)")
-    k: int = Field(default=5, ge=1, le=MAX_K)
+    k: int = Field(default=5, ge=1, le=MAX_K, description="neighbours listed")
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,16 @@ from ._geometry import DrawnVector, angle_text, check_nonzero, drawn_vectors
 from .common import base_fields
 
 TYPE = "cosine-vs-distance"
+SCENE = "scenes.cosine_vs_distance:CosineDistanceScene"
+ORDER = 40               # place in the README table and the schema
 SAMPLES = 181
 MAX_SCALE = 10.0
 FORMULA = "cos theta = (A dot B) / (norm(A) thin norm(B))"
 
 
 class Options(SegmentBase):
+    """Angle arc, live θ / cos θ / ‖A − B‖, the formula with numbers, B scaled: distance changes, cosine does not."""
+
     type: Literal["cosine-vs-distance"]
     pair: list[Token] | None = Field(default=None, description="the two tokens A and B; default: the most similar pair")
     scale: float = Field(default=2.0, description="factor B is scaled by; cosine stays, distance changes")

@@ -18,12 +18,16 @@ from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
 
 TYPE = "lookup"
+SCENE = "scenes.lookup:LookupScene"
+ORDER = 10               # place in the README table and the schema
 MAX_TOKENS = 16          # beyond this the chips and output rows stop being legible
 MAX_COLS = 6             # d above this is drawn as 4 columns, ⋯, the last one
 FULL_ROWS = 12           # V up to this is drawn whole
 
 
 class Options(SegmentBase):
+    """Tokens → ids → rows of the [V, d] matrix (elided when large) → the n × d output; up to 16 tokens."""
+
     type: Literal["lookup"]
     max_columns: int = Field(default=MAX_COLS, ge=3, le=10, description="matrix columns drawn before eliding")
 

@@ -18,6 +18,8 @@ from ..storyboard import Storyboard
 from .common import base_fields, segment_sequence
 
 TYPE = "matrix-shape"
+SCENE = "scenes.matrix_shape:MatrixShapeScene"
+ORDER = 15               # place in the README table and the schema
 FLOAT32_BYTES = 4
 
 # (name, V, d, note): reference shapes quoted on screen
@@ -29,6 +31,8 @@ REFERENCE_SHAPES = (
 
 
 class Options(SegmentBase):
+    """The [V, d] block, parameter count and float32 memory, V vs d beside 50,000 × 512, small models and GPT-3, the O(n × d) / O(V × d) card."""
+
     type: Literal["matrix-shape"]
     compare: bool = Field(default=True, description="show the reference shapes beside the lesson's")
 

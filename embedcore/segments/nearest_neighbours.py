@@ -19,12 +19,16 @@ from ..storyboard import Storyboard, fmt
 from .common import base_fields
 
 TYPE = "nearest-neighbours"
+SCENE = "scenes.nearest_neighbours:NearestNeighboursScene"
+ORDER = 70               # place in the README table and the schema
 MAX_K = 10
 
 
 class Options(SegmentBase):
+    """The k nearest tokens by cosine and by distance side by side, in the full d dimensions."""
+
     type: Literal["nearest-neighbours"]
-    query: Token
+    query: Token = Field(description="the token whose neighbours are ranked")
     k: int = Field(default=5, ge=1, le=MAX_K, description="neighbours listed per metric")
     include_query: bool = Field(default=False, description="let the query rank as its own neighbour")
 

@@ -20,12 +20,16 @@ from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
 
 TYPE = "pitfall-learned"
+SCENE = "scenes.pitfall_learned:PitfallLearnedScene"
+ORDER = 100               # place in the README table and the schema
 MAX_TOKENS = 10
 SHOWN_COLS = 4
 LOOKALIKE_SCAN = 200_000     # vocabularies larger than this need an explicit lookalike
 
 
 class Options(SegmentBase):
+    """The same token always selects the same row; rows are not derived from spelling."""
+
     type: Literal["pitfall-learned"]
     token: Token | None = Field(default=None, description="the repeated token (default: first repeat in the sequence)")
     lookalike: Token | None = Field(default=None, description="a token spelled alike (default: closest spelling)")

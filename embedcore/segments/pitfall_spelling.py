@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import Field
+
 from ..config import SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import changed_positions, levenshtein
@@ -20,13 +22,17 @@ from .common import base_fields
 from .provenance import pair_construction, result_note
 
 TYPE = "pitfall-spelling"
+SCENE = "scenes.pitfall_spelling:PitfallSpellingScene"
+ORDER = 90               # place in the README table and the schema
 
 
 class Options(SegmentBase):
+    """Edit distance beside cosine: looks alike vs means alike; honest about the source."""
+
     type: Literal["pitfall-spelling"]
-    word: Token
-    lookalike: Token
-    related: Token
+    word: Token = Field(description="the token compared")
+    lookalike: Token = Field(description="spelled alike, meaning differs")
+    related: Token = Field(description="spelled differently, meaning related")
 
 
 @dataclass(frozen=True)

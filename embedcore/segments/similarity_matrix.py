@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
@@ -19,14 +20,19 @@ from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
 
 TYPE = "similarity-matrix"
+SCENE = "scenes.similarity_matrix:SimilarityMatrixScene"
+ORDER = 50               # place in the README table and the schema
 MIN_TOKENS = 2
 MAX_TOKENS = 16          # beyond this a cell is under ~0.3 of a 480p frame's text height
 VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only up to here
 
 
 class Options(SegmentBase):
+    """The n × n cosine matrix cell by cell, diverging colour-blind-safe scale, diagonal and symmetry; 2–16 tokens."""
+
     type: Literal["similarity-matrix"]
-    values: Literal["auto", "always", "never"] = "auto"
+    values: Literal["auto", "always", "never"] = Field(
+        default="auto", description=f"numbers in the cells: auto = up to {VALUES_MAX} tokens, always, never")
 
 
 @dataclass(frozen=True)

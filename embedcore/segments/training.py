@@ -29,11 +29,15 @@ from ..storyboard import Storyboard, fmt
 from .common import base_fields
 
 TYPE = "training"
+SCENE = "scenes.training:TrainingScene"
+ORDER = 110               # place in the README table and the schema
 MAX_TOKENS = 8          # more dots and labels than this stop being legible
 MAX_PAIRS = 3
 
 
 class Options(SegmentBase):
+    """A word2vec model learning live: real per-epoch snapshots, loss and cosines (needs `source: trained`)."""
+
     type: Literal["training"]
     pairs: list[tuple[Token, Token]] | None = Field(
         default=None, max_length=MAX_PAIRS, description="token pairs whose cosine is shown live")

@@ -9,18 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import Field
+
 from ..config import SegmentBase, Token
 from ._geometry import VectorsStoryboard, build_vectors
 from .common import base_fields
 
 TYPE = "vectors-2d"
+SCENE = "scenes.vectors_2d:Vectors2DScene"
+ORDER = 20               # place in the README table and the schema
 MAX_TOKENS = 8
 MAX_PAIRS = 6
 
 
 class Options(SegmentBase):
+    """Labelled arrows in the exact plane of 2 vectors, or a PCA projection (with the variance kept) for more; cosines of pairs."""
+
     type: Literal["vectors-2d"]
-    pairs: list[list[Token]] | None = None
+    pairs: list[list[Token]] | None = Field(default=None, description="token pairs whose cosine is listed")
 
 
 @dataclass(frozen=True)

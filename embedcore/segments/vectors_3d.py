@@ -8,18 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import Field
+
 from ..config import SegmentBase, Token
 from ._geometry import VectorsStoryboard, build_vectors
 from .common import base_fields
 
 TYPE = "vectors-3d"
+SCENE = "scenes.vectors_3d:Vectors3DScene"
+ORDER = 30               # place in the README table and the schema
 MAX_TOKENS = 6
 MAX_PAIRS = 3
 
 
 class Options(SegmentBase):
+    """The same in 3D with a moving camera."""
+
     type: Literal["vectors-3d"]
-    pairs: list[list[Token]] | None = None
+    pairs: list[list[Token]] | None = Field(default=None, description="token pairs whose cosine is listed")
 
 
 @dataclass(frozen=True)
