@@ -1,0 +1,140 @@
+"""Scene for the ``tokenize`` segment: the text as typed, then each word split into token chips with ids.
+
+Every word keeps its pieces together (a label with the word as typed above a
+row of chips); words flow onto as many rows as the frame needs and the block
+is scaled to fill the body between the text and the notes, so tall frames use
+their height. Special tokens are drawn muted, the unknown token in the
+negative colour; the notes under the block say what those marks mean.
+"""
+from __future__ import annotations
+
+from manim import DOWN, RIGHT, UP, Arrow, FadeIn, Indicate, LaggedStart, RoundedRectangle, VGroup
+
+from embedcore.segments.tokenize import TokenizeStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.chip import TokenChip
+from .components.text import label, number, wrapped
+
+# sizes in points, as the other scenes write them until the theme has a type scale
+TEXT_SIZE = 24
+NOTE_SIZE = 18
+WORD_SIZE = 18
+ID_SIZE = 16
+SUMMARY_SIZE = 24
+
+
+def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=UP) -> VGroup:
+    """``items`` left to right, a new row when the next would pass ``max_width``; rows centred, stacked."""
+    rows, cur, w = [], [], 0.0
+    for it in items:
+        add = it.width + (hbuff if cur else 0)
+        if cur and w + add > max_width:
+            rows.append(cur)
+            cur, w = [], 0.0
+            add = it.width
+        cur.append(it)
+        w += add
+    if cur:
+        rows.append(cur)
+    out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=hbuff, aligned_edge=aligned) for r in rows])
+    return out.arrange(DOWN, buff=vbuff)
+
+
+class TokenizeScene(SegmentScene):
+    storyboard: TokenizeStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header", "typed", "tokenizer_note"), ("words",), ("summary", "notes"))
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        max_w = self.fw - 1.0
+        # the text as typed, in a box
+        text = wrapped(sb.text, th, size=TEXT_SIZE, mono=True, max_width=max_w - 0.5, max_lines=3, buff=0.08)
+        box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
+                               stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
+        self.typed = VGroup(box, text.move_to(box))
+        self.typed.next_to(self.source, DOWN, buff=0.3).set_x(0)
+        self.tokenizer_note = label(sb.tokenizer, th, size=NOTE_SIZE, colour=th.muted, max_width=max_w)
+        self.tokenizer_note.next_to(self.typed, DOWN, buff=0.12)
+
+        # one group per word: the word as typed, its pieces as chips, each piece's id under it
+        self.chips, self.ids, groups = VGroup(), VGroup(), []
+        self.word_labels = VGroup()
+        plain = 0
+        for w in sb.words:
+            if w.special:
+                colour = th.muted
+            else:
+                colour = th.token_colour(plain)
+                plain += 1
+            pieces = []
+            for p in w.pieces:
+                idl = number(f"{p.id:,}", th, size=ID_SIZE, colour=th.muted)
+                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=22,
+                                 min_width=max(0.7, idl.width + 0.12))
+                pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=0.1)))
+                self.chips.add(chip)
+                self.ids.add(idl)
+            row = flow(pieces, max_w, hbuff=0.08, vbuff=0.14)
+            word = label(w.shown, th, size=WORD_SIZE, colour=th.muted if w.special else colour, max_width=max_w)
+            self.word_labels.add(word)
+            groups.append(VGroup(word, row).arrange(DOWN, buff=0.1))
+
+        # the count and what the marks mean, at the bottom of the body
+        self.summary = label(sb.summary, th, size=SUMMARY_SIZE, weight="BOLD")
+        self.notes = wrapped("   ·   ".join(sb.notes), th, size=NOTE_SIZE - 1, colour=th.muted, max_width=max_w,
+                             centred=True, buff=0.05) if sb.notes else VGroup()
+        bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=0.1)
+        bottom.move_to([0, self.body_bottom, 0], aligned_edge=DOWN)
+
+        # the words fill what is left between the text and the notes: of the row widths tried, the one
+        # that lets them be drawn largest (fewer, wider rows scaled down beat many rows in a short body)
+        top = self.tokenizer_note.get_bottom()[1] - 0.45
+        room_h = top - (bottom.get_top()[1] + 0.35)
+        cap = 1.0 if self.landscape else 1.35
+
+        def fit(width: float) -> float:
+            block = flow(groups, width, hbuff=0.4, vbuff=0.3)
+            return min(cap, room_h / block.height, max_w / block.width)
+        best = max((max_w * f for f in (1.0, 1.25, 1.6, 2.0, 3.0)), key=fit)
+        scale = fit(best)
+        self.words = flow(groups, best, hbuff=0.4, vbuff=0.3)
+        self.words.scale(scale)
+        self.words.move_to([0, (top + bottom.get_top()[1] + 0.35) / 2, 0])
+        self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, top + 0.05, 0], buff=0.05,
+                           color=th.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
+
+    def play_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        phases = narration_phases(sb.narration, 4)
+        for text in phases[0]:
+            self.say(text)
+        self.play(FadeIn(self.typed), run_time=0.6)
+        self.play(FadeIn(self.tokenizer_note), FadeIn(self.arrow), run_time=0.5)
+        self.settle()
+
+        for text in phases[1]:
+            self.say(text)
+        k = 0
+        for word, w in zip(self.word_labels, sb.words):
+            n = len(w.pieces)
+            chips = self.chips[k:k + n]
+            self.play(FadeIn(word, shift=0.1 * DOWN), run_time=0.3)
+            self.play(LaggedStart(*[FadeIn(c, shift=0.15 * DOWN) for c in chips], lag_ratio=0.2,
+                                  run_time=min(1.2, 0.3 + 0.15 * n)))
+            k += n
+        self.settle()
+
+        for text in phases[2]:
+            self.say(text)
+        self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.08, run_time=min(1.6, 0.4 + 0.08 * k)))
+        marked = [c for c, p in zip(self.chips, [p for w in sb.words for p in w.pieces]) if p.unknown or p.special]
+        if marked:
+            self.play(*[Indicate(c, color=th.accent, scale_factor=1.1) for c in marked], run_time=0.8)
+        self.settle()
+
+        for text in phases[3]:
+            self.say(text)
+        self.play(FadeIn(self.summary), FadeIn(self.notes), run_time=0.8)
+        self.settle()
