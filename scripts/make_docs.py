@@ -52,9 +52,11 @@ def default_text(field: FieldInfo) -> str | None:
 
 
 def keys(model: type[BaseModel], skip: set[str]) -> str:
+    """``name`` (default): description; for each field not in ``skip`` (a shared field a model redefines is shown)."""
     parts = []
     for name, field in model.model_fields.items():
-        if name in skip:
+        shared = SegmentBase.model_fields.get(name)
+        if name in skip and (shared is None or field.description == shared.description):
             continue
         d = default_text(field)
         text = f"`{name}`" + (f" ({d})" if d else "")

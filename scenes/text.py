@@ -1,0 +1,73 @@
+"""Scene for the ``text`` segment: a teacher's card of bullets and an optional Typst formula.
+
+The bullets wrap (never shrink below their size unless the card is too tall)
+and the card is scaled to fill the body region, so tall frames use their
+height. Each bullet is revealed with the narration line that goes with it
+(by default the bullet itself), the formula last.
+"""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, FadeIn, MathTypst, VGroup, Write
+
+from embedcore.segments.text import TextStoryboard
+
+from .base import SegmentScene, narration_phases
+from .components.text import label, wrapped
+
+# sizes in points, as the other scenes write them until the theme has a type scale
+BULLET_SIZE = 28
+FORMULA_SIZE = 40
+
+
+class TextScene(SegmentScene):
+    storyboard: TextStoryboard
+    #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
+    PANELS = (("header",), ("bullets",), ("formula",))
+
+    def build_body(self) -> None:
+        sb, th = self.storyboard, self.theme
+        max_w = min(self.fw - 1.0, 12.0)
+        rows = []
+        for k, text in enumerate(sb.bullets):
+            dot = label("•", th, size=BULLET_SIZE, colour=th.token_colour(k))
+            body = wrapped(text, th, size=BULLET_SIZE, max_width=max_w - dot.width - 0.25, max_lines=4, buff=0.08)
+            dot.next_to(body[0], LEFT, buff=0.25)
+            rows.append(VGroup(dot, body))
+        self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3) if rows else VGroup()
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=FORMULA_SIZE) if sb.formula else VGroup()
+        parts = ([self.bullets] if rows else []) + ([self.formula] if sb.formula else [])
+        self.card = VGroup(*parts).arrange(DOWN, buff=0.6) if parts else VGroup()
+        if not parts:
+            return
+        top = self.header.get_bottom()[1] - 0.45
+        bottom = self.body_bottom
+        # fill the body: shrink a card that does not fit, grow one in a tall frame up to 1.3×
+        scale = min(1.3, (top - bottom) / self.card.height, max_w / self.card.width)
+        self.card.scale(scale)
+        self.card.move_to([0, (top + bottom) / 2, 0])
+
+    def beats(self) -> list[tuple[list[str], list]]:
+        """(narration lines, items shown with them): line i with bullet i when there is one line per bullet
+        (the default narration), else the lines spread over the items; the formula comes last."""
+        sb = self.storyboard
+        bullets = list(self.bullets) if sb.bullets else []
+        if bullets and len(sb.narration) == len(bullets):
+            out = [([line], [b]) for line, b in zip(sb.narration, bullets)]
+            if sb.formula:
+                out[-1][1].append(self.formula)
+            return out
+        items = bullets + ([self.formula] if sb.formula else [])
+        if not items:
+            return [(list(sb.narration), [])]
+        return [(lines, [item]) for lines, item in zip(narration_phases(sb.narration, len(items)), items)]
+
+    def play_body(self) -> None:
+        for lines, items in self.beats():
+            for text in lines:
+                self.say(text)
+            for item in items:
+                if item is self.formula:
+                    self.play(Write(self.formula), run_time=1.2)
+                else:
+                    self.play(FadeIn(item, shift=0.15 * RIGHT), run_time=0.6)
+            self.settle()
