@@ -7,7 +7,7 @@ the lesson is resolved (:mod:`embedcore.lesson`), with the same error format.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -187,6 +187,9 @@ EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "hu
 class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
+    if TYPE_CHECKING:
+        type: str           # each registered Options declares it as a Literal (the discriminator)
+
     title: str | None = Field(default=None, description="each type has a default")
     narration: str | list[str] | None = Field(default=None, description="a caption line or a list; each type has defaults")
     tokens: str | list[Token] | None = Field(default=None, description="this segment's own sequence")
@@ -212,16 +215,23 @@ def word_offsets(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"\S+", text)]
 
 
-def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[BaseModel]:
+class LessonFile(StrictModel):
+    """The lesson file's top level. The type every consumer sees (``Lesson.config``); the model that
+    validates is :func:`build_lesson_model`'s subclass, whose ``segments`` are the registered types."""
+
+    lesson: LessonInfo
+    style: Style = Style()
+    vocabulary: list[Token] | VocabularyFile | None = None
+    embeddings: EmbeddingsConfig
+    tokens: str | list[Token]
+    segments: list[SegmentBase] = Field(min_length=1)
+
+
+def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[LessonFile]:
     """The top-level model, with ``segments`` a union over the registered types."""
     Segment = Annotated[Union[tuple(segment_models)], Field(discriminator="type")]  # type: ignore[valid-type]
 
-    class LessonConfig(StrictModel):
-        lesson: LessonInfo
-        style: Style = Style()
-        vocabulary: list[Token] | VocabularyFile | None = None
-        embeddings: EmbeddingsConfig
-        tokens: str | list[Token]
+    class LessonConfig(LessonFile):
         segments: list[Segment] = Field(min_length=1)  # type: ignore[valid-type]
 
     return LessonConfig

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from .config import VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
-from .errors import LessonError
+from .config import LessonFile, Style, VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
+from .errors import LessonError, Loc
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard
 from .vocab import Vocabulary
@@ -37,7 +37,7 @@ class Sequence:
 @dataclass(frozen=True)
 class Lesson:
     path: Path
-    config: object           # the validated LessonConfig
+    config: LessonFile       # validated; its segments are the registered types' Options
     table: EmbeddingTable
     sequence: Sequence
 
@@ -50,10 +50,10 @@ class Lesson:
         return self.config.lesson.slug or slugify(self.config.lesson.title)
 
     @property
-    def style(self):
+    def style(self) -> Style:
         return self.config.style
 
-    def resolve_tokens(self, tokens: str | list[str], loc: tuple) -> Sequence:
+    def resolve_tokens(self, tokens: str | list[str], loc: Loc) -> Sequence:
         """Map tokens to ids and rows; errors point at the offending word.
 
         With a model's tokenizer (``table.tokenizer``) text is split exactly as
@@ -74,8 +74,9 @@ class Lesson:
                 ids[i] = self.table.vocab.id_of(w, loc=loc + (i,))
         return Sequence(tuple(words), ids, self.table.rows(ids))
 
-    def _resolve_subwords(self, tokens: str | list[str], loc: tuple) -> Sequence:
+    def _resolve_subwords(self, tokens: str | list[str], loc: Loc) -> Sequence:
         tok = self.table.tokenizer
+        assert tok is not None          # resolve_tokens came here because there is one
         if isinstance(tokens, str):
             words = tok.split_text(tokens)
         else:
@@ -94,7 +95,7 @@ class Lesson:
         arr = np.asarray(ids, dtype=np.int64)
         return Sequence(tuple(pieces), arr, self.table.rows(arr), tuple(spans))
 
-    def token_id(self, token: str, loc: tuple) -> int:
+    def token_id(self, token: str, loc: Loc) -> int:
         """Id of one token named in a segment option (e.g. a ``pair``).
 
         With a tokenizer the word must map to a single piece; a word the model

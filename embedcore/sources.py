@@ -9,21 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .config import InlineSource, NpySource, SyntheticSource
+from .config import (
+    HuggingFaceSource,
+    InlineSource,
+    MiniLMSource,
+    NpySource,
+    SafetensorsSource,
+    SyntheticSource,
+    TextSource,
+    TrainedSource,
+)
 from .errors import LessonError, did_you_mean
 from .rowread import read_rows
 from .vocab import Vocabulary
 
+if TYPE_CHECKING:
+    from .config import EmbeddingsConfig
+    from .subwords import SubwordTokenizer
+
 
 @dataclass(frozen=True)
 class SourceInfo:
-    kind: str                   # synthetic | inline | npy
+    kind: str                   # the `source:` name: synthetic | inline | npy | trained | safetensors | ...
     label: str                  # one short line for the screen
     learned: bool | None        # True learned, False made up, None unknown
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)   # shown by `inspect` (seed, path, dtype, ...)
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,7 @@ class EmbeddingTable:
     source: SourceInfo
     #: a :class:`~embedcore.subwords.SubwordTokenizer` when the vectors come
     #: from a model: the lesson's text is then split as the model splits it
-    tokenizer: object | None = field(default=None, repr=False, compare=False)
+    tokenizer: SubwordTokenizer | None = field(default=None, repr=False, compare=False)
 
     @property
     def V(self) -> int:
@@ -83,7 +97,7 @@ def synthetic_matrix(V: int, d: int, seed: int, groups: list[np.ndarray], streng
     return m
 
 
-def build_table(cfg, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
+def build_table(cfg: EmbeddingsConfig, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
     loc = ("embeddings",)
     if isinstance(cfg, SyntheticSource):
         if vocab is None:
@@ -104,16 +118,17 @@ def build_table(cfg, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable
 
     if isinstance(cfg, NpySource):
         return _npy_table(cfg, vocab, base_dir, loc)
-    if getattr(cfg, "source", None) == "trained":
+    if isinstance(cfg, TrainedSource):
         from .trained_source import build_trained_table  # imports this module
         return build_trained_table(cfg, vocab, base_dir)
-    kind = getattr(cfg, "source", None)
-    if kind in ("safetensors", "huggingface", "minilm"):
+    if isinstance(cfg, (SafetensorsSource, HuggingFaceSource, MiniLMSource)):
         from . import sources_hf  # tokenizers is imported only for these sources
-        builder = {"safetensors": sources_hf.safetensors_table, "huggingface": sources_hf.huggingface_table,
-                   "minilm": sources_hf.minilm_table}[kind]
-        return builder(cfg, vocab, base_dir)
-    if kind == "text":
+        if isinstance(cfg, SafetensorsSource):
+            return sources_hf.safetensors_table(cfg, vocab, base_dir)
+        if isinstance(cfg, HuggingFaceSource):
+            return sources_hf.huggingface_table(cfg, vocab, base_dir)
+        return sources_hf.minilm_table(cfg, vocab, base_dir)
+    if isinstance(cfg, TextSource):
         from .sources_text import text_table
         return text_table(cfg, vocab, base_dir)
     raise AssertionError(cfg)

@@ -17,12 +17,17 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import LessonError, did_you_mean
 from .subwords import SubwordTokenizer, load_tokenizer, tokenizer_vocabulary
 from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .config import HuggingFaceSource, MiniLMSource, SafetensorsSource
+    from .sources import EmbeddingTable
 
 MAX_HEADER = 100 * 1024 * 1024      # the format's own limit on the JSON header
 
@@ -207,7 +212,7 @@ def _no_lesson_vocab(vocab: Vocabulary | None, what: str) -> None:
                           loc=("vocabulary",), key=True, hint="remove 'vocabulary:'")
 
 
-def safetensors_table(cfg, vocab: Vocabulary | None, base_dir: Path):
+def safetensors_table(cfg: SafetensorsSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
     from .sources import EmbeddingTable, SourceInfo
 
     ploc, tloc = ("embeddings", "path"), ("embeddings", "tensor")
@@ -307,7 +312,7 @@ def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool,
     return ModelFolder(entry, matrix, tok, vocab, config)
 
 
-def huggingface_table(cfg, vocab: Vocabulary | None, base_dir: Path):
+def huggingface_table(cfg: HuggingFaceSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
     from .sources import EmbeddingTable, SourceInfo
 
     _no_lesson_vocab(vocab, "the model's tokenizer")
@@ -357,8 +362,8 @@ def minilm_folder() -> Path:
     return folder
 
 
-def minilm_table(cfg, vocab: Vocabulary | None, base_dir: Path, *, folder: Path | None = None,
-                 sha256: str = MINILM_SHA256):
+def minilm_table(cfg: MiniLMSource, vocab: Vocabulary | None, base_dir: Path, *, folder: Path | None = None,
+                 sha256: str = MINILM_SHA256) -> EmbeddingTable:
     """all-MiniLM-L6-v2's [30522, 384] token embeddings, after checking the file is the real one."""
     from .sources import EmbeddingTable, SourceInfo
 

@@ -23,11 +23,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import LessonError
 from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .config import TextSource
+    from .sources import EmbeddingTable
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
@@ -252,7 +257,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
     return vocab, m, meta
 
 
-def text_table(cfg, vocab: Vocabulary | None, base_dir: Path):
+def text_table(cfg: TextSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
     """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
     from .sources import EmbeddingTable, SourceInfo
 

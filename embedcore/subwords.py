@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LessonError
 from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Word:
 
 @dataclass(frozen=True)
 class SubwordTokenizer:
-    tk: object = field(repr=False)          # tokenizers.Tokenizer, padding/truncation off
+    tk: Tokenizer = field(repr=False)       # padding and truncation off
     kind: str                               # "WordPiece", "BPE", "Unigram", ...
     file: str                               # where it was loaded from
     special_tokens: bool                    # add [CLS]/[SEP] to text

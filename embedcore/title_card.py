@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .storyboard import Storyboard
+
+if TYPE_CHECKING:
+    from .lesson import CompiledLesson
 
 
 @dataclass(frozen=True)
@@ -13,7 +17,7 @@ class TitleCardStoryboard(Storyboard):
     shape: str
 
 
-def title_card(compiled) -> TitleCardStoryboard:
+def title_card(compiled: CompiledLesson) -> TitleCardStoryboard:
     lesson = compiled.lesson
     return TitleCardStoryboard(
         type="title",

@@ -71,7 +71,7 @@ def test_scene_resolves_and_declares_panels(kind):
 def test_scene_registry_has_exactly_the_types_and_the_title_card():
     pytest.importorskip("manim")
     from scenes.registry import SCENES
-    assert list(SCENES) == [TITLE_CARD.type, *KINDS]
+    assert list(SCENES) == [TITLE_CARD.name, *KINDS]
 
 
 @pytest.mark.parametrize("path,msg", [("scenes.lookup", "not 'module:Class'"),

@@ -39,7 +39,7 @@ REQUIRED = ("Options", "build", "SCENE", "ORDER")
 class SegmentType:
     """One registry entry: what the lesson accepts, how it is computed, how it is drawn."""
 
-    type: str
+    name: str                                   # the `type:` a lesson writes
     options: type[SegmentBase] | None           # None for the title card (not a lesson segment)
     build: Callable[..., Storyboard]
     scene: str                                  # "module:Class", resolved by scenes.registry
@@ -49,7 +49,7 @@ class SegmentType:
     @property
     def example(self) -> str:
         """The example lesson every type ships: ``configs/<type>.yaml``."""
-        return f"configs/{self.type}.yaml"
+        return f"configs/{self.name}.yaml"
 
 
 def _entry(module: ModuleType) -> SegmentType:
@@ -76,7 +76,7 @@ def discover() -> tuple[SegmentType, ...]:
     entries.sort(key=lambda e: e.order)
     for a, b in zip(entries, entries[1:]):
         if a.order == b.order:
-            raise ImportError(f"segment types {a.type!r} and {b.type!r} share ORDER {a.order}")
+            raise ImportError(f"segment types {a.name!r} and {b.name!r} share ORDER {a.order}")
     return tuple(entries)
 
 
@@ -86,15 +86,15 @@ def _title_card(compiled: CompiledLesson, index: int = 0) -> Storyboard:
 
 
 #: every segment type, in README order
-SEGMENT_TYPES: dict[str, SegmentType] = {e.type: e for e in discover()}
+SEGMENT_TYPES: dict[str, SegmentType] = {e.name: e for e in discover()}
 #: the lesson's opening card: drawn like a segment, but not something a lesson lists
 TITLE_CARD = SegmentType("title", None, _title_card, "scenes.title_card:TitleCardScene", 0, "embedcore.title_card")
-LessonConfig = build_lesson_model([e.options for e in SEGMENT_TYPES.values()])
+LessonConfig = build_lesson_model([e.options for e in SEGMENT_TYPES.values() if e.options is not None])
 
 
 def scene_paths() -> dict[str, str]:
     """Segment type (and ``"title"``) → the import string of its scene class."""
-    return {TITLE_CARD.type: TITLE_CARD.scene, **{t: e.scene for t, e in SEGMENT_TYPES.items()}}
+    return {TITLE_CARD.name: TITLE_CARD.scene, **{t: e.scene for t, e in SEGMENT_TYPES.items()}}
 
 
 def build_storyboard(lesson: Lesson, index: int) -> Storyboard:

@@ -8,6 +8,7 @@ decides where arrows are drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,11 @@ from ..errors import LessonError
 from ..projection import Projection, drawn_angle_degrees, project
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
+    from .vectors_2d import Options as Vectors2DOptions
+    from .vectors_3d import Options as Vectors3DOptions
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def angle_text(deg: float) -> str:
     return fmt(deg, 1) + "\u00b0"
 
 
-def check_tokens(lesson, tokens: list[str], loc: tuple, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
+def check_tokens(lesson: Lesson, tokens: list[str], loc: tuple, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
     """Ids and full vectors of ``tokens``; refuses repeats, unknown tokens, zero vectors."""
     seen: dict[str, int] = {}
     ids = []
@@ -125,7 +131,7 @@ def default_pairs(vecs: np.ndarray, n: int, limit: int) -> list[tuple[int, int]]
     return sorted(sorted(allp, key=lambda p: -cos[p])[:limit])
 
 
-def build_vectors(lesson, options, index: int, *, k: int, max_tokens: int, max_pairs: int, storyboard_cls,
+def build_vectors(lesson: Lesson, options: Vectors2DOptions | Vectors3DOptions, index: int, *, k: int, max_tokens: int, max_pairs: int, storyboard_cls,
                   default_title: str, base_fields) -> VectorsStoryboard:
     seg_loc = ("segments", index)
     table = lesson.table
@@ -187,7 +193,7 @@ def build_vectors(lesson, options, index: int, *, k: int, max_tokens: int, max_p
     )
 
 
-def default_narration(proj: Projection, tokens, readouts, d: int, k: int, lesson) -> list[str]:
+def default_narration(proj: Projection, tokens, readouts, d: int, k: int, lesson: Lesson) -> list[str]:
     lines = ["Each token's embedding is an arrow from the origin: a direction and a length."]
     if proj.exact:
         space = {1: "a line", 2: "a plane", 3: "a 3D space"}[min(len(tokens), k)]

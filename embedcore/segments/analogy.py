@@ -7,7 +7,7 @@ results are usually quoted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -18,6 +18,9 @@ from ..neighbours import analogy_vector, nearest
 from ..storyboard import MINUS, Storyboard, fmt
 from .common import base_fields
 from .provenance import result_note
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "analogy"
 SCENE = "scenes.analogy:AnalogyScene"
@@ -69,7 +72,7 @@ def _hits(table, ranked, inputs: set[int], expect_id: int | None, dec: int) -> t
                  for r, (i, v) in enumerate(zip(ranked.ids, ranked.scores), 1))
 
 
-def build(lesson, options: Options, index: int) -> AnalogyStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
     table = lesson.table
     ids = [table.vocab.id_of(getattr(options, key), loc=("segments", index, key)) for key in "abc"]
     expect_id = (table.vocab.id_of(options.expect, loc=("segments", index, "expect"))

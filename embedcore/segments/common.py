@@ -1,8 +1,15 @@
 """Helpers every segment builder shares."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def base_fields(lesson, options, index: int, *, default_title: str, default_narration: list[str]) -> dict:
+if TYPE_CHECKING:
+    from ..config import SegmentBase
+    from ..lesson import Lesson, Sequence
+
+
+def base_fields(lesson: Lesson, options: SegmentBase, index: int, *, default_title: str,
+                default_narration: list[str]) -> dict[str, Any]:
     """Keyword arguments for :class:`~embedcore.storyboard.Storyboard`."""
     return dict(
         type=options.type,
@@ -14,7 +21,7 @@ def base_fields(lesson, options, index: int, *, default_title: str, default_narr
     )
 
 
-def segment_sequence(lesson, options, index: int):
+def segment_sequence(lesson: Lesson, options: SegmentBase, index: int) -> Sequence:
     """The segment's own ``tokens`` if given, else the lesson's sequence."""
     if options.tokens is None:
         return lesson.sequence

@@ -18,7 +18,7 @@ new sample.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -30,6 +30,9 @@ from ..similarity import angle_degrees, cosine, dot, euclidean
 from ..storyboard import Storyboard, fmt
 from ._geometry import DrawnVector, angle_text, check_nonzero, drawn_vectors
 from .common import base_fields
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "cosine-vs-distance"
 SCENE = "scenes.cosine_vs_distance:CosineDistanceScene"
@@ -119,7 +122,7 @@ def _pick_pair(lesson, index: int, options: Options) -> tuple[list[str], tuple]:
     return best, ("tokens",)
 
 
-def build(lesson, options: Options, index: int) -> CosineDistanceStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStoryboard:
     seg = ("segments", index)
     dec = lesson.style.decimals
     s = float(options.scale)

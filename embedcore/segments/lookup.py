@@ -7,7 +7,7 @@ storyboard holds exactly the rows and columns that will be drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -16,6 +16,9 @@ from ..config import SegmentBase
 from ..errors import LessonError
 from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "lookup"
 SCENE = "scenes.lookup:LookupScene"
@@ -88,7 +91,7 @@ def shown_rows(V: int, needed: list[int]) -> list[int | None]:
     return out
 
 
-def build(lesson, options: Options, index: int) -> LookupStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> LookupStoryboard:
     seq = segment_sequence(lesson, options, index)
     n = len(seq.tokens)
     if n > MAX_TOKENS:

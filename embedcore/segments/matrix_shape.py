@@ -9,13 +9,16 @@ d = 12,288, then fills in the complexity card: lookup O(n × d), table O(V × d)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..config import SegmentBase
 from ..storyboard import Storyboard
 from .common import base_fields, segment_sequence
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "matrix-shape"
 SCENE = "scenes.matrix_shape:MatrixShapeScene"
@@ -83,7 +86,7 @@ def shape_row(name: str, V: int, d: int, is_lesson: bool) -> ShapeRow:
                     (V, d, p, p * FLOAT32_BYTES))
 
 
-def build(lesson, options: Options, index: int) -> MatrixShapeStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> MatrixShapeStoryboard:
     table = lesson.table
     V, d = table.V, table.d
     n = len(segment_sequence(lesson, options, index).tokens)

@@ -8,7 +8,7 @@ argpartition), and the storyboard marks where they disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,9 @@ from ..errors import LessonError
 from ..neighbours import nearest, scan
 from ..storyboard import Storyboard, fmt
 from .common import base_fields
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "nearest-neighbours"
 SCENE = "scenes.nearest_neighbours:NearestNeighboursScene"
@@ -92,7 +95,7 @@ def _list(words: list[str]) -> str:
     return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " and " + q[-1]
 
 
-def build(lesson, options: Options, index: int) -> NeighboursStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> NeighboursStoryboard:
     table = lesson.table
     qid = table.vocab.id_of(options.query, loc=("segments", index, "query"))
     avail = table.V - (0 if options.include_query else 1)

@@ -7,7 +7,7 @@ training (or, for synthetic lessons, a random generator), not from the letters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -18,6 +18,9 @@ from ..neighbours import levenshtein
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "pitfall-learned"
 SCENE = "scenes.pitfall_learned:PitfallLearnedScene"
@@ -66,7 +69,7 @@ def closest_spelling(vocab, token: str) -> str | None:
     return best
 
 
-def build(lesson, options: Options, index: int) -> LearnedStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> LearnedStoryboard:
     table = lesson.table
     seq = segment_sequence(lesson, options, index)
     toks = list(seq.tokens)

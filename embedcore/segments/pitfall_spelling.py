@@ -9,7 +9,7 @@ vectors the outcome is by construction, and the caption says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -20,6 +20,9 @@ from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields
 from .provenance import pair_construction, result_note
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "pitfall-spelling"
 SCENE = "scenes.pitfall_spelling:PitfallSpellingScene"
@@ -67,7 +70,7 @@ def _card(kind, a, b, va, vb, dec, loc) -> PairCard:
     return PairCard(kind, a, b, e, f"{e} character edit{'s' if e != 1 else ''}", ca, cb, c, fmt(c, dec))
 
 
-def build(lesson, options: Options, index: int) -> SpellingStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> SpellingStoryboard:
     table = lesson.table
     keys = ("word", "lookalike", "related")
     words = [getattr(options, k) for k in keys]

@@ -8,7 +8,7 @@ strongest and weakest pairs are read out beside the matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -18,6 +18,9 @@ from ..errors import LessonError
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields, segment_sequence
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "similarity-matrix"
 SCENE = "scenes.similarity_matrix:SimilarityMatrixScene"
@@ -58,7 +61,7 @@ class SimilarityMatrixStoryboard(Storyboard):
     scale_note: str
 
 
-def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
     seq = segment_sequence(lesson, options, index)
     n = len(seq.tokens)
     loc = ("segments", index, "tokens") if options.tokens is not None else ("tokens",)

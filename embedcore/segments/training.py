@@ -17,7 +17,7 @@ the final answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -27,6 +27,9 @@ from ..errors import LessonError
 from ..similarity import cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "training"
 SCENE = "scenes.training:TrainingScene"
@@ -142,7 +145,7 @@ def _choose_tokens(lesson, options: Options, index: int, vocab) -> tuple[list[st
     return chosen, pairs
 
 
-def build(lesson, options: Options, index: int) -> TrainingStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
     table = _trained(lesson, index)
     tr = table.training
     vocab = table.vocab

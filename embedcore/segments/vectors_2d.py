@@ -7,13 +7,16 @@ are drawn by PCA with the kept variance on screen (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..config import SegmentBase, Token
 from ._geometry import VectorsStoryboard, build_vectors
 from .common import base_fields
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "vectors-2d"
 SCENE = "scenes.vectors_2d:Vectors2DScene"
@@ -34,7 +37,7 @@ class Vectors2DStoryboard(VectorsStoryboard):
     pass
 
 
-def build(lesson, options: Options, index: int) -> Vectors2DStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> Vectors2DStoryboard:
     return build_vectors(lesson, options, index, k=2, max_tokens=MAX_TOKENS, max_pairs=MAX_PAIRS,
                          storyboard_cls=Vectors2DStoryboard, default_title="Embeddings as arrows",
                          base_fields=base_fields)

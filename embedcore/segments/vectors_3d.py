@@ -6,13 +6,16 @@ pairwise angles exact); more by PCA to 3D with the kept variance on screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..config import SegmentBase, Token
 from ._geometry import VectorsStoryboard, build_vectors
 from .common import base_fields
+
+if TYPE_CHECKING:
+    from ..lesson import Lesson
 
 TYPE = "vectors-3d"
 SCENE = "scenes.vectors_3d:Vectors3DScene"
@@ -33,7 +36,7 @@ class Vectors3DStoryboard(VectorsStoryboard):
     pass
 
 
-def build(lesson, options: Options, index: int) -> Vectors3DStoryboard:
+def build(lesson: Lesson, options: Options, index: int) -> Vectors3DStoryboard:
     return build_vectors(lesson, options, index, k=3, max_tokens=MAX_TOKENS, max_pairs=MAX_PAIRS,
                          storyboard_cls=Vectors3DStoryboard, default_title="Embeddings in 3D",
                          base_fields=base_fields)
