@@ -111,11 +111,12 @@ def test_aspect_test_cases_come_from_the_registry(monkeypatch):
     pytest.importorskip("manim")
     from tests import test_aspect_themes as t
 
-    assert {t.kind_of(c) for c in t.EXAMPLES} == {*KINDS, "title"}
+    assert set(t.EXAMPLES) == {*KINDS, "title"}
     for case, (lesson, idx) in t.EXAMPLES.items():
         if idx is not None:
             segs = yaml.safe_load((ROOT / "configs" / f"{lesson}.yaml").read_text())["segments"]
-            assert segs[idx]["type"] == t.kind_of(case) == lesson
+            assert segs[idx]["type"] == case == lesson
+    assert t.EXAMPLES["vectors-2d"] == ("vectors-2d", 1)        # the crowded one: six tokens, not two
     extra = SegmentType("zz-fake", None, lambda *a: None, "scenes.lookup:LookupScene", 999, "x")
     monkeypatch.setattr(t, "SEGMENT_TYPES", {**SEGMENT_TYPES, "zz-fake": extra})
     with pytest.raises(FileNotFoundError, match="zz-fake.yaml"):

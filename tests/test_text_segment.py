@@ -80,7 +80,7 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     from scenes.theme import theme_for
 
     c = load_lesson("configs/text.yaml")
-    custom = load_lesson(card(write_lesson, '  - {type: text, title: T, bullets: [one, two], formula: "x^2",'
+    custom = load_lesson(card(write_lesson, '  - {type: text, title: T, bullets: [one, two, three],'
                                            ' narration: "Just one line."}\n'))
     with tempconfig({"dry_run": True, "disable_caching": True}):
         scene = SCENES["text"](c.storyboards[0], theme_for(c.lesson.style))
@@ -95,4 +95,4 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     assert [items for _, items in beats][:-1] == [[row] for row in scene.bullets[:-1]]
     assert beats[-1][1] == [scene.bullets[-1], scene.formula]
     # one line for three items: said with the first, the rest follow without a caption of their own
-    assert other.beats() == [(["Just one line."], [other.bullets[0]]), ([], [other.bullets[1]]), ([], [other.formula])]
+    assert other.beats() == [(["Just one line."], [other.bullets[0]]), ([], [other.bullets[1]]), ([], [other.bullets[2]])]
