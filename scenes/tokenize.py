@@ -22,6 +22,7 @@ NOTE_SIZE = 18
 WORD_SIZE = 18
 ID_SIZE = 16
 SUMMARY_SIZE = 24
+MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 
 
 def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=UP) -> VGroup:
@@ -49,14 +50,12 @@ class TokenizeScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         max_w = self.fw - 1.0
-        # the text as typed, in a box
+        # the text as typed, in a box, and the tokenizer's name under it
         text = wrapped(sb.text, th, size=TEXT_SIZE, mono=True, max_width=max_w - 0.5, max_lines=3, buff=0.08)
         box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
-        self.typed.next_to(self.source, DOWN, buff=0.3).set_x(0)
         self.tokenizer_note = label(sb.tokenizer, th, size=NOTE_SIZE, colour=th.muted, max_width=max_w)
-        self.tokenizer_note.next_to(self.typed, DOWN, buff=0.12)
 
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
@@ -86,24 +85,39 @@ class TokenizeScene(SegmentScene):
         self.notes = wrapped("   ·   ".join(sb.notes), th, size=NOTE_SIZE - 1, colour=th.muted, max_width=max_w,
                              centred=True, buff=0.05) if sb.notes else VGroup()
         bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=0.1)
-        bottom.move_to([0, self.body_bottom, 0], aligned_edge=DOWN)
+        self._fit(groups, bottom, max_w)
 
-        # the words fill what is left between the text and the notes: of the row widths tried, the one
-        # that lets them be drawn largest (fewer, wider rows scaled down beat many rows in a short body)
-        top = self.tokenizer_note.get_bottom()[1] - 0.45
-        room_h = top - (bottom.get_top()[1] + 0.35)
+    def _fit(self, groups: list, bottom: VGroup, max_w: float) -> None:
+        """The words fill the body between the text and the notes. Of the row widths tried, the one that
+        draws them largest wins (fewer, wider rows scaled down beat many rows in a short body); when even
+        that leaves them under MIN_WORDS (a long text in a square frame), text and notes give way first."""
         cap = 1.0 if self.landscape else 1.35
+        dims = {}
+        for f in (1.0, 1.25, 1.6, 2.0, 3.0):
+            block = flow(groups, max_w * f, hbuff=0.4, vbuff=0.3)
+            dims[max_w * f] = (block.width, block.height)
+        top0, floor = self.source.get_bottom()[1] - 0.3, self.body_bottom
+        head_h = self.typed.height + 0.12 + self.tokenizer_note.height
 
-        def fit(width: float) -> float:
-            block = flow(groups, width, hbuff=0.4, vbuff=0.3)
-            return min(cap, room_h / block.height, max_w / block.width)
-        best = max((max_w * f for f in (1.0, 1.25, 1.6, 2.0, 3.0)), key=fit)
-        scale = fit(best)
-        self.words = flow(groups, best, hbuff=0.4, vbuff=0.3)
+        def room(k: float) -> float:
+            return (top0 - k * head_h - 0.45) - (floor + k * bottom.height + 0.35)
+
+        def words_scale(k: float) -> tuple[float, float]:
+            return max((min(cap, room(k) / h, max_w / w), width) for width, (w, h) in dims.items())
+        k = next((k for k in (1.0, 0.85, 0.7, 0.6) if words_scale(k)[0] >= MIN_WORDS), 0.6)
+        scale, width = words_scale(k)
+        for m in (self.typed, self.tokenizer_note, bottom):
+            m.scale(k)
+        self.typed.move_to([0, top0, 0], aligned_edge=UP)
+        self.tokenizer_note.next_to(self.typed, DOWN, buff=0.12 * k)
+        bottom.move_to([0, floor, 0], aligned_edge=DOWN)
+        top = self.tokenizer_note.get_bottom()[1] - 0.45
+        self.words = flow(groups, width, hbuff=0.4, vbuff=0.3)
         self.words.scale(scale)
         self.words.move_to([0, (top + bottom.get_top()[1] + 0.35) / 2, 0])
         self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, top + 0.05, 0], buff=0.05,
-                           color=th.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
+                           color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
+        self.text_scale, self.words_scale = k, scale
 
     def play_body(self) -> None:
         sb, th = self.storyboard, self.theme
