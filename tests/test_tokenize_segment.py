@@ -138,3 +138,27 @@ def test_scene_draws_every_piece_with_its_id(tmp_path, write_lesson):
     # every chip's id sits under it
     for chip, idl in zip(scene.chips, scene.ids):
         assert idl.get_top()[1] < chip.get_bottom()[1] and abs(idl.get_x() - chip.get_x()) < 0.05
+
+
+def test_crowded_text_fits_a_square_frame(tmp_path, write_lesson):
+    """Many pieces in a 1:1 frame: text and notes give way, the chips stay between them, inside the frame."""
+    pytest.importorskip("manim")
+    from manim import tempconfig
+
+    from scenes.registry import SCENES
+    from scenes.theme import theme_for
+    from tests.test_aspect_themes import box, frame_for, overlap
+
+    write_model_folder(tmp_path / "model")
+    c = load_lesson(hf_lesson(write_lesson, '"the cat sat on the mat . a dog played embeddings zebra"', special=True))
+    sb = c.storyboards[0]
+    assert sb.n_tokens == 17       # [CLS], 9 one-piece words, played → [UNK], em ##bed ##ding ##s, [UNK], [SEP]
+    style = c.lesson.style.model_copy(update={"aspect": "1:1"})
+    with tempconfig(frame_for("1:1")):
+        scene = SCENES["tokenize"](sb, theme_for(style))
+        scene.build()
+    assert scene.words_scale >= 0.5
+    words, head, foot = box(scene.words), box(scene.tokenizer_note), box(scene.summary)
+    assert head[1] > words[3] and words[1] > foot[3]                  # below the text, above the count
+    assert not overlap(box(scene.words), box(scene.typed)) and not overlap(box(scene.words), box(scene.notes))
+    assert -4 <= words[0] and words[2] <= 4 and box(scene.notes)[1] >= scene.body_bottom - 1e-3
