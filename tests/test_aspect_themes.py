@@ -213,7 +213,7 @@ def theme_colours(theme) -> set[str]:
 
 # scenes whose every stroke and fill is a theme colour (heatmap cells and the cosine bar are
 # blends of theme colours, with black or white ink chosen by contrast: checked in test_similarity_scenes)
-PURE = ("lookup", "cosine-vs-distance", "pitfall-learned")
+PURE = ("lookup", "cosine-vs-distance", "pitfall-learned", "tokenize", "text")
 
 
 @pytest.mark.parametrize("theme", ["light", "high-contrast"])
