@@ -55,6 +55,7 @@ def test_title_only_card_says_its_title(write_lesson):
      "not valid Typst math (unknown variable: foo)"),
     ("  - {type: text, title: T, formula: '#read(\"x\")'}\n", "segments[0].formula", "'#",
      "'#' starts Typst code; a formula is math only"),
+    ("  - {type: text, title: T, tokens: [cat]}\n", "segments[0].tokens", "tokens", "a text card shows no tokens"),
 ])
 def test_limits_are_one_line_errors_at_the_place(write_lesson, body, loc, at, what):
     path = card(write_lesson, body)

@@ -76,6 +76,9 @@ def check_formula(formula: str, loc: tuple) -> None:
 
 def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     loc = ("segments", index)
+    if options.tokens is not None:
+        raise LessonError("a text card shows no tokens", loc=loc + ("tokens",), key=True,
+                          hint="remove 'tokens:' (or use a tokenize or lookup segment)")
     if len(options.title) > MAX_TITLE_CHARS:
         raise LessonError(f"the title is {len(options.title)} characters; at most {MAX_TITLE_CHARS} fit",
                           loc=loc + ("title",), hint="shorten it; put the rest in a bullet")
