@@ -12,7 +12,7 @@ from manim import DOWN, LEFT, RIGHT, FadeIn, MathTypst, VGroup, Write
 from embedcore.segments.text import TextStoryboard
 
 from .base import SegmentScene, narration_phases
-from .components.text import label, wrapped
+from .components.text import label, wrap, wrapped
 
 # sizes in points, as the other scenes write them until the theme has a type scale
 BULLET_SIZE = 28
@@ -27,24 +27,43 @@ class TextScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         max_w = min(self.fw - 1.0, 12.0)
+        top = self.header.get_bottom()[1] - 0.45
+        bottom = self.body_bottom
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=FORMULA_SIZE) if sb.formula else VGroup()
+        dots = [label("•", th, size=BULLET_SIZE, colour=th.token_colour(k)) for k in range(len(sb.bullets))]
+        width = self._wrap_width(max_w - (dots[0].width + 0.25 if dots else 0), top - bottom, max_w)
         rows = []
-        for k, text in enumerate(sb.bullets):
-            dot = label("•", th, size=BULLET_SIZE, colour=th.token_colour(k))
-            body = wrapped(text, th, size=BULLET_SIZE, max_width=max_w - dot.width - 0.25, max_lines=4, buff=0.08)
+        for dot, text in zip(dots, sb.bullets):
+            body = wrapped(text, th, size=BULLET_SIZE, max_width=width, max_lines=6, buff=0.08)
             dot.next_to(body[0], LEFT, buff=0.25)
             rows.append(VGroup(dot, body))
         self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3) if rows else VGroup()
-        self.formula = MathTypst(sb.formula, color=th.text, font_size=FORMULA_SIZE) if sb.formula else VGroup()
         parts = ([self.bullets] if rows else []) + ([self.formula] if sb.formula else [])
         self.card = VGroup(*parts).arrange(DOWN, buff=0.6) if parts else VGroup()
         if not parts:
             return
-        top = self.header.get_bottom()[1] - 0.45
-        bottom = self.body_bottom
         # fill the body: shrink a card that does not fit, grow one in a tall frame up to 1.3×
         scale = min(1.3, (top - bottom) / self.card.height, max_w / self.card.width)
         self.card.scale(scale)
         self.card.move_to([0, (top + bottom) / 2, 0])
+
+    def _wrap_width(self, text_w: float, room_h: float, max_w: float) -> float:
+        """The line width to wrap bullets at: the frame's, or wider when the card is too tall to fit, which
+        lets it be drawn larger (fewer lines, scaled down once). Estimated from character widths."""
+        sb, th = self.storyboard, self.theme
+        if not sb.bullets:
+            return text_w
+        line_h = label("Ay", th, size=BULLET_SIZE).height + 0.08
+        per_char = [label(b, th, size=BULLET_SIZE).width / len(b) for b in sb.bullets]
+        extra_h = (self.formula.height + 0.6) if sb.formula else 0.0
+        extra_w = max_w - text_w
+
+        def scale(w: float) -> float:
+            lines = [len(wrap(b, max(6, int(w / pc))).split("\n")) for b, pc in zip(sb.bullets, per_char)]
+            h = sum(lines) * line_h + 0.3 * (len(lines) - 1) + extra_h
+            widest = max(min(w, len(b) * pc) for b, pc in zip(sb.bullets, per_char)) + extra_w
+            return min(1.3, room_h / h, max_w / max(widest, self.formula.width if sb.formula else 0))
+        return max((text_w * f for f in (1.0, 1.25, 1.5, 2.0, 2.5)), key=lambda w: (round(scale(w), 3), -w))
 
     def beats(self) -> list[tuple[list[str], list]]:
         """(narration lines, items shown with them): line i with bullet i when there is one line per bullet
