@@ -65,7 +65,7 @@ class TextScene(SegmentScene):
             return min(1.3, room_h / h, max_w / max(widest, self.formula.width if sb.formula else 0))
         return max((text_w * f for f in (1.0, 1.25, 1.5, 2.0, 2.5)), key=lambda w: (round(scale(w), 3), -w))
 
-    def beats(self) -> list[tuple[list[str], list]]:
+    def steps(self) -> list[tuple[list[str], list]]:
         """(narration lines, items shown with them): line i with bullet i when there is one line per bullet
         (the default narration), else the lines spread over the items; the formula comes last."""
         sb = self.storyboard
@@ -81,7 +81,7 @@ class TextScene(SegmentScene):
         return [(lines, [item]) for lines, item in zip(narration_phases(sb.narration, len(items)), items)]
 
     def play_body(self) -> None:
-        for lines, items in self.beats():
+        for lines, items in self.steps():
             for text in lines:
                 self.say(text)
             for item in items:

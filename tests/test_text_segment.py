@@ -91,9 +91,9 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     sb = c.storyboards[0]
     drawn = [" ".join(line.original_text for line in row[1]) for row in scene.bullets]
     assert drawn == list(sb.bullets)
-    beats = scene.beats()
+    beats = scene.steps()
     assert [lines for lines, _ in beats] == [[b] for b in sb.bullets]
     assert [items for _, items in beats][:-1] == [[row] for row in scene.bullets[:-1]]
     assert beats[-1][1] == [scene.bullets[-1], scene.formula]
     # one line for three items: said with the first, the rest follow without a caption of their own
-    assert other.beats() == [(["Just one line."], [other.bullets[0]]), ([], [other.bullets[1]]), ([], [other.bullets[2]])]
+    assert other.steps() == [(["Just one line."], [other.bullets[0]]), ([], [other.bullets[1]]), ([], [other.bullets[2]])]
