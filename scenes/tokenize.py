@@ -21,6 +21,7 @@ TEXT_SIZE = 24
 NOTE_SIZE = 18
 WORD_SIZE = 18
 ID_SIZE = 16
+CHIP_SIZE = 22
 SUMMARY_SIZE = 24
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 
@@ -70,7 +71,7 @@ class TokenizeScene(SegmentScene):
             pieces = []
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=ID_SIZE, colour=th.muted)
-                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=22,
+                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=CHIP_SIZE,
                                  min_width=max(0.7, idl.width + 0.12))
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=0.1)))
                 self.chips.add(chip)
