@@ -131,4 +131,15 @@ def render(
     return result
 
 
-__all__ = ["LessonError", "render", "load"]
+
+
+def render_segment(job, clip: str | Path) -> dict:
+    """Render one planned segment (:class:`~embedviz.pipeline.Job`) to ``clip``: what every worker runs,
+    local or on a cluster. Returns its duration, caption cues, render seconds and peak memory."""
+    from .pipeline import _render_job
+
+    return _render_job(job.storyboard, job.style, job.width, job.height, job.fps, str(clip), job.fmt,
+                       job.transparent)
+
+
+__all__ = ["LessonError", "render", "load", "render_segment"]
