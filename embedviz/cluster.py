@@ -32,23 +32,27 @@ def render_remote(job: Job, store: str | None) -> dict:
     """Run on a worker: render ``job`` through the API; return its timing, cues and clip."""
     import json
 
+    from distributed import get_worker
+
     from embedviz.api import render_segment
+
+    here = {"worker": get_worker().address}
 
     if store:
         target = Path(store) / f"{job.key}{'-alpha' if job.transparent else ''}.{job.fmt}"
         meta = target.with_name(target.name + ".json")
         if target.exists() and meta.exists():
-            return {**json.loads(meta.read_text()), "seconds": 0.0, "path": str(target)}
+            return {**json.loads(meta.read_text()), "seconds": 0.0, "path": str(target), **here}
         out = render_segment(job, target)
         tmp = meta.with_name(meta.name + ".part")
         tmp.write_text(json.dumps({k: out[k] for k in ("duration", "cues", "peak_rss_mb")}))
         os.replace(tmp, meta)
-        return {**out, "path": str(target)}
+        return {**out, "path": str(target), **here}
     work = Path(tempfile.mkdtemp(prefix="embedviz-job-"))
     try:
         clip = work / f"clip.{job.fmt}"
         out = render_segment(job, clip)
-        return {**out, "data": clip.read_bytes()}
+        return {**out, "data": clip.read_bytes(), **here}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -125,7 +129,7 @@ class DaskExecutor:
                 on_begin(job)
             for fut in as_completed(list(futures)):
                 job = futures.pop(fut)
-                out = fut.result()
+                out = {**fut.result(), "task": fut.key}
                 _place(out, job.clip)
                 on_result(job, out)
         except BaseException:
