@@ -1,5 +1,6 @@
-"""Course builds: one queue for every variant, shared segments rendered once, the pages,
-the packages, the Python API, the cluster, and the watch loop.
+"""Course builds: one queue for every variant, shared segments rendered once, the pages
+(in a real browser, from file://, with and without an LMS's SCORM API), the packages,
+the Python API, the cluster, and the watch loop.
 
 One tiny two-lesson course (256×144 at 5 fps) is built once for the module;
 the tests read what it wrote.
@@ -21,6 +22,8 @@ import embedviz
 from embedviz.course import build_course
 from embedviz.package import lesson_files, write_package
 from embedviz.pipeline import LocalExecutor
+
+from .browser import chromium, open_and_wait, report_url, serve
 
 pytestmark = pytest.mark.render
 SIZE = {"resolution": "256x144", "fps": 5}
@@ -72,6 +75,8 @@ class CountingExecutor(LocalExecutor):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
+    if chromium() is None:
+        pytest.fail("chromium is not installed: run `make test`, whose set-up installs it")
     d = tmp_path_factory.mktemp("course")
     for name, text in (("a.yaml", LESSON_A), ("b.yaml", LESSON_B), ("course.yaml", COURSE)):
         (d / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
@@ -190,6 +195,104 @@ def test_python_api_writes_and_reports_every_file(course):
     with pytest.raises(embedviz.LessonError) as e:
         embedviz.render(course["dir"] / "b.yaml", resolution="12", out=root)
     assert str(e.value) == "--resolution 12: expected WIDTHxHEIGHT such as 1280x720"
+
+
+# ---- the lesson page in a real browser, from file:// ----
+
+# Drives the page as a viewer would, then reports what the page did.
+CHECK = """
+<script>
+(async () => {
+  const R = {};
+  const v = document.getElementById('video');
+  const once = ev => new Promise(res => v.addEventListener(ev, res, {once: true}));
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  try {
+    if (v.readyState < 1) await once('loadedmetadata');
+    R.duration = v.duration;
+    v.muted = true;
+    await v.play(); await sleep(800); v.pause(); R.played_to = v.currentTime;
+    R.tracks = Array.from(v.textTracks).map(t => ({kind: t.kind, mode: t.mode, cues: t.cues ? t.cues.length : -1}));
+    let s = once('seeked'); document.querySelectorAll('#chapters button')[%(chapter)d].click(); await s; v.pause();
+    R.after_chapter = v.currentTime;
+    s = once('seeked'); v.currentTime = %(mid)f; await s; await sleep(400);
+    R.now = Array.from(document.querySelectorAll('#transcript p.now')).map(p => +p.dataset.i);
+    const caps = Array.from(v.textTracks).find(t => t.kind === 'captions');
+    R.active = Array.from(caps.activeCues || []).map(c => c.text);
+    s = once('seeked'); document.querySelectorAll('#transcript p')[0].click(); await s; v.pause();
+    R.after_line = v.currentTime;
+    R.calls_before_end = (window.__calls || []).length;
+    s = once('seeked'); v.currentTime = v.duration - 0.4; await s;
+    const ended = once('ended'); await v.play(); await ended; await sleep(100);
+    R.ended = true;
+  } catch (e) { R.error = String(e && e.stack || e); }
+  R.calls = window.__calls || null;
+  R.scorm = document.body.dataset.scorm;
+  fetch('%(report)s', {method: 'POST', mode: 'no-cors', body: JSON.stringify(R)});
+})();
+</script>
+"""
+
+STUB_API = """
+<script>
+window.__calls = [];
+window.API = {
+  LMSInitialize: a => { __calls.push(['LMSInitialize', a]); return 'true'; },
+  LMSGetValue: k => { __calls.push(['LMSGetValue', k]); return 'not attempted'; },
+  LMSSetValue: (k, v) => { __calls.push(['LMSSetValue', k, v]); return 'true'; },
+  LMSCommit: a => { __calls.push(['LMSCommit', a]); return 'true'; },
+  LMSFinish: a => { __calls.push(['LMSFinish', a]); return 'true'; },
+  LMSGetLastError: () => '0', LMSGetErrorString: () => '', LMSGetDiagnostic: () => '',
+};
+</script>
+"""
+
+
+def drive(out, tmp_path, name: str, stub: bool) -> tuple[dict, dict]:
+    manifest = json.loads((out / "manifest.json").read_text())
+    seg = manifest["segments"][1]
+    mid = (seg["cues"][1]["start"] + seg["cues"][1]["end"]) / 2
+    server = serve(tmp_path)
+    page = (out / "index.html").read_text()
+    check = CHECK % {"chapter": 1, "mid": mid, "report": report_url(server)}
+    page = page.replace("</body>", check + "</body>")
+    if stub:
+        page = page.replace("<head>", "<head>" + STUB_API, 1)
+    (out / name).write_text(page, encoding="utf-8")
+    seen = open_and_wait((out / name).as_uri(), server, tmp_path / "profile")
+    assert "error" not in seen, seen["error"]
+    return seen, manifest
+
+
+def test_page_plays_from_file_with_captions_chapters_and_transcript(course, tmp_path):
+    seen, manifest = drive(folders(course)["arrows"], tmp_path, "check-plain.html", stub=False)
+    assert seen["duration"] == pytest.approx(manifest["duration"], abs=0.2)
+    assert seen["played_to"] > 0.2                                  # it played
+    n_cues = sum(len(s["cues"]) for s in manifest["segments"])
+    caps = [t for t in seen["tracks"] if t["kind"] == "captions"]
+    assert caps == [{"kind": "captions", "mode": "showing", "cues": n_cues}]
+    assert [t["cues"] for t in seen["tracks"] if t["kind"] == "chapters"] == [len(manifest["segments"])]
+    # a chapter click moves currentTime to the chapter's start
+    assert seen["after_chapter"] == pytest.approx(manifest["segments"][1]["start"], abs=0.05)
+    # inside the last narration line: the transcript highlights it, the caption shows it
+    assert seen["now"] == [2]
+    assert seen["active"] == ["Car points another."]
+    # a transcript click seeks to its line; the first chapter includes the title card
+    assert seen["after_line"] == pytest.approx(manifest["segments"][0]["cues"][0]["start"], abs=0.05)
+    assert seen["ended"] and seen["scorm"] == "none" and seen["calls"] is None      # no LMS: nothing breaks
+
+
+def test_scorm_completion_is_reported_when_the_video_ends(course, tmp_path):
+    # the SCO as an LMS unpacks it from the package
+    with zipfile.ZipFile(write_package(folders(course)["arrows"], "scorm")) as z:
+        z.extractall(tmp_path / "sco")
+    seen, _ = drive(tmp_path / "sco", tmp_path, "check-scorm.html", stub=True)
+    calls = [tuple(c) for c in seen["calls"]]
+    assert seen["scorm"] == "connected"
+    assert calls[:3] == [("LMSInitialize", ""), ("LMSGetValue", "cmi.core.lesson_status"),
+                         ("LMSSetValue", "cmi.core.lesson_status", "incomplete")]
+    assert seen["calls_before_end"] == 3                  # nothing is completed by seeking and clicking around
+    assert calls[3:] == [("LMSSetValue", "cmi.core.lesson_status", "completed"), ("LMSCommit", "")]
 
 
 def test_watch_rerenders_what_changed_and_survives_a_bad_edit(course, tmp_path):
