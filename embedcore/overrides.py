@@ -34,6 +34,9 @@ class Override:
     loc: Loc
     value: Any
     label: str          # how errors name it: "--tokens" or "--set segments[2].pair"
+    #: where the value was written, when it comes from a file (a course file's variant):
+    #: errors inside it then point there, at file:line:col
+    source: tuple[Positions, Loc] | None = None
 
 
 def parse_path(path: str, label: str) -> Loc:
@@ -125,6 +128,10 @@ class OverridePositions(Positions):
             for ov in self.overrides:             # the last override of a path wins, as when applied
                 if tuple(err.loc[:len(ov.loc)]) == ov.loc:
                     owner = ov
+            if owner is not None and owner.source is not None:
+                where, base = owner.source
+                err.loc = tuple(base) + tuple(err.loc[len(owner.loc):])
+                return where.locate(err)
             if owner is not None:
                 err.file = owner.label
                 if tuple(err.loc) == owner.loc:

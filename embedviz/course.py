@@ -88,17 +88,20 @@ def _overrides(variant: Variant, loc: tuple, pos: Positions) -> list[Override]:
         return f"{pos.file}:{line}:{col}: {format_loc(where)}" if line else f"{pos.file}: {format_loc(where)}"
 
     out = []
+
+    def add(target: tuple, value, *sub) -> None:
+        out.append(Override(target, value, label(*sub), (pos, loc + sub)))
+
     if variant.tokens is not None:
-        out.append(Override(("tokens",), variant.tokens, label("tokens")))
+        add(("tokens",), variant.tokens, "tokens")
     if variant.title is not None:
-        out.append(Override(("lesson", "title"), variant.title, label("title")))
+        add(("lesson", "title"), variant.title, "title")
     if variant.theme is not None:
-        out.append(Override(("style", "theme"), variant.theme, label("theme")))
+        add(("style", "theme"), variant.theme, "theme")
     for path, value in variant.set.items():
-        where = label("set", path)
-        out.append(Override(parse_path(path, where), value, where))
+        add(parse_path(path, label("set", path)), value, "set", path)
     if variant.slug is not None:
-        out.append(Override(("lesson", "slug"), variant.slug, label("slug")))
+        add(("lesson", "slug"), variant.slug, "slug")
     return out
 
 
