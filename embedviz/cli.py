@@ -159,6 +159,8 @@ def cmd_build(args) -> int:
                               out=args.out, jobs=args.jobs or None, use_cache=not args.no_cache,
                               package=args.package, cluster=args.cluster, store=args.store, on_event=on_event)
     print(f"course page: {result.page}")
+    if result.package:
+        print(f"package: {result.package} ({result.package.stat().st_size / 1e6:.1f} MB)")
     print(f"{len(result.lessons)} videos; {result.counts['rendered']} segments rendered, "
           f"{result.counts['shared']} shared between videos, {result.counts['cached']} reused from earlier builds")
     return 0
@@ -187,7 +189,8 @@ def _size_flags(p, default_quality: str) -> None:
 
 
 def _cluster_flags(p) -> None:
-    p.add_argument("--package", choices=["zip", "scorm"], help="also write a zip, or a SCORM 1.2 package, of the folder")
+    p.add_argument("--package", choices=["zip", "scorm"],
+                   help="also write a zip, or a SCORM 1.2 package, of the lesson (render) or the whole course (build)")
     p.add_argument("--cluster", metavar="tcp://HOST:8786", help="render segments on a Dask cluster (pip install .[cluster])")
     p.add_argument("--store", metavar="DIR", help="with --cluster: a folder all workers share, instead of sending "
                    "clips back")

@@ -78,6 +78,7 @@ class CourseResult:
     page: Path
     lessons: list[RenderResult] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    package: Path | None = None           # the course's zip or SCORM package, when asked for
 
 
 def _overrides(variant: Variant, loc: tuple, pos: Positions) -> list[Override]:
@@ -179,9 +180,6 @@ def build_course(
 
     def complete(plan: LessonPlan) -> None:
         result = assemble(plan)
-        if package:
-            from .package import write_package
-            result.files.append(write_package(result.out_dir, package))
         done[id(plan)] = result
         rendered = sum(1 for s in plan.results.values() if not s.cached)
         on_event("lesson", {"name": plan.compiled.lesson.slug, "duration": sum(s.duration for s in result.segments),
@@ -199,7 +197,11 @@ def build_course(
     results = [done[id(p)] for p in plans]
     notes = ["“" + " ".join(p.compiled.lesson.sequence.tokens)[:60] + "”" for p in plans]
     page = write_course_page(course, root, results, notes)
-    return CourseResult(page, results, counts)
+    packed = None
+    if package:
+        from .package import write_course_package
+        packed = write_course_package(root, course.title, course.slug, [r.out_dir for r in results], package)
+    return CourseResult(page, results, counts, packed)
 
 
 def write_course_page(course: Course, root: Path, results: list[RenderResult], notes: list[str]) -> Path:

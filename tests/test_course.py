@@ -177,6 +177,19 @@ def test_zip_and_scorm_packages(course, tmp_path):
         assert {"index.html", "arrows.mp4", "clips/02-vectors-2d.mp4", "transcript.txt"} <= set(z.namelist())
 
 
+def test_course_package_has_a_sco_per_video(course):
+    from embedviz.package import write_course_package
+    root = course["dir"] / "media" / "embeddings-week-1"
+    outs = [r.out_dir for r in course["result"].lessons]
+    xml = scorm_check(write_course_package(root, "Embeddings, week 1", "embeddings-week-1", outs, "scorm"))
+    ns = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2"}
+    launch = [r.get("href") for r in xml.findall("cp:resources/cp:resource", ns) if r.get("identifier") != "assets"]
+    assert launch == [f"{o.relative_to(root).as_posix()}/index.html" for o in outs]
+    with zipfile.ZipFile(write_course_package(root, "Embeddings, week 1", "embeddings-week-1", outs, "zip")) as z:
+        assert "index.html" in z.namelist() and "imsmanifest.xml" not in z.namelist()
+        assert {f"{o.relative_to(root).as_posix()}/{f}" for o in outs for f in lesson_files(o)} < set(z.namelist())
+
+
 def test_python_api_writes_and_reports_every_file(course):
     import yaml
     root = course["dir"] / "media" / "embeddings-week-1"
