@@ -22,10 +22,14 @@ PACKAGES = ("zip", "scorm")
 def load(lesson: str | Path | Mapping, *, tokens: str | None = None, set: Iterable[str] = (),
          base_dir: str | Path = "."):
     """A compiled lesson from a file path or a dict, with ``--tokens`` / ``--set`` overrides applied."""
-    from embedcore.lesson import lesson_from_data, load_lesson
+    from embedcore.lesson import CompiledLesson, lesson_from_data, load_lesson
     from embedcore.overrides import from_args
 
     overrides = from_args(tokens, list(set))
+    if isinstance(lesson, CompiledLesson):       # already loaded (the CLI checks before it draws a progress bar)
+        if overrides:
+            raise ValueError("give tokens/set when loading the lesson, not with a loaded one")
+        return lesson
     if isinstance(lesson, Mapping):
         return lesson_from_data(dict(lesson), base_dir, overrides=overrides)
     return load_lesson(lesson, overrides)
@@ -52,6 +56,14 @@ def check_format(fmt: str | None, transparent: bool) -> str:
         raise LessonError("needs --format webm or mov (H.264 mp4 and gif have no alpha channel)",
                           file="--transparent")
     return fmt
+
+
+def check_package(package: str | None, fmt: str) -> None:
+    if package is not None and package not in PACKAGES:
+        raise LessonError(f"unknown package {package!r}", file="--package", hint="choose zip or scorm")
+    if package == "scorm" and fmt not in ("mp4", "webm"):
+        raise LessonError(f"a SCORM package needs video a browser plays, not {fmt}", file="--package scorm",
+                          hint="use --format mp4 or webm")
 
 
 def select_segments(compiled, names: Iterable[str] | None):
@@ -103,7 +115,8 @@ def render(
     on_event: Callable[[str, dict], None] | None = None,
     executor=None,
 ):
-    """Render one lesson (a path, or a dict with the lesson file's keys) and return a
+    """Render one lesson (a path, a dict with the lesson file's keys, or a lesson from
+    :func:`load`) and return a
     :class:`~embedviz.pipeline.RenderResult` whose ``files`` lists every file written.
 
     Raises :class:`LessonError` for bad input, with the CLI's one-line message.
@@ -113,8 +126,7 @@ def render(
     compiled = load(lesson, tokens=tokens, set=set, base_dir=base_dir)
     q = quality_for(compiled, quality, resolution, fps)
     fmt = check_format(format, transparent)
-    if package is not None and package not in PACKAGES:
-        raise LessonError(f"unknown package {package!r}", file="--package", hint="choose zip or scorm")
+    check_package(package, fmt)
     only = select_segments(compiled, segments)
     own = executor is None
     executor = executor or make_executor(jobs, cluster, store)

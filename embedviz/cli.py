@@ -110,8 +110,9 @@ def cmd_render(args) -> int:
 
     c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
     quality = api.quality_for(c, args.quality, args.resolution, args.fps)
-    api.check_format(args.format, args.transparent)
+    api.check_package(args.package, api.check_format(args.format, args.transparent))
     api.select_segments(c, args.segment)
+    executor = api.make_executor(args.jobs or None, args.cluster, args.store)     # a cluster is checked now
     con = Console(stderr=True)
     progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
 
@@ -122,12 +123,15 @@ def cmd_render(args) -> int:
                 or f"rendered in {info['seconds']:.1f} s"
             progress.console.print(f"  segment {info['index']} ({info['type']}): {how}")
 
-    with progress:
-        result = api.render(args.lesson, quality=args.quality, resolution=args.resolution, fps=args.fps,
-                            out=args.out, tokens=args.tokens, set=args.set or (), jobs=args.jobs or None,
-                            use_cache=not args.no_cache, segments=args.segment, format=args.format,
-                            transparent=args.transparent, package=args.package, cluster=args.cluster,
-                            store=args.store, on_event=on_event)
+    try:
+        with progress:
+            result = api.render(c, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
+                                use_cache=not args.no_cache, segments=args.segment, format=args.format,
+                                transparent=args.transparent, package=args.package, on_event=on_event,
+                                executor=executor)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     total = sum(s.duration for s in result.segments)
     print(f"lesson video: {result.video} ({total:.1f} s)")
     print(f"all files in: {result.out_dir}/")
@@ -139,9 +143,14 @@ def cmd_render(args) -> int:
 def cmd_build(args) -> int:
     from rich.console import Console
 
+    from . import api
     from .course import build_course, load_course
 
     course = load_course(args.course)
+    api.check_package(args.package, "mp4")
+    for _name, compiled in course.videos:
+        api.quality_for(compiled, args.quality, args.resolution, args.fps)
+    executor = api.make_executor(args.jobs or None, args.cluster, args.store)
     con = Console(stderr=True)
     progress, task = _progress(con, f"building {course.slug}", 1)
 
@@ -154,10 +163,14 @@ def cmd_build(args) -> int:
             progress.console.print(f"  {info['name']}: done ({info['duration']:.1f} s of video, "
                                    f"{info['rendered']} new, {info['reused']} reused): {info['page']}")
 
-    with progress:
-        result = build_course(course, quality=args.quality, resolution=args.resolution, fps=args.fps,
-                              out=args.out, jobs=args.jobs or None, use_cache=not args.no_cache,
-                              package=args.package, cluster=args.cluster, store=args.store, on_event=on_event)
+    try:
+        with progress:
+            result = build_course(course, quality=args.quality, resolution=args.resolution, fps=args.fps,
+                                  out=args.out, use_cache=not args.no_cache, package=args.package,
+                                  on_event=on_event, executor=executor)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     print(f"course page: {result.page}")
     if result.package:
         print(f"package: {result.package} ({result.package.stat().st_size / 1e6:.1f} MB)")

@@ -26,8 +26,8 @@ def lesson_files(out_dir: Path) -> list[str]:
     order (clips of other formats or removed segments, cache entries and work files stay out)."""
     out_dir = Path(out_dir)
     m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    names = [m["video"], *m["captions"].values(), m["thumbnail"], "manifest.json", "index.html", "transcript.txt",
-             m["title_card"]["clip"]]
+    page = [n for n in ("index.html", "transcript.txt") if (out_dir / n).is_file()]    # none beside a GIF
+    names = [m["video"], *m["captions"].values(), m["thumbnail"], "manifest.json", *page, m["title_card"]["clip"]]
     for s in m["segments"]:
         names += [s["clip"], s["captions"]]
     seen = []

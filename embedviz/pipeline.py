@@ -262,7 +262,8 @@ def assemble(plan: LessonPlan) -> RenderResult:
     ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
     result = _assemble(plan.compiled, plan.quality, plan.out_dir, plan.results[0], ordered, plan.fmt,
                        plan.transparent)
-    result.files += write_page(result.out_dir, [s.cues for s in ordered])
+    if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
+        result.files += write_page(result.out_dir, [s.cues for s in ordered])
     return result
 
 

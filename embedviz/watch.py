@@ -76,8 +76,8 @@ def watch(lesson: str | Path, *, quality: str = "l", resolution: str | None = No
         try:
             compiled = api.load(lesson, tokens=tokens, set=set)
             watched = [lesson, *named_files(compiled)]
-            result = api.render(lesson, quality=quality, resolution=resolution, fps=fps, out=out, tokens=tokens,
-                                set=set, on_event=on_event, executor=executor)
+            result = api.render(compiled, quality=quality, resolution=resolution, fps=fps, out=out,
+                                on_event=on_event, executor=executor)
         except LessonError as e:
             say(str(e))
             say("waiting for the next save ...")

@@ -409,6 +409,29 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
     assert (cluster_root / "index.html").read_text() == (local_root / "index.html").read_text()
 
 
+def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
+    import dataclasses
+
+    from embedviz import api
+    from embedviz.cluster import DaskExecutor
+    from embedviz.pipeline import plan_lesson
+
+    cl, client = cluster
+    compiled = api.load(course["dir"] / "b.yaml")
+    plan = plan_lesson(compiled, api.quality_for(compiled, **SIZE), tmp_path / "out")
+    (card,) = [job for job in plan.todo if job.storyboard.index == 0]
+    ex = DaskExecutor(cl.scheduler_address, store=tmp_path / "store", client=client)
+    got = []
+    ex.run([card], lambda job, out: got.append(out))
+    local = folders(course)["arrows"] / "clips" / "00-title.mp4"
+    assert card.clip.read_bytes() == local.read_bytes() == (tmp_path / "store" / f"{card.key}.mp4").read_bytes()
+    assert got[0]["seconds"] > 0
+    again = dataclasses.replace(card, clip=tmp_path / "again.mp4")
+    ex.run([again], lambda job, out: got.append(out))
+    assert got[1]["seconds"] == 0.0 and got[1]["cues"] == got[0]["cues"]       # served from the store
+    assert again.clip.read_bytes() == local.read_bytes()
+
+
 def _pretend_other_code():
     import embedviz.cache
     embedviz.cache.code_version = lambda: "0123456789abcdef"
