@@ -121,7 +121,7 @@ def cmd_render(args) -> int:
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
                 or f"rendered in {info['seconds']:.1f} s"
-            progress.console.print(f"  segment {info['index']} ({info['type']}): {how}")
+            progress.console.print(f"  segment {info['index']} ({info['type']}): {how}", soft_wrap=True)
 
     try:
         with progress:
@@ -161,7 +161,8 @@ def cmd_build(args) -> int:
             progress.advance(task)
         elif kind == "lesson":
             progress.console.print(f"  {info['name']}: done ({info['duration']:.1f} s of video, "
-                                   f"{info['rendered']} new, {info['reused']} reused): {info['page']}")
+                                   f"{info['rendered']} new, {info['reused']} reused): {info['page']}",
+                                   soft_wrap=True, markup=False)
 
     try:
         with progress:
