@@ -48,7 +48,8 @@ def render_remote(job: Job, store: str | None) -> dict:
         tmp.write_text(json.dumps({k: out[k] for k in ("duration", "cues", "peak_rss_mb")}))
         os.replace(tmp, meta)
         return {**out, "path": str(target), **here}
-    work = Path(tempfile.mkdtemp(prefix="embedviz-job-"))
+    # in the worker's own scratch folder, which Dask clears when a killed worker's place is taken
+    work = Path(tempfile.mkdtemp(prefix="embedviz-job-", dir=get_worker().local_directory))
     try:
         clip = work / f"clip.{job.fmt}"
         out = render_segment(job, clip)
