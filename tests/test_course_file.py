@@ -81,3 +81,20 @@ def test_build_reports_a_bad_course_in_one_line_and_writes_nothing(course, tmp_p
     assert out.err.strip().splitlines() == [f"{p}:5:22: lessons[0].variants[0].tokens: 'kign' is not in the "
                                             "vocabulary (did you mean 'king'?)"]
     assert not (tmp_path / "media").exists()
+
+
+def test_the_page_credits_the_vectors_truthfully():
+    from embedviz.page import licence_line, transcript_text
+
+    minilm = {"kind": "minilm", "label": "Learned token embeddings of all-MiniLM-L6-v2", "learned": True,
+              "licence": "Apache-2.0", "model": "sentence-transformers/all-MiniLM-L6-v2"}
+    assert licence_line(minilm) == ("Vectors: Learned token embeddings of all-MiniLM-L6-v2. Licence: Apache-2.0 "
+                                    "(sentence-transformers/all-MiniLM-L6-v2).")
+    synthetic = {"kind": "synthetic", "label": "Synthetic vectors (seed 7): random, not learned", "learned": False}
+    assert licence_line(synthetic).endswith("Made for this lesson; no licence applies.")
+    npy = {"kind": "npy", "label": "vectors from my.npy", "learned": None}
+    assert licence_line(npy) == "Vectors: vectors from my.npy. Licence: not stated by the source; check it before publishing."
+    manifest = {"title": "T", "source": synthetic, "segments": [
+        {"title": "One", "start": 2.0, "cues": [{"start": 2.5, "end": 4.0, "lines": ["Hello", "there."]}]},
+        {"title": "Two", "start": 65.4, "cues": []}]}
+    assert transcript_text(manifest) == ("T\n" + licence_line(synthetic) + "\n\n[0:02] One\nHello there.\n\n[1:05] Two\n")
