@@ -23,10 +23,13 @@ def _copy(src, dst) -> None:
 
 def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, dict], None] = lambda k, i: None,
               on_complete: Callable[[LessonPlan], None] = lambda plan: None, share: bool = True) -> dict:
-    """Render every plan's jobs; call ``on_complete(plan)`` as each lesson's last segment arrives.
+    """Render every plan's jobs; call ``on_complete(plan)`` once, as each lesson's last segment arrives.
 
     Returns counts: ``rendered`` (jobs the executor ran), ``shared`` (copies).
     ``share=False`` renders every job, shared or not (to measure what sharing saves).
+    A clip is copied to every video that shares it before any of those videos is
+    completed, so completing one (which may move its files) never takes a clip
+    from under another.
     """
     owner: dict[int, LessonPlan] = {}
     have: dict[str, object] = {}                     # key -> a finished clip path
@@ -44,13 +47,19 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
             elif job.key in followers:
                 followers[job.key].append(job)
             elif job.key in have:
-                _share(job, have[job.key], owner, on_event, on_complete, counts)
+                _share(job, have[job.key], plan, on_event, counts)
             else:
                 followers[job.key] = []
                 leaders.append(job)
-    for plan in plans:
-        if not plan.todo and plan.complete:
-            on_complete(plan)
+    completed: set[int] = set()
+
+    def complete(candidates) -> None:
+        for plan in candidates:
+            if id(plan) not in completed and plan.complete:
+                completed.add(id(plan))
+                on_complete(plan)
+
+    complete(plans)
     leaders.sort(key=lambda job: -job.expected)
 
     def result(job: Job, out: dict) -> None:
@@ -59,10 +68,11 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
         counts["rendered"] += 1
         on_event("rendered", {"index": job.storyboard.index, "type": job.storyboard.type,
                               "seconds": out["seconds"], "lesson": job.lesson})
-        if plan.complete:
-            on_complete(plan)
+        touched = [plan]
         for other in followers.pop(job.key, []):
-            _share(other, job.clip, owner, on_event, on_complete, counts, out)
+            _share(other, job.clip, owner[id(other)], on_event, counts, out)
+            touched.append(owner[id(other)])
+        complete(touched)
 
     def begin(job: Job) -> None:
         on_event("begin", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
@@ -71,10 +81,9 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
     return counts
 
 
-def _share(job: Job, clip, owner, on_event, on_complete, counts, out: dict | None = None) -> None:
+def _share(job: Job, clip, plan: LessonPlan, on_event, counts, out: dict | None = None) -> None:
     """Give ``job`` a copy of an identical clip instead of rendering it again."""
     import json
-    plan = owner[id(job)]
     if out is None:                                   # from a cache entry: its timing and cues
         meta = json.loads(clip.with_name(clip.name + ".json").read_text())
         out = {"duration": meta["duration"], "cues": meta["cues"], "seconds": 0.0,
@@ -84,5 +93,3 @@ def _share(job: Job, clip, owner, on_event, on_complete, counts, out: dict | Non
     plan.results[job.storyboard.index] = finish_job(job, {**out, "seconds": 0.0})
     counts["shared"] += 1
     on_event("shared", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
-    if plan.complete:
-        on_complete(plan)
