@@ -5,7 +5,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, SurroundingRectang
 
 from embedcore.segments.analogy import AnalogyStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, wrapped
 
@@ -70,31 +70,24 @@ class AnalogyScene(SegmentScene):
                                centred=True, buff=0.06)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]
+
+    def _show_expression(self, beat: Beat) -> None:
         self.play(LaggedStart(*[FadeIn(p, shift=0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.expr_note), run_time=0.4)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_raw(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_excluded(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[1]), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
         if len(self.marks):
             self.play(FadeIn(self.marks), run_time=0.5)
-        self.settle()
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_honesty(self, beat: Beat) -> None:
         self.play(FadeIn(self.honesty), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(0.3)

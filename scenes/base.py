@@ -7,6 +7,9 @@ rendering a frame; ``construct()`` (called by ``render()``) plays it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
@@ -27,6 +30,44 @@ def caption_chars(frame_width: float) -> int:
 def reading_time(text: str) -> float:
     """Seconds a viewer needs to read ``text`` (≈ 15 characters a second)."""
     return max(1.6, 0.6 + len(text) / 15)
+
+
+@dataclass
+class Beat:
+    """One step of a segment: the narration lines read over it and what it shows.
+
+    ``show`` plays the step's animations (``scene.play`` calls); the scene
+    hands its lines to the base class, which says them and holds until the
+    beat's time is met. By default every line of the beat is said before
+    ``show`` runs; a step that walks through items (tokens, rows) may spread
+    its lines over them with :meth:`pace`. Lines a step never reached are
+    said at its end: no line is ever dropped. ``hold=False``: in a silent
+    lesson the lines said up front do not wait for their reading time (the
+    step itself is long); a voice always holds.
+    """
+
+    show: Callable[[Beat], None]
+    spread: bool = False
+    hold: bool = True
+    lines: list[str] = field(default_factory=list)
+    said: int = 0
+    scene: SegmentScene | None = None
+
+    def pace(self, done: float, total: float) -> None:
+        """Say the lines due once ``done`` of ``total`` items are reached (line i at i·total/len(lines))."""
+        k = len(self.lines)
+        while self.said < k and self.said * total <= done * k + 1e-9:
+            self.say_next(hold=False)
+
+    def say_next(self, *, hold: bool | None = None) -> None:
+        if self.said < len(self.lines):
+            self.scene.say(self.lines[self.said], hold=self.hold if hold is None else hold)
+            self.said += 1
+
+    def finish(self) -> None:
+        while self.said < len(self.lines):
+            self.say_next()
+        self.scene.settle()
 
 
 class SegmentScene(Scene):
@@ -157,7 +198,22 @@ class SegmentScene(Scene):
         self.play(*[FadeOut(m) for m in self.mobjects], run_time=0.5)
 
     def play_body(self) -> None:
+        self.play_beats(self.beats())
+
+    def beats(self) -> list[Beat]:
+        """The segment's steps, in order (subclasses)."""
         raise NotImplementedError
+
+    def play_beats(self, beats: list[Beat]) -> None:
+        """Spread the narration over ``beats`` and play them: every line said once, in order."""
+        assigned = narration_phases(self.storyboard.narration, len(beats))
+        for beat, lines in zip(beats, assigned):
+            beat.scene, beat.lines, beat.said = self, list(lines), 0
+            if not beat.spread:
+                while beat.said < len(beat.lines):
+                    beat.say_next()
+            beat.show(beat)
+            beat.finish()
 
 
 def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:

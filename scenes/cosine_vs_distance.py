@@ -31,7 +31,7 @@ from manim import (
 
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
@@ -205,27 +205,23 @@ class CosineDistanceScene(SegmentScene):
         self.values.submobjects = [m.copy() for m in self.values.submobjects]
         self.scale_value.submobjects = [m.copy() for m in self.scale_value.submobjects]
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_pair), Beat(self._show_formula), Beat(self._scale_b), Beat(self._show_closing)]
+
+    def _show_pair(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.axes), run_time=0.5)
         self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), FadeIn(self.label_a), FadeIn(self.label_b),
                   run_time=1.2)
         self.play(Create(self.arc), FadeIn(self.theta), Create(self.dist_line), run_time=0.8)
         self.play(FadeIn(self.read_labels[:5]), FadeIn(self.values), run_time=0.6)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_formula(self, beat: Beat) -> None:
         self.play(Write(self.formula), run_time=1.2)
         self.play(FadeIn(self.substituted, shift=0.15 * DOWN), run_time=0.8)
-        self.play(Indicate(self.values[1], color=th.accent), run_time=0.6)
-        self.settle()
+        self.play(Indicate(self.values[1], color=self.theme.accent), run_time=0.6)
 
-        for text in phases[2]:
-            self.say(text)
+    def _scale_b(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), run_time=0.4)
         o = self.frame.origin
         self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
@@ -238,11 +234,9 @@ class CosineDistanceScene(SegmentScene):
         for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
             m.clear_updaters()
         self.play(Indicate(self.values[1], color=th.accent), Indicate(self.values[2], color=th.accent), run_time=0.8)
-        self.settle()
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_closing(self, beat: Beat) -> None:
         self.play(FadeOut(self.formula), FadeOut(self.substituted), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
-        self.settle()
+        beat.finish()
         self.wait(0.5)

@@ -21,7 +21,7 @@ from manim import (
 
 from embedcore.segments.matrix_shape import MatrixShapeStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import label, wrap, wrapped
 
 COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
@@ -149,19 +149,16 @@ class MatrixShapeScene(SegmentScene):
                 self.card.move_to([x0, body_top - 0.1, 0], aligned_edge=UP + LEFT)
                 self.card_replaces_table = True
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_block), Beat(self._show_table), Beat(self._show_sizes), Beat(self._show_card)]
+
+    def _show_block(self, beat: Beat) -> None:
         self.play(Create(self.block), FadeIn(self.block_grid), run_time=0.9)
         self.play(FadeIn(self.v_brace), FadeIn(self.v_text, shift=0.2 * RIGHT), run_time=0.7)
         self.play(FadeIn(self.d_brace), FadeIn(self.d_text, shift=0.2 * DOWN), run_time=0.7)
         self.play(FadeIn(self.shape_text), run_time=0.5)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_table(self, beat: Beat) -> None:
         if self.paged:
             self.play(FadeIn(self.pitfall), run_time=0.5)
             self.wait(1.5)
@@ -170,20 +167,15 @@ class MatrixShapeScene(SegmentScene):
                   Create(self.lesson_box), run_time=0.8)
         if not self.paged:
             self.play(FadeIn(self.pitfall), run_time=0.5)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_sizes(self, beat: Beat) -> None:
         if len(self.table_rows) > 1:
             self.play(FadeOut(self.lesson_box), LaggedStart(*[FadeIn(r, shift=0.15 * UP) for r in self.table_rows[1:]],
                                                             lag_ratio=0.4), run_time=1.5)
-            self.play(Indicate(self.table_rows[-1][2], color=th.negative), run_time=0.8)
-        self.settle()
+            self.play(Indicate(self.table_rows[-1][2], color=self.theme.negative), run_time=0.8)
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_card(self, beat: Beat) -> None:
         if self.card_replaces_table:
             self.play(FadeOut(self.table), FadeOut(self.lesson_box), run_time=0.4)
         self.play(FadeIn(self.card_box), LaggedStart(*[FadeIn(l) for l in self.card_lines], lag_ratio=0.5),
                   run_time=1.2)
-        self.settle()

@@ -10,7 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, Line, VGro
 
 from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, wrapped
 
@@ -103,27 +103,22 @@ class NearestNeighboursScene(SegmentScene):
         bottom = min(self.left_rows.get_bottom()[1], self.right_rows.get_bottom()[1])
         self.legend.move_to([0, bottom - 0.35, 0])
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_query), Beat(self._show_lists), Beat(self._show_links)]
+
+    def _show_query(self, beat: Beat) -> None:
         self.play(FadeIn(self.chip), FadeIn(self.query_note), run_time=0.6)
         self.play(FadeIn(self.space), run_time=0.5)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lists(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), FadeIn(self.subheads[0]), run_time=0.5)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
         self.play(FadeIn(self.heads[1]), FadeIn(self.subheads[1]), run_time=0.5)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_links(self, beat: Beat) -> None:
         if len(self.links):
             self.play(LaggedStart(*[Create(l) for l in self.links], lag_ratio=0.2), run_time=1.2)
         self.play(FadeIn(self.legend), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(1.0)

@@ -5,7 +5,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, Surro
 
 from embedcore.segments.pitfall_learned import LearnedStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.grid import CellGrid
 from .components.text import wrapped
@@ -65,25 +65,21 @@ class PitfallLearnedScene(SegmentScene):
         low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
         self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_same_row), Beat(self._show_lookalike), Beat(self._show_origin)]
+
+    def _show_same_row(self, beat: Beat) -> None:
         g = self.grid
-        for text in phases[0]:
-            self.say(text)
         self.play(FadeIn(self.chips), run_time=0.6)
-        self.play(Create(self.chip_marks), FadeIn(g.header), FadeIn(VGroup(g.boxes[0], g.cells[0], g.row_labels[0])),
-                  run_time=0.8)
+        self.play(Create(self.chip_marks), FadeIn(g.header), g.reveal_row(0), run_time=0.8)
         self.play(*[GrowArrow(a) for a in self.arrows], run_time=0.8)
         self.play(FadeIn(self.same), run_time=0.4)
-        self.settle()
-        for text in phases[1]:
-            self.say(text)
-        self.play(FadeIn(VGroup(g.boxes[1], g.cells[1], g.row_labels[1])), FadeIn(self.look_note), run_time=0.8)
-        self.settle()
-        for text in phases[2]:
-            self.say(text)
-        if sb.origin not in phases[2]:      # the caption already says it: don't print it twice
+
+    def _show_lookalike(self, beat: Beat) -> None:
+        self.play(self.grid.reveal_row(1), FadeIn(self.look_note), run_time=0.8)
+
+    def _show_origin(self, beat: Beat) -> None:
+        if self.storyboard.origin not in beat.lines:      # the caption already says it: don't print it twice
             self.play(FadeIn(self.origin), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(0.4)

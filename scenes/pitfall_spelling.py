@@ -6,7 +6,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rectangle, RoundedRectangle, VG
 
 from embedcore.segments.pitfall_spelling import SpellingStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.heatmap import diverging_colour
 from .components.text import label, wrapped
 
@@ -84,26 +84,23 @@ class PitfallSpellingScene(SegmentScene):
                                centred=True, buff=0.06)
         self.honesty.next_to(self.finding, DOWN, buff=0.18 if self.landscape or self.portrait else 0.1)
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 4)
-        look, rel = self.cards
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_lookalike), Beat(self._show_cosines), Beat(self._show_finding),
+                Beat(self._show_honesty)]
+
+    def _show_lookalike(self, beat: Beat) -> None:
+        look = self.cards[0]
         self.play(FadeIn(look[0]), FadeIn(look.head), FadeIn(look.pair), run_time=0.6)
         self.play(FadeIn(look.edit_row), run_time=0.5)
-        self.settle()
-        for text in phases[1]:
-            self.say(text)
+
+    def _show_cosines(self, beat: Beat) -> None:
+        look, rel = self.cards
         self.play(FadeIn(look.cos_rows), run_time=0.6)
         self.play(FadeIn(rel[0]), FadeIn(rel.head), FadeIn(rel.pair), FadeIn(rel.edit_row), run_time=0.7)
         self.play(FadeIn(rel.cos_rows), run_time=0.6)
-        self.settle()
-        for text in phases[2]:
-            self.say(text)
+
+    def _show_finding(self, beat: Beat) -> None:
         self.play(FadeIn(self.finding), run_time=0.5)
-        self.settle()
-        for text in phases[3]:
-            self.say(text)
+
+    def _show_honesty(self, beat: Beat) -> None:
         self.play(FadeIn(self.honesty), run_time=0.5)
-        self.settle()

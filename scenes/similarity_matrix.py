@@ -10,7 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, Rectangl
 
 from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.heatmap import ColourLegend, Heatmap
 from .components.text import label, wrap
 
@@ -104,16 +104,15 @@ class SimilarityMatrixScene(SegmentScene):
         sb = self.storyboard
         return f"cos({sb.tokens[i]}, {sb.tokens[j]}) = {sb.cells[i][j]}"
 
-    def play_body(self) -> None:
+    def beats(self) -> list[Beat]:
+        return [Beat(self._first_row), Beat(self._other_rows, hold=False), Beat(self._diagonal, spread=True),
+                Beat(self._repeats)]
+
+    def _first_row(self, beat: Beat) -> None:
         sb, th, hm = self.storyboard, self.theme, self.hm
         n = len(sb.tokens)
-        phases = narration_phases(sb.narration, 4)
-
-        for text in phases[0]:
-            self.say(text)
         self.play(FadeIn(hm.row_labels), FadeIn(hm.col_labels), FadeIn(self.blank), run_time=0.8)
         self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
-
         # first row, cell by cell: the two tokens light up while their cell fills
         readout = None
         box = None
@@ -138,12 +137,12 @@ class SimilarityMatrixScene(SegmentScene):
                 self.wait(0.25)
         self.play(FadeOut(box), row_lab.animate.set_color(self.colours[0]),
                   hm.col_labels[n - 1].animate.set_color(self.colours[n - 1]), run_time=0.25)
-        self.settle()
+        self._readout = readout             # stays up until the next row's readout replaces it
 
-        # remaining rows, one at a time
-        for text in phases[1]:
-            self.say(text, hold=False)
-        row_mark = None
+    def _other_rows(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        n = len(sb.tokens)
+        row_mark, readout = None, self._readout
         for i in range(1, n):
             best = sb.row_best[i]
             text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
@@ -159,12 +158,11 @@ class SimilarityMatrixScene(SegmentScene):
             self.wait(0.15)
         self.remove(self.blank)
         self.play(*[FadeOut(m) for m in (row_mark, readout) if m is not None], run_time=0.25)
-        self.settle()
 
-        # diagonal, then the symmetric pair
-        p2 = phases[2]
-        if p2:
-            self.say(p2[0])
+    def _diagonal(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        n = len(sb.tokens)
+        beat.say_next()
         diag = VGroup(*[SurroundingRectangle(hm.rects[k][k], color=th.accent, buff=0.0, stroke_width=3)
                         for k in range(n)])
         diag_note = self.note(sb.notes[0], self.note_anchor)
@@ -192,14 +190,13 @@ class SimilarityMatrixScene(SegmentScene):
             shown = VGroup(a, b)
         else:
             self.play(FadeOut(diag), run_time=0.3)
-        for text in p2[1:]:
-            self.say(text)
-        self.settle()
+        self._shown = shown
+        beat.finish()
         self.wait(0.5)
 
-        # repeated tokens (or the pair stays up while the last line is read)
-        for text in phases[3]:
-            self.say(text)
+    def _repeats(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
             ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
@@ -207,4 +204,3 @@ class SimilarityMatrixScene(SegmentScene):
             self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)
-        self.settle()

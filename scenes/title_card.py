@@ -5,7 +5,7 @@ from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from embedcore.title_card import TitleCardStoryboard
 
-from .base import SegmentScene
+from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, wrapped
 
 
@@ -40,8 +40,14 @@ class TitleCardScene(SegmentScene):
         self.header = VGroup()
         self._built = True
 
-    def construct(self) -> None:
-        self.build()
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_card)]
+
+    def _show_card(self, beat: Beat) -> None:
         self.play(FadeIn(self.card, shift=0.2 * DOWN), run_time=0.8)
         self.wait(2.2)
+
+    def construct(self) -> None:        # no header to fade in: the card is the whole frame
+        self.build()
+        self.play_beats(self.beats())
         self.play(FadeOut(self.card), run_time=0.5)

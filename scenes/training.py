@@ -33,7 +33,7 @@ from manim import (
 
 from embedcore.segments.training import TrainingStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import label, wrap
 
 
@@ -305,19 +305,17 @@ class TrainingScene(SegmentScene):
             self.loss_curve.set_stroke(opacity=1)
 
     # -- playing -------------------------------------------------------------
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_start), Beat(self._learn, hold=False), Beat(self._show_result)]
+
+    def _show_start(self, beat: Beat) -> None:
         self.play(FadeIn(self.plot_frame), FadeIn(self.note), run_time=0.6)
         self.play(Create(self.arrows), FadeIn(self.tips), *[FadeIn(l) for l in self.word_labels],
                   FadeIn(self.readouts), run_time=1.0)
         self.add(self.trails)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text, hold=False)
+    def _learn(self, beat: Beat) -> None:
+        sb = self.storyboard
         # Only what changes gets the updater, and it goes last in the scene's list:
         # Manim redraws every mobject from the first one with an updater onwards
         # each frame, and freezes those before it into a static background.
@@ -340,8 +338,6 @@ class TrainingScene(SegmentScene):
         body.clear_updaters()
         self.apply(sb.epochs)
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_result(self, beat: Beat) -> None:
         if self.cos_rows:
             self.play(*[Indicate(row[1], color=self.theme.accent) for row in self.cos_rows], run_time=1.0)
-        self.settle()

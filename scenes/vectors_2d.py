@@ -17,7 +17,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import label, wrapped
 from .components.vectors import (
     align_row_baselines,
@@ -152,23 +152,19 @@ class Vectors2DScene(SegmentScene):
         return Arc(radius=radius, start_angle=np.radians(start), angle=np.radians(sweep), arc_center=self.frame.origin,
                    color=self.theme.text, stroke_width=2.5)
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_arrows), Beat(self._show_lengths), Beat(self._show_pairs)]
+
+    def _show_arrows(self, beat: Beat) -> None:
         self.play(FadeIn(self.axes), run_time=0.5)
         self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lengths(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.8)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_pairs(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         if len(self.pair_rows):
             self.play(FadeIn(self.pair_head), run_time=0.4)
             for k, (p, row) in enumerate(zip(sb.pairs, self.pair_recs)):
@@ -177,5 +173,5 @@ class Vectors2DScene(SegmentScene):
                 if k < len(self.arcs):
                     anims.append(Create(self.arcs[k]))
                 self.play(*anims, run_time=0.7)
-        self.settle()
+        beat.finish()
         self.wait(0.6)

@@ -28,7 +28,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import label, wrapped
 from .vectors_2d import length_rows, pair_rows
 
@@ -148,29 +148,24 @@ class Vectors3DScene(ThreeDSegment):
         grp.tip_point = tip
         return grp
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_arrows), Beat(self._show_lengths), Beat(self._show_pairs)]
+
+    def _show_arrows(self, beat: Beat) -> None:
         self.play(FadeIn(self.axes), run_time=0.5)
         self.play(LaggedStart(*[Create(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.6))
         self.move_camera(theta=-15 * DEGREES, run_time=3.0)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lengths(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.6)
         self.move_camera(phi=55 * DEGREES, theta=-95 * DEGREES, run_time=3.5)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_pairs(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         if len(self.pair_rows):
             self.play(FadeIn(self.pair_head), run_time=0.3)
             for p, row in zip(sb.pairs, self.pair_recs):
                 self.play(FadeIn(row), Indicate(self.labels[p.a], color=th.accent),
                           Indicate(self.labels[p.b], color=th.accent), run_time=0.6)
         self.move_camera(phi=68 * DEGREES, theta=-55 * DEGREES, run_time=2.5)
-        self.settle()
