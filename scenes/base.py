@@ -16,10 +16,9 @@ from manim.camera.camera import Camera
 from embedcore.storyboard import Storyboard
 
 from .components.text import centred_lines, label, wrap, wrapped
-from .theme import Theme
+from .theme import SIZE, Theme
 
 CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 14.2 units wide)
-CAPTION_SIZE = 22
 
 
 def caption_chars(frame_width: float) -> int:
@@ -112,7 +111,7 @@ class SegmentScene(Scene):
         a line with an ascender and a descender, which no caption line exceeds.
         """
         if not hasattr(self, "_caption_h"):
-            line_h = label("Ay", self.theme, size=CAPTION_SIZE).height
+            line_h = label("Ay", self.theme, size=SIZE.caption).height
             n = max([2, *[len(wrap(t, self.caption_chars).split("\n")) for t in self.storyboard.narration]])
             self._caption_h = n * line_h + (n - 1) * 0.12
         return self._caption_h
@@ -128,9 +127,9 @@ class SegmentScene(Scene):
             return
         sb, th = self.storyboard, self.theme
         # titles and source lines wrap (not shrink) when the frame is narrow
-        self.title = wrapped(sb.title, th, size=34, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
+        self.title = wrapped(sb.title, th, size=SIZE.title, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
         self.title.to_corner(UL, buff=0.35)
-        self.source = wrapped(sb.source_label, th, size=19, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
+        self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
                               buff=0.06)
         self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
@@ -145,7 +144,7 @@ class SegmentScene(Scene):
 
     # -- captions --------------------------------------------------------
     def caption_mob(self, text: str):
-        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=CAPTION_SIZE, max_width=self.fw - 0.6)
+        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=SIZE.caption, max_width=self.fw - 0.6)
         return t.to_edge(DOWN, buff=0.3)
 
     def say(self, text: str, *, hold: bool = True) -> None:

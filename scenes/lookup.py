@@ -21,6 +21,7 @@ from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
 from .components.grid import CellGrid
 from .components.text import label, number
+from .theme import SIZE
 
 
 def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
@@ -56,7 +57,7 @@ class LookupScene(SegmentScene):
         self.colour_of = colour_of
 
         # sentence chips with ids underneath
-        id_labels = [number(f"id {st.id:,}", th, size=18, colour=th.muted) for st in sb.steps]
+        id_labels = [number(f"id {st.id:,}", th, size=SIZE.note, colour=th.muted) for st in sb.steps]
         self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + 0.12))
                               for st, idl in zip(sb.steps, id_labels)])
         self.chips.arrange(RIGHT, buff=0.22)
@@ -78,7 +79,7 @@ class LookupScene(SegmentScene):
         # label columns as wide as their longest label (wider ones are shrunk by the grid)
         def label_w(texts, cap):
             longest = max(texts, key=len)
-            return min(cap, label(longest, th, size=20).width + 0.35) if longest else cap
+            return min(cap, label(longest, th, size=SIZE.cell).width + 0.35) if longest else cap
         self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=label_w(mlabels, 2.1))
         # the stacked output (left), filled row by row
         orows = [list(st.cells) for st in sb.steps]
@@ -88,15 +89,15 @@ class LookupScene(SegmentScene):
         for cells in self.output.cells:
             cells.set_opacity(0)
 
-        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22)
+        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
         notes = []
         if sb.rows_elided:
             notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
         if sb.cols_elided:
             notes.append(f"⋯ hidden columns (d = {sb.dim})")
-        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=16,
+        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=SIZE.small,
                                  colour=th.muted)
-        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22)
+        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
         self._layout_grids()
 
     def _layout_grids(self) -> None:
@@ -160,7 +161,7 @@ class LookupScene(SegmentScene):
             slow = 1.0 if st.position < 2 else 0.6
             self.play(row_mark.to(row_box), chip_mark.to(VGroup(chip, idl)), run_time=0.6 * slow)
             if st.first_position != st.position:
-                again = label(f"same row as token {st.first_position + 1}", th, size=16, colour=th.accent)
+                again = label(f"same row as token {st.first_position + 1}", th, size=SIZE.small, colour=th.accent)
                 again.next_to(self.matrix, RIGHT, buff=0.1).match_y(row_box)
                 if again.get_right()[0] > self.fw / 2 - 0.1:
                     again.next_to(row_box, UP, buff=0.05).align_to(row_box, RIGHT)
@@ -175,7 +176,7 @@ class LookupScene(SegmentScene):
     def _show_output(self, beat: Beat) -> None:
         th = self.theme
         brace = Brace(self.output.body, LEFT, color=th.muted, buff=0.05)
-        btxt = label(f"n = {len(self.storyboard.steps)}", th, size=18, colour=th.muted).next_to(brace, LEFT, buff=0.08)
+        btxt = label(f"n = {len(self.storyboard.steps)}", th, size=SIZE.note, colour=th.muted).next_to(brace, LEFT, buff=0.08)
         grp = VGroup(brace, btxt)
         if grp.get_left()[0] < -self.fw / 2 + 0.05:
             grp = VGroup()

@@ -9,6 +9,7 @@ from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.grid import CellGrid
 from .components.text import wrapped
+from .theme import SIZE
 
 
 class PitfallLearnedScene(SegmentScene):
@@ -45,7 +46,7 @@ class PitfallLearnedScene(SegmentScene):
         self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
                                      buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
                                for k, p in enumerate(sb.positions[:2])])
-        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=20, colour=th.accent,
+        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=SIZE.cell, colour=th.accent,
                             max_width=self.fw - 1.0, buff=0.05)
         self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
         if self.same.get_right()[0] > self.fw / 2 - 0.2:
@@ -54,14 +55,14 @@ class PitfallLearnedScene(SegmentScene):
         self.look_note = wrapped(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
                                  if sb.edit_distance == 1 else
                                  f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
-                                 th, size=20, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
+                                 th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
         self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
         if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
             below = self.grid if self.landscape or self.same.get_left()[0] > self.grid.get_right()[0] else self.same
             self.look_note.next_to(below, DOWN, buff=0.15).align_to(self.grid, LEFT)
             if not self.landscape:
                 self.same.align_to(self.grid, LEFT)
-        self.origin = wrapped(sb.origin, th, size=19, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
+        self.origin = wrapped(sb.origin, th, size=SIZE.cell, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
         low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
         self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
 

@@ -13,6 +13,7 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 from .base import Beat, SegmentScene
 from .components.heatmap import ColourLegend, Heatmap
 from .components.text import label, wrap
+from .theme import SIZE
 
 BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
@@ -30,7 +31,7 @@ class SimilarityMatrixScene(SegmentScene):
         for t in sb.tokens:
             colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
         colours = [colour_of[t] for t in sb.tokens]
-        label_size = 22 if n <= 8 else 18 if n <= 12 else 16
+        label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
         body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
@@ -67,8 +68,8 @@ class SimilarityMatrixScene(SegmentScene):
         ticks = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
         if square:
             ticks = [(1, "+1"), (0, "0"), (-1, "\u22121")]
-        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=16)
-        self.legend_title = label("cos \u03b8", th, size=20, colour=th.muted)
+        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=SIZE.small)
+        self.legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         if self.portrait:       # legend under the matrix, readouts and notes under the legend
             x0 = -self.fw / 2 + 0.5
             self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
@@ -90,12 +91,12 @@ class SimilarityMatrixScene(SegmentScene):
         self.colours = colours
 
     # -- helpers ------------------------------------------------------------
-    def readout(self, text: str, size: float = 26):
+    def readout(self, text: str, size: float = SIZE.chip):
         t = label(text, self.theme, size=size, max_width=self.panel_w)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
     def note(self, text: str, below):
-        lines = VGroup(*[label(s, self.theme, size=18, colour=self.theme.muted, max_width=self.panel_w)
+        lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
                          for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
@@ -147,7 +148,7 @@ class SimilarityMatrixScene(SegmentScene):
             best = sb.row_best[i]
             text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
                     else f"{sb.tokens[i]}: no other token to compare")
-            new_ro = self.readout(text, size=22)
+            new_ro = self.readout(text, size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
                                        color=th.accent, buff=0.02, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws

@@ -29,6 +29,7 @@ from .components.vectors import (
     polyline_segments,
     swatch,
 )
+from .theme import SIZE
 
 PANEL_W = 4.9
 
@@ -41,7 +42,7 @@ def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -
     return cells, [VGroup(*r) for r in rows]
 
 
-def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20, per_line: int | None = None):
+def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per_line: int | None = None):
     rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour]),
              label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
     if per_line is None:
@@ -52,7 +53,7 @@ def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20, per_line: 
     return grid, recs
 
 
-def pair_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
+def pair_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell):
     rows = []
     for p in sb.pairs:
         a, b = sb.vectors[p.a], sb.vectors[p.b]
@@ -77,18 +78,18 @@ class Vectors2DScene(SegmentScene):
         self.colours = colours
         fw = self.fw
 
-        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
 
         # right-hand panel: lengths, then pair cosines
-        self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
         square = not self.landscape and not self.portrait
         # square frames: the panel is a narrow column, so one length per line
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
         head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
-        self.pair_head = (label(head, th, size=20, colour=th.muted) if self.landscape else
-                          wrapped(head, th, size=20, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
+        self.pair_head = (label(head, th, size=SIZE.cell, colour=th.muted) if self.landscape else
+                          wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
                                   buff=0.05))
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         top = self.note.get_bottom()[1] - 0.35
@@ -136,7 +137,7 @@ class Vectors2DScene(SegmentScene):
                 arc = self._arc(p, r0 + 0.18 * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
-        self.labels = VGroup(*[label(v.token, th, size=26, colour=colours[v.colour]) for v in sb.vectors])
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour]) for v in sb.vectors])
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
                      rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from manim import RIGHT, Animation, FadeIn, Rectangle, Transform, VGroup, VMobject
 
-from ..theme import Theme
+from ..theme import SIZE, Theme
 from .text import label, number
 
 CELL_W = 1.0
@@ -26,7 +26,7 @@ class CellGrid(VGroup):
 
     def __init__(self, rows: Sequence[Sequence[str] | None], labels: Sequence[str], header: Sequence[str],
                  theme: Theme, *, label_width: float = 1.9, label_colours: Sequence[str | None] | None = None,
-                 cell_size: float = 20, **kwargs) -> None:
+                 cell_size: float = SIZE.cell, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme = theme
         ncols = len(header)
