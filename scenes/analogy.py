@@ -70,6 +70,8 @@ class AnalogyScene(SegmentScene):
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
                                centred=True, buff=0.06)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
+        self.fill_body([[self.expr, self.expr_note], [self.heads, self.raw_rows, self.exc_rows, self.marks],
+                        [self.honesty]])
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]

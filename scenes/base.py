@@ -15,6 +15,7 @@ from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard
 
+from . import layout
 from .components.text import centred_lines, label, wrap, wrapped
 from .theme import SIZE, Theme
 
@@ -133,11 +134,21 @@ class SegmentScene(Scene):
                               buff=0.06)
         self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
+        self.regions = layout.regions(self.fw, self.fh, self.header.get_bottom()[1], self.caption_height())
         self.build_body()
         self._built = True
 
     def build_body(self) -> None:
         raise NotImplementedError
+
+    def fill_body(self, panels, **kwargs) -> float:
+        """In tall and square frames, stack ``panels`` (lists of mobjects, top to bottom) to fill the
+        body region; wide frames keep the scene's own layout. Returns the scale used."""
+        if self.landscape:
+            return 1.0
+        panels = [[m for m in p if m.has_points() or m.get_family()[1:]] for p in panels]
+        panels = [p for p in panels if any(len(s.points) for m in p for s in m.get_family())]
+        return layout.stack(panels, self.regions.body, **kwargs)
 
     def setup(self) -> None:
         self.camera.background_color = self.theme.background

@@ -99,6 +99,9 @@ class LookupScene(SegmentScene):
                                  colour=th.muted)
         self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
         self._layout_grids()
+        # tall and square frames: sentence, matrix and output fill the body, top to bottom
+        grids = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
+        self.fill_body([[self.chips, self.ids], *(grids if self.stacked else [grids[0] + grids[1]])])
 
     def _layout_grids(self) -> None:
         """Output and matrix side by side (wide frames) or matrix above output (tall frames),

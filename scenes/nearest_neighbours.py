@@ -103,6 +103,8 @@ class NearestNeighboursScene(SegmentScene):
                               colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
         bottom = min(self.left_rows.get_bottom()[1], self.right_rows.get_bottom()[1])
         self.legend.move_to([0, bottom - 0.35, 0])
+        self.fill_body([[self.chip, self.query_note, self.space],
+                        [self.heads, self.subheads, self.left_rows, self.right_rows, self.links], [self.legend]])
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_query), Beat(self._show_lists), Beat(self._show_links)]

@@ -65,6 +65,8 @@ class PitfallLearnedScene(SegmentScene):
         self.origin = wrapped(sb.origin, th, size=SIZE.cell, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
         low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
         self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
+        self.fill_body([[self.chips, self.chip_marks, self.arrows, self.grid, self.same, self.look_note],
+                        [self.origin]], min_gap=0.2)
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_same_row), Beat(self._show_lookalike), Beat(self._show_origin)]

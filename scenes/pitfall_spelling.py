@@ -84,6 +84,8 @@ class PitfallSpellingScene(SegmentScene):
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.accent, max_width=min(self.fw - 1.0, 12.0),
                                centred=True, buff=0.06)
         self.honesty.next_to(self.finding, DOWN, buff=0.18 if self.landscape or self.portrait else 0.1)
+        cards = [[c] for c in self.cards] if self.portrait else [[self.cards]]
+        self.fill_body([*cards, [self.finding], [self.honesty]], min_gap=0.18)
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_lookalike), Beat(self._show_cosines), Beat(self._show_finding),

@@ -205,7 +205,7 @@ def test_lookup_chips_wrap_in_portrait(write_lesson):
     rows = {round(ch.get_y(), 2) for ch in scene.chips}
     assert len(rows) >= 2                                     # wrapped onto more rows ...
     assert abs(scene.chips[0].height - scene.chips[0].box.height) < 0.2
-    assert scene.chips[0].box.height == pytest.approx(0.62, abs=0.01)   # ... at full size
+    assert scene.chips[0].box.height >= 0.62 - 0.01     # ... at full size (or larger: the body fills a tall frame)
     assert scene.chips.get_left()[0] >= -4 and scene.chips.get_right()[0] <= 4
     for a, b in itertools.combinations(list(scene.chips), 2):
         assert not overlap(box(a), box(b))
