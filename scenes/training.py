@@ -34,39 +34,9 @@ from manim import (
 from embedcore.segments.training import TrainingStoryboard
 
 from .base import Beat, SegmentScene
+from .components.readout import Readout
 from .components.text import label, wrap
 from .theme import SIZE
-
-
-class _Shared:
-    """A list that ``copy.deepcopy`` shares instead of copying: Manim deep-copies a
-    mobject at the start of every FadeIn/Transform, and copying all of a
-    Switcher's hidden items each time cost seconds per render."""
-
-    def __init__(self, items) -> None:
-        self.items = list(items)
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-class Switcher(VGroup):
-    """Shows exactly one of several prebuilt mobjects (one per snapshot)."""
-
-    def __init__(self, items, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._shared = _Shared(items)
-        self.current = 0
-        self.add(self.items[0])
-
-    @property
-    def items(self) -> list:
-        return self._shared.items
-
-    def show(self, k: int) -> None:
-        if k != self.current:
-            self.submobjects = [self.items[k]]
-            self.current = k
 
 
 def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
@@ -153,13 +123,13 @@ class TrainingScene(SegmentScene):
         # readouts (right)
         rx = split + 0.45 if not self.portrait else left
         rw = self.fw / 2 - 0.45 - rx
-        self.epoch_text = Switcher([label(s, th, size=SIZE.value, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
+        self.epoch_text = Readout([label(s, th, size=SIZE.value, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
         self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
         for it in self.epoch_text.items:
             it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
         loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
         loss_head.next_to(self.epoch_text, DOWN, buff=0.35).align_to(self.epoch_text, LEFT)
-        self.loss_text = Switcher([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
+        self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
         self.loss_text.next_to(loss_head, RIGHT, buff=0.2)
         for it in self.loss_text.items:
             it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
@@ -198,7 +168,7 @@ class TrainingScene(SegmentScene):
         bar_w = rw - 2.6
         for tr in sb.pairs:
             name = label(f"{tr.a} · {tr.b}", th, size=SIZE.cell, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
-            vals = Switcher([label(c, th, size=SIZE.cell, mono=True) for c in tr.cells])
+            vals = Readout([label(c, th, size=SIZE.cell, mono=True) for c in tr.cells])
             for it in vals.items:
                 it.move_to([rx + 1.6, y, 0], aligned_edge=LEFT)
             bx0 = rx + 2.5
@@ -209,7 +179,7 @@ class TrainingScene(SegmentScene):
                 x1 = bx0 + bar_w / 2 * (1 + c)
                 bars.append(Line([bx0 + bar_w / 2, y, 0], [x1 + (1e-3 if c == 0 else 0), y, 0],
                                  stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8))
-            bar = Switcher(bars)
+            bar = Readout(bars)
             self.cos_rows.append(VGroup(name, vals, track, zero, bar))
             y -= step
         self.cos_head = cos_head

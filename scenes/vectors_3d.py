@@ -29,9 +29,9 @@ from manim import (
 from embedcore.segments._geometry import VectorsStoryboard
 
 from .base import Beat, SegmentScene
+from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
 from .theme import SIZE
-from .vectors_2d import length_rows, pair_rows
 
 PANEL_W = 3.9
 ARROW_LEN = 2.0          # the longest arrow, in scene units

@@ -51,4 +51,4 @@ class Marker:
         return Transform(self.rect, new)
 
     def off(self) -> Animation:
-        return self.rect.animate.set_stroke(opacity=0)
+        return self.rect.animate.set_stroke(opacity=0).build()
