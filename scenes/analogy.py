@@ -39,7 +39,7 @@ class AnalogyScene(SegmentScene):
         )
         first = 0.55 if self.landscape else 0.45        # heads to first row
         honesty_h = 0.9 if self.landscape else 0.75
-        step = max(0.4, min(0.5, 3.0 / sb.k, (top - first - self.body_bottom - honesty_h) / max(sb.k, 1)))
+        step = max(0.4, min(0.7 if self.portrait else 0.5, (4.2 if self.portrait else 3.0) / sb.k, (top - first - self.body_bottom - honesty_h) / max(sb.k, 1)))
 
         def rows(hits, x):
             g = VGroup()

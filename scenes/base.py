@@ -148,6 +148,7 @@ class SegmentScene(Scene):
             return 1.0
         panels = [[m for m in p if m.has_points() or m.get_family()[1:]] for p in panels]
         panels = [p for p in panels if any(len(s.points) for m in p for s in m.get_family())]
+        kwargs.setdefault("max_gap", layout.GAP.xl * (2 if self.portrait else 1.5))
         return layout.stack(panels, self.regions.body, **kwargs)
 
     def setup(self) -> None:

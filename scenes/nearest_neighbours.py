@@ -42,7 +42,7 @@ class NearestNeighboursScene(SegmentScene):
                 self.space.next_to(self.chip, DOWN, buff=0.15).align_to(self.chip, LEFT)
 
         k = len(sb.by_cosine)
-        step = min(0.55, 3.9 / max(k, 1))
+        step = min(0.75, 5.0 / max(k, 1)) if self.portrait else min(0.55, 3.9 / max(k, 1))
         # two columns: at full width in 16:9, narrower (and closer) in narrow frames
         gap = 1.5 if self.landscape else 0.5
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)

@@ -39,7 +39,7 @@ class PitfallLearnedScene(SegmentScene):
             self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
         else:   # narrow frames: the grid as wide as the frame allows, notes under it
             self.grid.scale(min(1.1, (self.fw - 0.8) / self.grid.width))
-            gap = 2.2 if self.portrait else 0.95    # room for the arrows from the chips
+            gap = 3.2 if self.portrait else 0.95    # room for the arrows from the chips
             self.grid.move_to([0, self.chips.get_bottom()[1] - gap, 0], aligned_edge=UP)
         row0 = self.grid.row_box(0)
         top = self.grid.header.get_top()
