@@ -119,8 +119,8 @@ class SegmentScene(Scene):
 
     @property
     def body_bottom(self) -> float:
-        """The lowest y the body may use: above the tallest caption."""
-        return -self.fh / 2 + 0.3 + self.caption_height() + 0.25
+        """The lowest y the body may use: above the tallest caption (the body region's bottom)."""
+        return layout.regions(self.fw, self.fh, 0.0, self.caption_height()).body.y0
 
     def build(self) -> None:
         """Create every mobject (no animation). Subclasses extend ``build_body``."""
