@@ -11,6 +11,7 @@ Everything here is plain geometry on Manim mobjects; no scene state.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ class Regions:
         return "tall" if fh > fw * 1.05 else "wide" if fw > fh * 1.3 else "square"
 
 
+@functools.lru_cache(maxsize=64)
 def regions(frame_width: float, frame_height: float, header_bottom: float, caption_height: float) -> Regions:
     """The regions of a ``frame_width`` × ``frame_height`` frame whose header ends at ``header_bottom``
     and whose captions are at most ``caption_height`` tall."""
