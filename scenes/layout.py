@@ -63,7 +63,7 @@ class Regions:
         return "tall" if fh > fw * 1.05 else "wide" if fw > fh * 1.3 else "square"
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(64)       # one entry per frame shape, header and caption height
 def regions(frame_width: float, frame_height: float, header_bottom: float, caption_height: float) -> Regions:
     """The regions of a ``frame_width`` × ``frame_height`` frame whose header ends at ``header_bottom``
     and whose captions are at most ``caption_height`` tall."""
