@@ -71,3 +71,11 @@ def test_readout_follows_its_tracker():
         scene.add(r)
         scene.play(t.animate.set_value(3), r.follow(t, lambda v: int(round(v))), run_time=0.4)
         assert r.current == 3 and r.submobjects == [items[3]]
+
+
+def test_no_literal_font_sizes_outside_the_theme():
+    """Scenes name a step of the type scale (SIZE.label), never a number."""
+    pattern = re.compile(r"size\s*=\s*[0-9]")
+    hits = [f"{p.relative_to(ROOT)}:{i}" for p in (ROOT / "scenes").rglob("*.py") if p.name != "theme.py"
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert not hits, hits
