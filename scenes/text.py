@@ -13,10 +13,7 @@ from embedcore.segments.text import TextStoryboard
 
 from .base import SegmentScene, narration_phases
 from .components.text import label, wrap, wrapped
-
-# sizes in points, as the other scenes write them until the theme has a type scale
-BULLET_SIZE = 28
-FORMULA_SIZE = 40
+from .theme import SIZE
 
 
 class TextScene(SegmentScene):
@@ -29,12 +26,12 @@ class TextScene(SegmentScene):
         max_w = min(self.fw - 1.0, 12.0)
         top = self.header.get_bottom()[1] - 0.45
         bottom = self.body_bottom
-        self.formula = MathTypst(sb.formula, color=th.text, font_size=FORMULA_SIZE) if sb.formula else VGroup()
-        dots = [label("•", th, size=BULLET_SIZE, colour=th.token_colour(k)) for k in range(len(sb.bullets))]
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.hero) if sb.formula else VGroup()
+        dots = [label("•", th, size=SIZE.chip, colour=th.token_colour(k)) for k in range(len(sb.bullets))]
         width = self._wrap_width(max_w - (dots[0].width + 0.25 if dots else 0), top - bottom, max_w)
         rows = []
         for dot, text in zip(dots, sb.bullets):
-            body = wrapped(text, th, size=BULLET_SIZE, max_width=width, max_lines=6, buff=0.08)
+            body = wrapped(text, th, size=SIZE.chip, max_width=width, max_lines=6, buff=0.08)
             dot.next_to(body[0], LEFT, buff=0.25)
             rows.append(VGroup(dot, body))
         self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3) if rows else VGroup()
@@ -53,8 +50,8 @@ class TextScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         if not sb.bullets:
             return text_w
-        line_h = label("Ay", th, size=BULLET_SIZE).height + 0.08
-        per_char = [label(b, th, size=BULLET_SIZE).width / len(b) for b in sb.bullets]
+        line_h = label("Ay", th, size=SIZE.chip).height + 0.08
+        per_char = [label(b, th, size=SIZE.chip).width / len(b) for b in sb.bullets]
         extra_h = (self.formula.height + 0.6) if sb.formula else 0.0
         extra_w = max_w - text_w
 

@@ -15,14 +15,8 @@ from embedcore.segments.tokenize import TokenizeStoryboard
 from .base import SegmentScene, narration_phases
 from .components.chip import TokenChip
 from .components.text import label, number, wrapped
+from .theme import SIZE
 
-# sizes in points, as the other scenes write them until the theme has a type scale
-TEXT_SIZE = 24
-NOTE_SIZE = 18
-WORD_SIZE = 18
-ID_SIZE = 16
-CHIP_SIZE = 22
-SUMMARY_SIZE = 24
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 
 
@@ -52,11 +46,11 @@ class TokenizeScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         max_w = self.fw - 1.0
         # the text as typed, in a box, and the tokenizer's name under it
-        text = wrapped(sb.text, th, size=TEXT_SIZE, mono=True, max_width=max_w - 0.5, max_lines=3, buff=0.08)
+        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 0.5, max_lines=3, buff=0.08)
         box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
-        self.tokenizer_note = label(sb.tokenizer, th, size=NOTE_SIZE, colour=th.muted, max_width=max_w)
+        self.tokenizer_note = label(sb.tokenizer, th, size=SIZE.note, colour=th.muted, max_width=max_w)
 
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
@@ -70,20 +64,20 @@ class TokenizeScene(SegmentScene):
                 plain += 1
             pieces = []
             for p in w.pieces:
-                idl = number(f"{p.id:,}", th, size=ID_SIZE, colour=th.muted)
-                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=CHIP_SIZE,
+                idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
+                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
                                  min_width=max(0.7, idl.width + 0.12))
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=0.1)))
                 self.chips.add(chip)
                 self.ids.add(idl)
             row = flow(pieces, max_w, hbuff=0.08, vbuff=0.14)
-            word = label(w.shown, th, size=WORD_SIZE, colour=th.muted if w.special else colour, max_width=max_w)
+            word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
             groups.append(VGroup(word, row).arrange(DOWN, buff=0.1))
 
         # the count and what the marks mean, at the bottom of the body
-        self.summary = label(sb.summary, th, size=SUMMARY_SIZE, weight="BOLD")
-        self.notes = wrapped("   ·   ".join(sb.notes), th, size=NOTE_SIZE - 1, colour=th.muted, max_width=max_w,
+        self.summary = label(sb.summary, th, size=SIZE.heading, weight="BOLD")
+        self.notes = wrapped("   ·   ".join(sb.notes), th, size=SIZE.small, colour=th.muted, max_width=max_w,
                              centred=True, buff=0.05) if sb.notes else VGroup()
         bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=0.1)
         self._fit(groups, bottom, max_w)
