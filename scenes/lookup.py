@@ -91,13 +91,7 @@ class LookupScene(SegmentScene):
             cells.set_opacity(0)
 
         self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22)
-        notes = []
-        if sb.rows_elided:
-            notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
-        if sb.cols_elided:
-            notes.append(f"⋯ hidden columns (d = {sb.dim})")
-        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=16,
-                                 colour=th.muted)
+        self.matrix_note = label(sb.matrix_note, th, size=16, colour=th.muted)
         self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22)
         self._layout_grids()
 

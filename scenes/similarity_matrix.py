@@ -145,10 +145,7 @@ class SimilarityMatrixScene(SegmentScene):
             self.say(text, hold=False)
         row_mark = None
         for i in range(1, n):
-            best = sb.row_best[i]
-            text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
-                    else f"{sb.tokens[i]}: no other token to compare")
-            new_ro = self.readout(text, size=22)
+            new_ro = self.readout(sb.row_notes[i], size=22)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
                                        color=th.accent, buff=0.02, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws
@@ -172,9 +169,7 @@ class SimilarityMatrixScene(SegmentScene):
         sym_note = VGroup()
         if pair is not None:
             i, j = pair.i, pair.j
-            sym_note = self.note(f"{sb.notes[1]} Here cos({sb.tokens[i]}, {sb.tokens[j]}) = "
-                                 f"cos({sb.tokens[j]}, {sb.tokens[i]}) = {pair.text}.",
-                                 self.note_anchor if self.notes_replace else diag_note)
+            sym_note = self.note(sb.sym_note, self.note_anchor if self.notes_replace else diag_note)
             if self.notes_replace:      # square frames: one note at a time, under the matrix
                 for nt in (diag_note, sym_note):
                     if nt.get_bottom()[1] < self.bottom:

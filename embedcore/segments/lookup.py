@@ -15,6 +15,7 @@ from pydantic import Field
 from ..config import SegmentBase
 from ..errors import LessonError
 from ..storyboard import Storyboard, fmt
+from ..wording import count
 from .common import base_fields, segment_sequence
 
 TYPE = "lookup"
@@ -57,6 +58,7 @@ class LookupStoryboard(Storyboard):
     steps: tuple[TokenStep, ...]
     rows_elided: bool
     cols_elided: bool
+    matrix_note: str                    # under the matrix: what is hidden, or that all of it is shown
 
 
 def shown_columns(d: int, max_cols: int) -> list[int | None]:
@@ -135,8 +137,15 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
     narration = [
         "Each token is first turned into an id: its row number in the vocabulary.",
         f"The id selects one row of the {table.V:,} × {table.d} embedding matrix. No arithmetic, just a lookup.",
-        f"Stacking the rows gives the sequence's {n} × {table.d} input to the model.",
+        (f"Stacking the rows gives the sequence's {n} × {table.d} input to the model." if n > 1 else
+         f"That one row is the sequence's 1 × {table.d} input to the model."),
     ]
+    notes = []
+    if len(real_ids) < table.V:
+        notes.append(f"\u22ee hidden rows (V = {table.V:,})")
+    if len(col_idx) < table.d:
+        notes.append(f"\u22ef hidden columns (d = {table.d:,})")
+    matrix_note = "   ".join(notes) or f"{'all ' if table.V > 1 else ''}{count(table.V, 'row')}, {count(table.d, 'column')}"
     return LookupStoryboard(
         **base_fields(lesson, options, index, default_title="Embedding as lookup", default_narration=narration),
         vocab_size=table.V,
@@ -146,4 +155,5 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
         steps=tuple(steps),
         rows_elided=len(real_ids) < table.V,
         cols_elided=len(col_idx) < table.d,
+        matrix_note=matrix_note,
     )
