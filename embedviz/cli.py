@@ -32,7 +32,8 @@ def cmd_validate(args) -> int:
             _err(str(e))
             status = EXIT_BAD_INPUT
         else:
-            print(f"{path}: ok ({len(c.storyboards)} segments, V = {c.lesson.table.V:,}, d = {c.lesson.table.d})")
+            n = len(c.storyboards)
+            print(f"{path}: ok ({n} segment{'s' if n != 1 else ''}, V = {c.lesson.table.V:,}, d = {c.lesson.table.d})")
     return status
 
 

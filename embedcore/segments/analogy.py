@@ -12,12 +12,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ..config import SegmentBase, Token
+from ..config import MAX_TOKEN, SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import analogy_vector, nearest, scan
 from ..special import left_out_sentence, special_ids
 from ..storyboard import MINUS, Storyboard, fmt
-from ..wording import count, join_names, plural
+from ..wording import count, elide, join_names, plural
 from .common import base_fields
 from .provenance import result_note
 
@@ -65,7 +65,7 @@ class AnalogyStoryboard(Storyboard):
 
 def _hits(table, ranked, inputs: set[int], expect_id: int | None, dec: int) -> tuple[Hit, ...]:
     toks = table.vocab.tokens
-    return tuple(Hit(r, toks[i], int(i), float(v), fmt(float(v), dec), int(i) in inputs, int(i) == expect_id)
+    return tuple(Hit(r, elide(toks[i], MAX_TOKEN), int(i), float(v), fmt(float(v), dec), int(i) in inputs, int(i) == expect_id)
                  for r, (i, v) in enumerate(zip(ranked.ids, ranked.scores), 1))
 
 

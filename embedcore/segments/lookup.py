@@ -12,10 +12,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ..config import SegmentBase
+from ..config import MAX_TOKEN, SegmentBase
 from ..errors import LessonError
 from ..storyboard import Storyboard, fmt
-from ..wording import count
+from ..wording import count, elide
 from .common import base_fields, segment_sequence
 
 TYPE = "lookup"
@@ -124,7 +124,7 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
             cells, values = cells_for(row_vals[k])
             k += 1
             view_of[r] = len(matrix_rows)
-            matrix_rows.append(MatrixRow("row", r, table.vocab.tokens[r], cells, values))
+            matrix_rows.append(MatrixRow("row", r, elide(table.vocab.tokens[r], MAX_TOKEN), cells, values))
 
     steps = []
     first: dict[str, int] = {}
@@ -132,7 +132,7 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
     for i, (tok, tid) in enumerate(zip(seq.tokens, seq.ids.tolist())):
         first.setdefault(tok, i)
         cells, values = cells_for(seq_vals[i])
-        steps.append(TokenStep(i, tok, tid, first[tok], view_of[tid], cells, values))
+        steps.append(TokenStep(i, elide(tok, MAX_TOKEN), tid, first[tok], view_of[tid], cells, values))
 
     narration = [
         "Each token is first turned into an id: its row number in the vocabulary.",

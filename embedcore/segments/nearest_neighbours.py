@@ -13,12 +13,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ..config import SegmentBase, Token
+from ..config import MAX_TOKEN, SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import nearest, scan
 from ..special import left_out_sentence, special_ids
 from ..storyboard import Storyboard, fmt
-from ..wording import count, join_names, plural
+from ..wording import count, elide, join_names, plural
 from .common import base_fields
 
 TYPE = "nearest-neighbours"
@@ -67,9 +67,9 @@ def rank_lists(table, qid: int, k: int, include_query: bool, dec: int, leave_out
     cos_rank = {int(i): r for r, i in enumerate(cos.ids, 1)}
     dist_rank = {int(i): r for r, i in enumerate(dist.ids, 1)}
     toks = table.vocab.tokens
-    by_cos = tuple(Neighbour(r, toks[i], int(i), float(v), fmt(float(v), dec), dist_rank.get(int(i)))
+    by_cos = tuple(Neighbour(r, elide(toks[i], MAX_TOKEN), int(i), float(v), fmt(float(v), dec), dist_rank.get(int(i)))
                    for r, (i, v) in enumerate(zip(cos.ids, cos.scores), 1))
-    by_dist = tuple(Neighbour(r, toks[i], int(i), float(v), fmt(float(v), dec), cos_rank.get(int(i)))
+    by_dist = tuple(Neighbour(r, elide(toks[i], MAX_TOKEN), int(i), float(v), fmt(float(v), dec), cos_rank.get(int(i)))
                     for r, (i, v) in enumerate(zip(dist.ids, dist.scores), 1))
     return by_cos, by_dist, sc
 
