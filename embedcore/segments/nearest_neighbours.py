@@ -121,7 +121,8 @@ def build(lesson, options: Options, index: int) -> NeighboursStoryboard:
     if options.k > avail:
         others = "other " if not options.include_query else ""
         raise LessonError(f"k = {options.k} but the vocabulary has only {count(avail, others + 'token')}"
-                          + (" that are not special tokens" if len(leave_out) else ""),
+                          + (f" that {plural(avail, 'is')} not {'a special token' if avail == 1 else 'special tokens'}"
+                             if len(leave_out) else ""),
                           loc=("segments", index, "k"), hint=f"use k ≤ {max(avail, 1)}")
     dec = lesson.style.decimals
     by_cos, by_dist, sc = rank_lists(table, qid, options.k, options.include_query, dec, leave_out)
