@@ -215,8 +215,8 @@ class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
     title: Shown(MAX_SEGMENT_TITLE, 1) | None = None
-    narration: Shown(MAX_NARRATION_LINE) | list[Shown(MAX_NARRATION_LINE)] | None = Field(
-        default=None, max_length=MAX_NARRATION_LINES)
+    narration: Shown(MAX_NARRATION_LINE) | Annotated[list[Shown(MAX_NARRATION_LINE)],
+                                                    Field(max_length=MAX_NARRATION_LINES)] | None = None
     tokens: Shown(MAX_TOKEN_TEXT) | list[Token] | None = None
 
     @property
@@ -283,7 +283,8 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     first = located[0][0]
     loc, err = located[0]
     if err["type"].endswith("_type"):
-        loc, err = max((le for le in located if le[0][:len(first)] == first), key=lambda le: len(le[0]))
+        loc, err = max((le for le in located if le[0][:len(first)] == first),
+                       key=lambda le: (len(le[0]), not le[1]["type"].endswith("_type")))
     loc = list(loc)
     raw_loc = err["loc"]
     node = data
@@ -315,11 +316,13 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     elif typ == "string_pattern_mismatch":
         msg = f"{_shown(err['input'])} has characters that are not allowed"
         hint = "use lowercase letters, digits, '-' and '_'"
-    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type", "model_type", "bool_type"):
+    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type",
+                 "model_type", "model_attributes_type", "bool_type"):
         want = {
             "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
             "float_type": "a number", "float_parsing": "a number", "list_type": "a list",
-            "dict_type": "a mapping", "model_type": "a mapping", "bool_type": "true or false",
+            "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+            "bool_type": "true or false",
         }[typ]
         msg = f"expected {want}, got {type(err['input']).__name__} {_shown(err['input'])}"
         hint = f"write {want} here"

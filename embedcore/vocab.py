@@ -44,6 +44,10 @@ class Vocabulary:
         except UnicodeDecodeError:
             raise LessonError(f"vocabulary file {str(path)!r} is not UTF-8", loc=loc,
                               hint="save it as UTF-8, one token per line") from None
+        except OSError as e:
+            raise LessonError(f"cannot read the vocabulary file {str(path)!r} ({e.strerror or type(e).__name__})",
+                              loc=loc, hint="give a text file, one token per line; it is relative to the lesson file"
+                              ) from None
         tokens = text.split("\n")
         if tokens and tokens[-1] == "":
             tokens.pop()
