@@ -32,7 +32,7 @@ class SimilarityMatrixScene(SegmentScene):
         colours = [colour_of[t] for t in sb.tokens]
         label_size = 22 if n <= 8 else 18 if n <= 12 else 16
         # column labels may turn vertical: reserve room for the longest token
-        probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
+        probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
         body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
         self.bottom = BODY_BOTTOM if self.landscape else self.body_bottom
         avail_h = body_top - self.bottom
@@ -47,7 +47,7 @@ class SimilarityMatrixScene(SegmentScene):
             cell = min(cell, (self.fw - 1.0 - min(probe.width, 2.0) - 0.2 - (1.2 if square else 0.0)) / n)
         if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
             cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
-        self.hm = Heatmap(sb.values, sb.cells, sb.tokens, sb.tokens, th, cell=cell, show_values=sb.show_values,
+        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=sb.show_values,
                           label_size=label_size, label_colours=colours)
         self.hm.move_to([0, 0, 0])
         # place: top of column labels at BODY_TOP, left edge near the frame's left

@@ -219,7 +219,7 @@ def test_zero_vector_matrix_does_not_claim_all_ones(write_lesson):
     (sb,) = load_lesson(write_lesson(lesson_text(vec, "cat nil dog", [{"type": "similarity-matrix"}]))).storyboards
     assert sb.cells[1][1] == "n/a"
     assert not any("all 1s" in s for s in (*sb.notes, *sb.narration))
-    assert "n/a for 'nil', a zero vector" in sb.notes[0]
+    assert sb.notes[0] == "Diagonal: 1s, but n/a for 'nil', a zero vector."
     assert sb.row_notes[1] == "nil: a zero vector, so no cosine (n/a)"
 
 

@@ -126,5 +126,6 @@ def test_long_model_tokens_are_elided_on_screen(tmp_path, write_lesson):
     nn, lk = load_lesson(write_lesson(json.dumps(data))).storyboards
     assert nn.by_cosine[0].id == len(vocab) - 1
     assert nn.by_cosine[0].token == "w" * 39 + "\u2026" and len(nn.by_cosine[0].token) == config.MAX_TOKEN
-    assert lk.steps[1].text == "w" * 39 + "\u2026"
+    assert lk.steps[1].text == "w" * 15 + "\u2026"
+    assert [r.token for r in lk.matrix_rows if r.id == len(vocab) - 1] == ["w" * 15 + "\u2026"]
     assert np.isfinite(nn.by_cosine[0].value)

@@ -59,7 +59,7 @@ class AnalogyStoryboard(Storyboard):
     raw_caption: str
     excluded_caption: str
     verdict: str
-    honesty: str
+    honesty: str                # the result note, then which special tokens were left out
     special_left_out: int       # special tokens ([CLS], [MASK], <s>, ...) not searched
 
 
@@ -132,8 +132,9 @@ def build(lesson, options: Options, index: int) -> AnalogyStoryboard:
             verdict = f"'{options.expect}' is not in the top {options.k}, even with the inputs excluded."
     else:
         verdict = f"Nearest non-input token: '{exc[0].token}' at {exc[0].text}."
-    honesty = result_note(table.source, built_in=analogy_construction(table.source, [options.a, options.b,
-                                                                                     options.c, options.expect]))
+    said = result_note(table.source, built_in=analogy_construction(table.source, [options.a, options.b,
+                                                                                  options.c, options.expect]))
+    honesty = said          # drawn under the lists; the caption says only the first sentence
     if leave_out:
         lo = np.array(sorted(leave_out), dtype=np.int64)
         top = nearest(table.matrix, v, options.k, metric="cosine", sc=sc).ids.tolist()
@@ -144,7 +145,7 @@ def build(lesson, options: Options, index: int) -> AnalogyStoryboard:
         f"Take '{options.a}', subtract '{options.b}', add '{options.c}': which tokens are nearest?",
         raw_caption,
         excluded_caption + " " + verdict,
-        honesty,
+        said,
     ]
     return AnalogyStoryboard(
         **base_fields(lesson, options, index, default_title="Analogies: a \u2212 b + c", default_narration=narration),

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ..config import MAX_TOKEN, SegmentBase
+from ..config import SegmentBase
 from ..errors import LessonError
 from ..storyboard import Storyboard, fmt
 from ..wording import count, elide
@@ -22,6 +22,7 @@ TYPE = "lookup"
 MAX_TOKENS = 16          # beyond this the chips and output rows stop being legible
 MAX_COLS = 6             # d above this is drawn as 4 columns, ⋯, the last one
 FULL_ROWS = 12           # V up to this is drawn whole
+LABEL_CHARS = 16         # chips and row labels: a longer token is elided with … (it would squeeze the grids)
 
 
 class Options(SegmentBase):
@@ -124,7 +125,7 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
             cells, values = cells_for(row_vals[k])
             k += 1
             view_of[r] = len(matrix_rows)
-            matrix_rows.append(MatrixRow("row", r, elide(table.vocab.tokens[r], MAX_TOKEN), cells, values))
+            matrix_rows.append(MatrixRow("row", r, elide(table.vocab.tokens[r], LABEL_CHARS), cells, values))
 
     steps = []
     first: dict[str, int] = {}
@@ -132,7 +133,7 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
     for i, (tok, tid) in enumerate(zip(seq.tokens, seq.ids.tolist())):
         first.setdefault(tok, i)
         cells, values = cells_for(seq_vals[i])
-        steps.append(TokenStep(i, elide(tok, MAX_TOKEN), tid, first[tok], view_of[tid], cells, values))
+        steps.append(TokenStep(i, elide(tok, LABEL_CHARS), tid, first[tok], view_of[tid], cells, values))
 
     narration = [
         "Each token is first turned into an id: its row number in the vocabulary.",

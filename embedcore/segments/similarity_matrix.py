@@ -16,13 +16,14 @@ from ..config import SegmentBase
 from ..errors import LessonError
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
-from ..wording import count, join_names, times
+from ..wording import count, elide, join_names, times
 from .common import base_fields, segment_sequence
 
 TYPE = "similarity-matrix"
 MIN_TOKENS = 2
 MAX_TOKENS = 16          # beyond this a cell is under ~0.3 of a 480p frame's text height
 VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only up to here
+LABEL_CHARS = 12         # a longer token label would shrink every cell (vertical column labels)
 
 
 class Options(SegmentBase):
@@ -41,6 +42,7 @@ class Pair:
 @dataclass(frozen=True)
 class SimilarityMatrixStoryboard(Storyboard):
     tokens: tuple[str, ...]
+    labels: tuple[str, ...]        # row and column labels: tokens elided to LABEL_CHARS
     ids: tuple[int, ...]
     values: tuple[tuple[float | None, ...], ...]   # None = undefined (zero vector)
     cells: tuple[tuple[str, ...], ...]
@@ -102,24 +104,25 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
                 best = p
             if worst is None or p.value < worst.value:
                 worst = p
+    lab = [elide(t, LABEL_CHARS) for t in toks]
     row_best = []
     row_notes = []
     for i in range(n):
         if np.isnan(c[i, i]):
             row_best.append(None)
-            row_notes.append(f"{toks[i]}: a zero vector, so no cosine (n/a)")
+            row_notes.append(f"{lab[i]}: a zero vector, so no cosine (n/a)")
             continue
         cands = [j for j in range(n) if toks[j] != toks[i] and not np.isnan(c[i, j])]
         j = max(cands, key=lambda j: (c[i, j], -j)) if cands else None
         row_best.append(None if j is None else Pair(i, j, float(c[i, j]), cells[i][j]))
         if j is None:
-            row_notes.append(f"{toks[i]}: no other token with a direction to compare")
+            row_notes.append(f"{lab[i]}: no other token with a direction to compare")
             continue
-        tied = list(dict.fromkeys(toks[m] for m in cands if m != j and toks[m] != toks[j] and cells[i][m] == cells[i][j]))
+        tied = list(dict.fromkeys(lab[m] for m in cands if m != j and toks[m] != toks[j] and cells[i][m] == cells[i][j]))
         if tied:
-            row_notes.append(f"{toks[i]}: closest are {join_names([toks[j], *tied], quote='')}, {cells[i][j]}")
+            row_notes.append(f"{lab[i]}: closest are {join_names([lab[j], *tied], quote='')}, {cells[i][j]}")
         else:
-            row_notes.append(f"{toks[i]}: closest is {toks[j]}, {cells[i][j]}")
+            row_notes.append(f"{lab[i]}: closest is {lab[j]}, {cells[i][j]}")
     repeats = tuple((i, j) for i in range(n) for j in range(i + 1, n) if toks[i] == toks[j])
 
     zero = [i for i in range(n) if np.isnan(c[i, i])]
@@ -128,7 +131,7 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
         diag_said = "The diagonal is all 1s"
     elif len(zero) < n:
         zt = list(dict.fromkeys(toks[i] for i in zero))
-        diag = (f"Diagonal: 1s, as each vector points exactly along itself; n/a for {join_names(zt)}, "
+        diag = (f"Diagonal: 1s, but n/a for {join_names(zt, limit=2)}, "
                 f"{'a zero vector' if len(zt) == 1 else 'zero vectors'}.")
         diag_said = "The diagonal is 1 wherever a vector has a direction"
     else:
@@ -145,8 +148,8 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
     if zero:
         notes.append("n/a: a zero vector has no direction, so its cosine is undefined.")
     sym_pair = best or worst
-    sym_note = (f"{notes[1]} Here cos({toks[sym_pair.i]}, {toks[sym_pair.j]}) = cos({toks[sym_pair.j]}, "
-                f"{toks[sym_pair.i]}) = {sym_pair.text}." if sym_pair is not None else notes[1])
+    sym_note = (f"Symmetric: cos({lab[sym_pair.i]}, {lab[sym_pair.j]}) = cos({lab[sym_pair.j]}, "
+                f"{lab[sym_pair.i]}) = {sym_pair.text}." if sym_pair is not None else notes[1])
 
     narration = [
         f"Cell (i, j) is the cosine similarity of tokens i and j, for {'the 2' if n == 2 else f'all {n}'} tokens.",
@@ -160,6 +163,7 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
     return SimilarityMatrixStoryboard(
         **base_fields(lesson, options, index, default_title="Pairwise cosine similarity", default_narration=narration),
         tokens=tuple(toks),
+        labels=tuple(lab),
         ids=tuple(int(x) for x in seq.ids),
         values=values,
         cells=cells,
