@@ -13,10 +13,12 @@ no deadline; EMBEDVIZ_FUZZ_EXAMPLES=5000 hunts longer.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -31,6 +33,7 @@ from .conftest import run_cli
 
 FUZZ_EXAMPLES = int(os.environ.get("EMBEDVIZ_FUZZ_EXAMPLES", "200"))
 WORK = Path(tempfile.mkdtemp(prefix="embedviz-fuzz-"))
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 (WORK / "vocab.txt").write_text("cat\ndog\ncar\n", encoding="utf-8")
 STATS = {"cases": 0, "ok": 0, "refused": 0}
 
