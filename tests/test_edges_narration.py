@@ -285,3 +285,15 @@ def test_wording_helpers():
     # every combination of counts the captions use reads right
     for n, word in itertools.product((1, 2, 11), ("token", "edit", "epoch", "row", "column")):
         assert (count(n, word).endswith("s")) == (n != 1)
+
+
+def test_scaling_that_returns_to_the_same_distance_is_not_called_a_change(write_lesson):
+    # |A − tB| = 2 at t = 1 and at t = 5 for A = (3, 0), B = (1, 0): it dips to 0 in between
+    vec = {"a": [3.0, 0.0], "b": [1.0, 0.0]}
+    segs = [{"type": "cosine-vs-distance", "pair": ["a", "b"], "scale": 5},
+            {"type": "cosine-vs-distance", "pair": ["a", "b"], "scale": 0.25}]
+    back, quarter = load_lesson(write_lesson(lesson_text(vec, "a", segs))).storyboards
+    assert back.samples[0].distance_text == back.samples[-1].distance_text == "2.00"
+    assert back.narration[2] == ("Now scale B by 5. The distance moves (to 0.00) and comes back to 2.00; "
+                                 "the angle and the cosine never change.")
+    assert quarter.narration[2].startswith("Now scale B by 0.25. The distance changes, 2.00 \u2192 2.75")
