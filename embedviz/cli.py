@@ -58,7 +58,8 @@ def cmd_inspect(args) -> int:
     con.print(f"[bold]{report['title']}[/]  ({report['file']})")
     con.print(f"vectors:  {report['source']['label']}", markup=False)
     con.print(f"source:   {report['source']['kind']}" +
-              (f" ({report['source']['path']})" if report['source'].get('path') else ""), markup=False)
+              (f" ({report['source'].get('path') or report['source']['package']})"
+               if report['source'].get('path') or report['source'].get('package') else ""), markup=False)
     con.print(f"matrix:   V = {report['V']:,} tokens × d = {report['d']:,} dimensions "
               f"= {report['parameters']:,} numbers")
     if report.get("tokenizer"):
