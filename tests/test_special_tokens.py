@@ -38,7 +38,7 @@ def test_mask_is_not_a_neighbour_of_cat_by_default(write_lesson):
     shown = [n.token for n in sb.by_cosine + sb.by_distance]
     assert not any(is_special(t) for t in shown)
     assert "[MASK] would be 5th by distance" in sb.space_note
-    assert sb.space_note.startswith("searched 29,523 of 30,522 tokens")
+    assert sb.space_note.startswith("searched 29,523 of 30,522 tokens in all 384 dimensions; 999 special")
     assert "999 special tokens left out" in sb.space_note and sb.special_left_out == 999
     included = _minilm(write_lesson, include_special=True)
     assert included.by_distance[4].token == "[MASK]"

@@ -135,7 +135,7 @@ def build(lesson, options: Options, index: int) -> NeighboursStoryboard:
     dims = f"in the full {table.d:,}-dimensional space"
     if len(leave_out):
         wr = would_rank(table, qid, options.k, options.include_query, leave_out, sc)
-        space = (f"searched {searched:,} of {table.V:,} tokens {dims}; "
+        space = (f"searched {searched:,} of {table.V:,} tokens in all {table.d:,} dimensions; "
                  + left_out_sentence(table, leave_out, wr, options.k))
     else:
         space = f"searched {'both' if table.V == 2 else f'all {table.V:,}'} tokens, {dims}"
