@@ -92,7 +92,7 @@ def check_geometry(sb: dict, vec: dict) -> None:
         for phrase, (lo, hi) in PHRASES.items():
             if phrase in pair_line:
                 assert lo <= angle(vec[a], vec[b]) <= hi + 1e-9, (pair_line, angle(vec[a], vec[b]))
-        if "Most alike" in pair_line:
+        if "most alike" in pair_line:
             best = max(p["cosine"] for p in sb["pairs"])
             assert next(p for p in sb["pairs"] if p["tokens"] == [a, b])["cosine"] == best
 
@@ -229,7 +229,7 @@ def test_ties_are_named(write_lesson):
     sm, v2 = load_lesson(write_lesson(lesson_text(vec, "a", segs))).storyboards
     assert sm.row_notes[0] == "a: closest are e and f, 0.71"
     assert sm.narration[3] == "Most alike here, tied at 0.71: 'a' and 'e'; 'a' and 'f'."
-    assert v2.narration[2].startswith("Most alike, tied with a and f: a and e")
+    assert v2.narration[2].startswith("Of the pairs shown, a and e are the most alike (tied with a and f): they")
 
 
 def test_nearest_neighbours_with_a_zero_vector_names_it(write_lesson):

@@ -136,10 +136,10 @@ def pair_sentence(readouts) -> str | None:
     tied = [r for r in readouts if r is not best and r.cosine_text == best.cosine_text]
     pair = f"{best.tokens[0]} and {best.tokens[1]}"
     if tied:
-        others = " and ".join(f"{r.tokens[0]} and {r.tokens[1]}" for r in tied[:2])
+        others = "; ".join(f"{r.tokens[0]} and {r.tokens[1]}" for r in tied[:2])
         more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
-        return f"Most alike, tied with {others}{more}: {pair}, which {look}: {nums}."
-    return f"Most alike of the pairs shown: {pair}, which {look}: {nums}."
+        return f"Of the pairs shown, {pair} are the most alike (tied with {others}{more}): they {look}, {nums}."
+    return f"Of the pairs shown, {pair} are the most alike: they {look}, {nums}."
 
 
 def default_pairs(vecs: np.ndarray, n: int, limit: int) -> list[tuple[int, int]]:

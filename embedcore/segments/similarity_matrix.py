@@ -16,13 +16,14 @@ from ..config import SegmentBase
 from ..errors import LessonError
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
-from ..wording import count, elide, join_names, times
+from ..wording import elide, join_names, times
 from .common import base_fields, segment_sequence
 
 TYPE = "similarity-matrix"
 MIN_TOKENS = 2
 MAX_TOKENS = 16          # beyond this a cell is under ~0.3 of a 480p frame's text height
 VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only up to here
+_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 LABEL_CHARS = 12         # a longer token label would shrink every cell (vertical column labels)
 
 
@@ -144,7 +145,8 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
         where = [i + 1 for i in range(n) if toks[i] == tok]
         notes.append(f"'{tok}' appears {times(len(where))} (positions {join_names(where, quote='')}): "
                      "one row, so identical rows here.")
-        rep_line = f"'{tok}' appears {times(len(where))}: one row, so {count(len(where), 'identical row')}."
+        k = len(where)
+        rep_line = f"'{tok}' appears {times(k)}: one row, so {_WORDS.get(k, f'{k:,}')} identical rows."
     if zero:
         notes.append("n/a: a zero vector has no direction, so its cosine is undefined.")
     sym_pair = best or worst
