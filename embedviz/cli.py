@@ -15,6 +15,9 @@ from pathlib import Path
 from embedcore.errors import LessonError
 
 EXIT_BAD_INPUT = 2
+EXIT_WORKER_DIED = 75   # EX_TEMPFAIL: a worker was killed (OOM killer, kill -9); render again to continue
+EXIT_IO = 74            # EX_IOERR: the disk is full or the output folder cannot be written
+KEPT = "the previous files are unchanged"
 
 
 def _err(msg: str) -> None:
@@ -134,6 +137,11 @@ def cmd_render(args) -> int:
         task = progress.add_task(f"rendering {c.lesson.slug} at {quality.folder}", total=len(c.storyboards) + 1)   # + the title card
 
         def on_event(kind, info):
+            if kind in ("waiting", "note"):
+                progress.console.print(f"  {info['message']}", markup=False, highlight=False, soft_wrap=True)
+            elif kind == "damaged":
+                progress.console.print(f"  segment {info['index']} ({info['type']}): cached clip not reused, "
+                                       f"{info['why']}; rendering it again", markup=False, highlight=False, soft_wrap=True)
             if kind in ("cached", "rendered"):
                 progress.advance(task)
                 how = "reused (unchanged)" if kind == "cached" else f"rendered in {info['seconds']:.1f} s"
@@ -181,16 +189,43 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _io_error(e: OSError) -> str:
+    from .staging import public_path
+
+    where = public_path(e.filename) if e.filename else "the output folder"
+    cause = e.strerror or str(e)
+    fix = {28: "free some disk space or choose another --out", 27: "raise the file size limit (ulimit -f)",
+           13: "choose a folder you can write with --out", 30: "choose a writable folder with --out"}
+    return f"{where}: cannot write: {cause} ({fix.get(e.errno, 'check the disk and the folder')}; {KEPT})"
+
+
 def main(argv: list[str] | None = None) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .lifecycle import Terminated, handle_signals
+
     args = build_parser().parse_args(argv)
+    handle_signals()
     try:
         return args.func(args)
     except LessonError as e:
         _err(str(e))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        _err("interrupted: finished files are kept, nothing half-written was left")
+        _err(f"interrupted: {KEPT}; finished segments are kept for the next render")
         return 130
+    except Terminated as e:
+        _err(f"stopped by {e.name}: {KEPT}; finished segments are kept for the next render")
+        return e.exit_code
+    except BrokenProcessPool:
+        _err(f"a render worker was killed (out of memory, or a signal): {KEPT}; "
+             "render again to continue (finished segments are kept)")
+        return EXIT_WORKER_DIED
+    except OSError as e:
+        if getattr(args, "debug", False):
+            raise
+        _err(_io_error(e))
+        return EXIT_IO
     except Exception as e:  # a bug of ours, not the user's input
         if getattr(args, "debug", False):
             raise

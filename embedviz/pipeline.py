@@ -2,9 +2,12 @@
 
 Each segment is one job: its storyboard is rendered to ``clips/NN-type.mp4``
 in a worker process, unless a clip with the same content key already exists.
-The lesson video is the clips joined by stream copy. Every file is written
-beside its final path and renamed into place, so an interrupted render leaves
-the previous complete output (or nothing), never half a file.
+The lesson video is the clips joined by stream copy. One render owns an
+output folder at a time (:mod:`.lock`); every new file is built in a staging
+folder and moved into place only when all are complete and checked
+(:mod:`.staging`), so a failed or interrupted render leaves the previous
+output exactly as it was. A cached clip is reused only if its size and
+SHA-256 match its entry.
 """
 from __future__ import annotations
 
@@ -15,15 +18,19 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from embedcore.integrity import VerifiedFile, part_path, read_entry
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 
 from . import captions
 from .cache import segment_key
+from .lifecycle import stop_workers, worker_init
+from .lock import output_lock
 from .quality import Quality
+from .staging import Staging, check_video, public_path
 from .video import concat, probe, thumbnail
 
 
@@ -45,12 +52,20 @@ class RenderResult:
     video: Path
     segments: list[SegmentResult] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    card: SegmentResult | None = None
 
 
 def atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = part_path(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
@@ -58,7 +73,10 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
 
     from .worker import render_clip
     t0 = time.perf_counter()
-    out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    try:
+        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    except OSError as e:        # a full disk, a read-only folder: a plain OSError crosses the process pipe
+        raise OSError(e.errno, e.strerror, public_path(e.filename or clip)) from None
     out["seconds"] = time.perf_counter() - t0
     # the worker process's peak so far (it may have rendered earlier segments)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -80,10 +98,10 @@ def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
     worth a fork per segment).
     """
     if width * height < FRESH_PROCESS_PIXELS:
-        return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["embedviz.worker", "manim", "scenes.registry"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
+    ctx.set_forkserver_preload(["embedviz.forkserver_guard", "embedviz.worker", "manim", "scenes.registry"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init)
 
 
 def expected_seconds(storyboard, previous: dict | None) -> float:
@@ -111,11 +129,30 @@ def render_lesson(
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
 ) -> RenderResult:
+    out_dir = Path(out_root) / compiled.lesson.slug / quality.folder
+    with output_lock(out_dir, on_wait=lambda msg: on_event("waiting", {"message": msg})):
+        stage = Staging(out_dir)
+        for note in stage.notes:
+            on_event("note", {"message": note})
+        try:
+            res = _render_staged(compiled, quality, out_dir, stage, jobs=jobs, use_cache=use_cache, only=only,
+                                 fmt=fmt, transparent=transparent, on_event=on_event)
+            check_video(res.video, sum(s.duration for s in (res.card, *res.segments)), quality.fps)
+            stage.commit()
+        except BaseException:
+            stage.discard_work()        # finished clips stay for the next render; the old files are untouched
+            raise
+    return RenderResult(out_dir, stage.final(res.video),
+                        [replace(s, clip=stage.final(s.clip)) for s in res.segments],
+                        [stage.final(f) for f in res.files])
+
+
+def _render_staged(compiled, quality, out_dir: Path, stage: Staging, *, jobs, use_cache, only, fmt, transparent,
+                   on_event) -> RenderResult:
     lesson = compiled.lesson
-    out_dir = Path(out_root) / lesson.slug / quality.folder
     clips_dir = out_dir / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
-    for stale in clips_dir.glob(".render-*"):          # left by a killed worker
+    for stale in clips_dir.glob(".render-*"):          # left by a killed worker of an older version
         shutil.rmtree(stale, ignore_errors=True)
     style = lesson.style
     style_dict = style.model_dump()
@@ -125,63 +162,58 @@ def render_lesson(
     todo = []
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
-        name = clip_name(sb)
-        clip = clips_dir / f"{name}{'-alpha' if transparent else ''}.{fmt}"
-        meta_path = clip.with_name(clip.name + ".json")       # one cache entry per clip file
+        name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
         key = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
-        meta = None
-        if meta_path.exists():
-            try:
-                meta = json.loads(meta_path.read_text())
-            except (OSError, ValueError):
-                meta = None
-        reuse = use_cache and meta is not None and meta.get("key") == key and clip.exists()
-        if only is not None and sb.index not in only and sb.index != 0:
-            if meta is None or not clip.exists():
-                raise FileNotFoundError(f"segment {sb.index} ({sb.type}) has no clip yet; render the whole lesson first")
-            reuse = True
-        if reuse:
+        keep = only is not None and sb.index not in only and sb.index != 0
+        clip, meta, why = stage.reusable(name, key) if (use_cache or keep) else (None, None, None)
+        if why:
+            on_event("damaged", {"index": sb.index, "type": sb.type, "why": why})
+        elif keep and clip is None:
+            on_event("damaged", {"index": sb.index, "type": sb.type, "why": "it has no clip yet"})
+        if clip is not None:
             results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
             on_event("cached", {"index": sb.index, "type": sb.type})
         else:
-            todo.append((sb, clip, meta_path, key, expected_seconds(sb, meta)))
-    todo = [job[:4] for job in sorted(todo, key=lambda job: -job[4])]
+            previous = read_entry(clips_dir / f"{name}.json")
+            new = stage.path(f"clips/{name}")
+            todo.append((sb, new, key, expected_seconds(sb, previous)))
+    todo = [job[:3] for job in sorted(todo, key=lambda job: -job[3])]
 
-    def finish(sb, clip, meta_path, key, out, seconds):
-        entry = {"key": key, "duration": out["duration"], "cues": out["cues"],
-                 "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
-        atomic_write(meta_path, json.dumps(entry, indent=1))
+    def finish(sb, clip, key, out, seconds):
+        VerifiedFile(clip).commit(key, {"duration": out["duration"], "cues": out["cues"],
+                                        "render_seconds": round(seconds, 2),
+                                        "worker_peak_rss_mb": out.get("peak_rss_mb")})
         results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, out["duration"], out["cues"], False, seconds)
         on_event("rendered", {"index": sb.index, "type": sb.type, "seconds": seconds})
 
     if todo:
         on_event("start", {"count": len(todo), "jobs": min(jobs, len(todo))})
     if jobs <= 1 or len(todo) <= 1:
-        for sb, clip, meta_path, key in todo:
+        for sb, clip, key in todo:
             on_event("begin", {"index": sb.index, "type": sb.type})
             out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
-            finish(sb, clip, meta_path, key, out, out["seconds"])
+            finish(sb, clip, key, out, out["seconds"])
     elif todo:
-        with worker_pool(min(jobs, len(todo)), w, h) as pool:
-            pending = {}
-            try:
-                for sb, clip, meta_path, key in todo:
-                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
-                    pending[fut] = (sb, clip, meta_path, key)
-                    on_event("begin", {"index": sb.index, "type": sb.type})
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        sb, clip, meta_path, key = pending.pop(fut)
-                        out = fut.result()
-                        finish(sb, clip, meta_path, key, out, out["seconds"])
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+        pool = worker_pool(min(jobs, len(todo)), w, h)
+        pending = {}
+        try:
+            for sb, clip, key in todo:
+                fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
+                pending[fut] = (sb, clip, key)
+                on_event("begin", {"index": sb.index, "type": sb.type})
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    sb, clip, key = pending.pop(fut)
+                    out = fut.result()
+                    finish(sb, clip, key, out, out["seconds"])
+        except BaseException:
+            stop_workers(pool)          # a running segment is abandoned, not waited for
+            raise
+        pool.shutdown(wait=True)
 
     ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, out_dir, results[0], ordered, fmt, transparent)
+    return _assemble(compiled, quality, stage.dir, results[0], ordered, fmt, transparent)
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
@@ -198,11 +230,12 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
         all_cues += shifted
         chapters.append({"title": s.title, "start": round(0.0 if s is segs[0] else t, 3),
                          "end": round(t + s.duration, 3)})
-        atomic_write(s.clip.with_suffix(".vtt"), captions.to_vtt(seg_cues))
+        vtt = out_dir / "clips" / Path(s.clip.name).with_suffix(".vtt").name
+        atomic_write(vtt, captions.to_vtt(seg_cues))
         manifest_segments.append({
             "index": s.index, "type": s.type, "title": s.title,
             "start": round(t, 3), "end": round(t + s.duration, 3), "duration": round(s.duration, 3),
-            "clip": str(s.clip.relative_to(out_dir)), "captions": str(s.clip.with_suffix(".vtt").relative_to(out_dir)),
+            "clip": f"clips/{s.clip.name}", "captions": f"clips/{vtt.name}",
             "cues": shifted, "cached": s.cached,
         })
         t += s.duration
@@ -220,7 +253,7 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
         "source": {"kind": src.kind, "label": src.label, "learned": src.learned, "V": lesson.table.V,
                    "d": lesson.table.d, **src.details},
         "format": probe(video),
-        "title_card": {"clip": str(card.clip.relative_to(out_dir)), "start": 0.0, "end": round(card.duration, 3)},
+        "title_card": {"clip": f"clips/{card.clip.name}", "start": 0.0, "end": round(card.duration, 3)},
         "thumbnail": "thumbnail.png",
         "captions": {"vtt": base.with_suffix(".vtt").name, "srt": base.with_suffix(".srt").name,
                      "chapters": "chapters.vtt"},
@@ -231,5 +264,5 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     # the first segment's finished picture, just before its closing fade (not a frame mid-motion)
     thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
-             out_dir / "manifest.json", thumb, *[s.clip for s in segs]]
-    return RenderResult(out_dir, video, segs, files)
+             out_dir / "manifest.json", thumb, *[out_dir / "clips" / s.clip.name for s in segs]]
+    return RenderResult(out_dir, video, segs, files, card)
