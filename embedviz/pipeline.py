@@ -75,12 +75,26 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
     t0 = time.perf_counter()
     try:
         out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
-    except OSError as e:        # a full disk, a read-only folder: a plain OSError crosses the process pipe
-        raise OSError(e.errno, e.strerror, public_path(e.filename or clip)) from None
+    except Exception as exc:
+        e = _os_error_in(exc)
+        if e is None:
+            raise
+        # a full disk, a read-only folder: a plain OSError crosses the process pipe
+        where = e.filename if e.filename and "/.render-" not in str(e.filename) else clip   # not Manim's temporaries
+        raise OSError(e.errno, e.strerror, public_path(where)) from None
     out["seconds"] = time.perf_counter() - t0
     # the worker process's peak so far (it may have rendered earlier segments)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
+
+
+def _os_error_in(exc: BaseException | None) -> OSError | None:
+    """The OSError behind ``exc`` (Manim wraps an encoder's in a RuntimeError)."""
+    for _ in range(10):
+        if exc is None or (isinstance(exc, OSError) and exc.errno):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 FRESH_PROCESS_PIXELS = 1920 * 1080
