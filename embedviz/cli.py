@@ -142,6 +142,9 @@ def cmd_render(args) -> int:
             elif kind == "damaged":
                 progress.console.print(f"  segment {info['index']} ({info['type']}): cached clip not reused, "
                                        f"{info['why']}; rendering it again", markup=False, highlight=False, soft_wrap=True)
+            elif kind == "missing":
+                progress.console.print(f"  segment {info['index']} ({info['type']}): no clip yet; rendering it",
+                                       markup=False, highlight=False, soft_wrap=True)
             if kind in ("cached", "rendered"):
                 progress.advance(task)
                 how = "reused (unchanged)" if kind == "cached" else f"rendered in {info['seconds']:.1f} s"

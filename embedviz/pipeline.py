@@ -151,7 +151,8 @@ def render_lesson(
         try:
             res = _render_staged(compiled, quality, out_dir, stage, jobs=jobs, use_cache=use_cache, only=only,
                                  fmt=fmt, transparent=transparent, on_event=on_event)
-            check_video(res.video, sum(s.duration for s in (res.card, *res.segments)), quality.fps)
+            check_video(res.video, sum(s.duration for s in (res.card, *res.segments)), quality.fps,
+                        clips=len(res.segments) + 1)
             stage.commit()
         except BaseException:
             stage.discard_work()        # finished clips stay for the next render; the old files are untouched
@@ -183,7 +184,7 @@ def _render_staged(compiled, quality, out_dir: Path, stage: Staging, *, jobs, us
         if why:
             on_event("damaged", {"index": sb.index, "type": sb.type, "why": why})
         elif keep and clip is None:
-            on_event("damaged", {"index": sb.index, "type": sb.type, "why": "it has no clip yet"})
+            on_event("missing", {"index": sb.index, "type": sb.type})
         if clip is not None:
             results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
             on_event("cached", {"index": sb.index, "type": sb.type})
