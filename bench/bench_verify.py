@@ -1,7 +1,7 @@
 """What it costs to check a cached clip before reusing it: hash vs probes.
 
 Run: .venv/bin/python bench/bench_verify.py CLIP.mp4 [CLIP.mp4 ...]
-Without clips it first renders configs/lookup.yaml at 1080p60.
+Without clips it first renders configs/matrix-shape.yaml at 1080p60.
 Per clip, best of 3: SHA-256 of the file (what embedviz does), a demux-only
 probe (reads every packet, decodes none), and a full decode probe. Then it
 flips one byte in the middle of a copy and says which check notices.
@@ -50,7 +50,7 @@ def main(clips):
         from embedviz.quality import Quality
         root = Path(__file__).resolve().parent.parent
         out = Path(tempfile.mkdtemp())
-        res = render_lesson(load_lesson(root / "configs" / "lookup.yaml"), Quality("h", 1920, 1080, 60), out, jobs=2)
+        res = render_lesson(load_lesson(root / "configs" / "matrix-shape.yaml"), Quality("h", 1920, 1080, 60), out, jobs=2)
         clips = [s.clip for s in res.segments]
     for clip in map(Path, clips):
         size = clip.stat().st_size

@@ -80,10 +80,12 @@ def die_with_parent(watchdog: bool = True) -> None:
 
 def worker_init() -> None:
     """ProcessPoolExecutor initializer: die with the parent; SIGTERM kills at once
-    (the parent sends it to stop a worker; its files are only temporaries)."""
+    (the parent sends it to stop a worker; its files are only temporaries);
+    Ctrl-C is the parent's to handle (it stops the workers)."""
     die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def stop_workers(pool, grace: float = 3.0) -> None:

@@ -180,7 +180,7 @@ def _render_staged(compiled, quality, out_dir: Path, stage: Staging, *, jobs, us
         name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
         key = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
         keep = only is not None and sb.index not in only and sb.index != 0
-        clip, meta, why = stage.reusable(name, key) if (use_cache or keep) else (None, None, None)
+        clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
         if why:
             on_event("damaged", {"index": sb.index, "type": sb.type, "why": why})
         elif keep and clip is None:

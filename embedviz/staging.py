@@ -104,9 +104,10 @@ class Staging:
         except ValueError:
             return Path(p)
 
-    def reusable(self, name: str, key: str) -> tuple[Path | None, dict | None, str | None]:
+    def reusable(self, name: str, key: str, any_key: bool = False) -> tuple[Path | None, dict | None, str | None]:
         """A verified clip ``clips/<name>`` for ``key``: ``(clip, entry, None)``,
         or ``(None, None, why not)`` (why is None when there was nothing to reuse).
+        ``any_key``: the final clip of whatever version (``--segment`` keeps the others).
 
         Looks at the final clip and at clips salvaged from an interrupted
         render; a salvaged one is moved into this render's staging folder.
@@ -122,7 +123,7 @@ class Staging:
             if entry is None:
                 why = why or "its cache entry is damaged"
                 continue
-            if entry.get("key") != key:
+            if entry.get("key") != key and not (any_key and clip.parent.name == "clips"):
                 continue                    # another version of the segment: not damage
             if not (isinstance(entry.get("duration"), (int, float)) and isinstance(entry.get("cues"), list)):
                 why = why or "its cache entry is incomplete"
