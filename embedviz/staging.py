@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -141,21 +142,32 @@ class Staging:
         return None, None, why
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place; return their final paths."""
+        """Move every staged file into place; return their final paths.
+
+        Signals wait until the moves are done (a few milliseconds); SIGKILL
+        cannot wait, and leaves the plan for the next render to finish."""
         rels = _files(self.dir)
         plan = self.dir / PLAN
         tmp = self.dir / f".{PLAN}.part"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(rels, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, plan)
-        _roll_forward(self.dir, self.out_dir)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        stop = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(rels, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, plan)
+            _roll_forward(self.dir, self.out_dir)
+            shutil.rmtree(self.dir, ignore_errors=True)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return [self.out_dir / r for r in rels]
 
     def discard_work(self) -> None:
-        """After a failure: keep finished clips for the next render, drop the rest."""
+        """After a failure: keep finished clips for the next render, drop the rest
+        (unless the commit had begun: then the next render finishes it)."""
+        if (self.dir / PLAN).exists():
+            return
         for p in self.dir.iterdir():
             if p.name not in ("clips", SALVAGE):
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
