@@ -231,6 +231,25 @@ def test_forkserver_and_its_workers_die_with_a_killed_cli():
     assert not left_behind(mark)
 
 
+def test_sigterm_at_1080p_stops_forkserver_workers_with_one_line(clean):
+    lesson, out_dir, _, _ = clean
+    mark = uuid.uuid4().hex
+    env = {**os.environ, "EMBEDVIZ_FAULT_MARK": mark}
+    p = subprocess.Popen([sys.executable, "-m", "embedviz.cli", "render", str(lesson), "--out",
+                          str(out_dir.parent.parent), "--resolution", "1920x1080", "--fps", "1", "-j", "2"],
+                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(marked(mark)) < 5 and time.monotonic() < deadline:     # CLI, tracker, forkserver, 2 workers
+        time.sleep(0.1)
+    time.sleep(RNG.uniform(0.0, 1.5))
+    p.send_signal(signal.SIGTERM)
+    FIGURES["faults injected"] += 1
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 143, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("stopped by SIGTERM")
+    assert not left_behind(mark)
+
+
 def test_a_second_render_waits_for_the_first(clean):
     import fcntl
 
