@@ -159,7 +159,7 @@ def render_lesson(
             raise
     return RenderResult(out_dir, stage.final(res.video),
                         [replace(s, clip=stage.final(s.clip)) for s in res.segments],
-                        [stage.final(f) for f in res.files])
+                        [stage.final(f) for f in res.files], replace(res.card, clip=stage.final(res.card.clip)))
 
 
 def _render_staged(compiled, quality, out_dir: Path, stage: Staging, *, jobs, use_cache, only, fmt, transparent,
