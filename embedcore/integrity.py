@@ -111,6 +111,19 @@ def read_entry(path: Path) -> dict | None:
     return entry
 
 
+def entry_problem(path: Path) -> str:
+    """Why :func:`read_entry` refused the entry at ``path``, for the one line a user sees."""
+    try:
+        entry = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "it has no cache entry"
+    except (OSError, ValueError):
+        return "its cache entry is damaged"
+    if isinstance(entry, dict) and "sealed" not in entry:
+        return "its cache entry has no checksum (written by an older version)"
+    return "its cache entry is damaged"
+
+
 class VerifiedFile:
     """One cached file and its JSON entry (``<file>.json``) that records its size
     and SHA-256 and any metadata: the helper other caches adopt.

@@ -26,7 +26,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from embedcore.integrity import problem, read_entry
+from embedcore.integrity import entry_problem, problem, read_entry
 
 PREFIX = ".staging-"
 PLAN = "COMMIT"
@@ -122,7 +122,7 @@ class Staging:
                 continue
             entry = read_entry(entry_path)
             if entry is None:
-                why = why or "its cache entry is damaged"
+                why = why or entry_problem(entry_path)
                 continue
             if entry.get("key") != key and not (any_key and clip.parent.name == "clips"):
                 continue                    # another version of the segment: not damage

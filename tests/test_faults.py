@@ -331,3 +331,17 @@ def test_full_disk_or_read_only_folder_one_line_exit_74_nothing_lost(clean, tmp_
     FIGURES["files lost"] += len(res["lost"])
     assert res["lost"] == []
     assert not left_behind(mark)
+
+
+def test_two_renders_at_once_both_succeed(clean):
+    """Finding 2 as a user met it: a second terminal renders the same lesson at the same time."""
+    lesson, out_dir, _, ref = clean
+    marks = [uuid.uuid4().hex, uuid.uuid4().hex]
+    procs = [start(lesson, out_dir.parent.parent, mark=m) for m in marks]
+    results = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, results):
+        assert p.returncode == 0, err
+        assert "internal error" not in err and "Traceback" not in err
+    got = frames(out_dir / "faults.mp4")
+    assert len(got) == len(ref) and all(np.array_equal(a, b) for a, b in zip(got, ref))
+    assert not any(left_behind(m) for m in marks)
