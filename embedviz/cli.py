@@ -202,6 +202,10 @@ def _io_error(e: OSError) -> str:
     return f"{where}: cannot write: {cause} ({fix.get(e.errno, 'check the disk and the folder')}; {KEPT})"
 
 
+def _stopped_note(args) -> str:
+    return f": {KEPT}; finished segments are kept for the next render" if args.command == "render" else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
@@ -215,10 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(e))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        _err(f"interrupted: {KEPT}; finished segments are kept for the next render")
+        _err("interrupted" + _stopped_note(args))
         return 130
     except Terminated as e:
-        _err(f"stopped by {e.name}: {KEPT}; finished segments are kept for the next render")
+        _err(f"stopped by {e.name}" + _stopped_note(args))
         return e.exit_code
     except BrokenProcessPool:
         _err(f"a render worker was killed (out of memory, or a signal): {KEPT}; "

@@ -40,15 +40,17 @@ class Terminated(BaseException):
 
 def _raise(signum, frame):
     # later signals must not interrupt the clean-up this one starts
-    for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(s, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     raise Terminated(signum)
 
 
 def handle_signals() -> None:
     """SIGTERM and SIGHUP end the CLI as SIGINT does: by unwinding, not by dying."""
-    for s in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, _raise)
+    for name in ("SIGTERM", "SIGHUP"):          # (no SIGHUP on Windows)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise)
 
 
 def die_with_parent(watchdog: bool = True) -> None:
@@ -83,9 +85,9 @@ def worker_init() -> None:
     (the parent sends it to stop a worker; its files are only temporaries);
     Ctrl-C is the parent's to handle (it stops the workers)."""
     die_with_parent()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name, how in (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL), ("SIGINT", signal.SIG_IGN)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), how)
 
 
 def stop_workers(pool, grace: float = 3.0) -> None:
