@@ -6,6 +6,7 @@ well under a second; rendering imports Manim in the worker processes.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
@@ -197,8 +198,10 @@ def _io_error(e: OSError) -> str:
 
     where = public_path(e.filename) if e.filename else "the output folder"
     cause = e.strerror or str(e)
-    fix = {28: "free some disk space or choose another --out", 27: "raise the file size limit (ulimit -f)",
-           13: "choose a folder you can write with --out", 30: "choose a writable folder with --out"}
+    fix = {errno.ENOSPC: "free some disk space or choose another --out",
+           errno.EFBIG: "raise the file size limit (ulimit -f)",
+           errno.EACCES: "choose a folder you can write with --out",
+           errno.EROFS: "choose a writable folder with --out"}
     return f"{where}: cannot write: {cause} ({fix.get(e.errno, 'check the disk and the folder')}; {KEPT})"
 
 
