@@ -83,9 +83,10 @@ def die_with_parent(watchdog: bool = True) -> None:
 def worker_init() -> None:
     """ProcessPoolExecutor initializer: die with the parent; SIGTERM kills at once
     (the parent sends it to stop a worker; its files are only temporaries);
-    Ctrl-C is the parent's to handle (it stops the workers)."""
+    Ctrl-C and a closed terminal, which signal the whole process group, are the
+    parent's to handle (it stops the workers and reports the signal)."""
     die_with_parent()
-    for name, how in (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL), ("SIGINT", signal.SIG_IGN)):
+    for name, how in (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_IGN), ("SIGINT", signal.SIG_IGN)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), how)
 

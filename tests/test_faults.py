@@ -165,8 +165,8 @@ def kill_cli(clean, sig) -> subprocess.CompletedProcess:
     mark = uuid.uuid4().hex
     p = start(lesson, out_dir.parent.parent, "--no-cache", mark=mark, start_new_session=True)
     time.sleep(RNG.uniform(0.8, 4.0))
-    if sig == signal.SIGINT:
-        os.killpg(p.pid, sig)           # Ctrl-C: the terminal signals the whole process group
+    if sig in (signal.SIGINT, signal.SIGHUP):
+        os.killpg(p.pid, sig)           # Ctrl-C, a closed terminal: the whole process group is signalled
     else:
         p.send_signal(sig)
     out, err = p.communicate(timeout=60)
@@ -174,7 +174,8 @@ def kill_cli(clean, sig) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)])
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129),
+                                       (signal.SIGKILL, -9)])
 def test_killed_cli_loses_nothing_and_leaves_nothing(clean, sig, code):
     lesson, out_dir, _, _ = clean
     before = snapshot(out_dir)
