@@ -166,8 +166,8 @@ class Staging:
     def discard_work(self) -> None:
         """After a failure: keep finished clips for the next render, drop the rest
         (unless the commit had begun: then the next render finishes it)."""
-        if (self.dir / PLAN).exists():
-            return
+        if not self.dir.is_dir() or (self.dir / PLAN).exists():
+            return                  # committed already (a signal held during the moves), or committing
         for p in self.dir.iterdir():
             if p.name not in ("clips", SALVAGE):
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)

@@ -119,3 +119,36 @@ def test_signals_unwind_like_ctrl_c(sig):
             "except Terminated as e:\n    print(e.name, e.exit_code)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30).stdout.split()
     assert out == [f"SIG{sig}", str(128 + {"TERM": 15, "HUP": 1}[sig])]
+
+
+HELD = """
+import os, signal, sys
+from pathlib import Path
+from embedviz import staging
+from embedviz.lifecycle import Terminated, handle_signals
+out = Path(sys.argv[1])
+(out / "clips").mkdir(parents=True)
+(out / "manifest.json").write_text("old")
+(out / "clips" / "01.mp4").write_bytes(b"old")
+stage = staging.Staging(out)
+stage.path("clips/01.mp4").write_bytes(b"new")
+stage.path("manifest.json").write_text("new")
+moves = staging._roll_forward
+def roll(src, dst):
+    os.kill(os.getpid(), signal.SIGTERM)        # arrives in the middle of the moves
+    moves(src, dst)
+staging._roll_forward = roll
+handle_signals()
+try:
+    stage.commit()
+    print("no signal")
+except Terminated as e:
+    stage.discard_work()
+    print(e.name, (out / "manifest.json").read_text(), (out / "clips" / "01.mp4").read_bytes().decode())
+"""
+
+
+def test_a_signal_during_the_commit_waits_for_the_moves(tmp_path):
+    r = subprocess.run([sys.executable, "-c", HELD, str(tmp_path / "out")], capture_output=True, text=True,
+                       timeout=30)
+    assert r.stdout.split() == ["SIGTERM", "new", "new"], r.stderr
