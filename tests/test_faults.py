@@ -210,7 +210,7 @@ def test_killed_worker_loses_nothing_and_leaves_nothing(clean):
     while not (ws := workers_of(p.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert ws, "no worker started"
-    time.sleep(RNG.uniform(0.2, 2.0))
+    time.sleep(RNG.uniform(0.2, 1.0))           # while segments render (each takes seconds of CPU)
     os.kill(ws[0], signal.SIGKILL)
     FIGURES["faults injected"] += 1
     out, err = p.communicate(timeout=60)
