@@ -12,31 +12,15 @@ is gone; any other error is printed as usual.
 import os
 import sys
 
-
-def _cli_gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")     # exited, not yet reaped
-    except OSError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        pass
-    return False
-
-
 if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:
-    from .lifecycle import die_with_parent
+    from .lifecycle import die_with_parent, gone
 
     _CLI = os.getppid()
     die_with_parent(watchdog=False)
     _default_hook = sys.excepthook
 
     def _quiet_if_orphaned(kind, value, tb):
-        if isinstance(value, (OSError, EOFError)) and _cli_gone(_CLI):
+        if isinstance(value, (OSError, EOFError)) and gone(_CLI):
             return
         _default_hook(kind, value, tb)
 

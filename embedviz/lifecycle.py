@@ -53,11 +53,30 @@ def handle_signals() -> None:
             signal.signal(getattr(signal, name), _raise)
 
 
-def die_with_parent(watchdog: bool = True) -> None:
+def gone(pid: int) -> bool:
+    """True when process ``pid`` has exited (or is a zombie nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        pass
+    return False
+
+
+def die_with_parent(watchdog: bool = True, cli: int | None = None) -> None:
     """Make this process exit when its parent does, however the parent dies.
 
-    ``watchdog=False`` for the forkserver: it forks workers, and a fork copies
-    no threads (it also exits by itself when the CLI's pipe to it closes)."""
+    ``cli``: also exit when that process (the CLI) is gone -- a worker forked
+    by the forkserver just as the CLI died has already lost its parent when it
+    gets here, so its parent's pid proves nothing. ``watchdog=False`` for the
+    forkserver: it forks workers, and a fork copies no threads (it also exits
+    by itself when the CLI's pipe to it closes)."""
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
@@ -66,7 +85,7 @@ def die_with_parent(watchdog: bool = True) -> None:
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:          # the parent died before the request took effect
+    if os.getppid() != parent or (cli is not None and gone(cli)):   # died before the request took effect
         os._exit(1)
     if not watchdog:
         return
@@ -74,18 +93,25 @@ def die_with_parent(watchdog: bool = True) -> None:
     def watch():
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (cli is not None and gone(cli)):
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def worker_init() -> None:
+def worker_init(cli: int | None = None) -> None:
     """ProcessPoolExecutor initializer: die with the parent; SIGTERM kills at once
     (the parent sends it to stop a worker; its files are only temporaries);
     Ctrl-C and a closed terminal, which signal the whole process group, are the
     parent's to handle (it stops the workers and reports the signal)."""
-    die_with_parent()
+    die_with_parent(cli=cli)
+    # Manim's tqdm would make a system semaphore in each worker, which a killed worker never
+    # gives back: the resource tracker then warns under the CLI's one line. A thread lock will do.
+    try:
+        from tqdm import tqdm
+        tqdm.set_lock(threading.RLock())
+    except ImportError:
+        pass
     for name, how in (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_IGN), ("SIGINT", signal.SIG_IGN)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), how)
@@ -108,4 +134,4 @@ def stop_workers(pool, grace: float = 3.0) -> None:
                 p.join(1.0)
         except (OSError, ValueError, AssertionError):
             pass
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=True, cancel_futures=True)     # joins the manager thread: its queues are closed

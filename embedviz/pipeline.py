@@ -112,10 +112,11 @@ def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
     worth a fork per segment).
     """
     if width * height < FRESH_PROCESS_PIXELS:
-        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
+        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["embedviz.forkserver_guard", "embedviz.worker", "manim", "scenes.registry"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init,
+                               initargs=(os.getpid(),))
 
 
 def expected_seconds(storyboard, previous: dict | None) -> float:
