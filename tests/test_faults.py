@@ -93,9 +93,20 @@ def workers_of(pid: int) -> list[int]:
     return out
 
 
+def content(p: Path) -> bytes:
+    """A file's bytes; the manifest's without its per-segment "cached" flags (a kill that
+    came after a --no-cache render's commit leaves that render's complete files)."""
+    if p.name != "manifest.json":
+        return p.read_bytes()
+    m = json.loads(p.read_text())
+    for seg in m.get("segments", []):
+        seg.pop("cached", None)
+    return json.dumps(m, sort_keys=True).encode()
+
+
 def snapshot(out_dir: Path) -> dict[str, str]:
     """SHA-256 of every file a user sees (not the lock, not staging folders)."""
-    return {str(p.relative_to(out_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {str(p.relative_to(out_dir)): hashlib.sha256(content(p)).hexdigest()
             for p in sorted(out_dir.rglob("*")) if p.is_file() and not any(
                 part.startswith(".") for part in p.relative_to(out_dir).parts)}
 
