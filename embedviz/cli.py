@@ -214,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from .lifecycle import Terminated, handle_signals
 
-    args = build_parser().parse_args(argv)
     handle_signals()
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except LessonError as e:

@@ -187,7 +187,7 @@ def kill_cli(clean, sig) -> subprocess.CompletedProcess:
     lesson, out_dir, _, _ = clean
     mark = uuid.uuid4().hex
     p = start(lesson, out_dir.parent.parent, "--no-cache", mark=mark, start_new_session=True)
-    time.sleep(RNG.uniform(0.8, 4.0))
+    time.sleep(RNG.uniform(1.0, 3.0))           # after start-up, mostly while segments render
     if sig in (signal.SIGINT, signal.SIGHUP):
         os.killpg(p.pid, sig)           # Ctrl-C, a closed terminal: the whole process group is signalled
     else:
