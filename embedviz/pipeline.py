@@ -3,11 +3,11 @@
 Each segment is one job: its storyboard is rendered to ``clips/NN-type.mp4``
 in a worker process, unless a clip with the same content key already exists.
 The lesson video is the clips joined by stream copy. One render owns an
-output folder at a time (:mod:`.lock`); every new file is built in a staging
-folder and moved into place only when all are complete and checked
-(:mod:`.staging`), so a failed or interrupted render leaves the previous
-output exactly as it was. A cached clip is reused only if its size and
-SHA-256 match its entry.
+output folder at a time, from its plan to its assembly (:mod:`.lock`); every
+new file is built in a staging folder and moved into place only when all are
+complete and checked (:mod:`.staging`), so a failed or interrupted render
+leaves the previous output exactly as it was. A cached clip is reused only if
+its size and SHA-256 match its entry.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from embedcore.title_card import title_card
 from . import captions
 from .cache import segment_key
 from .lifecycle import stop_workers, worker_init
-from .lock import output_lock
+from .lock import OutputLock
 from .quality import Quality
 from .staging import Staging, check_video, public_path
 from .video import concat, probe, thumbnail
@@ -52,7 +52,6 @@ class RenderResult:
     video: Path
     segments: list[SegmentResult] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    card: SegmentResult | None = None
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -132,6 +131,154 @@ def clip_name(sb) -> str:
     return f"{sb.index:02d}-{sb.type}"
 
 
+@dataclass
+class Job:
+    """One segment to render: everything a worker (local or on a cluster) needs, and where it goes."""
+
+    storyboard: object
+    style: object
+    width: int
+    height: int
+    fps: int
+    clip: Path
+    meta_path: Path
+    key: str
+    fmt: str = "mp4"
+    transparent: bool = False
+    expected: float = 0.0
+    lesson: str = ""
+
+
+@dataclass
+class LessonPlan:
+    """A lesson's segments split into reused results and jobs still to render."""
+
+    compiled: CompiledLesson
+    quality: Quality
+    out_dir: Path
+    fmt: str
+    transparent: bool
+    results: dict[int, SegmentResult]
+    todo: list[Job]
+    keys: dict[int, str] = field(default_factory=dict)     # every segment's cache key, title card = 0
+    stage: Staging | None = None        # where new files are built until assemble() moves them into place
+    lock: OutputLock | None = None      # the output folder, held from plan to assembly
+
+    def abandon(self) -> None:
+        """After a failure: the previous files stay, finished clips stay staged for the next render."""
+        if self.stage is not None:
+            self.stage.discard_work()
+        if self.lock is not None:
+            self.lock.release()
+
+    @property
+    def complete(self) -> bool:
+        return all(i in self.results for i in self.keys)
+
+
+def plan_lesson(
+    compiled: CompiledLesson,
+    quality: Quality,
+    out_root: Path,
+    *,
+    use_cache: bool = True,
+    only: Sequence[int] | None = None,
+    fmt: str = "mp4",
+    transparent: bool = False,
+    on_event: Callable[[str, dict], None] = lambda kind, info: None,
+) -> LessonPlan:
+    """Which segments can be reused from the output folder's cache, and which must render.
+
+    Takes the output folder's lock (waiting for another render of it) and
+    opens its staging folder; :func:`assemble` or :meth:`LessonPlan.abandon`
+    gives both back."""
+    lesson = compiled.lesson
+    out_dir = Path(out_root) / lesson.slug / quality.folder
+    lock = OutputLock(out_dir, on_wait=lambda msg: on_event("waiting", {"message": msg, "lesson": lesson.slug}))
+    try:
+        stage = Staging(out_dir)
+    except BaseException:
+        lock.release()
+        raise
+    for note in stage.notes:
+        on_event("note", {"message": note, "lesson": lesson.slug})
+    clips_dir = out_dir / "clips"
+    clips_dir.mkdir(parents=True, exist_ok=True)
+    for stale in clips_dir.glob(".render-*"):          # left by a killed worker of an older version
+        shutil.rmtree(stale, ignore_errors=True)
+    style = lesson.style
+    style_dict = style.model_dump()
+    w, h, fps = quality.width, quality.height, quality.fps
+
+    results: dict[int, SegmentResult] = {}
+    todo, keys = [], {}
+    boards = (title_card(compiled), *compiled.storyboards)
+    for sb in boards:
+        name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
+        key = keys[sb.index] = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
+        keep = only is not None and sb.index not in only and sb.index != 0
+        clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
+        event = {"index": sb.index, "type": sb.type, "lesson": lesson.slug}
+        if why:
+            on_event("damaged", {**event, "why": why})
+        elif keep and clip is None:
+            on_event("missing", event)
+        if clip is not None:
+            results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
+            on_event("cached", event)
+        else:
+            new = stage.path(f"clips/{name}")
+            todo.append(Job(sb, style, w, h, fps, new, new.with_name(new.name + ".json"), key, fmt, transparent,
+                            expected_seconds(sb, read_entry(clips_dir / f"{name}.json")), lesson.slug))
+    todo.sort(key=lambda job: -job.expected)
+    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock)
+
+
+def finish_job(job: Job, out: dict) -> SegmentResult:
+    """Record a rendered clip in its cache entry; the clip is already at ``job.clip``."""
+    sb, seconds = job.storyboard, out["seconds"]
+    VerifiedFile(job.clip).commit(job.key, {"duration": out["duration"], "cues": out["cues"],
+                                            "render_seconds": round(seconds, 2),
+                                            "worker_peak_rss_mb": out.get("peak_rss_mb")})
+    return SegmentResult(sb.index, sb.type, sb.title, job.clip, out["duration"], out["cues"], False, seconds)
+
+
+class LocalExecutor:
+    """Segment jobs in this machine's worker processes (the default; needs no Dask)."""
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = max(1, jobs)
+
+    def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
+            on_begin: Callable[[Job], None] = lambda job: None) -> None:
+        if not todo:
+            return
+        if self.jobs <= 1 or len(todo) <= 1:
+            for job in todo:
+                on_begin(job)
+                on_result(job, _render_job(job.storyboard, job.style, job.width, job.height, job.fps,
+                                           str(job.clip), job.fmt, job.transparent))
+            return
+        first = todo[0]
+        pool = worker_pool(min(self.jobs, len(todo)), first.width, first.height)
+        pending = {}
+        try:
+            for job in todo:
+                fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
+                                  str(job.clip), job.fmt, job.transparent)
+                pending[fut] = job
+                on_begin(job)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = pending.pop(fut)
+                    on_result(job, fut.result())
+        except BaseException:
+            stop_workers(pool)          # a running segment is abandoned, not waited for
+            raise
+        pool.shutdown(wait=True)
+
+
 def render_lesson(
     compiled: CompiledLesson,
     quality: Quality,
@@ -143,93 +290,49 @@ def render_lesson(
     fmt: str = "mp4",
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
+    executor=None,
 ) -> RenderResult:
-    out_dir = Path(out_root) / compiled.lesson.slug / quality.folder
-    with output_lock(out_dir, on_wait=lambda msg: on_event("waiting", {"message": msg})):
-        stage = Staging(out_dir)
-        for note in stage.notes:
-            on_event("note", {"message": note})
-        try:
-            res = _render_staged(compiled, quality, out_dir, stage, jobs=jobs, use_cache=use_cache, only=only,
-                                 fmt=fmt, transparent=transparent, on_event=on_event)
-            check_video(res.video, sum(s.duration for s in (res.card, *res.segments)), quality.fps,
-                        clips=len(res.segments) + 1)
-            stage.commit()
-        except BaseException:
-            stage.discard_work()        # finished clips stay for the next render; the old files are untouched
-            raise
-    return RenderResult(out_dir, stage.final(res.video),
-                        [replace(s, clip=stage.final(s.clip)) for s in res.segments],
-                        [stage.final(f) for f in res.files], replace(res.card, clip=stage.final(res.card.clip)))
+    """plan → run the jobs (local pool by default, or any executor) → assemble."""
+    from .queue import run_queue
+
+    plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
+                       transparent=transparent, on_event=on_event)
+    try:
+        if plan.todo:
+            on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
+        run_queue([plan], executor or LocalExecutor(jobs), on_event)
+        return assemble(plan)
+    except BaseException:
+        plan.abandon()
+        raise
 
 
-def _render_staged(compiled, quality, out_dir: Path, stage: Staging, *, jobs, use_cache, only, fmt, transparent,
-                   on_event) -> RenderResult:
-    lesson = compiled.lesson
-    clips_dir = out_dir / "clips"
-    clips_dir.mkdir(parents=True, exist_ok=True)
-    for stale in clips_dir.glob(".render-*"):          # left by a killed worker of an older version
-        shutil.rmtree(stale, ignore_errors=True)
-    style = lesson.style
-    style_dict = style.model_dump()
-    w, h, fps = quality.width, quality.height, quality.fps
+def assemble(plan: LessonPlan) -> RenderResult:
+    """The lesson video, captions, chapters, manifest, thumbnail and page from finished clips.
 
-    results: dict[int, SegmentResult] = {}
-    todo = []
-    boards = (title_card(compiled), *compiled.storyboards)
-    for sb in boards:
-        name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
-        key = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
-        keep = only is not None and sb.index not in only and sb.index != 0
-        clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
-        if why:
-            on_event("damaged", {"index": sb.index, "type": sb.type, "why": why})
-        elif keep and clip is None:
-            on_event("missing", {"index": sb.index, "type": sb.type})
-        if clip is not None:
-            results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
-            on_event("cached", {"index": sb.index, "type": sb.type})
-        else:
-            previous = read_entry(clips_dir / f"{name}.json")
-            new = stage.path(f"clips/{name}")
-            todo.append((sb, new, key, expected_seconds(sb, previous)))
-    todo = [job[:3] for job in sorted(todo, key=lambda job: -job[3])]
+    All are written into the plan's staging folder; the lesson video is read
+    back; then every new file is moved into place and the folder's lock given back."""
+    from .page import write_page
 
-    def finish(sb, clip, key, out, seconds):
-        VerifiedFile(clip).commit(key, {"duration": out["duration"], "cues": out["cues"],
-                                        "render_seconds": round(seconds, 2),
-                                        "worker_peak_rss_mb": out.get("peak_rss_mb")})
-        results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, out["duration"], out["cues"], False, seconds)
-        on_event("rendered", {"index": sb.index, "type": sb.type, "seconds": seconds})
-
-    if todo:
-        on_event("start", {"count": len(todo), "jobs": min(jobs, len(todo))})
-    if jobs <= 1 or len(todo) <= 1:
-        for sb, clip, key in todo:
-            on_event("begin", {"index": sb.index, "type": sb.type})
-            out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
-            finish(sb, clip, key, out, out["seconds"])
-    elif todo:
-        pool = worker_pool(min(jobs, len(todo)), w, h)
-        pending = {}
-        try:
-            for sb, clip, key in todo:
-                fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
-                pending[fut] = (sb, clip, key)
-                on_event("begin", {"index": sb.index, "type": sb.type})
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    sb, clip, key = pending.pop(fut)
-                    out = fut.result()
-                    finish(sb, clip, key, out, out["seconds"])
-        except BaseException:
-            stop_workers(pool)          # a running segment is abandoned, not waited for
-            raise
-        pool.shutdown(wait=True)
-
-    ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, stage.dir, results[0], ordered, fmt, transparent)
+    stage = plan.stage or Staging(plan.out_dir)
+    try:
+        ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
+        card = plan.results[0]
+        result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent)
+        if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
+            result.files += write_page(result.out_dir, [s.cues for s in ordered])
+        check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
+        stage.commit()
+    except BaseException:
+        plan.abandon()
+        raise
+    if plan.lock is not None:
+        plan.lock.release()
+    for i, res in list(plan.results.items()):          # a course copies clips from finished videos
+        plan.results[i] = replace(res, clip=stage.final(res.clip))
+    return RenderResult(plan.out_dir, stage.final(result.video),
+                        [replace(s, clip=stage.final(s.clip)) for s in result.segments],
+                        [stage.final(f) for f in result.files])
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
@@ -281,4 +384,4 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
              out_dir / "manifest.json", thumb, *[out_dir / "clips" / s.clip.name for s in segs]]
-    return RenderResult(out_dir, video, segs, files, card)
+    return RenderResult(out_dir, video, segs, files)
