@@ -24,6 +24,7 @@ class OutputLock:
     """Held from a lesson's plan to its assembly (a course holds one per video)."""
 
     def __init__(self, folder: Path, on_wait: Callable[[str], None] = lambda msg: None) -> None:
+        self._fd: int | None = None
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
@@ -39,7 +40,7 @@ class OutputLock:
         except BaseException:
             os.close(fd)
             raise
-        self._fd: int | None = fd
+        self._fd = fd
 
     def release(self) -> None:
         if self._fd is not None:

@@ -75,7 +75,7 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
     try:
         out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
     except Exception as exc:
-        e = _os_error_in(exc)
+        e = _os_error_in(exc) or _write_fails(Path(clip).parent)
         if e is None:
             raise
         # a full disk, a read-only folder: a plain OSError crosses the process pipe
@@ -93,6 +93,25 @@ def _os_error_in(exc: BaseException | None) -> OSError | None:
         if exc is None or (isinstance(exc, OSError) and exc.errno):
             return exc
         exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _write_fails(folder: Path) -> OSError | None:
+    """The OSError a small write into ``folder`` meets now, if any: a full disk
+    also breaks renders in ways that hide it (Manim parses a cut-short SVG)."""
+    probe = part_path(folder / "space-probe")
+    try:
+        with open(probe, "wb") as f:
+            f.write(b"\0" * 65536)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        return OSError(e.errno, e.strerror)     # no file name: the message names the clip
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
     return None
 
 
