@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import LessonError, did_you_mean
+from .wording import elide
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -29,7 +31,38 @@ def _scalar_to_str(value: Any) -> Any:
     return value
 
 
-Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
+# Limits on text the lesson puts on screen (README.md, "Limits"): beyond these a title, chip or
+# caption no longer fits the frame at a readable size, so the lesson is refused with one line.
+MAX_TITLE = 100             # lesson.title: up to 3 lines on the title card at 16:9
+MAX_SUBTITLE = 160
+MAX_SEGMENT_TITLE = 60      # a segment's header and its chapter name
+MAX_NARRATION_LINE = 200    # one caption: about 3 lines at 16:9, 6 at 9:16
+MAX_NARRATION_LINES = 12
+MAX_TOKEN = 40              # a token written in the lesson (vocabulary, tokens, options): one chip
+MAX_TOKEN_TEXT = 1000       # the token sequence written as one string
+MAX_NAME = 80               # a source's 'name:' credit, group names
+MAX_SEGMENTS = 24           # one chapter line each on the title card
+
+
+def _no_control_chars(value: str) -> str:
+    """Text drawn on screen: control characters (NUL, escape, ...) would reach the font renderer."""
+    for i, ch in enumerate(value):
+        if ch < " " and ch not in "\n\t" or "\x7f" <= ch <= "\x9f":
+            raise PydanticCustomError("control_char", "control character {char} at character {pos} of the text",
+                                      {"char": repr(ch), "pos": i + 1})
+        if "\ud800" <= ch <= "\udfff":
+            raise PydanticCustomError("control_char", "a lone surrogate {char} at character {pos} is not text",
+                                      {"char": repr(ch), "pos": i + 1})
+    return value
+
+
+def Shown(max_length: int, min_length: int = 0):   # noqa: N802 - a type, read as one
+    """A string drawn on screen: at most ``max_length`` characters, no control characters."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_control_chars)]
+
+
+Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1, max_length=MAX_TOKEN),
+                  AfterValidator(_no_control_chars)]
 
 
 class StrictModel(BaseModel):
@@ -52,13 +85,13 @@ class StrictModel(BaseModel):
 
 
 class LessonInfo(StrictModel):
-    title: str = Field(min_length=1)
+    title: Shown(MAX_TITLE, 1)
     slug: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
         description="output folder name; lowercase letters, digits, - and _",
     )
-    subtitle: str | None = None
+    subtitle: Shown(MAX_SUBTITLE) | None = None
 
 
 class Style(StrictModel):
@@ -79,8 +112,9 @@ class SyntheticSource(StrictModel):
 
     source: Literal["synthetic"]
     dim: int = Field(ge=1, le=65536, description="numbers per vector")
-    seed: int = Field(default=0, description="the same seed gives the same vectors")
-    groups: dict[str, list[Token]] = Field(default_factory=dict, description="tokens that share a direction")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="the same seed gives the same vectors")
+    groups: dict[Shown(MAX_NAME, 1), list[Token]] = Field(default_factory=dict,
+                                                       description="tokens that share a direction")
     group_strength: float = Field(default=2.0, ge=0, le=100, description="how strongly a group shares it")
 
 
@@ -97,7 +131,7 @@ class NpySource(StrictModel):
 
     source: Literal["npy"]
     path: str = Field(min_length=1, description="the .npy file, relative to the lesson file")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
 
 
 class TrainedSource(StrictModel):
@@ -115,7 +149,7 @@ class TrainedSource(StrictModel):
     epochs: int = Field(default=20, ge=1, le=200, description="passes over the corpus")
     window: int = Field(default=2, ge=1, le=10, description="context words on each side")
     negatives: int = Field(default=5, ge=1, le=30, description="negative samples per pair")
-    seed: int = Field(default=0, description="the same seed gives the same vectors")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="the same seed gives the same vectors")
     min_count: int = Field(default=5, ge=1, description="words seen fewer times are left out")
     learning_rate: float = Field(default=0.025, gt=0, le=1, description="SGD step size at the start")
     batch_size: int = Field(default=256, ge=1, le=65536, description="pairs per update")
@@ -135,7 +169,7 @@ class SafetensorsSource(StrictModel):
                                description="tensor name; default: found by the usual embedding names")
     tokenizer: str | None = Field(default=None, min_length=1, description="tokenizer.json or vocab.txt")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -149,7 +183,7 @@ class HuggingFaceSource(StrictModel):
     tensor: str | None = Field(default=None, min_length=1,
                                description="tensor name; default: found by the usual embedding names")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -171,7 +205,7 @@ class TextSource(StrictModel):
 
     source: Literal["text"]
     path: str = Field(min_length=1, description="the .txt file, relative to the lesson file")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned (e.g. GloVe); false: made up")
     cache_dir: str | None = Field(default=None, min_length=1,
                                   description="where the parsed copy is kept; default ~/.cache/embedviz")
@@ -190,9 +224,11 @@ class SegmentBase(StrictModel):
     if TYPE_CHECKING:
         type: str           # each registered Options declares it as a Literal (the discriminator)
 
-    title: str | None = Field(default=None, description="each type has a default")
-    narration: str | list[str] | None = Field(default=None, description="a caption line or a list; each type has defaults")
-    tokens: str | list[Token] | None = Field(default=None, description="this segment's own sequence")
+    title: Shown(MAX_SEGMENT_TITLE, 1) | None = Field(default=None, description="each type has a default")
+    narration: Shown(MAX_NARRATION_LINE) | Annotated[list[Shown(MAX_NARRATION_LINE)],
+                                                    Field(max_length=MAX_NARRATION_LINES)] | None = Field(
+        default=None, description="a caption line or a list; each type has defaults")
+    tokens: Shown(MAX_TOKEN_TEXT) | list[Token] | None = Field(default=None, description="this segment's own sequence")
 
     @property
     def narration_lines(self) -> list[str]:
@@ -223,8 +259,8 @@ class LessonFile(StrictModel):
     style: Style = Style()
     vocabulary: list[Token] | VocabularyFile | None = None
     embeddings: EmbeddingsConfig
-    tokens: str | list[Token]
-    segments: list[SegmentBase] = Field(min_length=1)
+    tokens: Shown(MAX_TOKEN_TEXT) | list[Token]
+    segments: list[SegmentBase] = Field(min_length=1, max_length=MAX_SEGMENTS)
 
 
 def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[LessonFile]:
@@ -232,17 +268,13 @@ def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[LessonFi
     Segment = Annotated[Union[tuple(segment_models)], Field(discriminator="type")]  # type: ignore[valid-type]
 
     class LessonConfig(LessonFile):
-        segments: list[Segment] = Field(min_length=1)  # type: ignore[valid-type]
+        segments: list[Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)  # type: ignore[valid-type]
 
     return LessonConfig
 
 
-def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
-    """Turn pydantic's first error into a :class:`LessonError` at the right place."""
-    err = exc.errors(include_url=False)[0]
-    raw_loc = err["loc"]
-    # Discriminated unions insert the tag ("lookup") into loc; keep only parts
-    # that exist in the data so the loc maps onto the YAML.
+def _data_loc(raw_loc, data: Any) -> tuple:
+    """The parts of pydantic's loc that exist in the data (discriminated unions insert their tag)."""
     loc: list[str | int] = []
     node = data
     for part in raw_loc:
@@ -252,6 +284,30 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             loc.append(part)
             node = node[part]
+    return tuple(loc)
+
+
+def _shown(value: Any) -> str:
+    """The author's value in a message, cut short: a message stays one readable line."""
+    return elide(repr(value), 60)
+
+
+def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
+    """Turn pydantic's first error into a :class:`LessonError` at the right place."""
+    errors = exc.errors(include_url=False)
+    located = [(_data_loc(e["loc"], data), e) for e in errors]
+    # A union (text or a list) reports one error per branch: of the errors at the first
+    # error's place, the deepest is the one about what the author actually wrote.
+    first = located[0][0]
+    loc, err = located[0]
+    if err["type"].endswith("_type"):
+        loc, err = max((le for le in located if le[0][:len(first)] == first),
+                       key=lambda le: (len(le[0]), not le[1]["type"].endswith("_type")))
+    loc = list(loc)
+    raw_loc = err["loc"]
+    node = data
+    for part in loc:
+        node = node[part]
     typ = err["type"]
     ctx = err.get("ctx") or {}
     msg, hint, key = err["msg"], None, False
@@ -273,19 +329,32 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
         which = "source" if "source" in str(ctx.get("discriminator")) else "type"
         msg, hint = f"missing {which!r}", f"add '{which}:'"
     elif typ == "literal_error":
-        msg = f"{err['input']!r} is not allowed"
+        msg = f"{_shown(err['input'])} is not allowed"
         hint = "choose one of: " + ctx.get("expected", "").replace("'", "")
     elif typ == "string_pattern_mismatch":
-        msg = f"{err['input']!r} has characters that are not allowed"
+        msg = f"{_shown(err['input'])} has characters that are not allowed"
         hint = "use lowercase letters, digits, '-' and '_'"
-    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type", "model_type", "bool_type"):
+    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type",
+                 "model_type", "model_attributes_type", "bool_type"):
         want = {
             "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
             "float_type": "a number", "float_parsing": "a number", "list_type": "a list",
-            "dict_type": "a mapping", "model_type": "a mapping", "bool_type": "true or false",
+            "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+            "bool_type": "true or false",
         }[typ]
-        msg = f"expected {want}, got {type(err['input']).__name__} {err['input']!r}"
+        msg = f"expected {want}, got {type(err['input']).__name__} {_shown(err['input'])}"
         hint = f"write {want} here"
+    elif typ in ("string_too_long", "too_long") and "max_length" in ctx:
+        value = err.get("input")
+        if isinstance(value, str):
+            msg = f"{len(value):,} characters is too long here (at most {ctx['max_length']:,})"
+            hint = "shorten it; README.md lists the limits"
+        else:
+            n = len(value) if hasattr(value, "__len__") else ctx.get("actual_length", "too many")
+            msg = f"{n:,} entries is too many here (at most {ctx['max_length']:,})"
+            hint = "list fewer; README.md lists the limits"
+    elif typ == "control_char":
+        hint = "remove it; text on screen is printable characters, spaces and line breaks"
     elif typ.startswith(("greater_than", "less_than", "too_short", "too_long", "string_too_short")):
         msg = msg[0].lower() + msg[1:]
         hint = "change the value"

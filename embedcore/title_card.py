@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .storyboard import Storyboard
+from .wording import count
 
 if TYPE_CHECKING:
     from .lesson import CompiledLesson
@@ -28,5 +29,5 @@ def title_card(compiled: CompiledLesson) -> TitleCardStoryboard:
         decimals=lesson.style.decimals,
         subtitle=lesson.config.lesson.subtitle,
         chapters=tuple(sb.title for sb in compiled.storyboards),
-        shape=f"V = {lesson.table.V:,} tokens · d = {lesson.table.d:,} dimensions",
+        shape=f"V = {count(lesson.table.V, 'token')} · d = {count(lesson.table.d, 'dimension')}",
     )
