@@ -68,6 +68,9 @@ class Style(StrictModel):
     mono_font: str = "JetBrains Mono"
     aspect: Literal["16:9", "9:16", "1:1"] = Field(
         default="16:9", description="16:9 landscape, 9:16 vertical (short-form platforms), 1:1 square")
+    captions: Literal["burned", "track", "both"] | None = Field(
+        default=None, description="burned: drawn on screen; track: only in the .vtt/.srt; both. "
+                                  "Default: track where a voice speaks, burned where silent")
 
 
 class VocabularyFile(StrictModel):
@@ -178,20 +181,59 @@ EmbeddingsConfig = Annotated[
 EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "huggingface", "minilm", "text")
 
 
+class NarrationLine(StrictModel):
+    """One narration line with its spoken form and/or its recording."""
+
+    text: str = Field(min_length=1, description="the caption")
+    say: str | None = Field(default=None, min_length=1, description="what the voice says, if not the caption")
+    audio: str | None = Field(default=None, min_length=1,
+                              description="a recording of this line (wav, mp3, m4a, flac, ogg...), "
+                                          "relative to the lesson file")
+
+
+VOICE_ENGINES = ("hibari", "espeak", "none")
+
+
+class VoiceConfig(StrictModel):
+    """Which synthetic voice speaks the lines that have no recording."""
+
+    engine: Literal["hibari", "espeak", "none"]
+    voice: str | None = Field(default=None, min_length=1,
+                              description="the engine's voice; default hibari 'heart', espeak 'en-us'")
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+
+
+Voice = Literal["hibari", "espeak", "none"] | VoiceConfig
+
+
+def voice_config(value: Voice | None) -> VoiceConfig | None:
+    """``narration_voice: hibari`` is short for ``{engine: hibari}``."""
+    if value is None or isinstance(value, VoiceConfig):
+        return value
+    return VoiceConfig(engine=value)
+
+
 class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
     title: str | None = None
-    narration: str | list[str] | None = None
+    narration: str | NarrationLine | list[str | NarrationLine] | None = None
     tokens: str | list[Token] | None = None
+    narration_voice: Voice | None = Field(default=None, description="this segment's voice (default: the lesson's)")
+    voice_dir: str | None = Field(default=None, min_length=1,
+                                  description="folder of this segment's recordings (default: the lesson's)")
+
+    @property
+    def narration_items(self) -> list[NarrationLine]:
+        if self.narration is None:
+            return []
+        items = self.narration if isinstance(self.narration, list) else [self.narration]
+        return [NarrationLine(text=i) if isinstance(i, str) else i for i in items]
 
     @property
     def narration_lines(self) -> list[str]:
-        if self.narration is None:
-            return []
-        if isinstance(self.narration, str):
-            return [self.narration]
-        return list(self.narration)
+        """The caption text of each line (what segment builders put in the storyboard)."""
+        return [i.text for i in self.narration_items]
 
 
 def split_tokens(tokens: str | list[str]) -> list[str]:
@@ -216,14 +258,43 @@ def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[BaseMode
         vocabulary: list[Token] | VocabularyFile | None = None
         embeddings: EmbeddingsConfig
         tokens: str | list[Token]
+        narration_voice: Voice = "none"
+        voice_dir: str | None = Field(default=None, min_length=1,
+                                      description="folder of recordings named NN-type-L.ext (see README)")
         segments: list[Segment] = Field(min_length=1)  # type: ignore[valid-type]
 
     return LessonConfig
 
 
+_MISMATCH = ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type")
+
+
+def _best_error(errors: list[dict], data: Any) -> dict:
+    """Of a union's errors, the one about the branch the author meant.
+
+    ``narration_voice: {engine: hibari, speeed: 2}`` fails both as a word and
+    as a mapping; the mapping's "unknown key 'speeed'" is the useful one, not
+    "not one of the words". Prefer errors that reach deeper into the data and
+    that are not merely "this branch wants another type".
+    """
+    def depth(err: dict) -> int:
+        node, n = data, 0
+        for part in err["loc"]:
+            if isinstance(node, dict) and part in node or \
+                    isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node, n = node[part], n + 1
+        return n + (err["type"] == "unknown_key")
+
+    def mismatch(err: dict) -> bool:
+        return err["type"] in _MISMATCH or (
+            err["type"] == "literal_error" and isinstance(err.get("input"), (dict, list)))
+
+    return max(errors, key=lambda e: (depth(e), not mismatch(e)))
+
+
 def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     """Turn pydantic's first error into a :class:`LessonError` at the right place."""
-    err = exc.errors(include_url=False)[0]
+    err = _best_error(exc.errors(include_url=False), data)
     raw_loc = err["loc"]
     # Discriminated unions insert the tag ("lookup") into loc; keep only parts
     # that exist in the data so the loc maps onto the YAML.
