@@ -134,6 +134,14 @@ def cmd_render(args) -> int:
         task = progress.add_task(f"rendering {c.lesson.slug} at {quality.folder}", total=len(c.storyboards) + 1)   # + the title card
 
         def on_event(kind, info):
+            if kind == "warning":
+                progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
+            elif kind == "narration":
+                made = info.get("synthesised", 0)
+                progress.console.print(
+                    f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
+                    f"({made} synthesised, {info.get('cached', 0)} from cache, {info.get('decoded', 0)} recordings; "
+                    f"{info['wall']:.1f} s)", markup=False, highlight=False)
             if kind in ("cached", "rendered"):
                 progress.advance(task)
                 how = "reused (unchanged)" if kind == "cached" else f"rendered in {info['seconds']:.1f} s"
@@ -146,6 +154,15 @@ def cmd_render(args) -> int:
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {f.relative_to(result.out_dir)}")
+    return 0
+
+
+def cmd_script(args) -> int:
+    from embedcore.lesson import load_lesson
+
+    from .script import recording_script
+
+    print(recording_script(load_lesson(args.lesson)), end="")
     return 0
 
 
@@ -173,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check lesson files without rendering")
     v.add_argument("lessons", nargs="+")
     v.set_defaults(func=cmd_validate)
+
+    sc = sub.add_parser("script", help="print the recording script: every narration line and its file name")
+    sc.add_argument("lesson")
+    sc.set_defaults(func=cmd_script)
 
     i = sub.add_parser("inspect", help="print what the video will show, without rendering")
     i.add_argument("lesson")

@@ -21,7 +21,7 @@ from pathlib import Path
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 
-from . import captions
+from . import captions, narration
 from .cache import segment_key
 from .quality import Quality
 from .video import concat, probe, thumbnail
@@ -111,6 +111,13 @@ def render_lesson(
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
 ) -> RenderResult:
+    # every line's voice first (decoded or synthesised): the beats' lengths are data for the scenes
+    plan = narration.resolve(compiled, fmt, on_event)
+    compiled = plan.apply(compiled)
+    for message in plan.warnings:
+        on_event("warning", {"message": message})
+    if plan.voiced:
+        on_event("narration", plan.stats)
     lesson = compiled.lesson
     out_dir = Path(out_root) / lesson.slug / quality.folder
     clips_dir = out_dir / "clips"
@@ -128,7 +135,7 @@ def render_lesson(
         name = clip_name(sb)
         clip = clips_dir / f"{name}{'-alpha' if transparent else ''}.{fmt}"
         meta_path = clip.with_name(clip.name + ".json")       # one cache entry per clip file
-        key = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
+        key = plan.cache_key(sb.index, segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
         meta = None
         if meta_path.exists():
             try:
@@ -148,6 +155,7 @@ def render_lesson(
     todo = [job[:4] for job in sorted(todo, key=lambda job: -job[4])]
 
     def finish(sb, clip, meta_path, key, out, seconds):
+        out = plan.finish_clip(sb.index, clip, out)          # its sound muxed in, cues timed by the audio
         entry = {"key": key, "duration": out["duration"], "cues": out["cues"],
                  "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
         atomic_write(meta_path, json.dumps(entry, indent=1))
@@ -159,14 +167,14 @@ def render_lesson(
     if jobs <= 1 or len(todo) <= 1:
         for sb, clip, meta_path, key in todo:
             on_event("begin", {"index": sb.index, "type": sb.type})
-            out = _render_job(sb, style, w, h, fps, str(clip), fmt, transparent)
+            out = _render_job(sb, style, w, h, fps, str(plan.render_path(clip)), fmt, transparent)
             finish(sb, clip, meta_path, key, out, out["seconds"])
     elif todo:
         with worker_pool(min(jobs, len(todo)), w, h) as pool:
             pending = {}
             try:
                 for sb, clip, meta_path, key in todo:
-                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(clip), fmt, transparent)
+                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(plan.render_path(clip)), fmt, transparent)
                     pending[fut] = (sb, clip, meta_path, key)
                     on_event("begin", {"index": sb.index, "type": sb.type})
                 while pending:
@@ -181,14 +189,16 @@ def render_lesson(
                 raise
 
     ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, out_dir, results[0], ordered, fmt, transparent)
+    return _assemble(compiled, quality, out_dir, results[0], ordered, fmt, transparent, plan)
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
-              segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False) -> RenderResult:
+              segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False,
+              plan: narration.NarrationPlan | None = None) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
-    concat([card.clip, *[s.clip for s in segs]], video)
+    tracks = [plan.track(r.index, r.cues, r.duration) for r in (card, *segs)] if plan and plan.voiced else None
+    concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration
     all_cues, chapters, manifest_segments = [], [], []

@@ -28,8 +28,10 @@ class EspeakEngine:
         return path
 
     def version(self) -> str:
-        out = subprocess.run([self._binary(), "--version"], capture_output=True, text=True, timeout=30)
-        return out.stdout.strip()
+        if not hasattr(self, "_version"):
+            out = subprocess.run([self._binary(), "--version"], capture_output=True, text=True, timeout=30)
+            self._version = out.stdout.strip()
+        return self._version
 
     def check(self, voice: str) -> None:
         out = subprocess.run([self._binary(), "--voices"], capture_output=True, text=True, timeout=30)

@@ -23,7 +23,11 @@ class HibariEngine:
 
     def version(self) -> str:
         import importlib.metadata
-        return importlib.metadata.version("hibari-tts")
+        try:
+            return importlib.metadata.version("hibari-tts")
+        except importlib.metadata.PackageNotFoundError:
+            self._voices()          # raises the one-line "not installed" error
+            raise
 
     def _voices(self) -> dict:
         try:

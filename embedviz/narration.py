@@ -1,0 +1,356 @@
+"""Every narration line's voice, resolved before a frame is drawn.
+
+For each line of each segment: its recording (``audio:`` or a file in
+``voice_dir`` named by :func:`recording_name`), else the segment's or the
+lesson's synthetic voice, else silence. Recordings are decoded, voices
+synthesised (cached on disk by content hash), every line brought to one rate
+and loudness. Then each storyboard is handed its beat lengths (voice + a short
+gap) with ``dataclasses.replace``, so the scene holds until the voice is done.
+After a clip is drawn its lines are placed where the scene started them
+(``cue[i].start``), and the cue ends where the voice ends.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from embedcore.config import VoiceConfig, voice_config
+from embedcore.errors import LessonError
+from embedcore.speech import spoken
+
+from . import audio
+from .voice import VoiceError, engine
+
+GAP = 0.35              # seconds between the end of one line's voice and the start of the next
+LONG_LINE = 60.0        # a line longer than this renders, with a warning
+EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".webm", ".mp4", ".mov", ".mkv")
+_CACHE_FORMAT = 1       # bump when the stored samples change meaning (rate, loudness)
+
+
+def recording_name(index: int, seg_type: str, line: int) -> str:
+    """File stem a recording of line ``line`` (1-based) of segment ``index`` has in a ``voice_dir``."""
+    return f"{index:02d}-{seg_type}-{line}"
+
+
+def reading_time(text: str) -> float:
+    """A silent line's hold, as the scenes use it (≈ 15 characters a second)."""
+    return max(1.6, 0.6 + len(text) / 15)
+
+
+def natural_seconds(text: str) -> float:
+    """Expected length of ``text`` read aloud at a natural pace (~150 words a minute)."""
+    return round(0.4 + len(spoken(text).split()) / 2.5, 1)
+
+
+def voice_cache_dir() -> Path:
+    """``$EMBEDVIZ_VOICE_CACHE``, else ``$XDG_CACHE_HOME/embedviz/voice`` (``~/.cache``)."""
+    env = os.environ.get("EMBEDVIZ_VOICE_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "embedviz" / "voice"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One resolved narration line (``samples`` is None for a silent one)."""
+
+    text: str
+    say: str
+    origin: str                                   # "recording voice/01-lookup-1.wav", "hibari heart", "silent"
+    digest: str                                   # content hash: enters the segment's cache key
+    samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def seconds(self) -> float:
+        return 0.0 if self.samples is None else self.samples.size / audio.RATE
+
+    @property
+    def beat(self) -> float:
+        return self.seconds + GAP if self.samples is not None else reading_time(self.text)
+
+
+@dataclass
+class Job:
+    """What to do for one line before rendering (found quickly; run in parallel)."""
+
+    seg: int
+    line: int
+    text: str
+    say: str
+    recording: Path | None
+    voice: VoiceConfig | None
+    loc: tuple
+
+
+@dataclass
+class NarrationPlan:
+    lines: dict[int, tuple[Line, ...]]            # segment index → its lines
+    captions_on_screen: dict[int, bool]
+    voiced: bool                                  # any line in the lesson has a voice
+    warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    # -- before rendering ---------------------------------------------------
+    def apply(self, compiled):
+        """The compiled lesson with each storyboard's beats and caption mode filled in."""
+        boards = []
+        for sb in compiled.storyboards:
+            lines = self.lines.get(sb.index, ())
+            beats = tuple(round(ln.beat, 3) for ln in lines) if any(ln.samples is not None for ln in lines) else ()
+            boards.append(dataclasses.replace(sb, beat_seconds=beats,
+                                              captions_on_screen=self.captions_on_screen.get(sb.index, True)))
+        return dataclasses.replace(compiled, storyboards=tuple(boards))
+
+    def cache_key(self, index: int, key: str) -> str:
+        """The segment's cache key with its audio's content hashes (re-recording a line re-renders it)."""
+        if not self.voiced:
+            return key
+        digests = [ln.digest for ln in self.lines.get(index, ())]
+        return hashlib.sha256(json.dumps([key, digests, audio.TARGET_LUFS]).encode()).hexdigest()
+
+    def render_path(self, clip: Path) -> Path:
+        """Where the worker writes the picture; :meth:`finish_clip` adds the sound into ``clip``."""
+        if not self.voiced or audio.codec_for(clip.suffix) is None:
+            return clip
+        return clip.with_name(".silent-" + clip.name)
+
+    # -- after a clip is drawn ---------------------------------------------
+    def cues(self, index: int, cues: list[dict]) -> list[dict]:
+        """Cue times from the audio: a voiced line's cue ends where its voice ends."""
+        out = []
+        for i, c in enumerate(cues):
+            lines = self.lines.get(index, ())
+            if i < len(lines) and lines[i].samples is not None:
+                c = {**c, "end": round(c["start"] + lines[i].seconds, 3)}
+            out.append(c)
+        return out
+
+    def track(self, index: int, cues: list[dict], duration: float) -> np.ndarray | None:
+        """The clip's sound: each line's voice from its cue's start, silence between, normalised."""
+        if not self.voiced:
+            return None
+        x = np.zeros(round(duration * audio.RATE), np.float32)
+        for ln, cue in zip(self.lines.get(index, ()), cues):
+            if ln.samples is None:
+                continue
+            a = round(cue["start"] * audio.RATE)
+            piece = ln.samples[: max(0, x.size - a)]
+            x[a:a + piece.size] += piece
+        return audio.normalise(x)
+
+    def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
+        """Mux the sound into a freshly drawn clip; return the worker's answer with audio-timed cues."""
+        out = {**out, "cues": self.cues(index, out["cues"])}
+        silent = self.render_path(clip)
+        if silent != clip:
+            from .video import concat
+            concat([silent], clip, audio=[self.track(index, out["cues"], out["duration"])])
+            silent.unlink(missing_ok=True)
+        return out
+
+
+def resolve(compiled, fmt: str = "mp4", on_event=lambda kind, info: None) -> NarrationPlan:
+    """Find, decode and synthesise every line of every segment; errors are one located line."""
+    from embedcore.yamlsource import load_yaml
+
+    lesson = compiled.lesson
+    _, pos = load_yaml(lesson.path)
+    try:
+        jobs = _plan(compiled)
+        t0 = time.perf_counter()
+        done = _run(jobs, lesson.path.parent)
+    except LessonError as e:
+        raise pos.locate(e) from None
+    lines: dict[int, list[Line]] = {}
+    for job, line in zip(jobs, done):
+        lines.setdefault(job.seg, []).append(line)
+    cfg = lesson.config
+    plan_lines = {sb.index: tuple(lines.get(sb.index, ())) for sb in compiled.storyboards}
+    voiced = any(ln.samples is not None for ls in plan_lines.values() for ln in ls)
+    mode = cfg.style.captions
+    on_screen = {}
+    for sb in compiled.storyboards:
+        seg_voiced = any(ln.samples is not None for ln in plan_lines[sb.index])
+        on_screen[sb.index] = mode in ("burned", "both") or (mode is None and not (seg_voiced and fmt != "gif"))
+    plan = NarrationPlan(plan_lines, on_screen, voiced)
+    for job, line in zip(jobs, done):
+        if line.seconds > LONG_LINE:
+            err = pos.locate(LessonError(f"line {job.line + 1} is {line.seconds:.0f} s long", loc=job.loc,
+                                         hint="it renders, but a shorter line is easier to follow"))
+            plan.warnings.append(str(err))
+    if voiced and audio.codec_for("." + fmt) is None:
+        plan.warnings.append(f"{fmt} has no audio track: the narration is only timed and captioned, not heard "
+                             "(render mp4, webm or mov to hear it)")
+    made = [ln for ln in done if ln.samples is not None]
+    plan.stats = {"lines": len(done), "voiced": len(made), "seconds": round(sum(ln.seconds for ln in made), 1),
+                  "wall": round(time.perf_counter() - t0, 2), **_STATS}
+    _STATS.clear()
+    return plan
+
+
+# -- planning: where each line's sound comes from ---------------------------------
+
+def _plan(compiled) -> list[Job]:
+    lesson = compiled.lesson
+    cfg = lesson.config
+    base = lesson.path.parent
+    lesson_voice = voice_config(cfg.narration_voice)
+    checked: set[tuple[str, str]] = set()
+    jobs = []
+    for sb in compiled.storyboards:
+        i = sb.index - 1
+        opts = cfg.segments[i]
+        items = opts.narration_items
+        seg_loc = ("segments", i)
+        voice = voice_config(opts.narration_voice) if opts.narration_voice is not None else lesson_voice
+        voice_loc = seg_loc + ("narration_voice",) if opts.narration_voice is not None else ("narration_voice",)
+        if voice is not None and voice.engine == "none":
+            voice = None
+        if voice is not None:
+            _check_voice(voice, voice_loc, checked)
+        vdir_value = opts.voice_dir or cfg.voice_dir
+        vdir_loc = seg_loc + ("voice_dir",) if opts.voice_dir else ("voice_dir",)
+        vdir = (base / vdir_value) if vdir_value else None
+        if vdir is not None and not vdir.is_dir():
+            raise LessonError(f"voice folder {vdir_value!r} does not exist", loc=vdir_loc,
+                              hint="create it, or fix the path (relative to the lesson file)")
+        for j, text in enumerate(sb.narration):
+            item = items[j] if j < len(items) and items[j].text == text else None
+            say = (item.say if item and item.say else None) or spoken(text)
+            line_loc = seg_loc + ("narration",) + ((j,) if isinstance(opts.narration, list) else ())
+            recording = None
+            if item is not None and item.audio:
+                recording = base / item.audio
+                line_loc = line_loc + ("audio",)
+            elif vdir is not None:
+                stem = recording_name(sb.index, sb.type, j + 1)
+                found = sorted(p for p in vdir.glob(stem + ".*") if p.suffix.lower() in EXTENSIONS)
+                if len(found) > 1:
+                    raise LessonError(f"two recordings for line {j + 1}: " + ", ".join(p.name for p in found),
+                                      loc=vdir_loc, hint="keep one")
+                if found:
+                    recording, line_loc = found[0], vdir_loc
+                elif voice is None:
+                    raise LessonError(f"no recording of line {j + 1} of segment {sb.index} ({sb.type}) in "
+                                      f"{vdir_value!r}", loc=vdir_loc,
+                                      hint=f"save it as {stem}.wav (embedviz script lists every line), or set "
+                                           "narration_voice: hibari to synthesise missing lines")
+            jobs.append(Job(sb.index, j, text, say, recording, None if recording else voice,
+                            line_loc if recording else voice_loc))
+    return jobs
+
+
+def _check_voice(voice: VoiceConfig, loc: tuple, checked: set) -> None:
+    try:
+        eng = engine(voice.engine)
+        name = voice.voice or eng.default_voice
+        if (voice.engine, name) not in checked:
+            eng.check(name)
+            checked.add((voice.engine, name))
+    except VoiceError as e:
+        raise LessonError(e.message, loc=loc, hint=e.hint) from None
+
+
+# -- running: decode and synthesise (in parallel), with the on-disk cache -----------
+
+_STATS: dict[str, int] = {}
+
+
+def _run(jobs: list[Job], base: Path) -> list[Line]:
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
+        return list(pool.map(_resolve_line, jobs))
+
+
+def _count(what: str) -> None:
+    _STATS[what] = _STATS.get(what, 0) + 1
+
+
+def _resolve_line(job: Job) -> Line:
+    if job.recording is not None:
+        try:
+            data = job.recording.read_bytes()
+        except FileNotFoundError:
+            raise LessonError(f"recording {str(job.recording)!r} not found", loc=job.loc,
+                              hint="check the path (relative to the lesson file)") from None
+        except IsADirectoryError:
+            raise LessonError(f"{str(job.recording)!r} is a directory, not a recording", loc=job.loc,
+                              hint="name the audio file") from None
+        except PermissionError:
+            raise LessonError(f"recording {str(job.recording)!r} is not readable", loc=job.loc,
+                              hint="check its permissions") from None
+        try:
+            samples = audio.decode(job.recording)
+        except audio.AudioError as e:
+            raise LessonError(f"{job.recording.name}: {e.message}", loc=job.loc, hint=e.hint) from None
+        _count("decoded")
+        digest = "rec:" + hashlib.sha256(data).hexdigest()
+        return Line(job.text, job.say, f"recording {job.recording}", digest, audio.normalise(samples))
+    if job.voice is None:
+        return Line(job.text, job.say, "silent", "silent")
+    return _synthesised(job)
+
+
+def _synthesised(job: Job) -> Line:
+    eng = engine(job.voice.engine)
+    name = job.voice.voice or eng.default_voice
+    key = hashlib.sha256(json.dumps([job.say, eng.name, eng.version(), name, job.voice.speed, audio.RATE,
+                                     audio.TARGET_LUFS, _CACHE_FORMAT]).encode()).hexdigest()
+    origin = f"{eng.name} {name}"
+    path = voice_cache_dir() / key[:2] / f"{key}.npz"
+    samples = _load_cached(path)
+    if samples is not None:
+        _count("cached")
+        return Line(job.text, job.say, origin, "tts:" + key, samples)
+    try:
+        speech = eng.synthesise(job.say, name, job.voice.speed)
+    except VoiceError as e:
+        raise LessonError(e.message, loc=job.loc, hint=e.hint) from None
+    _count("synthesised")
+    samples = audio.normalise(audio.resample(speech.samples, speech.rate))
+    if samples.size == 0:
+        raise LessonError(f"the voice said nothing for line {job.line + 1} ({job.say!r})", loc=job.loc,
+                          hint="give the line words, or a spoken form with 'say:'")
+    _store(path, samples)
+    return Line(job.text, job.say, origin, "tts:" + key, samples)
+
+
+def _load_cached(path: Path) -> np.ndarray | None:
+    """A cached voice, or None when missing or damaged (it is then made again, never served)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            samples = z["samples"]
+            digest = bytes(z["sha256"]).hex()
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+    if samples.dtype != np.float32 or samples.ndim != 1 or hashlib.sha256(samples.tobytes()).hexdigest() != digest:
+        return None
+    return samples
+
+
+def _store(path: Path, samples: np.ndarray) -> None:
+    """Write atomically (temp file + rename): a reader sees the whole entry or none."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, samples=samples,
+                     sha256=np.frombuffer(hashlib.sha256(samples.tobytes()).digest(), np.uint8))
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass          # a cache that cannot be written only costs time
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
