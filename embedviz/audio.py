@@ -72,6 +72,22 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int = RATE) -> np.ndar
     return resample_poly(np.asarray(samples, np.float64), rate_out // g, rate_in // g).astype(np.float32)
 
 
+def trim_silence(samples: np.ndarray, rate: int = RATE, *, floor_db: float = -50.0, keep: float = 0.03) -> np.ndarray:
+    """Cut the silence a recording starts and ends with (so a cue starts when the voice does)."""
+    win = max(1, rate // 200)                                  # 5 ms
+    n = samples.size // win
+    if n == 0:
+        return samples
+    rms = np.sqrt((samples[: n * win].reshape(n, win).astype(np.float64) ** 2).mean(axis=1))
+    loud = np.flatnonzero(rms > 10 ** (floor_db / 20))
+    if loud.size == 0:
+        return samples[:0]
+    pad = round(keep * rate)
+    a = max(0, loud[0] * win - pad)
+    b = min(samples.size, (loud[-1] + 1) * win + pad)
+    return samples[a:b]
+
+
 def loudness(samples: np.ndarray, rate: int = RATE) -> float:
     """Integrated loudness in LUFS (-inf for silence or less than one 400 ms block)."""
     import pyloudnorm

@@ -127,6 +127,9 @@ def cmd_render(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .narration import resolve
+
+    voices = resolve(c, fmt)        # every line's voice, before anything is drawn or written
     con = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} segments"), TimeElapsedColumn(),
@@ -148,7 +151,8 @@ def cmd_render(args) -> int:
                 progress.console.print(f"  segment {info['index']} ({info['type']}): {how}")
 
         result = render_lesson(c, quality, Path(args.out), jobs=jobs, use_cache=not args.no_cache,
-                               only=only, fmt=fmt, transparent=args.transparent, on_event=on_event)
+                               only=only, fmt=fmt, transparent=args.transparent, on_event=on_event,
+                               voices=voices)
     total = sum(s.duration for s in result.segments)
     print(f"lesson video: {result.video} ({total:.1f} s)")
     print(f"all files in: {result.out_dir}/")

@@ -89,6 +89,7 @@ class Job:
     recording: Path | None
     voice: VoiceConfig | None
     loc: tuple
+    shown: str = ""          # the recording's path as the lesson names it (for messages)
 
 
 @dataclass
@@ -227,9 +228,9 @@ def _plan(compiled) -> list[Job]:
             item = items[j] if j < len(items) and items[j].text == text else None
             say = (item.say if item and item.say else None) or spoken(text)
             line_loc = seg_loc + ("narration",) + ((j,) if isinstance(opts.narration, list) else ())
-            recording = None
+            recording, shown = None, ""
             if item is not None and item.audio:
-                recording = base / item.audio
+                recording, shown = base / item.audio, item.audio
                 line_loc = line_loc + ("audio",)
             elif vdir is not None:
                 stem = recording_name(sb.index, sb.type, j + 1)
@@ -238,14 +239,14 @@ def _plan(compiled) -> list[Job]:
                     raise LessonError(f"two recordings for line {j + 1}: " + ", ".join(p.name for p in found),
                                       loc=vdir_loc, hint="keep one")
                 if found:
-                    recording, line_loc = found[0], vdir_loc
+                    recording, line_loc, shown = found[0], vdir_loc, f"{vdir_value.rstrip('/')}/{found[0].name}"
                 elif voice is None:
                     raise LessonError(f"no recording of line {j + 1} of segment {sb.index} ({sb.type}) in "
                                       f"{vdir_value!r}", loc=vdir_loc,
                                       hint=f"save it as {stem}.wav (embedviz script lists every line), or set "
                                            "narration_voice: hibari to synthesise missing lines")
             jobs.append(Job(sb.index, j, text, say, recording, None if recording else voice,
-                            line_loc if recording else voice_loc))
+                            line_loc if recording else voice_loc, shown))
     return jobs
 
 
@@ -281,21 +282,25 @@ def _resolve_line(job: Job) -> Line:
         try:
             data = job.recording.read_bytes()
         except FileNotFoundError:
-            raise LessonError(f"recording {str(job.recording)!r} not found", loc=job.loc,
+            raise LessonError(f"recording {job.shown!r} not found", loc=job.loc,
                               hint="check the path (relative to the lesson file)") from None
         except IsADirectoryError:
-            raise LessonError(f"{str(job.recording)!r} is a directory, not a recording", loc=job.loc,
+            raise LessonError(f"{job.shown!r} is a directory, not a recording", loc=job.loc,
                               hint="name the audio file") from None
         except PermissionError:
-            raise LessonError(f"recording {str(job.recording)!r} is not readable", loc=job.loc,
+            raise LessonError(f"recording {job.shown!r} is not readable", loc=job.loc,
                               hint="check its permissions") from None
         try:
             samples = audio.decode(job.recording)
         except audio.AudioError as e:
-            raise LessonError(f"{job.recording.name}: {e.message}", loc=job.loc, hint=e.hint) from None
+            raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
         _count("decoded")
+        samples = audio.trim_silence(samples)
+        if samples.size == 0:
+            raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
+                              hint="check the microphone and record the line again")
         digest = "rec:" + hashlib.sha256(data).hexdigest()
-        return Line(job.text, job.say, f"recording {job.recording}", digest, audio.normalise(samples))
+        return Line(job.text, job.say, f"recording {job.shown}", digest, audio.normalise(samples))
     if job.voice is None:
         return Line(job.text, job.say, "silent", "silent")
     return _synthesised(job)
@@ -331,7 +336,7 @@ def _load_cached(path: Path) -> np.ndarray | None:
         with np.load(path, allow_pickle=False) as z:
             samples = z["samples"]
             digest = bytes(z["sha256"]).hex()
-    except (OSError, ValueError, KeyError, EOFError):
+    except Exception:        # missing, truncated, bad CRC, not a zip...: any damage means "make it again"
         return None
     if samples.dtype != np.float32 or samples.ndim != 1 or hashlib.sha256(samples.tobytes()).hexdigest() != digest:
         return None

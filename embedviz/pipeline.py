@@ -110,9 +110,10 @@ def render_lesson(
     fmt: str = "mp4",
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
+    voices: narration.NarrationPlan | None = None,
 ) -> RenderResult:
     # every line's voice first (decoded or synthesised): the beats' lengths are data for the scenes
-    plan = narration.resolve(compiled, fmt, on_event)
+    plan = voices or narration.resolve(compiled, fmt)
     compiled = plan.apply(compiled)
     for message in plan.warnings:
         on_event("warning", {"message": message})
