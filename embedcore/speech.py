@@ -18,7 +18,7 @@ _TERM = r"[\w'’.,]+"                    # a word, id or number inside a formul
 
 def _pieces(m: re.Match) -> str:
     """``em ##bed ##ding ##s`` → "em, then bed, ding and s, continuing the word"."""
-    head, rest = m.group(1), re.findall(r"##(\S+?)(?=[\s.,;:]|$)", m.group(2))
+    head, rest = m.group(1), re.findall(r"##([^\s.,;:!?]+)", m.group(2))
     if len(rest) == 1:
         return f"{head}, then {rest[0]}, continuing the word"
     tail = ", ".join(rest[:-1]) + " and " + rest[-1]
@@ -36,8 +36,8 @@ def _order(m: re.Match) -> str:
 
 
 _RULES: tuple[tuple[str, object], ...] = (
-    # subword pieces: a run "em ##bed ##ding ##s", then any lone "##bed"
-    (r"([^\s#]+)((?:\s+##\S+)+)", _pieces),
+    # subword pieces: a word split in a run "em ##bed ##ding ##s", then any lone "##bed"
+    (r"([^\s#]+)((?:\s+##[^\s.,;:!?]+){2,})", _pieces),
     (r"##(\w+)", r"the piece \1, continuing a word"),
     # norms: ‖A − B‖ is a distance, ‖A‖ a length
     (r"‖\s*(" + _TERM + r")\s*[" + MINUS + r"-]\s*(" + _TERM + r")\s*‖", r"the distance between \1 and \2"),
