@@ -94,11 +94,14 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_render(args) -> int:
+    import time
+
     from embedcore.lesson import load_lesson
 
     from .pipeline import render_lesson
     from .quality import QUALITIES, output_size
 
+    t0 = time.perf_counter()
     c = load_lesson(args.lesson)
     if args.resolution and not re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", args.resolution.lower()):
         _err(f"--resolution {args.resolution}: expected WIDTHxHEIGHT such as 1280x720")
@@ -154,10 +157,11 @@ def cmd_render(args) -> int:
                                only=only, fmt=fmt, transparent=args.transparent, on_event=on_event,
                                voices=voices)
     total = sum(s.duration for s in result.segments)
-    print(f"lesson video: {result.video} ({total:.1f} s)")
+    print(f"lesson video: {result.video} ({total:.1f} s{', narrated' if voices.voiced else ''})")
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {f.relative_to(result.out_dir)}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
