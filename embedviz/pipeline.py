@@ -125,6 +125,8 @@ def render_lesson(
     clips_dir.mkdir(parents=True, exist_ok=True)
     for stale in clips_dir.glob(".render-*"):          # left by a killed worker
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in clips_dir.glob(".silent-*"):          # a picture killed before its sound was muxed in
+        stale.unlink(missing_ok=True)
     style = lesson.style
     style_dict = style.model_dump()
     w, h, fps = quality.width, quality.height, quality.fps

@@ -370,3 +370,59 @@ def test_recording_script_lists_every_line(tmp_path):
     assert "01-lookup-1.wav" in text and "02-lookup-1.wav" in text
     assert "Found by the naming convention in voice/." in text
     assert "4 lines" in text
+
+
+def _video(path: Path, codec: str, frames: int, fps: int = 10) -> None:
+    with av.open(str(path), "w") as c:
+        s = c.add_stream(codec, rate=fps)
+        s.width, s.height, s.pix_fmt = 64, 64, "yuv420p"
+        for i in range(frames):
+            f = av.VideoFrame.from_ndarray(np.full((64, 64, 3), i * 7 % 255, np.uint8), format="rgb24")
+            f.pts = i
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+
+
+@pytest.mark.parametrize("suffix, codec, acodec", [(".mp4", "libx264", "aac"), (".webm", "libvpx-vp9", "opus")])
+def test_concat_lays_each_clip_sound_under_its_picture(tmp_path, suffix, codec, acodec):
+    """Video packets copied, one sound track: each clip's burst starts where that clip starts."""
+    from embedviz.video import concat
+    clips = []
+    for i, frames in enumerate((13, 7, 21)):                      # 1.3 s, 0.7 s, 2.1 s at 10 fps
+        clips.append(tmp_path / f"c{i}{suffix}")
+        _video(clips[-1], codec, frames)
+    rng = np.random.default_rng(0)
+    tracks = [None, *[(rng.standard_normal(round(s * audio.RATE)) * 0.1).astype(np.float32) for s in (0.3, 5.0)]]
+    out = tmp_path / f"joined{suffix}"
+    seconds = concat(clips, out, audio=tracks)
+    assert seconds == pytest.approx(4.1, abs=1e-6)
+    with av.open(str(out)) as c:
+        assert c.streams.audio[0].codec_context.name == acodec
+        assert sum(1 for _ in c.demux(c.streams.video[0]) if _.size) == 41      # every frame copied
+    x = audio.decode(out)
+    assert abs(x.size / audio.RATE - 4.1) <= 0.1                  # A/V ends within one frame
+    found = bursts(x)
+    # clip 1's burst at 1.3 s; clip 2's (5 s long) starts at 2.0 s and is cut at the lesson's end
+    assert [round(a, 2) for a, _ in found] == [pytest.approx(1.3, abs=0.01), pytest.approx(2.0, abs=0.01)]
+    assert found[0][1] == pytest.approx(1.6, abs=0.02)
+    assert found[1][1] == pytest.approx(4.1, abs=0.03)
+
+
+@pytest.mark.parametrize("captions, segment_voice, on_screen", [
+    (None, None, False), ("track", None, False), ("burned", None, True), ("both", None, True), (None, "none", True),
+])
+def test_caption_mode(tmp_path, monkeypatch, captions, segment_voice, on_screen):
+    write_audio(tmp_path / "x.wav", 0.5)
+    body = BAD.replace("AUDIO", "x.wav")
+    if captions:
+        body = body.replace("tokens:", f"style: {{captions: {captions}}}\ntokens:")
+    if segment_voice:         # a second, silent segment: its captions are drawn unless told otherwise
+        body += f"  - type: lookup\n    narration_voice: {segment_voice}\n"
+    plan = _plan_for(tmp_path, body, monkeypatch)
+    idx = 2 if segment_voice else 1
+    assert plan.captions_on_screen[idx] is on_screen
+    sb = plan.apply(load_lesson(tmp_path / "l.yaml")).storyboards[idx - 1]
+    assert sb.captions_on_screen is on_screen
+    assert bool(sb.beat_seconds) is (idx == 1)
