@@ -61,6 +61,16 @@ _RULES: tuple[tuple[str, object], ...] = (
     (r"\s+\+\s+", " plus "),
     (r"\s*=\s*", " equals "),
     (r"(" + _NUM + r")\s*°", r"\1 degrees"),
+    (r"\s*≠\s*", " is not "),
+    (r"(\d)\s*–\s*(\d)", r"\1 to \2"),
+    (r"\s*[—–]\s*", ", "),
+    (r"²", " squared"),
+    (r"Σ", "the sum of "),
+    (r"σ", "sigma"),
+    (r"[⋮⋯]", ""),
+    (r"[“”]", '"'),
+    (r"[‘’]", "'"),
+    (r"\s*&\s*", " and "),
     (r"\b1s\b", "ones"),
     (r"\bids\b", "IDs"),
     (r"\bid\b", "ID"),
@@ -70,9 +80,12 @@ _RULES: tuple[tuple[str, object], ...] = (
 _COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
 
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ", "0123456789ijkn")
+
+
 def spoken(text: str) -> str:
     """The spoken form of a caption line: symbols said as words, numbers left to the engine."""
-    out = text
+    out = re.sub(r"([₀-₉ᵢⱼₖₙ]+)", lambda m: " " + m.group(1).translate(_SUBSCRIPTS), text)
     for rx, repl in _COMPILED:
         out = rx.sub(repl, out)
     return re.sub(r"\s{2,}", " ", out).strip()

@@ -68,6 +68,7 @@ class Line:
     origin: str                                   # "recording voice/01-lookup-1.wav", "hibari heart", "silent"
     digest: str                                   # content hash: enters the segment's cache key
     samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    how: str = "silent"                           # decoded | cached | synthesised | silent
 
     @property
     def seconds(self) -> float:
@@ -193,8 +194,9 @@ def resolve(compiled, fmt: str = "mp4", on_event=lambda kind, info: None) -> Nar
                              "(render mp4, webm or mov to hear it)")
     made = [ln for ln in done if ln.samples is not None]
     plan.stats = {"lines": len(done), "voiced": len(made), "seconds": round(sum(ln.seconds for ln in made), 1),
-                  "wall": round(time.perf_counter() - t0, 2), **_STATS}
-    _STATS.clear()
+                  "wall": round(time.perf_counter() - t0, 2)}
+    for ln in done:
+        plan.stats[ln.how] = plan.stats.get(ln.how, 0) + 1
     return plan
 
 
@@ -263,18 +265,11 @@ def _check_voice(voice: VoiceConfig, loc: tuple, checked: set) -> None:
 
 # -- running: decode and synthesise (in parallel), with the on-disk cache -----------
 
-_STATS: dict[str, int] = {}
-
-
 def _run(jobs: list[Job], base: Path) -> list[Line]:
     if not jobs:
         return []
     with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
         return list(pool.map(_resolve_line, jobs))
-
-
-def _count(what: str) -> None:
-    _STATS[what] = _STATS.get(what, 0) + 1
 
 
 def _resolve_line(job: Job) -> Line:
@@ -294,13 +289,12 @@ def _resolve_line(job: Job) -> Line:
             samples = audio.decode(job.recording)
         except audio.AudioError as e:
             raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
-        _count("decoded")
         samples = audio.trim_silence(samples)
         if samples.size == 0:
             raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
                               hint="check the microphone and record the line again")
         digest = "rec:" + hashlib.sha256(data).hexdigest()
-        return Line(job.text, job.say, f"recording {job.shown}", digest, audio.normalise(samples))
+        return Line(job.text, job.say, f"recording {job.shown}", digest, audio.normalise(samples), "decoded")
     if job.voice is None:
         return Line(job.text, job.say, "silent", "silent")
     return _synthesised(job)
@@ -315,19 +309,17 @@ def _synthesised(job: Job) -> Line:
     path = voice_cache_dir() / key[:2] / f"{key}.npz"
     samples = _load_cached(path)
     if samples is not None:
-        _count("cached")
-        return Line(job.text, job.say, origin, "tts:" + key, samples)
+        return Line(job.text, job.say, origin, "tts:" + key, samples, "cached")
     try:
         speech = eng.synthesise(job.say, name, job.voice.speed)
     except VoiceError as e:
         raise LessonError(e.message, loc=job.loc, hint=e.hint) from None
-    _count("synthesised")
     samples = audio.normalise(audio.resample(speech.samples, speech.rate))
     if samples.size == 0:
         raise LessonError(f"the voice said nothing for line {job.line + 1} ({job.say!r})", loc=job.loc,
                           hint="give the line words, or a spoken form with 'say:'")
     _store(path, samples)
-    return Line(job.text, job.say, origin, "tts:" + key, samples)
+    return Line(job.text, job.say, origin, "tts:" + key, samples, "synthesised")
 
 
 def _load_cached(path: Path) -> np.ndarray | None:

@@ -19,7 +19,7 @@ from embedcore.lesson import load_lesson
 from embedcore.speech import spoken
 
 CONFIGS = sorted((Path(__file__).resolve().parent.parent / "configs").glob("*.yaml"))
-SAFE = re.compile(r"^[A-Za-z0-9 ,.;:'’?!()%\-]+$")
+SAFE = re.compile(r"^[A-Za-z0-9 ,.;:'\"?!()%\-]+$")
 
 
 @lru_cache(maxsize=None)
@@ -96,6 +96,9 @@ def test_every_example_line_is_said_as_words():
     ("a − b + c", "a minus b plus c"),
     ("it splits: em ##bed ##ding ##s.", "it splits: em, then bed, ding and s, each continuing the word."),
     ("pick ##bed instead", "pick the piece bed, continuing a word instead"),
+    ("2–16 tokens — at most", "2 to 16 tokens, at most"),
+    ("cos θ ≠ 0", "cos theta is not 0"),
+    ("Σ xᵢ²", "the sum of x i squared"),
 ])
 def test_symbols_are_said_as_a_teacher_would(caption, words):
     assert spoken(caption) == words

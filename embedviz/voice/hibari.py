@@ -40,8 +40,8 @@ class HibariEngine:
     def check(self, voice: str) -> None:
         import os
 
-        from hibari.voices import cache_dir
         voices = self._voices()
+        from hibari.voices import cache_dir
         if voice not in voices:
             raise VoiceError(f"hibari has no voice {voice!r}", "choose one of: " + ", ".join(voices))
         v = voices[voice]
