@@ -227,10 +227,11 @@ def test_synthesis_is_cached_and_damaged_entries_are_remade(tmp_path, monkeypatc
     real = eng.synthesise
     monkeypatch.setattr(eng, "synthesise", lambda text, voice, speed: calls.append(text) or real(text, voice, speed))
     first = _plan_for(tmp_path, SYNTH, monkeypatch)
-    assert calls == ["Each token is first turned into a number.", "n by d"] or \
-        sorted(calls) == sorted(["Each token is first turned into a number.", "n by d"])
+    assert sorted(calls) == ["Each token is first turned into a number.", "n by d"]     # say: is what is spoken
+    assert first.stats["synthesised"] == 2 and "cached" not in first.stats
     second = _plan_for(tmp_path, SYNTH, monkeypatch)
     assert len(calls) == 2                                     # nothing synthesised twice
+    assert second.stats["cached"] == 2 and "synthesised" not in second.stats
     a, b = first.lines[1][0], second.lines[1][0]
     assert a.digest == b.digest and np.array_equal(a.samples, b.samples)
     entries = sorted((tmp_path / "cache").rglob("*.npz"))
@@ -330,7 +331,12 @@ def test_video_without_sound_and_video_with_sound(tmp_path, capsys):
             c.mux(p)
     err = _bad(tmp_path, capsys, BAD.replace("AUDIO", "v.mp4"))
     assert "no audio stream" in err
-    # ... and a video with sound gives its sound
+    # ... and a video with sound gives its sound (an m4a too)
+    from embedviz.video import concat
+    burst = (np.random.default_rng(0).standard_normal(audio.RATE // 4) * 0.2).astype(np.float32)
+    concat([tmp_path / "v.mp4"], tmp_path / "with-sound.mp4", audio=[burst])
+    x = audio.decode(tmp_path / "with-sound.mp4")
+    assert bursts(x)[0] == (pytest.approx(0.0, abs=0.01), pytest.approx(0.25, abs=0.02))
     write_audio(tmp_path / "s.m4a", 0.7, rate=48_000)
     x = audio.decode(tmp_path / "s.m4a")
     assert abs(x.size / audio.RATE - 0.7) < 0.05
