@@ -159,16 +159,17 @@ def add_audio_stream(container, codec: str, rate: int = RATE, bitrate: int = 128
 
 
 def encode(stream, samples: np.ndarray, rate: int = RATE):
-    """Yield the packets of ``samples`` encoded on ``stream`` (pts in samples from 0)."""
+    """Yield the packets of ``samples`` encoded on ``stream`` (pts in samples from 0).
+
+    The last frame is sent short, not padded: both encoders accept a small last
+    frame and then mark the true end, so the track lasts exactly as long as the
+    samples (a padded AAC frame would add up to 21 ms, more than a 60 fps frame).
+    """
     fmt = stream.codec_context.format.name if stream.codec_context.format else "fltp"
     size = stream.codec_context.frame_size or 960
     x = np.asarray(samples, np.float32)
-    pad = (-x.size) % size
-    n_total = x.size
-    for start in range(0, n_total, size):
-        chunk = x[start:start + size]
-        if chunk.size < size and pad:
-            chunk = np.concatenate([chunk, np.zeros(size - chunk.size, np.float32)])
+    for start in range(0, x.size, size):
+        chunk = np.ascontiguousarray(x[start:start + size])
         frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="fltp" if fmt.endswith("p") else "flt",
                                            layout="mono")
         frame.sample_rate = rate

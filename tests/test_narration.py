@@ -128,7 +128,7 @@ def test_clips_and_lesson_carry_aac_audio_in_sync(narrated):
         with av.open(str(result.out_dir / f)) as c:
             assert c.streams.audio[0].codec_context.profile == "LC"
         decoded = audio.decode(result.out_dir / f)
-        assert abs(adur - vdur) <= FRAME, f          # stream durations
+        assert abs(adur - vdur) <= 0.005, f          # stream durations: well inside a frame, even at 60 fps
         assert abs(decoded.size / audio.RATE - vdur) <= FRAME, f        # what a player decodes
     assert manifest["format"]["audio"] == {"codec": "aac", "rate": audio.RATE, "channels": 1}
 
