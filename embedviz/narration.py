@@ -19,6 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -117,7 +118,7 @@ class NarrationPlan:
         if not self.voiced:
             return key
         digests = [ln.digest for ln in self.lines.get(index, ())]
-        return hashlib.sha256(json.dumps([key, digests, audio.TARGET_LUFS]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([key, digests, _sound_code()]).encode()).hexdigest()
 
     def render_path(self, clip: Path) -> Path:
         """Where the worker writes the picture; :meth:`finish_clip` adds the sound into ``clip``."""
@@ -160,7 +161,17 @@ class NarrationPlan:
         return out
 
 
-def resolve(compiled, fmt: str = "mp4", on_event=lambda kind, info: None) -> NarrationPlan:
+@lru_cache(maxsize=1)
+def _sound_code() -> str:
+    """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("audio.py", "narration.py", "video.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def resolve(compiled, fmt: str = "mp4") -> NarrationPlan:
     """Find, decode and synthesise every line of every segment; errors are one located line."""
     from embedcore.yamlsource import load_yaml
 
@@ -169,7 +180,7 @@ def resolve(compiled, fmt: str = "mp4", on_event=lambda kind, info: None) -> Nar
     try:
         jobs = _plan(compiled)
         t0 = time.perf_counter()
-        done = _run(jobs, lesson.path.parent)
+        done = _run(jobs)
     except LessonError as e:
         raise pos.locate(e) from None
     lines: dict[int, list[Line]] = {}
@@ -265,7 +276,7 @@ def _check_voice(voice: VoiceConfig, loc: tuple, checked: set) -> None:
 
 # -- running: decode and synthesise (in parallel), with the on-disk cache -----------
 
-def _run(jobs: list[Job], base: Path) -> list[Line]:
+def _run(jobs: list[Job]) -> list[Line]:
     if not jobs:
         return []
     with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
