@@ -24,10 +24,13 @@ def _err(msg: str) -> None:
 def cmd_validate(args) -> int:
     from embedcore.lesson import load_lesson
 
+    from .narration import check
+
     status = 0
     for path in args.lessons:
         try:
             c = load_lesson(path)
+            check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
             status = EXIT_BAD_INPUT

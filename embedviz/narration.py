@@ -161,6 +161,24 @@ class NarrationPlan:
         return out
 
 
+def check(compiled) -> None:
+    """What ``validate`` can say without decoding or synthesising: every recording is there and
+    not empty, every voice exists and is installed. Raises a located :class:`LessonError`."""
+    from embedcore.yamlsource import load_yaml
+
+    try:
+        for job in _plan(compiled):
+            if job.recording is not None:
+                if not job.recording.is_file():
+                    raise LessonError(f"recording {job.shown!r} not found" if not job.recording.exists() else
+                                      f"{job.shown!r} is not a file", loc=job.loc,
+                                      hint="check the path (relative to the lesson file)")
+                if job.recording.stat().st_size == 0:
+                    raise LessonError(f"{job.shown}: audio file is empty", loc=job.loc, hint="record the line again")
+    except LessonError as e:
+        raise load_yaml(compiled.lesson.path)[1].locate(e) from None
+
+
 @lru_cache(maxsize=1)
 def _sound_code() -> str:
     """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""

@@ -315,6 +315,9 @@ def test_bad_recordings(tmp_path, capsys, make, expect):
     err = _bad(tmp_path, capsys, BAD.replace("AUDIO", "x.wav"))
     assert err.startswith(f"{tmp_path / 'l.yaml'}:9:") and "segments[0].narration[0].audio" in err
     assert expect in err
+    if expect in ("not found", "empty"):           # validate finds these too, without decoding anything
+        assert main(["validate", str(tmp_path / "l.yaml")]) == 2
+        assert capsys.readouterr().err.strip() == err
 
 
 def test_video_without_sound_and_video_with_sound(tmp_path, capsys):
