@@ -34,7 +34,7 @@ from .voice import VoiceError, engine
 GAP = 0.35              # seconds between the end of one line's voice and the start of the next
 LONG_LINE = 60.0        # a line longer than this renders, with a warning
 EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".webm", ".mp4", ".mov", ".mkv")
-_CACHE_FORMAT = 1       # bump when the stored samples change meaning (rate, loudness)
+_CACHE_FORMAT = 2       # bump when the stored samples change meaning (rate, loudness, trimming)
 
 
 def recording_name(index: int, seg_type: str, line: int) -> str:
@@ -343,7 +343,8 @@ def _synthesised(job: Job) -> Line:
         speech = eng.synthesise(job.say, name, job.voice.speed)
     except VoiceError as e:
         raise LessonError(e.message, loc=job.loc, hint=e.hint) from None
-    samples = audio.normalise(audio.resample(speech.samples, speech.rate))
+    # engines pad a line with ~0.3 s of silence before and ~0.45 s after: cut it, so the cue is the voice
+    samples = audio.normalise(audio.trim_silence(audio.resample(speech.samples, speech.rate)))
     if samples.size == 0:
         raise LessonError(f"the voice said nothing for line {job.line + 1} ({job.say!r})", loc=job.loc,
                           hint="give the line words, or a spoken form with 'say:'")
