@@ -101,6 +101,7 @@ class NarrationPlan:
     voiced: bool                                  # any line in the lesson has a voice
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    _tracks: dict = field(default_factory=dict, repr=False)
 
     # -- before rendering ---------------------------------------------------
     def apply(self, compiled):
@@ -138,9 +139,17 @@ class NarrationPlan:
         return out
 
     def track(self, index: int, cues: list[dict], duration: float) -> np.ndarray | None:
-        """The clip's sound: each line's voice from its cue's start, silence between, normalised."""
+        """The clip's sound: each line's voice from its cue's start, silence between, normalised.
+
+        Made once per clip and run (the clip's mux and the lesson's join share it)."""
         if not self.voiced:
             return None
+        memo = (index, json.dumps([c["start"] for c in cues]), duration)
+        if memo not in self._tracks:
+            self._tracks[memo] = self._make_track(index, cues, duration)
+        return self._tracks[memo]
+
+    def _make_track(self, index: int, cues: list[dict], duration: float) -> np.ndarray:
         x = np.zeros(round(duration * audio.RATE), np.float32)
         for ln, cue in zip(self.lines.get(index, ()), cues):
             if ln.samples is None:
