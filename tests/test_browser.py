@@ -97,10 +97,9 @@ def test_narrated_clip_plays_with_sound_and_captions_in_sync(tmp_path):
     assert seen["duration"] == pytest.approx(seg["duration"], abs=0.15)
     assert [c[2] for c in seen["cues"]] == ["The first line is spoken.", "The second line follows it."]
     assert seen["cues"][0][0] == pytest.approx(a, abs=0.002)
-    shown = {round(t, 2): texts for t, texts in seen["samples"]}
-    assert len(shown) >= 5, seen["samples"]
-    for t, texts in shown.items():
-        if t < b - 0.15:
-            assert "The second line follows it." not in texts, (t, texts)
-        elif t > b + 0.15 and t < second["end"] - clip_start - 0.15:
-            assert texts == ["The second line follows it."], (t, texts)
+    # the browser updates its active cues a few times a second: judge them 0.3 s away from the change
+    before = [texts for t, texts in seen["samples"] if t < b - 0.3]
+    during = [texts for t, texts in seen["samples"] if b + 0.3 < t < second["end"] - clip_start - 0.3]
+    assert len(before) >= 3 and len(during) >= 3, seen["samples"]
+    assert all("The second line follows it." not in texts for texts in before), seen["samples"]
+    assert all(texts == ["The second line follows it."] for texts in during), seen["samples"]
