@@ -19,7 +19,7 @@ from .errors import LessonError
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard
 from .vocab import Vocabulary
-from .yamlsource import load_yaml
+from .yamlsource import Positions, load_yaml
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,26 @@ def slugify(title: str) -> str:
     return s or "lesson"
 
 
-def _load(path: Path) -> CompiledLesson:
+def _own_slug(data) -> str | None:
+    """The folder name the lesson file itself gives (before any override)."""
+    info = data.get("lesson") if isinstance(data, dict) else None
+    if not isinstance(info, dict):
+        return None
+    if isinstance(info.get("slug"), str):
+        return info["slug"]
+    return slugify(info["title"]) if isinstance(info.get("title"), str) else None
+
+
+def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
+    from .overrides import apply_overrides
     from .segments import LessonConfig, build_storyboard
 
-    data, pos = load_yaml(path)
+    if data is None:
+        data, pos = load_yaml(path)
+    else:
+        pos = Positions(file=path.name)      # errors name the data, not a file
+    if overrides:
+        data, pos = apply_overrides(data, pos, list(overrides), _own_slug(data))
     try:
         if not isinstance(data, dict):
             raise LessonError("a lesson file must be a mapping of keys",
@@ -154,6 +170,18 @@ def _load(path: Path) -> CompiledLesson:
         raise pos.locate(e) from None
 
 
-def load_lesson(path: str | Path) -> CompiledLesson:
-    """Parse, validate and resolve a lesson file; raise :class:`LessonError`."""
-    return _load(Path(path))
+def load_lesson(path: str | Path, overrides=None) -> CompiledLesson:
+    """Parse, validate and resolve a lesson file; raise :class:`LessonError`.
+
+    ``overrides`` (:mod:`embedcore.overrides`) change the parsed data before
+    validation: a variant of the lesson, in its own output folder.
+    """
+    return _load(Path(path), overrides)
+
+
+def lesson_from_data(data: dict, base_dir: str | Path = ".", name: str = "<lesson>", overrides=None
+                     ) -> CompiledLesson:
+    """The same from already-parsed data (a dict built in Python); files it names are
+    relative to ``base_dir``, and errors name ``name`` instead of a file."""
+    import copy
+    return _load(Path(base_dir) / name, overrides, copy.deepcopy(data))

@@ -1,0 +1,22 @@
+"""embedviz: explainer videos about token embeddings from YAML lesson files.
+
+    import embedviz
+    result = embedviz.render("configs/default.yaml", quality="l", tokens="the king wore a crown")
+    print(result.video, [str(p) for p in result.files])
+
+Bad input raises :class:`embedviz.LessonError` with a ``file:line:col`` message.
+"""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from embedcore.errors import LessonError
+
+from .api import load, render
+
+try:
+    __version__ = version("embedviz")
+except PackageNotFoundError:        # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["LessonError", "load", "render", "__version__"]

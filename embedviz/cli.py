@@ -8,9 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
-from pathlib import Path
 
 from embedcore.errors import LessonError
 
@@ -22,28 +20,30 @@ def _err(msg: str) -> None:
 
 
 def cmd_validate(args) -> int:
-    from embedcore.lesson import load_lesson
-
+    from .api import load
     from .narration import check
 
     status = 0
     for path in args.lessons:
         try:
-            c = load_lesson(path)
+            c = load(path, tokens=args.tokens, set=args.set or ())
             check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
             status = EXIT_BAD_INPUT
         else:
-            print(f"{path}: ok ({len(c.storyboards)} segments, V = {c.lesson.table.V:,}, d = {c.lesson.table.d})")
+            variant = f" as {c.lesson.slug}" if args.tokens is not None or args.set else ""
+            print(f"{path}: ok{variant} ({len(c.storyboards)} segments, V = {c.lesson.table.V:,}, "
+                  f"d = {c.lesson.table.d})")
     return status
 
 
 def cmd_inspect(args) -> int:
-    from embedcore.lesson import load_lesson
     from embedcore.report import lesson_report
 
-    c = load_lesson(args.lesson)
+    from .api import load
+
+    c = load(args.lesson, tokens=args.tokens, set=args.set or ())
     report = lesson_report(c)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
@@ -96,103 +96,168 @@ def cmd_inspect(args) -> int:
     return 0
 
 
+def _progress(con, description: str, total: int, unit: str = "segments"):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total} " + unit), TimeElapsedColumn(),
+                        console=con, transient=False)
+    return progress, progress.add_task(description, total=total)
+
+
 def cmd_render(args) -> int:
     import time
 
-    from embedcore.lesson import load_lesson
-
-    from .pipeline import render_lesson
-    from .quality import QUALITIES, output_size
-
-    t0 = time.perf_counter()
-    c = load_lesson(args.lesson)
-    if args.resolution and not re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", args.resolution.lower()):
-        _err(f"--resolution {args.resolution}: expected WIDTHxHEIGHT such as 1280x720")
-        return EXIT_BAD_INPUT
-    if args.fps is not None and not 1 <= args.fps <= 120:
-        _err(f"--fps {args.fps}: expected a frame rate between 1 and 120")
-        return EXIT_BAD_INPUT
-    fmt = args.format or ("webm" if args.transparent else "mp4")
-    if args.transparent and fmt not in ("webm", "mov"):
-        _err("--transparent needs --format webm or mov (H.264 mp4 and gif have no alpha channel)")
-        return EXIT_BAD_INPUT
-    quality = output_size(QUALITIES[args.quality], c.lesson.style.aspect, args.resolution, args.fps)
-    only = None
-    if args.segment:
-        only = set()
-        for s in args.segment:
-            match = [sb.index for sb in c.storyboards if str(sb.index) == s or sb.type == s or
-                     f"{sb.index:02d}-{sb.type}" == s]
-            if not match:
-                names = ", ".join(f"{sb.index} ({sb.type})" for sb in c.storyboards)
-                _err(f"{args.lesson}: --segment {s}: no such segment (choose from: {names})")
-                return EXIT_BAD_INPUT
-            only.update(match)
-    jobs = args.jobs or os.cpu_count() or 1
-
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from . import api
     from .narration import resolve
 
+    t0 = time.perf_counter()
+    c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
+    quality = api.quality_for(c, args.quality, args.resolution, args.fps)
+    fmt = api.check_format(args.format, args.transparent)
+    api.check_package(args.package, fmt)
+    api.select_segments(c, args.segment)
     voices = resolve(c, fmt)        # every line's voice, before anything is drawn or written
+    executor = api.make_executor(args.jobs or None, args.cluster, args.store)     # a cluster is checked now
     con = Console(stderr=True)
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} segments"), TimeElapsedColumn(),
-                  console=con, transient=False) as progress:
-        task = progress.add_task(f"rendering {c.lesson.slug} at {quality.folder}", total=len(c.storyboards) + 1)   # + the title card
+    progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
 
-        def on_event(kind, info):
-            if kind == "warning":
-                progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
-            elif kind == "narration":
-                made = info.get("synthesised", 0)
-                progress.console.print(
-                    f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
-                    f"({made} synthesised, {info.get('cached', 0)} from cache, {info.get('decoded', 0)} recordings; "
-                    f"{info['wall']:.1f} s)", markup=False, highlight=False)
-            if kind in ("cached", "rendered"):
-                progress.advance(task)
-                how = "reused (unchanged)" if kind == "cached" else f"rendered in {info['seconds']:.1f} s"
-                progress.console.print(f"  segment {info['index']} ({info['type']}): {how}")
+    def on_event(kind, info):
+        if kind == "warning":
+            progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
+        elif kind == "narration":
+            progress.console.print(
+                f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
+                f"({info.get('synthesised', 0)} synthesised, {info.get('cached', 0)} from cache, "
+                f"{info.get('decoded', 0)} recordings; {info['wall']:.1f} s)", markup=False, highlight=False)
+        if kind in ("cached", "rendered", "shared"):
+            progress.advance(task)
+            how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
+                or f"rendered in {info['seconds']:.1f} s"
+            progress.console.print(f"  segment {info['index']} ({info['type']}): {how}", soft_wrap=True)
 
-        result = render_lesson(c, quality, Path(args.out), jobs=jobs, use_cache=not args.no_cache,
-                               only=only, fmt=fmt, transparent=args.transparent, on_event=on_event,
-                               voices=voices)
+    try:
+        with progress:
+            result = api.render(c, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
+                                use_cache=not args.no_cache, segments=args.segment, format=args.format,
+                                transparent=args.transparent, package=args.package, on_event=on_event,
+                                executor=executor, voices=voices)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     total = sum(s.duration for s in result.segments)
     print(f"lesson video: {result.video} ({total:.1f} s{', narrated' if voices.voiced else ''})")
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
-        print(f"  {f.relative_to(result.out_dir)}")
+        print(f"  {os.path.relpath(f, result.out_dir)}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
 def cmd_script(args) -> int:
-    from embedcore.lesson import load_lesson
-
+    from .api import load
     from .script import recording_script
 
-    print(recording_script(load_lesson(args.lesson)), end="")
+    print(recording_script(load(args.lesson)), end="")
     return 0
+
+
+def cmd_build(args) -> int:
+    from rich.console import Console
+
+    from . import api
+    from .course import build_course, load_course
+
+    course = load_course(args.course)
+    api.check_package(args.package, "mp4")
+    for _name, compiled in course.videos:
+        api.quality_for(compiled, args.quality, args.resolution, args.fps)
+    executor = api.make_executor(args.jobs or None, args.cluster, args.store)
+    con = Console(stderr=True)
+    progress, task = _progress(con, f"building {course.slug}", 1)
+
+    def on_event(kind, info):
+        if kind == "planned":
+            progress.update(task, total=info["segments"])
+        elif kind in ("cached", "rendered", "shared"):
+            progress.advance(task)
+        elif kind == "lesson":
+            progress.console.print(f"  {info['name']}: done ({info['duration']:.1f} s of video, "
+                                   f"{info['rendered']} new, {info['reused']} reused): {info['page']}",
+                                   soft_wrap=True, markup=False)
+
+    try:
+        with progress:
+            result = build_course(course, quality=args.quality, resolution=args.resolution, fps=args.fps,
+                                  out=args.out, use_cache=not args.no_cache, package=args.package,
+                                  on_event=on_event, executor=executor)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
+    print(f"course page: {result.page}")
+    if result.package:
+        print(f"package: {result.package} ({result.package.stat().st_size / 1e6:.1f} MB)")
+    print(f"{len(result.lessons)} videos; {result.counts['rendered']} segments rendered, "
+          f"{result.counts['shared']} shared between videos, {result.counts['cached']} reused from earlier builds")
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from .watch import watch
+
+    return watch(args.lesson, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
+                 tokens=args.tokens, set=args.set or (), jobs=args.jobs or None, interval=args.interval)
+
+
+def _variant_flags(p) -> None:
+    p.add_argument("--tokens", metavar="TEXT", help="another token sequence for the lesson (a variant)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="override any key, e.g. style.theme=light or segments[2].pair=[king,queen]; repeatable")
+
+
+def _size_flags(p, default_quality: str) -> None:
+    p.add_argument("-q", "--quality", choices=["l", "m", "h", "p", "k"], default=default_quality,
+                   help=f"l 480p15, m 720p30, h 1080p60, p 1440p60, k 2160p60 (default {default_quality})")
+    p.add_argument("--resolution", metavar="WxH", help="explicit pixel size, e.g. 1280x720 (overrides -q's size)")
+    p.add_argument("--fps", type=int, help="explicit frame rate (overrides -q's)")
+    p.add_argument("--out", default="media", help="output root (default: media/)")
+    p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: CPU cores)")
+
+
+def _cluster_flags(p) -> None:
+    p.add_argument("--package", choices=["zip", "scorm"],
+                   help="also write a zip, or a SCORM 1.2 package, of the lesson (render) or the whole course (build)")
+    p.add_argument("--cluster", metavar="tcp://HOST:8786", help="render segments on a Dask cluster (pip install .[cluster])")
+    p.add_argument("--store", metavar="DIR", help="with --cluster: a folder all workers share, instead of sending "
+                   "clips back")
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .versions import version_lines
+        print("\n".join(version_lines()))
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="embedviz", description="Render explainer videos about token embeddings.")
+    p.add_argument("--version", action=_Version, help="embedviz, Manim and voice engine versions")
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("render", help="render a lesson to MP4 clips, a lesson video and captions")
+    r = sub.add_parser("render", help="render a lesson to MP4 clips, a lesson video, captions and a page")
     r.add_argument("lesson", help="lesson file (YAML)")
-    r.add_argument("-q", "--quality", choices=["l", "m", "h", "p", "k"], default="h",
-                   help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")
-    r.add_argument("--resolution", metavar="WxH", help="explicit pixel size, e.g. 1280x720 (overrides -q's size)")
-    r.add_argument("--fps", type=int, help="explicit frame rate (overrides -q's)")
+    _size_flags(r, "h")
     r.add_argument("--format", choices=["mp4", "webm", "gif", "mov"],
                    help="mp4 (H.264, default), webm (VP9), gif, mov; as Manim's --format")
     r.add_argument("-t", "--transparent", action="store_true",
                    help="keep an alpha channel (webm with VP9 alpha by default, or --format mov)")
-    r.add_argument("--out", default="media", help="output root (default: media/)")
-    r.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: CPU cores)")
+    _variant_flags(r)
+    _cluster_flags(r)
     r.add_argument("--segment", action="append", help="re-render only this segment (index or type); repeatable")
     r.add_argument("--no-cache", action="store_true", help="render every segment even if unchanged")
     r.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
@@ -200,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check lesson files without rendering")
     v.add_argument("lessons", nargs="+")
+    _variant_flags(v)
     v.set_defaults(func=cmd_validate)
 
     sc = sub.add_parser("script", help="print the recording script: every narration line and its file name")
@@ -209,7 +275,24 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("inspect", help="print what the video will show, without rendering")
     i.add_argument("lesson")
     i.add_argument("--json", action="store_true", help="machine-readable, with every segment's storyboard")
+    _variant_flags(i)
     i.set_defaults(func=cmd_inspect)
+
+    b = sub.add_parser("build", help="render every lesson and variant of a course file, with a course page")
+    b.add_argument("course", help="course file (YAML)")
+    _size_flags(b, "h")
+    b.add_argument("--no-cache", action="store_true", help="render every segment even if unchanged")
+    b.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    _cluster_flags(b)
+    b.set_defaults(func=cmd_build)
+
+    w = sub.add_parser("watch", help="re-render a lesson each time it (or a file it names) is saved")
+    w.add_argument("lesson")
+    _size_flags(w, "l")
+    _variant_flags(w)
+    w.add_argument("--interval", type=float, default=0.5, help="seconds between checks (default 0.5)")
+    w.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    w.set_defaults(func=cmd_watch)
     return p
 
 

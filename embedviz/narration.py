@@ -121,12 +121,6 @@ class NarrationPlan:
         digests = [ln.digest for ln in self.lines.get(index, ())]
         return hashlib.sha256(json.dumps([key, digests, _sound_code()]).encode()).hexdigest()
 
-    def render_path(self, clip: Path) -> Path:
-        """Where the worker writes the picture; :meth:`finish_clip` adds the sound into ``clip``."""
-        if not self.voiced or audio.codec_for(clip.suffix) is None:
-            return clip
-        return clip.with_name(".silent-" + clip.name)
-
     # -- after a clip is drawn ---------------------------------------------
     def cues(self, index: int, cues: list[dict]) -> list[dict]:
         """Cue times from the audio: a voiced line's cue ends where its voice ends."""
@@ -160,21 +154,24 @@ class NarrationPlan:
         return audio.normalise(x)
 
     def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
-        """Mux the sound into a freshly drawn clip; return the worker's answer with audio-timed cues."""
+        """Mux the sound into a drawn clip (in place, if it has none yet: a clip copied from an identical
+        segment already has it); return the worker's answer with audio-timed cues."""
         out = {**out, "cues": self.cues(index, out["cues"])}
-        silent = self.render_path(clip)
-        if silent != clip:
+        if self.voiced and audio.codec_for(clip.suffix) is not None and not _has_audio(clip):
             from .video import concat
-            concat([silent], clip, audio=[self.track(index, out["cues"], out["duration"])])
-            silent.unlink(missing_ok=True)
+            concat([clip], clip, audio=[self.track(index, out["cues"], out["duration"])])
         return out
+
+
+def _has_audio(path: Path) -> bool:
+    import av
+    with av.open(str(path)) as c:
+        return bool(c.streams.audio)
 
 
 def check(compiled) -> None:
     """What ``validate`` can say without decoding or synthesising: every recording is there and
     not empty, every voice exists and is installed. Raises a located :class:`LessonError`."""
-    from embedcore.yamlsource import load_yaml
-
     try:
         for job in _plan(compiled):
             if job.recording is not None:
@@ -185,7 +182,19 @@ def check(compiled) -> None:
                 if job.recording.stat().st_size == 0:
                     raise LessonError(f"{job.shown}: audio file is empty", loc=job.loc, hint="record the line again")
     except LessonError as e:
-        raise load_yaml(compiled.lesson.path)[1].locate(e) from None
+        raise _positions(compiled.lesson).locate(e) from None
+
+
+def _positions(lesson):
+    """Where each key of the lesson file is, for error messages (a lesson built from a dict has no file)."""
+    from embedcore.yamlsource import Positions, load_yaml
+
+    if lesson.path.is_file():
+        try:
+            return load_yaml(lesson.path)[1]
+        except LessonError:
+            pass
+    return Positions(file=lesson.path.name)
 
 
 @lru_cache(maxsize=1)
@@ -200,10 +209,8 @@ def _sound_code() -> str:
 
 def resolve(compiled, fmt: str = "mp4") -> NarrationPlan:
     """Find, decode and synthesise every line of every segment; errors are one located line."""
-    from embedcore.yamlsource import load_yaml
-
     lesson = compiled.lesson
-    _, pos = load_yaml(lesson.path)
+    pos = _positions(lesson)
     try:
         jobs = _plan(compiled)
         t0 = time.perf_counter()

@@ -99,46 +99,82 @@ def clip_name(sb) -> str:
     return f"{sb.index:02d}-{sb.type}"
 
 
-def render_lesson(
+@dataclass
+class Job:
+    """One segment to render: everything a worker (local or on a cluster) needs, and where it goes."""
+
+    storyboard: object
+    style: object
+    width: int
+    height: int
+    fps: int
+    clip: Path
+    meta_path: Path
+    key: str
+    fmt: str = "mp4"
+    transparent: bool = False
+    expected: float = 0.0
+    lesson: str = ""
+
+
+@dataclass
+class LessonPlan:
+    """A lesson's segments split into reused results and jobs still to render."""
+
+    compiled: CompiledLesson
+    quality: Quality
+    out_dir: Path
+    fmt: str
+    transparent: bool
+    results: dict[int, SegmentResult]
+    todo: list[Job]
+    keys: dict[int, str] = field(default_factory=dict)     # every segment's cache key, title card = 0
+    voices: narration.NarrationPlan | None = None            # every line's sound, resolved before rendering
+
+    @property
+    def complete(self) -> bool:
+        return all(i in self.results for i in self.keys)
+
+
+def plan_lesson(
     compiled: CompiledLesson,
     quality: Quality,
     out_root: Path,
     *,
-    jobs: int = 1,
     use_cache: bool = True,
     only: Sequence[int] | None = None,
     fmt: str = "mp4",
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
     voices: narration.NarrationPlan | None = None,
-) -> RenderResult:
+) -> LessonPlan:
+    """Which segments can be reused from the output folder's cache, and which must render."""
     # every line's voice first (decoded or synthesised): the beats' lengths are data for the scenes
-    plan = voices or narration.resolve(compiled, fmt)
-    compiled = plan.apply(compiled)
-    for message in plan.warnings:
+    voices = voices or narration.resolve(compiled, fmt)
+    compiled = voices.apply(compiled)
+    for message in voices.warnings:
         on_event("warning", {"message": message})
-    if plan.voiced:
-        on_event("narration", plan.stats)
+    if voices.voiced:
+        on_event("narration", voices.stats)
     lesson = compiled.lesson
     out_dir = Path(out_root) / lesson.slug / quality.folder
     clips_dir = out_dir / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
     for stale in clips_dir.glob(".render-*"):          # left by a killed worker
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in clips_dir.glob(".silent-*"):          # a picture killed before its sound was muxed in
-        stale.unlink(missing_ok=True)
     style = lesson.style
     style_dict = style.model_dump()
     w, h, fps = quality.width, quality.height, quality.fps
 
     results: dict[int, SegmentResult] = {}
-    todo = []
+    todo, keys = [], {}
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
         name = clip_name(sb)
         clip = clips_dir / f"{name}{'-alpha' if transparent else ''}.{fmt}"
         meta_path = clip.with_name(clip.name + ".json")       # one cache entry per clip file
-        key = plan.cache_key(sb.index, segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
+        key = keys[sb.index] = voices.cache_key(sb.index,
+                                                segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
         meta = None
         if meta_path.exists():
             try:
@@ -152,55 +188,104 @@ def render_lesson(
             reuse = True
         if reuse:
             results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
-            on_event("cached", {"index": sb.index, "type": sb.type})
+            on_event("cached", {"index": sb.index, "type": sb.type, "lesson": lesson.slug})
         else:
-            todo.append((sb, clip, meta_path, key, expected_seconds(sb, meta)))
-    todo = [job[:4] for job in sorted(todo, key=lambda job: -job[4])]
+            todo.append(Job(sb, style, w, h, fps, clip, meta_path, key, fmt, transparent,
+                            expected_seconds(sb, meta), lesson.slug))
+    todo.sort(key=lambda job: -job.expected)
+    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, voices)
 
-    def finish(sb, clip, meta_path, key, out, seconds):
-        out = plan.finish_clip(sb.index, clip, out)          # its sound muxed in, cues timed by the audio
-        entry = {"key": key, "duration": out["duration"], "cues": out["cues"],
-                 "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
-        atomic_write(meta_path, json.dumps(entry, indent=1))
-        results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, out["duration"], out["cues"], False, seconds)
-        on_event("rendered", {"index": sb.index, "type": sb.type, "seconds": seconds})
 
-    if todo:
-        on_event("start", {"count": len(todo), "jobs": min(jobs, len(todo))})
-    if jobs <= 1 or len(todo) <= 1:
-        for sb, clip, meta_path, key in todo:
-            on_event("begin", {"index": sb.index, "type": sb.type})
-            out = _render_job(sb, style, w, h, fps, str(plan.render_path(clip)), fmt, transparent)
-            finish(sb, clip, meta_path, key, out, out["seconds"])
-    elif todo:
-        with worker_pool(min(jobs, len(todo)), w, h) as pool:
+def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = None) -> SegmentResult:
+    """Record a rendered clip in its cache entry; the clip is already at ``job.clip``."""
+    if voices is not None:
+        out = voices.finish_clip(job.storyboard.index, job.clip, out)   # its sound muxed in, cues timed by it
+    sb, seconds = job.storyboard, out["seconds"]
+    entry = {"key": job.key, "duration": out["duration"], "cues": out["cues"],
+             "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
+    atomic_write(job.meta_path, json.dumps(entry, indent=1))
+    return SegmentResult(sb.index, sb.type, sb.title, job.clip, out["duration"], out["cues"], False, seconds)
+
+
+class LocalExecutor:
+    """Segment jobs in this machine's worker processes (the default; needs no Dask)."""
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = max(1, jobs)
+
+    def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
+            on_begin: Callable[[Job], None] = lambda job: None) -> None:
+        if not todo:
+            return
+        if self.jobs <= 1 or len(todo) <= 1:
+            for job in todo:
+                on_begin(job)
+                on_result(job, _render_job(job.storyboard, job.style, job.width, job.height, job.fps,
+                                           str(job.clip), job.fmt, job.transparent))
+            return
+        first = todo[0]
+        with worker_pool(min(self.jobs, len(todo)), first.width, first.height) as pool:
             pending = {}
             try:
-                for sb, clip, meta_path, key in todo:
-                    fut = pool.submit(_render_job, sb, style, w, h, fps, str(plan.render_path(clip)), fmt, transparent)
-                    pending[fut] = (sb, clip, meta_path, key)
-                    on_event("begin", {"index": sb.index, "type": sb.type})
+                for job in todo:
+                    fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
+                                      str(job.clip), job.fmt, job.transparent)
+                    pending[fut] = job
+                    on_begin(job)
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
-                        sb, clip, meta_path, key = pending.pop(fut)
-                        out = fut.result()
-                        finish(sb, clip, meta_path, key, out, out["seconds"])
+                        job = pending.pop(fut)
+                        on_result(job, fut.result())
             except BaseException:
                 for fut in pending:
                     fut.cancel()
                 raise
 
-    ordered = [results[sb.index] for sb in compiled.storyboards]
-    return _assemble(compiled, quality, out_dir, results[0], ordered, fmt, transparent, plan)
+
+def render_lesson(
+    compiled: CompiledLesson,
+    quality: Quality,
+    out_root: Path,
+    *,
+    jobs: int = 1,
+    use_cache: bool = True,
+    only: Sequence[int] | None = None,
+    fmt: str = "mp4",
+    transparent: bool = False,
+    on_event: Callable[[str, dict], None] = lambda kind, info: None,
+    executor=None,
+    voices: narration.NarrationPlan | None = None,
+) -> RenderResult:
+    """plan → run the jobs (local pool by default, or any executor) → assemble."""
+    from .queue import run_queue
+
+    plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
+                       transparent=transparent, on_event=on_event, voices=voices)
+    if plan.todo:
+        on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
+    run_queue([plan], executor or LocalExecutor(jobs), on_event)
+    return assemble(plan)
+
+
+def assemble(plan: LessonPlan) -> RenderResult:
+    """The lesson video, captions, chapters, manifest, thumbnail and page from finished clips."""
+    from .page import write_page
+
+    ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
+    result = _assemble(plan.compiled, plan.quality, plan.out_dir, plan.results[0], ordered, plan.fmt,
+                       plan.transparent, plan.voices)
+    if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
+        result.files += write_page(result.out_dir, [s.cues for s in ordered])
+    return result
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
               segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False,
-              plan: narration.NarrationPlan | None = None) -> RenderResult:
+              voices: narration.NarrationPlan | None = None) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
-    tracks = [plan.track(r.index, r.cues, r.duration) for r in (card, *segs)] if plan and plan.voiced else None
+    tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] if voices and voices.voiced else None
     concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration

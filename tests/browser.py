@@ -224,3 +224,31 @@ def _run_page(folder: Path, profile: Path, timeout: float) -> dict:
         tail = log.read_text(errors="replace")[-800:]
         raise AssertionError(f"the page reported nothing in {timeout:.0f} s (chromium said: {tail})")
     return json.loads(server.result)
+
+
+def report_url(server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/result"
+
+
+def open_and_wait(url: str, server, profile: Path, timeout: float = 90.0, window: str = "1280,900") -> dict:
+    """Open ``url`` (http or file) in headless Chromium and wait until its script POSTs to
+    ``report_url(server)``; return that JSON. The server is shut down afterwards."""
+    log = profile.parent / f"chromium-{profile.name}.log"
+    profile.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, f"--window-size={window}", f"--user-data-dir={profile}",
+                                 url], stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            loaded = server.done.wait(timeout)
+        finally:
+            server.shutdown()
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    if not loaded:
+        tail = log.read_text(errors="replace")[-800:]
+        raise AssertionError(f"the page reported nothing in {timeout:.0f} s (chromium said: {tail})")
+    return json.loads(server.result)
