@@ -5,9 +5,10 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, SurroundingRectang
 
 from embedcore.segments.analogy import AnalogyStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, wrapped
+from .theme import SIZE
 
 COL_W = 4.4
 
@@ -17,41 +18,41 @@ class AnalogyScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        parts = [TokenChip(sb.a, th.token_colour(0), th), label("\u2212", th, size=34),
-                 TokenChip(sb.b, th.token_colour(1), th), label("+", th, size=34),
-                 TokenChip(sb.c, th.token_colour(2), th), label("=", th, size=34),
-                 label("?", th, size=34, colour=th.accent)]
+        parts = [TokenChip(sb.a, th.token_colour(0), th), label("\u2212", th, size=SIZE.title),
+                 TokenChip(sb.b, th.token_colour(1), th), label("+", th, size=SIZE.title),
+                 TokenChip(sb.c, th.token_colour(2), th), label("=", th, size=SIZE.title),
+                 label("?", th, size=SIZE.title, colour=th.accent)]
         self.expr = VGroup(*parts).arrange(RIGHT, buff=0.25)
         self.expr.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
         self.expr_note = wrapped("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
-                                 th, size=17, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
+                                 th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
         self.expr_note.next_to(self.expr, DOWN, buff=0.2)
         top = self.expr_note.get_bottom()[1] - (0.45 if self.landscape else 0.3) - (0.5 if self.portrait else 0.0)
         gap = 1.4 if self.landscape else 0.6
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
         xl, xr = -gap / 2 - col_w, gap / 2
         self.heads = VGroup(
-            label(f"Raw top {sb.k}", th, size=24, weight="BOLD", max_width=col_w).move_to([xl, top, 0],
+            label(f"Raw top {sb.k}", th, size=SIZE.heading, weight="BOLD", max_width=col_w).move_to([xl, top, 0],
                                                                                          aligned_edge=LEFT),
-            label("Inputs excluded", th, size=24, weight="BOLD", max_width=col_w).move_to([xr, top, 0],
+            label("Inputs excluded", th, size=SIZE.heading, weight="BOLD", max_width=col_w).move_to([xr, top, 0],
                                                                                          aligned_edge=LEFT),
         )
         first = 0.55 if self.landscape else 0.45        # heads to first row
         honesty_h = 0.9 if self.landscape else 0.75
-        step = max(0.4, min(0.5, 3.0 / sb.k, (top - first - self.body_bottom - honesty_h) / max(sb.k, 1)))
+        step = max(0.4, min(0.7 if self.portrait else 0.5, (4.2 if self.portrait else 3.0) / sb.k, (top - first - self.body_bottom - honesty_h) / max(sb.k, 1)))
 
         def rows(hits, x):
             g = VGroup()
             for h in hits:
                 y = top - first - (h.rank - 1) * step
                 colour = th.accent if h.is_expected else (th.muted if h.is_input else th.text)
-                r = label(f"{h.rank}.", th, size=22, colour=th.muted, mono=True).move_to([x + 0.4, y, 0],
+                r = label(f"{h.rank}.", th, size=SIZE.label, colour=th.muted, mono=True).move_to([x + 0.4, y, 0],
                                                                                         aligned_edge=RIGHT)
-                v = label(h.text, th, size=22, mono=True, colour=colour).move_to([x + col_w - 0.1, y, 0],
+                v = label(h.text, th, size=SIZE.label, mono=True, colour=colour).move_to([x + col_w - 0.1, y, 0],
                                                                                 aligned_edge=RIGHT)
-                tag = label("input", th, size=15, colour=th.muted) if h.is_input else None
+                tag = label("input", th, size=SIZE.small, colour=th.muted) if h.is_input else None
                 room = v.get_left()[0] - 0.15 - (x + 0.6) - (tag.width + 0.15 if tag else 0)
-                t = label(h.token, th, size=22, colour=colour, max_width=min(2.0, room)).move_to([x + 0.6, y, 0],
+                t = label(h.token, th, size=SIZE.label, colour=colour, max_width=min(2.0, room)).move_to([x + 0.6, y, 0],
                                                                                                 aligned_edge=LEFT)
                 g2 = VGroup(r, t)
                 if tag is not None:
@@ -66,35 +67,30 @@ class AnalogyScene(SegmentScene):
                               for hits, rows_ in ((sb.raw, self.raw_rows), (sb.excluded, self.exc_rows))
                               for h, g in zip(hits, rows_) if h.is_expected])
         bottom = min(self.raw_rows.get_bottom()[1], self.exc_rows.get_bottom()[1])
-        self.honesty = wrapped(sb.honesty, th, size=17, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
+        self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
                                centred=True, buff=0.06)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
+        self.fill_body([[self.expr, self.expr_note], [self.heads, self.raw_rows, self.exc_rows, self.marks],
+                        [self.honesty]])
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]
+
+    def _show_expression(self, beat: Beat) -> None:
         self.play(LaggedStart(*[FadeIn(p, shift=0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.expr_note), run_time=0.4)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_raw(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_excluded(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[1]), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
         if len(self.marks):
             self.play(FadeIn(self.marks), run_time=0.5)
-        self.settle()
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_honesty(self, beat: Beat) -> None:
         self.play(FadeIn(self.honesty), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(0.3)

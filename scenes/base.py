@@ -7,16 +7,19 @@ rendering a frame; ``construct()`` (called by ``render()``) plays it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard
 
+from . import layout
 from .components.text import centred_lines, label, wrap, wrapped
-from .theme import Theme
+from .theme import SIZE, Theme
 
 CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 14.2 units wide)
-CAPTION_SIZE = 22
 
 
 def caption_chars(frame_width: float) -> int:
@@ -27,6 +30,44 @@ def caption_chars(frame_width: float) -> int:
 def reading_time(text: str) -> float:
     """Seconds a viewer needs to read ``text`` (≈ 15 characters a second)."""
     return max(1.6, 0.6 + len(text) / 15)
+
+
+@dataclass
+class Beat:
+    """One step of a segment: the narration lines read over it and what it shows.
+
+    ``show`` plays the step's animations (``scene.play`` calls); the scene
+    hands its lines to the base class, which says them and holds until the
+    beat's time is met. By default every line of the beat is said before
+    ``show`` runs; a step that walks through items (tokens, rows) may spread
+    its lines over them with :meth:`pace`. Lines a step never reached are
+    said at its end: no line is ever dropped. ``hold=False``: in a silent
+    lesson the lines said up front do not wait for their reading time (the
+    step itself is long); a voice always holds.
+    """
+
+    show: Callable[[Beat], None]
+    spread: bool = False
+    hold: bool = True
+    lines: list[str] = field(default_factory=list)
+    said: int = 0
+    scene: SegmentScene | None = None
+
+    def pace(self, done: float, total: float) -> None:
+        """Say the lines due once ``done`` of ``total`` items are reached (line i at i·total/len(lines))."""
+        k = len(self.lines)
+        while self.said < k and self.said * total <= done * k + 1e-9:
+            self.say_next(hold=False)
+
+    def say_next(self, *, hold: bool | None = None) -> None:
+        if self.said < len(self.lines):
+            self.scene.say(self.lines[self.said], hold=self.hold if hold is None else hold)
+            self.said += 1
+
+    def finish(self) -> None:
+        while self.said < len(self.lines):
+            self.say_next()
+        self.scene.settle()
 
 
 class SegmentScene(Scene):
@@ -71,15 +112,15 @@ class SegmentScene(Scene):
         a line with an ascender and a descender, which no caption line exceeds.
         """
         if not hasattr(self, "_caption_h"):
-            line_h = label("Ay", self.theme, size=CAPTION_SIZE).height
+            line_h = label("Ay", self.theme, size=SIZE.caption).height
             n = max([2, *[len(wrap(t, self.caption_chars).split("\n")) for t in self.storyboard.narration]])
             self._caption_h = n * line_h + (n - 1) * 0.12
         return self._caption_h
 
     @property
     def body_bottom(self) -> float:
-        """The lowest y the body may use: above the tallest caption."""
-        return -self.fh / 2 + 0.3 + self.caption_height() + 0.25
+        """The lowest y the body may use: above the tallest caption (the body region's bottom)."""
+        return layout.regions(self.fw, self.fh, 0.0, self.caption_height()).body.y0
 
     def build(self) -> None:
         """Create every mobject (no animation). Subclasses extend ``build_body``."""
@@ -87,24 +128,35 @@ class SegmentScene(Scene):
             return
         sb, th = self.storyboard, self.theme
         # titles and source lines wrap (not shrink) when the frame is narrow
-        self.title = wrapped(sb.title, th, size=34, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
+        self.title = wrapped(sb.title, th, size=SIZE.title, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
         self.title.to_corner(UL, buff=0.35)
-        self.source = wrapped(sb.source_label, th, size=19, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
+        self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
                               buff=0.06)
         self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
+        self.regions = layout.regions(self.fw, self.fh, self.header.get_bottom()[1], self.caption_height())
         self.build_body()
         self._built = True
 
     def build_body(self) -> None:
         raise NotImplementedError
 
+    def fill_body(self, panels, **kwargs) -> float:
+        """In tall and square frames, stack ``panels`` (lists of mobjects, top to bottom) to fill the
+        body region; wide frames keep the scene's own layout. Returns the scale used."""
+        if self.landscape:
+            return 1.0
+        panels = [[m for m in p if m.has_points() or m.get_family()[1:]] for p in panels]
+        panels = [p for p in panels if any(len(s.points) for m in p for s in m.get_family())]
+        kwargs.setdefault("max_gap", layout.GAP.xl * (2 if self.portrait else 1.5))
+        return layout.stack(panels, self.regions.body, **kwargs)
+
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
 
     # -- captions --------------------------------------------------------
     def caption_mob(self, text: str):
-        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=CAPTION_SIZE, max_width=self.fw - 0.6)
+        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=SIZE.caption, max_width=self.fw - 0.6)
         return t.to_edge(DOWN, buff=0.3)
 
     def say(self, text: str, *, hold: bool = True) -> None:
@@ -157,7 +209,22 @@ class SegmentScene(Scene):
         self.play(*[FadeOut(m) for m in self.mobjects], run_time=0.5)
 
     def play_body(self) -> None:
+        self.play_beats(self.beats())
+
+    def beats(self) -> list[Beat]:
+        """The segment's steps, in order (subclasses)."""
         raise NotImplementedError
+
+    def play_beats(self, beats: list[Beat]) -> None:
+        """Spread the narration over ``beats`` and play them: every line said once, in order."""
+        assigned = narration_phases(self.storyboard.narration, len(beats))
+        for beat, lines in zip(beats, assigned):
+            beat.scene, beat.lines, beat.said = self, list(lines), 0
+            if not beat.spread:
+                while beat.said < len(beat.lines):
+                    beat.say_next()
+            beat.show(beat)
+            beat.finish()
 
 
 def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:

@@ -31,7 +31,7 @@ from manim import (
 
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
@@ -42,9 +42,9 @@ from .components.vectors import (
     place_labels,
     polyline_segments,
 )
+from .theme import SIZE
 
 PANEL_W = 5.0
-SIZE = 24
 
 
 def _show(shown, new) -> None:
@@ -63,7 +63,7 @@ class CosineDistanceScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         fw = self.fw
         self.ca, self.cb = th.token_colour(0), th.token_colour(1)
-        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted, max_width=fw - 0.8, buff=0.06)
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
         top = self.note.get_bottom()[1] - 0.3
         bottom = self.body_bottom
@@ -79,7 +79,7 @@ class CosineDistanceScene(SegmentScene):
         # -- right panel: live readouts, then the formula -------------------
         self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
         square = not self.portrait and not self.landscape
-        self.size = 21 if square else SIZE          # square frames: six readouts and the formulas share 8 units
+        self.size = SIZE.label if square else SIZE.heading         # square frames: six readouts and the formulas share 8 units
         self.read_labels = VGroup(*[label(n, th, size=self.size, colour=th.muted) for n in self.read_names])
         self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.12 if square else 0.17)
         self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
@@ -90,8 +90,8 @@ class CosineDistanceScene(SegmentScene):
         self.values = VGroup(*first[:5])            # live: θ, cos θ, ‖A − B‖, ‖A‖, ‖B‖
         self.scale_value = VGroup(first[5])         # live: the scale factor
 
-        self.formula = MathTypst(sb.formula, color=th.text, font_size=30)
-        self.substituted = MathTypst(sb.substituted, color=th.text, font_size=30)
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.value)
+        self.substituted = MathTypst(sb.substituted, color=th.text, font_size=SIZE.value)
         for f in (self.formula, self.substituted):
             if f.width > pw:
                 f.scale_to_fit_width(pw)
@@ -114,7 +114,7 @@ class CosineDistanceScene(SegmentScene):
             for f in (self.formula, self.substituted):
                 f.scale(k, about_point=f.get_corner(UL))
             self.substituted.next_to(self.formula, DOWN, buff=0.25 * k).align_to(self.formula, LEFT)
-        self.closing = VGroup(*[centred_lines(t, th, max_chars=int(pw / 0.166), size=22, colour=th.accent)
+        self.closing = VGroup(*[centred_lines(t, th, max_chars=int(pw / 0.166), size=SIZE.label, colour=th.accent)
                                 for t in sb.closing])
         for c in self.closing:
             for line in c:
@@ -145,12 +145,12 @@ class CosineDistanceScene(SegmentScene):
         r = min(0.8, 0.45 * min(np.linalg.norm(self.tip_a - o), np.linalg.norm(self._tip_b(0) - o)))
         start, sweep = np.radians(sb.a.direction), np.radians(sb.b.direction - sb.a.direction)
         self.arc = Arc(radius=r, start_angle=start, angle=sweep, arc_center=o, color=th.text, stroke_width=3)
-        self.theta = label("\u03b8", th, size=26)
+        self.theta = label("\u03b8", th, size=SIZE.chip)
         mid = start + sweep / 2
         theta_anchor = o + r * np.array([np.cos(mid), np.sin(mid), 0.0])
 
-        self.label_a = label(f"A  {sb.a.token}", th, size=26, colour=self.ca)
-        self.label_b = label(f"B  {sb.b.token}", th, size=26, colour=self.cb)
+        self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca)
+        self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb)
         K = len(sb.samples)
         ks = [round(i * (K - 1) / 8) for i in range(9)]
         b_tips = [self._tip_b(k) for k in ks]
@@ -205,27 +205,23 @@ class CosineDistanceScene(SegmentScene):
         self.values.submobjects = [m.copy() for m in self.values.submobjects]
         self.scale_value.submobjects = [m.copy() for m in self.scale_value.submobjects]
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_pair), Beat(self._show_formula), Beat(self._scale_b), Beat(self._show_closing)]
+
+    def _show_pair(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.axes), run_time=0.5)
         self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), FadeIn(self.label_a), FadeIn(self.label_b),
                   run_time=1.2)
         self.play(Create(self.arc), FadeIn(self.theta), Create(self.dist_line), run_time=0.8)
         self.play(FadeIn(self.read_labels[:5]), FadeIn(self.values), run_time=0.6)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_formula(self, beat: Beat) -> None:
         self.play(Write(self.formula), run_time=1.2)
         self.play(FadeIn(self.substituted, shift=0.15 * DOWN), run_time=0.8)
-        self.play(Indicate(self.values[1], color=th.accent), run_time=0.6)
-        self.settle()
+        self.play(Indicate(self.values[1], color=self.theme.accent), run_time=0.6)
 
-        for text in phases[2]:
-            self.say(text)
+    def _scale_b(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), run_time=0.4)
         o = self.frame.origin
         self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
@@ -238,11 +234,9 @@ class CosineDistanceScene(SegmentScene):
         for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
             m.clear_updaters()
         self.play(Indicate(self.values[1], color=th.accent), Indicate(self.values[2], color=th.accent), run_time=0.8)
-        self.settle()
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_closing(self, beat: Beat) -> None:
         self.play(FadeOut(self.formula), FadeOut(self.substituted), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
-        self.settle()
+        beat.finish()
         self.wait(0.5)

@@ -12,17 +12,16 @@ from manim import (
     FadeOut,
     Indicate,
     LaggedStart,
-    SurroundingRectangle,
-    Transform,
     VGroup,
 )
 
 from embedcore.segments.lookup import LookupStoryboard
 
-from .base import SegmentScene, narration_phases
-from .components.chip import TokenChip
+from .base import Beat, SegmentScene
+from .components.chip import Marker, TokenChip
 from .components.grid import CellGrid
 from .components.text import label, number
+from .theme import SIZE
 
 
 def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
@@ -58,7 +57,7 @@ class LookupScene(SegmentScene):
         self.colour_of = colour_of
 
         # sentence chips with ids underneath
-        id_labels = [number(f"id {st.id:,}", th, size=18, colour=th.muted) for st in sb.steps]
+        id_labels = [number(f"id {st.id:,}", th, size=SIZE.note, colour=th.muted) for st in sb.steps]
         self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + 0.12))
                               for st, idl in zip(sb.steps, id_labels)])
         self.chips.arrange(RIGHT, buff=0.22)
@@ -80,7 +79,7 @@ class LookupScene(SegmentScene):
         # label columns as wide as their longest label (wider ones are shrunk by the grid)
         def label_w(texts, cap):
             longest = max(texts, key=len)
-            return min(cap, label(longest, th, size=20).width + 0.35) if longest else cap
+            return min(cap, label(longest, th, size=SIZE.cell).width + 0.35) if longest else cap
         self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=label_w(mlabels, 2.1))
         # the stacked output (left), filled row by row
         orows = [list(st.cells) for st in sb.steps]
@@ -90,16 +89,19 @@ class LookupScene(SegmentScene):
         for cells in self.output.cells:
             cells.set_opacity(0)
 
-        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=22)
+        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
         notes = []
         if sb.rows_elided:
             notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
         if sb.cols_elided:
             notes.append(f"⋯ hidden columns (d = {sb.dim})")
-        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=16,
+        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=SIZE.small,
                                  colour=th.muted)
-        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=22)
+        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
         self._layout_grids()
+        # tall and square frames: sentence, matrix and output fill the body, top to bottom
+        grids = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
+        self.fill_body([[self.chips, self.ids], *(grids if self.stacked else [grids[0] + grids[1]])])
 
     def _layout_grids(self) -> None:
         """Output and matrix side by side (wide frames) or matrix above output (tall frames),
@@ -136,65 +138,49 @@ class LookupScene(SegmentScene):
         self.matrix_title.next_to(m, UP, buff=0.12).align_to(m, LEFT)
         self.output_title.next_to(o, UP, buff=0.12).align_to(o, LEFT)
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_sentence), Beat(self._show_tables), Beat(self._walk_tokens, spread=True),
+                Beat(self._show_output)]
 
-        for text in phases[0]:
-            self.say(text)
+    def _show_sentence(self, beat: Beat) -> None:
         self.play(LaggedStart(*[FadeIn(c, shift=0.2 * DOWN) for c in self.chips], lag_ratio=0.15, run_time=1.2))
         self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.1, run_time=0.8))
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_tables(self, beat: Beat) -> None:
         self.play(FadeIn(self.matrix_title), FadeIn(self.matrix.header), Create(self.matrix.body), run_time=1.4)
         self.play(FadeIn(self.matrix_note), FadeIn(self.output_title), FadeIn(self.output.header),
                   FadeIn(VGroup(*self.output.boxes, *self.output.row_labels)), run_time=0.6)
-        self.settle()
 
-        middle = phases[2]
+    def _walk_tokens(self, beat: Beat) -> None:
+        """Token by token: its row lights up and is copied into the output; the beat's lines spread over the tokens."""
+        sb, th = self.storyboard, self.theme
         n = len(sb.steps)
-        said = 0
-        marker = None
+        row_mark = Marker(th, buff=0.02, stroke_width=4)
+        chip_mark = Marker(th, buff=0.06, stroke_width=3)
         for st in sb.steps:
-            while said < len(middle) and st.position >= said * n / len(middle):
-                self.say(middle[said], hold=False)
-                said += 1
+            beat.pace(st.position, n)
             chip, idl = self.chips[st.position], self.ids[st.position]
             row_box = self.matrix.row_box(st.view_row)
-            hl = SurroundingRectangle(row_box, color=th.accent, buff=0.02, stroke_width=4)
-            chip_hl = SurroundingRectangle(VGroup(chip, idl), color=th.accent, buff=0.06, stroke_width=3)
             slow = 1.0 if st.position < 2 else 0.6
-            anims = [Create(hl), Create(chip_hl)] if marker is None else [Transform(marker[0], hl), Transform(marker[1], chip_hl)]
-            self.play(*anims, run_time=0.6 * slow)
-            if marker is None:
-                marker = (hl, chip_hl)
+            self.play(row_mark.to(row_box), chip_mark.to(VGroup(chip, idl)), run_time=0.6 * slow)
             if st.first_position != st.position:
-                again = label(f"same row as token {st.first_position + 1}", th, size=16, colour=th.accent)
+                again = label(f"same row as token {st.first_position + 1}", th, size=SIZE.small, colour=th.accent)
                 again.next_to(self.matrix, RIGHT, buff=0.1).match_y(row_box)
                 if again.get_right()[0] > self.fw / 2 - 0.1:
                     again.next_to(row_box, UP, buff=0.05).align_to(row_box, RIGHT)
                 self.play(Indicate(self.matrix.row_labels[st.view_row], color=th.accent), FadeIn(again), run_time=0.7)
                 self.play(FadeOut(again), run_time=0.2)
-            copy = self.matrix.row_cells(st.view_row).copy()
-            target = self.output.row_cells(st.position)
-            target_visible = target.copy().set_opacity(1)
-            self.play(Transform(copy, target_visible), run_time=0.9 * slow)
-            self.remove(copy)
-            target.set_opacity(1)
-            self.add(target)
+            self.play(self.matrix.copy_row_to(st.view_row, self.output, st.position), run_time=0.9 * slow)
             self.settle()
-        if marker is not None:
-            self.play(*[m.animate.set_stroke(opacity=0) for m in marker], run_time=0.3)
-            self.remove(*marker)
+        if row_mark.shown:
+            self.play(row_mark.off(), chip_mark.off(), run_time=0.3)
+            self.remove(row_mark.rect, chip_mark.rect)
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_output(self, beat: Beat) -> None:
+        th = self.theme
         brace = Brace(self.output.body, LEFT, color=th.muted, buff=0.05)
-        btxt = label(f"n = {n}", th, size=18, colour=th.muted).next_to(brace, LEFT, buff=0.08)
+        btxt = label(f"n = {len(self.storyboard.steps)}", th, size=SIZE.note, colour=th.muted).next_to(brace, LEFT, buff=0.08)
         grp = VGroup(brace, btxt)
         if grp.get_left()[0] < -self.fw / 2 + 0.05:
             grp = VGroup()
         self.play(Indicate(self.output_title, color=th.accent), FadeIn(grp), run_time=1.0)
-        self.settle()

@@ -21,8 +21,9 @@ from manim import (
 
 from embedcore.segments.matrix_shape import MatrixShapeStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.text import label, wrap, wrapped
+from .theme import SIZE
 
 COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
         ("V × d", 2.1, RIGHT), ("float32", 1.6, RIGHT))
@@ -49,25 +50,25 @@ class MatrixShapeScene(SegmentScene):
         blk.move_to([left_x + 1.75 + bw / 2, body_top - 0.95 - bh / 2, 0])
         self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=0.08)
         v_main, v_rest = sb.v_label.split(":", 1)
-        self.v_text = VGroup(label(v_main, th, size=24, colour=th.positive),
-                             *[label(s, th, size=16, colour=th.muted) for s in wrap(v_rest.strip(), 14).split("\n")])
+        self.v_text = VGroup(label(v_main, th, size=SIZE.heading, colour=th.positive),
+                             *[label(s, th, size=SIZE.small, colour=th.muted) for s in wrap(v_rest.strip(), 14).split("\n")])
         self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).next_to(self.v_brace, LEFT, buff=0.1)
         self.d_brace = Brace(self.block, UP, color=th.negative, buff=0.08)
         d_main, d_rest = sb.d_label.split(":", 1)
-        self.d_text = VGroup(label(d_main, th, size=24, colour=th.negative),
-                             label(d_rest.strip(), th, size=16, colour=th.muted))
+        self.d_text = VGroup(label(d_main, th, size=SIZE.heading, colour=th.negative),
+                             label(d_rest.strip(), th, size=SIZE.small, colour=th.muted))
         self.d_text.arrange(DOWN, buff=0.06).next_to(self.d_brace, UP, buff=0.08)
-        self.shape_text = label(sb.shape_label, th, size=24, mono=True).next_to(self.block, DOWN, buff=0.25)
+        self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=0.25)
         self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text)
         if self.left.get_left()[0] < -self.fw / 2 + 0.3:
             self.left.shift(RIGHT * (-self.fw / 2 + 0.3 - self.left.get_left()[0]))
-        self.pitfall = VGroup(*[label(s, th, size=18, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
+        self.pitfall = VGroup(*[label(s, th, size=SIZE.note, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
         self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         self.pitfall.next_to(self.shape_text, DOWN, buff=0.3).align_to(self.left, LEFT)
         square = not self.landscape and not self.portrait
         if square:          # beside the block, where the table goes in 16:9
             room = self.fw / 2 - 0.4 - (self.left.get_right()[0] + 0.35)
-            self.pitfall = wrapped(sb.pitfall, th, size=18, colour=th.accent, max_width=room, buff=0.08, max_lines=6)
+            self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=room, buff=0.08, max_lines=6)
             self.pitfall.next_to(self.left, RIGHT, buff=0.35).align_to(self.block, UP)
 
         # reference table: right of the block in 16:9, under it (full width) in narrow frames
@@ -81,7 +82,7 @@ class MatrixShapeScene(SegmentScene):
         for _, w, _ in COLS:
             xs.append((x, x + w * scale))
             x += w * scale
-        size = 19 * scale
+        size = SIZE.cell * scale
         top = body_top - 0.15
         # square frames have no room for block and table together: the table (and later the
         # card) takes the block's place once the block and the pitfall have been read
@@ -119,16 +120,16 @@ class MatrixShapeScene(SegmentScene):
         # complexity card
         lines = VGroup()
         for c in sb.complexity:
-            head = VGroup(label(c.big_o, th, size=26, mono=True, colour=th.accent),
-                          label(c.what, th, size=20, colour=th.muted)).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
-            body = label(c.filled, th, size=19, mono=True)
+            head = VGroup(label(c.big_o, th, size=SIZE.chip, mono=True, colour=th.accent),
+                          label(c.what, th, size=SIZE.cell, colour=th.muted)).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
+            body = label(c.filled, th, size=SIZE.cell, mono=True)
             lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         maxw = self.fw / 2 - 0.45 - x0 - 0.4
         for line in lines:      # the filled-in formula wraps rather than shrinks
             body = line[1]
             if body.width > maxw:
-                new = wrapped(body.original_text, th, size=19, mono=True, max_width=maxw, buff=0.06)
+                new = wrapped(body.original_text, th, size=SIZE.cell, mono=True, max_width=maxw, buff=0.06)
                 new.move_to(body, aligned_edge=UP + LEFT)
                 line.remove(body)
                 line.add(new)
@@ -149,19 +150,16 @@ class MatrixShapeScene(SegmentScene):
                 self.card.move_to([x0, body_top - 0.1, 0], aligned_edge=UP + LEFT)
                 self.card_replaces_table = True
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_block), Beat(self._show_table), Beat(self._show_sizes), Beat(self._show_card)]
+
+    def _show_block(self, beat: Beat) -> None:
         self.play(Create(self.block), FadeIn(self.block_grid), run_time=0.9)
         self.play(FadeIn(self.v_brace), FadeIn(self.v_text, shift=0.2 * RIGHT), run_time=0.7)
         self.play(FadeIn(self.d_brace), FadeIn(self.d_text, shift=0.2 * DOWN), run_time=0.7)
         self.play(FadeIn(self.shape_text), run_time=0.5)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_table(self, beat: Beat) -> None:
         if self.paged:
             self.play(FadeIn(self.pitfall), run_time=0.5)
             self.wait(1.5)
@@ -170,20 +168,15 @@ class MatrixShapeScene(SegmentScene):
                   Create(self.lesson_box), run_time=0.8)
         if not self.paged:
             self.play(FadeIn(self.pitfall), run_time=0.5)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_sizes(self, beat: Beat) -> None:
         if len(self.table_rows) > 1:
             self.play(FadeOut(self.lesson_box), LaggedStart(*[FadeIn(r, shift=0.15 * UP) for r in self.table_rows[1:]],
                                                             lag_ratio=0.4), run_time=1.5)
-            self.play(Indicate(self.table_rows[-1][2], color=th.negative), run_time=0.8)
-        self.settle()
+            self.play(Indicate(self.table_rows[-1][2], color=self.theme.negative), run_time=0.8)
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_card(self, beat: Beat) -> None:
         if self.card_replaces_table:
             self.play(FadeOut(self.table), FadeOut(self.lesson_box), run_time=0.4)
         self.play(FadeIn(self.card_box), LaggedStart(*[FadeIn(l) for l in self.card_lines], lag_ratio=0.5),
                   run_time=1.2)
-        self.settle()

@@ -10,9 +10,10 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, Line, VGro
 
 from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, wrapped
+from .theme import SIZE
 
 COL_W = 4.6
 
@@ -22,34 +23,34 @@ class NearestNeighboursScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        self.chip = TokenChip(sb.query, th.token_colour(0), th, size=28)
+        self.chip = TokenChip(sb.query, th.token_colour(0), th, size=SIZE.value)
         body_top = self.header.get_bottom()[1] - 0.2
         self.chip.move_to([-self.fw / 2 + 0.5, body_top, 0], aligned_edge=UP + LEFT)
-        self.query_note = label(f"query  (id {sb.query_id:,})", th, size=18, colour=th.muted)
+        self.query_note = label(f"query  (id {sb.query_id:,})", th, size=SIZE.note, colour=th.muted)
         self.query_note.next_to(self.chip, RIGHT, buff=0.25)
         space = sb.space_note + ("; the query itself left out" if sb.excluded_query else "")
-        self.space = label(space, th, size=18, colour=th.muted)
+        self.space = label(space, th, size=SIZE.note, colour=th.muted)
         self.space.move_to([self.fw / 2 - 0.4, self.chip.get_y(), 0], aligned_edge=RIGHT)
         if self.space.get_left()[0] < self.query_note.get_right()[0] + 0.3:
             # beside the query if it wraps into the chip's height, else under it
             room = self.fw / 2 - 0.4 - (self.query_note.get_right()[0] + 0.3)
-            beside = wrapped(space, th, size=16, colour=th.muted, max_width=room, buff=0.04, max_lines=3)
+            beside = wrapped(space, th, size=SIZE.small, colour=th.muted, max_width=room, buff=0.04, max_lines=3)
             if beside.height <= self.chip.height + 0.1 and beside.width <= room + 1e-6:
                 self.space = beside.next_to(self.query_note, RIGHT, buff=0.3)
             else:
-                self.space = wrapped(space, th, size=18, colour=th.muted, max_width=self.fw - 1.0, buff=0.06)
+                self.space = wrapped(space, th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, buff=0.06)
                 self.space.next_to(self.chip, DOWN, buff=0.15).align_to(self.chip, LEFT)
 
         k = len(sb.by_cosine)
-        step = min(0.55, 3.9 / max(k, 1))
+        step = min(0.75, 5.0 / max(k, 1)) if self.portrait else min(0.55, 3.9 / max(k, 1))
         # two columns: at full width in 16:9, narrower (and closer) in narrow frames
         gap = 1.5 if self.landscape else 0.5
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
         xl = -gap / 2 - col_w          # left column's left edge
         xr = gap / 2                   # right column's left edge
-        heads = [wrapped(t, th, size=24 if self.landscape else 22, weight="BOLD", max_width=col_w, buff=0.06)
+        heads = [wrapped(t, th, size=SIZE.heading if self.landscape else SIZE.label, weight="BOLD", max_width=col_w, buff=0.06)
                  for t in ("By cosine similarity", "By Euclidean distance")]
-        subs = [wrapped(t, th, size=17, colour=th.muted, max_width=col_w, buff=0.05)
+        subs = [wrapped(t, th, size=SIZE.note, colour=th.muted, max_width=col_w, buff=0.05)
                 for t in ("higher = closer (angle)", "lower = closer (straight-line gap)")]
         for h, x in zip(heads, (xl, xr)):
             h.move_to([x, 0, 0], aligned_edge=LEFT)
@@ -68,7 +69,7 @@ class NearestNeighboursScene(SegmentScene):
         COLW = col_w
         legend_h = 0.75 if self.landscape else 0.6
         step = max(0.4, min(step, (top - self.body_bottom - legend_h) / max(k, 1)))
-        size = 24 if step >= 0.5 else 20
+        size = SIZE.heading if step >= 0.5 else SIZE.cell
 
         def rows(items, x):
             g = VGroup()
@@ -98,32 +99,29 @@ class NearestNeighboursScene(SegmentScene):
             self.links.add(Line(a, b, stroke_width=3 if changed else 1.5,
                                 stroke_color=th.accent if changed else th.faint))
             self.link_changed.append(changed)
-        self.legend = wrapped("accent: found by one metric only, or at a different rank", th, size=17,
+        self.legend = wrapped("accent: found by one metric only, or at a different rank", th, size=SIZE.note,
                               colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
         bottom = min(self.left_rows.get_bottom()[1], self.right_rows.get_bottom()[1])
         self.legend.move_to([0, bottom - 0.35, 0])
+        self.fill_body([[self.chip, self.query_note, self.space],
+                        [self.heads, self.subheads, self.left_rows, self.right_rows, self.links], [self.legend]])
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_query), Beat(self._show_lists), Beat(self._show_links)]
+
+    def _show_query(self, beat: Beat) -> None:
         self.play(FadeIn(self.chip), FadeIn(self.query_note), run_time=0.6)
         self.play(FadeIn(self.space), run_time=0.5)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lists(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), FadeIn(self.subheads[0]), run_time=0.5)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
         self.play(FadeIn(self.heads[1]), FadeIn(self.subheads[1]), run_time=0.5)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_links(self, beat: Beat) -> None:
         if len(self.links):
             self.play(LaggedStart(*[Create(l) for l in self.links], lag_ratio=0.2), run_time=1.2)
         self.play(FadeIn(self.legend), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(1.0)

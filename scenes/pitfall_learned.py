@@ -5,10 +5,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, Surro
 
 from embedcore.segments.pitfall_learned import LearnedStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.grid import CellGrid
 from .components.text import wrapped
+from .theme import SIZE
 
 
 class PitfallLearnedScene(SegmentScene):
@@ -38,14 +39,14 @@ class PitfallLearnedScene(SegmentScene):
             self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
         else:   # narrow frames: the grid as wide as the frame allows, notes under it
             self.grid.scale(min(1.1, (self.fw - 0.8) / self.grid.width))
-            gap = 2.2 if self.portrait else 0.95    # room for the arrows from the chips
+            gap = 3.2 if self.portrait else 0.95    # room for the arrows from the chips
             self.grid.move_to([0, self.chips.get_bottom()[1] - gap, 0], aligned_edge=UP)
         row0 = self.grid.row_box(0)
         top = self.grid.header.get_top()
         self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
                                      buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
                                for k, p in enumerate(sb.positions[:2])])
-        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=20, colour=th.accent,
+        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=SIZE.cell, colour=th.accent,
                             max_width=self.fw - 1.0, buff=0.05)
         self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
         if self.same.get_right()[0] > self.fw / 2 - 0.2:
@@ -54,36 +55,34 @@ class PitfallLearnedScene(SegmentScene):
         self.look_note = wrapped(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
                                  if sb.edit_distance == 1 else
                                  f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
-                                 th, size=20, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
+                                 th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
         self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
         if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
             below = self.grid if self.landscape or self.same.get_left()[0] > self.grid.get_right()[0] else self.same
             self.look_note.next_to(below, DOWN, buff=0.15).align_to(self.grid, LEFT)
             if not self.landscape:
                 self.same.align_to(self.grid, LEFT)
-        self.origin = wrapped(sb.origin, th, size=19, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
+        self.origin = wrapped(sb.origin, th, size=SIZE.cell, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
         low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
         self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
+        self.fill_body([[self.chips, self.chip_marks, self.arrows, self.grid, self.same, self.look_note],
+                        [self.origin]], min_gap=0.2)
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_same_row), Beat(self._show_lookalike), Beat(self._show_origin)]
+
+    def _show_same_row(self, beat: Beat) -> None:
         g = self.grid
-        for text in phases[0]:
-            self.say(text)
         self.play(FadeIn(self.chips), run_time=0.6)
-        self.play(Create(self.chip_marks), FadeIn(g.header), FadeIn(VGroup(g.boxes[0], g.cells[0], g.row_labels[0])),
-                  run_time=0.8)
+        self.play(Create(self.chip_marks), FadeIn(g.header), g.reveal_row(0), run_time=0.8)
         self.play(*[GrowArrow(a) for a in self.arrows], run_time=0.8)
         self.play(FadeIn(self.same), run_time=0.4)
-        self.settle()
-        for text in phases[1]:
-            self.say(text)
-        self.play(FadeIn(VGroup(g.boxes[1], g.cells[1], g.row_labels[1])), FadeIn(self.look_note), run_time=0.8)
-        self.settle()
-        for text in phases[2]:
-            self.say(text)
-        if sb.origin not in phases[2]:      # the caption already says it: don't print it twice
+
+    def _show_lookalike(self, beat: Beat) -> None:
+        self.play(self.grid.reveal_row(1), FadeIn(self.look_note), run_time=0.8)
+
+    def _show_origin(self, beat: Beat) -> None:
+        if self.storyboard.origin not in beat.lines:      # the caption already says it: don't print it twice
             self.play(FadeIn(self.origin), run_time=0.5)
-        self.settle()
+        beat.finish()
         self.wait(0.4)

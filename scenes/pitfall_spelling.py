@@ -6,9 +6,10 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rectangle, RoundedRectangle, VG
 
 from embedcore.segments.pitfall_spelling import SpellingStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.heatmap import diverging_colour
 from .components.text import label, wrapped
+from .theme import SIZE
 
 CARD_W = 5.6
 
@@ -18,7 +19,7 @@ class PitfallSpellingScene(SegmentScene):
 
     def _word(self, w: str, changed: tuple[int, ...]):
         th = self.theme
-        t = label(w, th, size=40, mono=True)
+        t = label(w, th, size=SIZE.hero, mono=True)
         glyphs = t.submobjects
         if len(glyphs) == len(w):          # one glyph per character (no spaces in the token)
             for i in changed:
@@ -27,14 +28,14 @@ class PitfallSpellingScene(SegmentScene):
 
     def _card(self, card, x: float, y: float = 0.75):
         th = self.theme
-        head = label(card.kind, th, size=24, weight="BOLD", colour=th.muted, max_width=self.card_w - 0.5)
+        head = label(card.kind, th, size=SIZE.heading, weight="BOLD", colour=th.muted, max_width=self.card_w - 0.5)
         a = self._word(card.a, card.changed_a)
         b = self._word(card.b, card.changed_b)
-        pair = VGroup(a, label("/", th, size=34, colour=th.muted), b).arrange(RIGHT, buff=0.3)
-        edit = VGroup(label("character edit distance", th, size=19, colour=th.muted),
-                      label(str(card.edit_distance), th, size=30, mono=True))
-        cos = VGroup(label("cosine similarity", th, size=19, colour=th.muted),
-                     label(card.cosine_text, th, size=30, mono=True))
+        pair = VGroup(a, label("/", th, size=SIZE.title, colour=th.muted), b).arrange(RIGHT, buff=0.3)
+        edit = VGroup(label("character edit distance", th, size=SIZE.cell, colour=th.muted),
+                      label(str(card.edit_distance), th, size=SIZE.value, mono=True))
+        cos = VGroup(label("cosine similarity", th, size=SIZE.cell, colour=th.muted),
+                     label(card.cosine_text, th, size=SIZE.value, mono=True))
         if pair.width > self.card_w - 0.5:
             pair.scale_to_fit_width(self.card_w - 0.5)
         for g in (edit, cos):
@@ -78,32 +79,31 @@ class PitfallSpellingScene(SegmentScene):
             if not self.landscape:
                 self.cards.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
         y = self.cards.get_bottom()[1] - (0.3 if self.landscape or self.portrait else 0.15)
-        self.finding = wrapped(sb.finding, th, size=20, max_width=self.fw - 1.0, centred=True, buff=0.06)
+        self.finding = wrapped(sb.finding, th, size=SIZE.cell, max_width=self.fw - 1.0, centred=True, buff=0.06)
         self.finding.move_to([0, y, 0], aligned_edge=UP)
-        self.honesty = wrapped(sb.honesty, th, size=17, colour=th.accent, max_width=min(self.fw - 1.0, 12.0),
+        self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.accent, max_width=min(self.fw - 1.0, 12.0),
                                centred=True, buff=0.06)
         self.honesty.next_to(self.finding, DOWN, buff=0.18 if self.landscape or self.portrait else 0.1)
+        cards = [[c] for c in self.cards] if self.portrait else [[self.cards]]
+        self.fill_body([*cards, [self.finding], [self.honesty]], min_gap=0.18)
 
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 4)
-        look, rel = self.cards
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_lookalike), Beat(self._show_cosines), Beat(self._show_finding),
+                Beat(self._show_honesty)]
+
+    def _show_lookalike(self, beat: Beat) -> None:
+        look = self.cards[0]
         self.play(FadeIn(look[0]), FadeIn(look.head), FadeIn(look.pair), run_time=0.6)
         self.play(FadeIn(look.edit_row), run_time=0.5)
-        self.settle()
-        for text in phases[1]:
-            self.say(text)
+
+    def _show_cosines(self, beat: Beat) -> None:
+        look, rel = self.cards
         self.play(FadeIn(look.cos_rows), run_time=0.6)
         self.play(FadeIn(rel[0]), FadeIn(rel.head), FadeIn(rel.pair), FadeIn(rel.edit_row), run_time=0.7)
         self.play(FadeIn(rel.cos_rows), run_time=0.6)
-        self.settle()
-        for text in phases[2]:
-            self.say(text)
+
+    def _show_finding(self, beat: Beat) -> None:
         self.play(FadeIn(self.finding), run_time=0.5)
-        self.settle()
-        for text in phases[3]:
-            self.say(text)
+
+    def _show_honesty(self, beat: Beat) -> None:
         self.play(FadeIn(self.honesty), run_time=0.5)
-        self.settle()

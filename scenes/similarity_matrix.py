@@ -10,9 +10,10 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, Rectangl
 
 from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.heatmap import ColourLegend, Heatmap
 from .components.text import label, wrap
+from .theme import SIZE
 
 BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
@@ -30,7 +31,7 @@ class SimilarityMatrixScene(SegmentScene):
         for t in sb.tokens:
             colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
         colours = [colour_of[t] for t in sb.tokens]
-        label_size = 22 if n <= 8 else 18 if n <= 12 else 16
+        label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
         body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
@@ -67,8 +68,8 @@ class SimilarityMatrixScene(SegmentScene):
         ticks = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
         if square:
             ticks = [(1, "+1"), (0, "0"), (-1, "\u22121")]
-        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=16)
-        self.legend_title = label("cos \u03b8", th, size=20, colour=th.muted)
+        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=SIZE.small)
+        self.legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         if self.portrait:       # legend under the matrix, readouts and notes under the legend
             x0 = -self.fw / 2 + 0.5
             self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
@@ -90,12 +91,12 @@ class SimilarityMatrixScene(SegmentScene):
         self.colours = colours
 
     # -- helpers ------------------------------------------------------------
-    def readout(self, text: str, size: float = 26):
+    def readout(self, text: str, size: float = SIZE.chip):
         t = label(text, self.theme, size=size, max_width=self.panel_w)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
     def note(self, text: str, below):
-        lines = VGroup(*[label(s, self.theme, size=18, colour=self.theme.muted, max_width=self.panel_w)
+        lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
                          for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
@@ -104,16 +105,15 @@ class SimilarityMatrixScene(SegmentScene):
         sb = self.storyboard
         return f"cos({sb.tokens[i]}, {sb.tokens[j]}) = {sb.cells[i][j]}"
 
-    def play_body(self) -> None:
+    def beats(self) -> list[Beat]:
+        return [Beat(self._first_row), Beat(self._other_rows, hold=False), Beat(self._diagonal, spread=True),
+                Beat(self._repeats)]
+
+    def _first_row(self, beat: Beat) -> None:
         sb, th, hm = self.storyboard, self.theme, self.hm
         n = len(sb.tokens)
-        phases = narration_phases(sb.narration, 4)
-
-        for text in phases[0]:
-            self.say(text)
         self.play(FadeIn(hm.row_labels), FadeIn(hm.col_labels), FadeIn(self.blank), run_time=0.8)
         self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
-
         # first row, cell by cell: the two tokens light up while their cell fills
         readout = None
         box = None
@@ -138,17 +138,17 @@ class SimilarityMatrixScene(SegmentScene):
                 self.wait(0.25)
         self.play(FadeOut(box), row_lab.animate.set_color(self.colours[0]),
                   hm.col_labels[n - 1].animate.set_color(self.colours[n - 1]), run_time=0.25)
-        self.settle()
+        self._readout = readout             # stays up until the next row's readout replaces it
 
-        # remaining rows, one at a time
-        for text in phases[1]:
-            self.say(text, hold=False)
-        row_mark = None
+    def _other_rows(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        n = len(sb.tokens)
+        row_mark, readout = None, self._readout
         for i in range(1, n):
             best = sb.row_best[i]
             text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
                     else f"{sb.tokens[i]}: no other token to compare")
-            new_ro = self.readout(text, size=22)
+            new_ro = self.readout(text, size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
                                        color=th.accent, buff=0.02, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws
@@ -159,12 +159,11 @@ class SimilarityMatrixScene(SegmentScene):
             self.wait(0.15)
         self.remove(self.blank)
         self.play(*[FadeOut(m) for m in (row_mark, readout) if m is not None], run_time=0.25)
-        self.settle()
 
-        # diagonal, then the symmetric pair
-        p2 = phases[2]
-        if p2:
-            self.say(p2[0])
+    def _diagonal(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        n = len(sb.tokens)
+        beat.say_next()
         diag = VGroup(*[SurroundingRectangle(hm.rects[k][k], color=th.accent, buff=0.0, stroke_width=3)
                         for k in range(n)])
         diag_note = self.note(sb.notes[0], self.note_anchor)
@@ -192,14 +191,13 @@ class SimilarityMatrixScene(SegmentScene):
             shown = VGroup(a, b)
         else:
             self.play(FadeOut(diag), run_time=0.3)
-        for text in p2[1:]:
-            self.say(text)
-        self.settle()
+        self._shown = shown
+        beat.finish()
         self.wait(0.5)
 
-        # repeated tokens (or the pair stays up while the last line is read)
-        for text in phases[3]:
-            self.say(text)
+    def _repeats(self, beat: Beat) -> None:
+        sb, th, hm = self.storyboard, self.theme, self.hm
+        shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
             ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
@@ -207,4 +205,3 @@ class SimilarityMatrixScene(SegmentScene):
             self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)
-        self.settle()

@@ -1,4 +1,5 @@
-"""Colours and fonts. Plain data; scenes read every colour from a Theme.
+"""Colours, fonts, the type scale and spacing steps. Plain data; scenes read
+every colour from a Theme and every font size from :data:`SIZE`.
 
 Token colours use the Okabe–Ito palette, which stays distinguishable for the
 common colour-vision deficiencies. The light theme is designed on its own
@@ -7,6 +8,44 @@ common colour-vision deficiencies. The light theme is designed on its own
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Font sizes (Manim font_size, for a frame 8 units on its short side), largest first.
+
+    A scene names a step (``SIZE.label``) instead of writing a number, so
+    one change here re-sizes every scene alike.
+    """
+
+    display: float = 48     # the lesson title on the opening card
+    hero: float = 40        # a word that is the subject of the picture (pitfall: cat / bat)
+    title: float = 34       # segment titles; operators between chips
+    value: float = 30       # a formula or a number read as a result
+    chip: float = 26        # a token in its chip
+    heading: float = 24     # column and panel headings
+    label: float = 22       # panel titles, row labels, tick words
+    caption: float = 22     # narration captions
+    cell: float = 20        # numbers in tables and readouts
+    note: float = 18        # notes and ids under chips
+    small: float = 16       # secondary notes, legend ticks
+    tiny: float = 14        # axis ticks and annotations squeezed beside a figure
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Gaps between things, in scene units (the short side is 8)."""
+
+    xs: float = 0.06        # between lines of one wrapped label
+    s: float = 0.12         # a label and what it labels
+    m: float = 0.25         # between items of a row or a list
+    l: float = 0.4          # between panels  # noqa: E741
+    xl: float = 0.75        # around a panel that needs air
+
+
+SIZE = TypeScale()
+GAP = Spacing()
 
 
 @dataclass(frozen=True)
@@ -24,6 +63,8 @@ class Theme:
     tokens: tuple[str, ...]
     font: str = "Inter"
     mono: str = "JetBrains Mono"
+    size: ClassVar[TypeScale] = SIZE
+    gap: ClassVar[Spacing] = GAP
 
     def token_colour(self, i: int) -> str:
         return self.tokens[i % len(self.tokens)]

@@ -5,8 +5,9 @@ from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from embedcore.title_card import TitleCardStoryboard
 
-from .base import SegmentScene
+from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, wrapped
+from .theme import SIZE
 
 
 class TitleCardScene(SegmentScene):
@@ -17,22 +18,22 @@ class TitleCardScene(SegmentScene):
             return
         sb, th = self.storyboard, self.theme
         width = self.fw - 1.2
-        self.heading = centred_lines(sb.title, th, max_chars=int(width * 3.2), size=48, max_width=width)
+        self.heading = centred_lines(sb.title, th, max_chars=int(width * 3.2), size=SIZE.display, max_width=width)
         parts = [self.heading]
         if sb.subtitle:         # lines wrap in narrow frames rather than shrink
-            parts.append(wrapped(sb.subtitle, th, size=26, colour=th.muted, max_width=width, centred=True, buff=0.08))
-        chapters = VGroup(*[wrapped(f"{i}.  {t}", th, size=22, colour=th.text, max_width=width, buff=0.06)
+            parts.append(wrapped(sb.subtitle, th, size=SIZE.chip, colour=th.muted, max_width=width, centred=True, buff=0.08))
+        chapters = VGroup(*[wrapped(f"{i}.  {t}", th, size=SIZE.label, colour=th.text, max_width=width, buff=0.06)
                             for i, t in enumerate(sb.chapters, 1)])
         chapters.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         if chapters.height > self.fh * 0.4:
             chapters.scale_to_fit_height(self.fh * 0.4)
         parts.append(chapters)
         foot = sb.source_label + "   ·   " + sb.shape
-        if label(foot, th, size=16).width > width:          # two lines: source, then shape
-            parts.append(VGroup(*[wrapped(t, th, size=16, colour=th.muted, max_width=width, centred=True, buff=0.05)
+        if label(foot, th, size=SIZE.small).width > width:          # two lines: source, then shape
+            parts.append(VGroup(*[wrapped(t, th, size=SIZE.small, colour=th.muted, max_width=width, centred=True, buff=0.05)
                                   for t in (sb.source_label, sb.shape)]).arrange(DOWN, buff=0.08))
         else:
-            parts.append(label(foot, th, size=16, colour=th.muted))
+            parts.append(label(foot, th, size=SIZE.small, colour=th.muted))
         self.card = VGroup(*parts).arrange(DOWN, buff=0.4)
         if self.card.height > self.fh - 0.8:
             self.card.scale_to_fit_height(self.fh - 0.8)
@@ -40,8 +41,14 @@ class TitleCardScene(SegmentScene):
         self.header = VGroup()
         self._built = True
 
-    def construct(self) -> None:
-        self.build()
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_card)]
+
+    def _show_card(self, beat: Beat) -> None:
         self.play(FadeIn(self.card, shift=0.2 * DOWN), run_time=0.8)
         self.wait(2.2)
+
+    def construct(self) -> None:        # no header to fade in: the card is the whole frame
+        self.build()
+        self.play_beats(self.beats())
         self.play(FadeOut(self.card), run_time=0.5)

@@ -33,39 +33,10 @@ from manim import (
 
 from embedcore.segments.training import TrainingStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
+from .components.readout import Readout
 from .components.text import label, wrap
-
-
-class _Shared:
-    """A list that ``copy.deepcopy`` shares instead of copying: Manim deep-copies a
-    mobject at the start of every FadeIn/Transform, and copying all of a
-    Switcher's hidden items each time cost seconds per render."""
-
-    def __init__(self, items) -> None:
-        self.items = list(items)
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-class Switcher(VGroup):
-    """Shows exactly one of several prebuilt mobjects (one per snapshot)."""
-
-    def __init__(self, items, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._shared = _Shared(items)
-        self.current = 0
-        self.add(self.items[0])
-
-    @property
-    def items(self) -> list:
-        return self._shared.items
-
-    def show(self, k: int) -> None:
-        if k != self.current:
-            self.submobjects = [self.items[k]]
-            self.current = k
+from .theme import SIZE
 
 
 def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
@@ -93,7 +64,7 @@ class TrainingScene(SegmentScene):
         # the projection note sits under the plot, no wider than it
         for chars in range(80, 30, -6):
             lines = wrap(sb.projection_note, chars).split("\n")
-            self.note = VGroup(*[label(s, th, size=15, colour=th.muted) for s in lines])
+            self.note = VGroup(*[label(s, th, size=SIZE.small, colour=th.muted) for s in lines])
             self.note.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
             if self.note.width <= split - left:
                 break
@@ -128,13 +99,13 @@ class TrainingScene(SegmentScene):
         frame.move_to([(left + split) / 2, (ptop + bottom) / 2, 0])
         cross = VGroup(Line(self.origin + 0.12 * LEFT, self.origin + 0.12 * RIGHT, stroke_color=th.muted, stroke_width=2),
                        Line(self.origin + 0.12 * DOWN, self.origin + 0.12 * UP, stroke_color=th.muted, stroke_width=2))
-        olabel = label("origin", th, size=14, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=0.06)
+        olabel = label("origin", th, size=SIZE.tiny, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=0.06)
         self.plot_frame = VGroup(frame, cross, olabel)
         self.note.next_to(frame, DOWN, buff=0.1).align_to(frame, LEFT)
 
         # arrows, tips, labels, trails
         self.clock = ValueTracker(0.0)
-        self.word_labels = [label(t, th, size=22, colour=c, weight="BOLD") for t, c in zip(sb.tokens, self.colours)]
+        self.word_labels = [label(t, th, size=SIZE.label, colour=c, weight="BOLD") for t, c in zip(sb.tokens, self.colours)]
         self.label_pos, prev = [], None
         for k in range(E + 1):      # each snapshot first tries the previous one's placement
             pos, prev = self._place_labels(self.screen_pts[k], prev)
@@ -152,13 +123,13 @@ class TrainingScene(SegmentScene):
         # readouts (right)
         rx = split + 0.45 if not self.portrait else left
         rw = self.fw / 2 - 0.45 - rx
-        self.epoch_text = Switcher([label(s, th, size=28, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
+        self.epoch_text = Readout([label(s, th, size=SIZE.value, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
         self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
         for it in self.epoch_text.items:
             it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
-        loss_head = label("loss (mean per word pair)", th, size=18, colour=th.muted)
+        loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
         loss_head.next_to(self.epoch_text, DOWN, buff=0.35).align_to(self.epoch_text, LEFT)
-        self.loss_text = Switcher([label(s, th, size=24, mono=True) for s in sb.loss_cells])
+        self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
         self.loss_text.next_to(loss_head, RIGHT, buff=0.2)
         for it in self.loss_text.items:
             it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
@@ -177,12 +148,12 @@ class TrainingScene(SegmentScene):
         self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
         axes = VGroup(Line(self.chart_xy(0, 0), self.chart_xy(E, 0), stroke_color=th.faint, stroke_width=2),
                       Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
-        y_top = label(sb.loss_max_cell, th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=0.08)
-        y_0 = label("0", th, size=14, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=0.08)
-        x_lab = label(f"epoch {E}", th, size=14, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=0.08)
+        y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=0.08)
+        y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=0.08)
+        x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=0.08)
         if x_lab.get_right()[0] > self.fw / 2 - 0.15:
             x_lab.align_to(self.chart_xy(E, 0), RIGHT)
-        x_0 = label("0", th, size=14, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=0.08)
+        x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=0.08)
         self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
         self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
@@ -190,14 +161,14 @@ class TrainingScene(SegmentScene):
         self.loss_curve.set_stroke(opacity=0)
 
         # cosine readouts with bars on [−1, 1]
-        cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=18, colour=th.muted, max_width=rw)
+        cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=SIZE.note, colour=th.muted, max_width=rw)
         cos_head.move_to([rx, cy0 - 0.05 - step, 0], aligned_edge=LEFT)
         self.cos_rows = []
         y = cos_head.get_bottom()[1] - step + 0.15
         bar_w = rw - 2.6
         for tr in sb.pairs:
-            name = label(f"{tr.a} · {tr.b}", th, size=20, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
-            vals = Switcher([label(c, th, size=20, mono=True) for c in tr.cells])
+            name = label(f"{tr.a} · {tr.b}", th, size=SIZE.cell, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
+            vals = Readout([label(c, th, size=SIZE.cell, mono=True) for c in tr.cells])
             for it in vals.items:
                 it.move_to([rx + 1.6, y, 0], aligned_edge=LEFT)
             bx0 = rx + 2.5
@@ -208,11 +179,11 @@ class TrainingScene(SegmentScene):
                 x1 = bx0 + bar_w / 2 * (1 + c)
                 bars.append(Line([bx0 + bar_w / 2, y, 0], [x1 + (1e-3 if c == 0 else 0), y, 0],
                                  stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8))
-            bar = Switcher(bars)
+            bar = Readout(bars)
             self.cos_rows.append(VGroup(name, vals, track, zero, bar))
             y -= step
         self.cos_head = cos_head
-        ends = VGroup(label("−1", th, size=13, colour=th.muted, mono=True), label("+1", th, size=13, colour=th.muted, mono=True))
+        ends = VGroup(label("−1", th, size=SIZE.tiny, colour=th.muted, mono=True), label("+1", th, size=SIZE.tiny, colour=th.muted, mono=True))
         if self.cos_rows:
             last = self.cos_rows[-1][2]
             ends[0].next_to(last.get_start(), DOWN, buff=0.12)
@@ -305,19 +276,17 @@ class TrainingScene(SegmentScene):
             self.loss_curve.set_stroke(opacity=1)
 
     # -- playing -------------------------------------------------------------
-    def play_body(self) -> None:
-        sb = self.storyboard
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_start), Beat(self._learn, hold=False), Beat(self._show_result)]
+
+    def _show_start(self, beat: Beat) -> None:
         self.play(FadeIn(self.plot_frame), FadeIn(self.note), run_time=0.6)
         self.play(Create(self.arrows), FadeIn(self.tips), *[FadeIn(l) for l in self.word_labels],
                   FadeIn(self.readouts), run_time=1.0)
         self.add(self.trails)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text, hold=False)
+    def _learn(self, beat: Beat) -> None:
+        sb = self.storyboard
         # Only what changes gets the updater, and it goes last in the scene's list:
         # Manim redraws every mobject from the first one with an updater onwards
         # each frame, and freezes those before it into a static background.
@@ -340,8 +309,6 @@ class TrainingScene(SegmentScene):
         body.clear_updaters()
         self.apply(sb.epochs)
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_result(self, beat: Beat) -> None:
         if self.cos_rows:
             self.play(*[Indicate(row[1], color=self.theme.accent) for row in self.cos_rows], run_time=1.0)
-        self.settle()

@@ -17,55 +17,20 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
+from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
 from .components.vectors import (
-    align_row_baselines,
     arrow_2d,
     axes_cross,
     box_of,
     fit_plot,
     place_labels,
     polyline_segments,
-    swatch,
 )
+from .theme import SIZE
 
 PANEL_W = 4.9
-
-
-def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -> tuple[VGroup, list[VGroup]]:
-    """Cells laid out in a grid (``per_line`` records side by side); returns the grid and one group per record."""
-    cells = VGroup(*[c for r in rows for c in r])
-    if len(cells):
-        cells.arrange_in_grid(cols=cols_per_row * per_line, buff=(0.18, 0.14), col_alignments=aligns * per_line)
-    return cells, [VGroup(*r) for r in rows]
-
-
-def length_rows(sb: VectorsStoryboard, th, colours, size: float = 20, per_line: int | None = None):
-    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour]),
-             label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
-    if per_line is None:
-        per_line = 1 if len(rows) <= 4 else 2
-    grid, recs = _grid(rows, 3, "llr", per_line=per_line)
-    for r, v in zip(rows, sb.vectors):
-        align_row_baselines(r[1:], [v.token, v.norm_text], th, size, [False, True])
-    return grid, recs
-
-
-def pair_rows(sb: VectorsStoryboard, th, colours, size: float = 20):
-    rows = []
-    for p in sb.pairs:
-        a, b = sb.vectors[p.a], sb.vectors[p.b]
-        rows.append([label(a.token, th, size=size, colour=colours[a.colour]),
-                     label("\u00b7", th, size=size, colour=th.muted),
-                     label(b.token, th, size=size, colour=colours[b.colour]),
-                     label(p.cosine_text, th, size=size, mono=True),
-                     label(p.angle_text, th, size=size, mono=True, colour=th.muted)])
-    grid, recs = _grid(rows, 5, "lclrr")
-    for r, p in zip(rows, sb.pairs):
-        align_row_baselines(r, [p.tokens[0], None, p.tokens[1], p.cosine_text, p.angle_text], th, size,
-                            [False, False, False, True, True])
-    return grid, recs
 
 
 class Vectors2DScene(SegmentScene):
@@ -77,18 +42,18 @@ class Vectors2DScene(SegmentScene):
         self.colours = colours
         fw = self.fw
 
-        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
 
         # right-hand panel: lengths, then pair cosines
-        self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
         square = not self.landscape and not self.portrait
         # square frames: the panel is a narrow column, so one length per line
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
         head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
-        self.pair_head = (label(head, th, size=20, colour=th.muted) if self.landscape else
-                          wrapped(head, th, size=20, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
+        self.pair_head = (label(head, th, size=SIZE.cell, colour=th.muted) if self.landscape else
+                          wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
                                   buff=0.05))
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         top = self.note.get_bottom()[1] - 0.35
@@ -136,7 +101,7 @@ class Vectors2DScene(SegmentScene):
                 arc = self._arc(p, r0 + 0.18 * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
-        self.labels = VGroup(*[label(v.token, th, size=26, colour=colours[v.colour]) for v in sb.vectors])
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour]) for v in sb.vectors])
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
                      rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
 
@@ -152,23 +117,19 @@ class Vectors2DScene(SegmentScene):
         return Arc(radius=radius, start_angle=np.radians(start), angle=np.radians(sweep), arc_center=self.frame.origin,
                    color=self.theme.text, stroke_width=2.5)
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_arrows), Beat(self._show_lengths), Beat(self._show_pairs)]
+
+    def _show_arrows(self, beat: Beat) -> None:
         self.play(FadeIn(self.axes), run_time=0.5)
         self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lengths(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.8)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_pairs(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         if len(self.pair_rows):
             self.play(FadeIn(self.pair_head), run_time=0.4)
             for k, (p, row) in enumerate(zip(sb.pairs, self.pair_recs)):
@@ -177,5 +138,5 @@ class Vectors2DScene(SegmentScene):
                 if k < len(self.arcs):
                     anims.append(Create(self.arcs[k]))
                 self.play(*anims, run_time=0.7)
-        self.settle()
+        beat.finish()
         self.wait(0.6)

@@ -28,9 +28,10 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
+from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
-from .vectors_2d import length_rows, pair_rows
+from .theme import SIZE
 
 PANEL_W = 3.9
 ARROW_LEN = 2.0          # the longest arrow, in scene units
@@ -79,12 +80,12 @@ class Vectors3DScene(ThreeDSegment):
         fw = self.fw
         colours = [th.token_colour(i) for i in range(len(sb.vectors))]
 
-        self.note = wrapped(sb.projection_note, th, size=18, colour=th.muted if sb.exact else th.accent,
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
-        self.len_head = label("length \u2016v\u2016", th, size=20, colour=th.muted)
+        self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
-        self.pair_head = label("cosine \u00b7 angle", th, size=20, colour=th.muted)
+        self.pair_head = label("cosine \u00b7 angle", th, size=SIZE.cell, colour=th.muted)
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
         self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
@@ -129,7 +130,7 @@ class Vectors3DScene(ThreeDSegment):
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
         self.labels = VGroup()
         for v, t in zip(sb.vectors, self.tips):
-            lab = label(v.token, th, size=26, colour=colours[v.colour])
+            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour])
             u = t / max(np.linalg.norm(t), 1e-9)
             lab.move_to(t + u * 0.42)
             self.labels.add(lab)
@@ -148,29 +149,24 @@ class Vectors3DScene(ThreeDSegment):
         grp.tip_point = tip
         return grp
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 3)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_arrows), Beat(self._show_lengths), Beat(self._show_pairs)]
+
+    def _show_arrows(self, beat: Beat) -> None:
         self.play(FadeIn(self.axes), run_time=0.5)
         self.play(LaggedStart(*[Create(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.6))
         self.move_camera(theta=-15 * DEGREES, run_time=3.0)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_lengths(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.6)
         self.move_camera(phi=55 * DEGREES, theta=-95 * DEGREES, run_time=3.5)
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_pairs(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
         if len(self.pair_rows):
             self.play(FadeIn(self.pair_head), run_time=0.3)
             for p, row in zip(sb.pairs, self.pair_recs):
                 self.play(FadeIn(row), Indicate(self.labels[p.a], color=th.accent),
                           Indicate(self.labels[p.b], color=th.accent), run_time=0.6)
         self.move_camera(phi=68 * DEGREES, theta=-55 * DEGREES, run_time=2.5)
-        self.settle()

@@ -278,29 +278,6 @@ def test_vectors_3d_scene(manim_frame):
 
 # -- tiny renders ----------------------------------------------------------------------------
 
-def decode(path):
-    import av
-    with av.open(str(path)) as cont:
-        frames = [f.to_ndarray(format="rgb24") for f in cont.decode(video=0)]
-    return frames
-
-
-@pytest.mark.render
-@pytest.mark.parametrize("name", ["vectors-2d", "vectors-3d", "cosine-vs-distance"])
-def test_tiny_render(tmp_path, name):
-    from embedviz.worker import render_clip
-    c = load_lesson(ROOT / "configs" / f"{name}.yaml")
-    sb = c.storyboards[0]
-    out = tmp_path / "clip.mp4"
-    info = render_clip(sb, c.lesson.style, 256, 144, 5, out)
-    frames = decode(out)
-    assert abs(len(frames) / 5 - info["duration"]) < 0.5
-    assert 8 < info["duration"] < 40
-    mid = frames[len(frames) // 2]
-    assert mid.std() > 5             # not blank
-    assert len(info["cues"]) >= 3
-
-
 def test_live_readouts_update_in_place_without_ghosts(manim_frame):
     """Regression: swapping a group's submobjects inside an updater left the first
     value drawn under the new one (Manim flattens moving families once per play).

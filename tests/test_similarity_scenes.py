@@ -113,24 +113,3 @@ def test_neighbour_rows_show_storyboard(write_lesson):
         assert row[1].original_text == n.token and row[2].original_text == n.text
     # one link per token found by both metrics
     assert len(scene.links) == sum(n.other_rank is not None for n in sb.by_cosine)
-
-
-def decode(path):
-    import av
-    with av.open(str(path)) as cont:
-        return [f.to_ndarray(format="rgb24") for f in cont.decode(video=0)]
-
-
-@pytest.mark.render
-@pytest.mark.parametrize("name", NAMES)
-def test_tiny_render(tmp_path, name):
-    from embedviz.worker import render_clip
-    c = load_lesson(ROOT / "configs" / f"{name}.yaml")
-    sb = c.storyboards[0]
-    out = tmp_path / "clip.mp4"
-    info = render_clip(sb, c.lesson.style, 256, 144, 5, out)
-    frames = decode(out)
-    assert abs(len(frames) / 5 - info["duration"]) < 0.5
-    assert 8 < info["duration"] < 32
-    assert frames[len(frames) // 2].std() > 5
-    assert len(info["cues"]) >= 3

@@ -241,26 +241,3 @@ def test_scene_builds_from_storyboard(compiled):
         mid = scene.origin[:2] + scene.unit * (pts[1] + pts[2]) / 2
         assert np.allclose([t.get_center()[:2] for t in scene.tips], mid, atol=1e-6)
         assert scene.epoch_text.current == 1
-
-
-# -- render ---------------------------------------------------------------------
-
-@pytest.mark.render
-def test_tiny_render(compiled, tmp_path):
-    import av
-
-    from embedviz.worker import render_clip
-
-    sb = compiled.storyboards[0]
-    out = tmp_path / "clip.mp4"
-    info = render_clip(sb, compiled.lesson.style, 256, 144, 5, out)
-    assert out.is_file()
-    with av.open(str(out)) as c:
-        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
-    assert abs(len(frames) / 5 - info["duration"]) < 0.5
-    assert frames[0].shape == (144, 256, 3)
-    mid = frames[len(frames) // 2].astype(int)
-    assert mid.std() > 5                      # not blank
-    # the arrows move: two frames during the epochs differ in the plot area
-    assert np.abs(frames[len(frames) // 2].astype(int) - frames[len(frames) // 2 - 3].astype(int)).sum() > 0
-    assert [c["text"] for c in info["cues"]] == list(sb.narration)

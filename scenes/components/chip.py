@@ -1,23 +1,54 @@
-"""A token as a rounded chip, with its id written underneath."""
+"""A token as a rounded chip, and a marker that moves from one thing to the next."""
 from __future__ import annotations
 
-from manim import RoundedRectangle, VGroup
+from manim import Animation, Create, RoundedRectangle, SurroundingRectangle, Transform, VGroup, VMobject
 
-from ..theme import Theme
+from ..theme import SIZE, Theme
 from .text import label
 
 
 class TokenChip(VGroup):
-    def __init__(self, text: str, colour: str, theme: Theme, *, size: float = 26, min_width: float = 0.9,
+    def __init__(self, text: str, colour: str, theme: Theme, *, size: float = SIZE.chip, min_width: float = 0.9,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.word = label(text, theme, size=size, colour=theme.text)
         w = max(min_width, self.word.width + 0.36)
         # one height for every chip (not the word's ink height: 'quick' has a descender,
         # 'on' has none), so chips and the ids under them line up
-        h = size / 26 * 0.62
+        h = size / SIZE.chip * 0.62
         self.box = RoundedRectangle(corner_radius=0.12, width=w, height=h,
                                     stroke_color=colour, stroke_width=3, fill_color=theme.panel, fill_opacity=1)
         self.word.move_to(self.box)
         self.add(self.box, self.word)
         self.colour = colour
+
+    def highlight(self, theme: Theme, *, buff: float = 0.06, stroke_width: float = 3) -> Animation:
+        """Draw an accent outline around the chip (the outline is ``self.mark`` afterwards)."""
+        self.mark = SurroundingRectangle(self, color=theme.accent, buff=buff, stroke_width=stroke_width)
+        return Create(self.mark)
+
+
+class Marker:
+    """An accent outline that is drawn around one mobject, then moves to the next.
+
+    Builds nothing on screen by itself: ``to(m)`` returns the animation that
+    draws it around ``m`` (the first time) or moves it there; ``off()`` fades it.
+    """
+
+    def __init__(self, theme: Theme, *, buff: float = 0.02, stroke_width: float = 4) -> None:
+        self.theme, self.buff, self.stroke_width = theme, buff, stroke_width
+        self.rect: VMobject | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.rect is not None
+
+    def to(self, mob) -> Animation:
+        new = SurroundingRectangle(mob, color=self.theme.accent, buff=self.buff, stroke_width=self.stroke_width)
+        if self.rect is None:
+            self.rect = new
+            return Create(new)
+        return Transform(self.rect, new)
+
+    def off(self) -> Animation:
+        return self.rect.animate.set_stroke(opacity=0).build()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manim import RIGHT, Rectangle, VGroup, VMobject
+from manim import RIGHT, Animation, FadeIn, Rectangle, Transform, VGroup, VMobject
 
-from ..theme import Theme
+from ..theme import SIZE, Theme
 from .text import label, number
 
 CELL_W = 1.0
@@ -26,7 +26,7 @@ class CellGrid(VGroup):
 
     def __init__(self, rows: Sequence[Sequence[str] | None], labels: Sequence[str], header: Sequence[str],
                  theme: Theme, *, label_width: float = 1.9, label_colours: Sequence[str | None] | None = None,
-                 cell_size: float = 20, **kwargs) -> None:
+                 cell_size: float = SIZE.cell, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme = theme
         ncols = len(header)
@@ -80,3 +80,23 @@ class CellGrid(VGroup):
 
     def row_cells(self, i: int) -> VGroup:
         return self.cells[i]
+
+    def reveal_row(self, i: int) -> Animation:
+        """Fade in row i: its box, cells and label."""
+        return FadeIn(VGroup(self.boxes[i], self.cells[i], self.row_labels[i]))
+
+    def copy_row_to(self, i: int, other: CellGrid, j: int) -> Animation:
+        """A copy of row i's numbers flies into row j of ``other``, whose cells then stay shown."""
+        return _CopyRow(self.cells[i], other.cells[j])
+
+
+class _CopyRow(Transform):
+    def __init__(self, source: VGroup, target: VGroup, **kwargs) -> None:
+        self.target_cells = target
+        super().__init__(source.copy(), target.copy().set_opacity(1), **kwargs)
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        scene.remove(self.mobject)
+        self.target_cells.set_opacity(1)
+        scene.add(self.target_cells)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
-from ..theme import Theme
+from ..theme import SIZE, Theme
 from .text import label
 
 
@@ -67,7 +67,7 @@ class ColourLegend(VGroup):
     """A vertical colour bar from −1 (bottom) to +1 (top) with labelled ticks."""
 
     def __init__(self, theme: Theme, *, height: float = 2.4, width: float = 0.28, steps: int = 40,
-                 ticks: Sequence[tuple[float, str]] = (), size: float = 16, **kwargs) -> None:
+                 ticks: Sequence[tuple[float, str]] = (), size: float = SIZE.small, **kwargs) -> None:
         super().__init__(**kwargs)
         self.bar = VGroup()
         h = height / steps
@@ -104,7 +104,7 @@ class Heatmap(VGroup):
         self.texts: list[list[VMobject | None]] = []
         self.fills: list[list[str]] = []
         self.body = VGroup()
-        value_size = min(22, 40 * cell)
+        value_size = min(SIZE.label, 40 * cell)
         if show_values:
             widest = max((t for row in texts for t in row), key=len)
             probe = label(widest, theme, size=value_size, mono=True)

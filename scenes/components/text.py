@@ -9,10 +9,10 @@ from pathlib import Path
 
 from manim import DOWN, Text, VGroup
 
-from ..theme import Theme
+from ..theme import SIZE, Theme
 
 
-def label(s: str, theme: Theme, *, size: float = 24, colour: str | None = None, mono: bool = False,
+def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | None = None, mono: bool = False,
           weight: str = "NORMAL", max_width: float | None = None) -> Text:
     t = shaped_text(s, theme.mono if mono else theme.font, size, colour or theme.text, weight)
     if max_width is not None and t.width > max_width:
@@ -90,7 +90,7 @@ def shaped_text(s: str, font: str, size: float, colour: str, weight: str = "NORM
     return t
 
 
-def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = 22, colour: str | None = None,
+def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = SIZE.caption, colour: str | None = None,
                   max_width: float | None = None) -> VGroup:
     """A wrapped caption whose lines are centred under each other."""
     lines = VGroup(*[label(line, theme, size=size, colour=colour) for line in wrap(s, max_chars).split("\n")])
@@ -100,7 +100,7 @@ def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = 22, col
     return lines
 
 
-def wrapped(s: str, theme: Theme, *, max_width: float, size: float = 24, colour: str | None = None,
+def wrapped(s: str, theme: Theme, *, max_width: float, size: float = SIZE.heading, colour: str | None = None,
             weight: str = "NORMAL", mono: bool = False, centred: bool = False, max_lines: int = 3,
             buff: float = 0.1) -> VGroup:
     """``s`` at ``size``, word-wrapped onto up to ``max_lines`` lines no wider than ``max_width``.
@@ -170,7 +170,7 @@ def _glyphs(font: str, size: float, weight: str) -> tuple[list, float]:
     return _glyph_cache[key]
 
 
-def number(s: str, theme: Theme, *, size: float = 20, colour: str | None = None, weight: str = "NORMAL",
+def number(s: str, theme: Theme, *, size: float = SIZE.cell, colour: str | None = None, weight: str = "NORMAL",
            max_width: float | None = None):
     """A number in the mono font, built from cached glyphs (falls back to Text)."""
     glyphs, adv = _glyphs(theme.mono, size, weight)

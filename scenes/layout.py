@@ -1,0 +1,149 @@
+"""Frame regions and a splitter: where a segment's panels go, in any frame shape.
+
+A frame is cut into three bands: the header (title and source line, top
+left), the caption band (bottom, as tall as the segment's tallest caption)
+and the body between them. Scenes lay their panels out inside ``body``;
+:func:`stack` and :func:`side_by_side` place whole panels and scale them
+alike to fill it, so a 9:16 or 1:1 frame uses its height instead of
+leaving the lower half empty.
+
+Everything here is plain geometry on Manim mobjects; no scene state.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from manim import Mobject
+
+from .theme import GAP
+
+MARGIN = 0.35           # frame edge to the header, and to panels (scene units)
+CAPTION_EDGE = 0.3      # frame bottom to the caption's bottom
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def centre(self) -> np.ndarray:
+        return np.array([(self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2, 0.0])
+
+    def inset(self, dx: float, dy: float | None = None) -> Box:
+        dy = dx if dy is None else dy
+        return Box(self.x0 + dx, self.y0 + dy, self.x1 - dx, self.y1 - dy)
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The bands of one frame; ``shape`` is ``wide`` (16:9), ``tall`` (9:16) or ``square``."""
+
+    frame: Box
+    header: Box
+    body: Box
+    caption: Box
+
+    @property
+    def shape(self) -> str:
+        fw, fh = self.frame.width, self.frame.height
+        return "tall" if fh > fw * 1.05 else "wide" if fw > fh * 1.3 else "square"
+
+
+@functools.lru_cache(64)       # one entry per frame shape, header and caption height
+def regions(frame_width: float, frame_height: float, header_bottom: float, caption_height: float) -> Regions:
+    """The regions of a ``frame_width`` × ``frame_height`` frame whose header ends at ``header_bottom``
+    and whose captions are at most ``caption_height`` tall."""
+    hw, hh = frame_width / 2, frame_height / 2
+    cap_top = -hh + CAPTION_EDGE + caption_height
+    return Regions(
+        frame=Box(-hw, -hh, hw, hh),
+        header=Box(-hw + MARGIN, header_bottom, hw - MARGIN, hh - MARGIN),
+        body=Box(-hw + MARGIN, cap_top + GAP.m, hw - MARGIN, header_bottom - GAP.s),
+        caption=Box(-hw + CAPTION_EDGE, -hh + CAPTION_EDGE, hw - CAPTION_EDGE, cap_top),
+    )
+
+
+def bounds(mobs: Iterable[Mobject]) -> Box:
+    pts = [m.get_all_points() for m in mobs]
+    pts = np.concatenate([p for p in pts if len(p)])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return Box(float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+
+def _family(mobs: Iterable[Mobject]) -> list[Mobject]:
+    """Every mobject in the families of ``mobs``, each once (a shared submobject moves once)."""
+    seen: dict[int, Mobject] = {}
+    for m in mobs:
+        for sub in m.get_family():
+            seen.setdefault(id(sub), sub)
+    return list(seen.values())
+
+
+def transform(mobs: Sequence[Mobject], scale: float, about: np.ndarray, to: np.ndarray) -> None:
+    """Scale ``mobs`` by ``scale`` about ``about`` and move that point to ``to`` (each point once)."""
+    for m in _family(mobs):
+        if len(m.points):
+            m.points = (m.points - about) * scale + to
+
+
+def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+          min_gap: float = GAP.m, max_gap: float = GAP.xl * 1.5) -> float:
+    """Panels top to bottom, centred, scaled alike to fit ``region`` (at most ``max_scale``);
+    height left over is shared out between them (up to ``max_gap`` each) and around them.
+
+    Each panel is a list of mobjects that move together (a panel's own layout
+    is kept). Panels keep their order; their horizontal centre goes to the
+    region's. Returns the scale used.
+    """
+    boxes = [bounds(p) for p in panels]
+    heights = sum(b.height for b in boxes)
+    width = max(b.width for b in boxes)
+    gaps = min_gap * (len(panels) - 1)
+    scale = min(max_scale, region.width / width, (region.height - gaps) / max(heights, 1e-9))
+    spare = region.height - heights * scale - gaps
+    extra = min(max_gap - min_gap, spare / (len(panels) + 1)) if len(panels) > 1 else 0.0
+    gap = min_gap + max(extra, 0.0)
+    used = heights * scale + gap * (len(panels) - 1)
+    y = region.centre[1] + used / 2
+    for p, b in zip(panels, boxes):
+        top_centre = np.array([(b.x0 + b.x1) / 2, b.y1, 0.0])
+        transform(p, scale, top_centre, np.array([region.centre[0], y, 0.0]))
+        y -= b.height * scale + gap
+    return scale
+
+
+def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+                 gap: float = GAP.l) -> float:
+    """Panels left to right with ``gap`` between them, tops aligned, scaled alike to fit ``region``
+    (at most ``max_scale``) and centred in it. Returns the scale used."""
+    boxes = [bounds(p) for p in panels]
+    width = sum(b.width for b in boxes) + gap * (len(panels) - 1)
+    height = max(b.height for b in boxes)
+    scale = min(max_scale, (region.width - gap * (len(panels) - 1)) / max(width - gap * (len(panels) - 1), 1e-9),
+                region.height / height)
+    used = sum(b.width for b in boxes) * scale + gap * (len(panels) - 1)
+    x = region.centre[0] - used / 2
+    top = region.centre[1] + height * scale / 2
+    for p, b in zip(panels, boxes):
+        transform(p, scale, np.array([b.x0, b.y1, 0.0]), np.array([x, top, 0.0]))
+        x += b.width * scale + gap
+    return scale
+
+
+def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:
+    """:func:`stack` or :func:`side_by_side`: one call for a segment whose panels change arrangement with the frame."""
+    return (stack if stacked else side_by_side)(panels, region, **kwargs)

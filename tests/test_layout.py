@@ -1,0 +1,71 @@
+"""scenes/layout.py: regions of every frame shape, and panels stacked or side by side to fill the body."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from manim import Rectangle, Square
+
+from scenes import layout
+
+EPS = 1e-6
+
+
+@pytest.mark.parametrize("fw,fh,shape", [(16 / 9 * 8, 8.0, "wide"), (8.0, 16 / 9 * 8, "tall"), (8.0, 8.0, "square")])
+def test_regions_tile_the_frame(fw, fh, shape):
+    r = layout.regions(fw, fh, fh / 2 - 1.2, 0.9)
+    assert r.shape == shape
+    assert r.header.y0 > r.body.y1 > r.body.y0 > r.caption.y1 > r.caption.y0 >= -fh / 2
+    assert r.body.x0 >= -fw / 2 and r.body.x1 <= fw / 2
+    assert layout.regions(fw, fh, fh / 2 - 1.2, 0.9) is r          # computed once per frame shape
+
+
+def _boxes(panels):
+    return [layout.bounds(p) for p in panels]
+
+
+def test_stack_fills_a_tall_body_in_order_without_overlap():
+    region = layout.Box(-3.6, -5.0, 3.6, 5.5)
+    panels = [[Rectangle(width=6, height=1)], [Rectangle(width=4, height=2), Square(0.5).shift([3, 0, 0])],
+              [Rectangle(width=5, height=0.5)]]
+    scale = layout.stack(panels, region, max_scale=1.35, max_gap=2.0)
+    boxes = _boxes(panels)
+    assert scale == pytest.approx(min(1.35, 7.2 / 6))                 # width-limited here
+    for a, b in itertools.pairwise(boxes):
+        assert a.y0 > b.y1 + 0.25 - EPS                               # top to bottom, apart
+    for b in boxes:
+        assert b.x0 >= region.x0 - EPS and b.x1 <= region.x1 + EPS
+        assert b.y0 >= region.y0 - EPS and b.y1 <= region.y1 + EPS
+        assert abs((b.x0 + b.x1) / 2 - region.centre[0]) < 1e-6        # centred
+    # the spare height is shared out between and around the panels (not left below them)
+    heights = 3.5 * scale
+    around = (region.height - heights - 2 * 0.25) / 4        # each of the 4 spaces; gaps also keep min_gap
+    assert boxes[0].y1 - boxes[-1].y0 == pytest.approx(heights + 2 * (0.25 + around))
+    assert region.y1 - boxes[0].y1 == pytest.approx(boxes[-1].y0 - region.y0)
+
+
+def test_stack_shrinks_what_does_not_fit():
+    region = layout.Box(-2, -2, 2, 2)
+    panels = [[Rectangle(width=3, height=3)], [Rectangle(width=3, height=3)]]
+    scale = layout.stack(panels, region)
+    assert scale < 1
+    for b in _boxes(panels):
+        assert b.y0 >= region.y0 - EPS and b.y1 <= region.y1 + EPS
+
+
+def test_side_by_side_keeps_order_and_tops():
+    region = layout.Box(-7, -3, 7, 2)
+    panels = [[Rectangle(width=3, height=2)], [Rectangle(width=5, height=1)]]
+    layout.side_by_side(panels, region, gap=0.4)
+    a, b = _boxes(panels)
+    assert a.x1 + 0.4 == pytest.approx(b.x0)
+    assert a.y1 == pytest.approx(b.y1)
+    assert a.x0 >= region.x0 - EPS and b.x1 <= region.x1 + EPS and a.y0 >= region.y0 - EPS
+
+
+def test_a_shared_submobject_moves_once():
+    sq = Square(1.0)
+    from manim import VGroup
+    g1, g2 = VGroup(sq), VGroup(sq)
+    layout.transform([g1, g2], 2.0, sq.get_center(), sq.get_center() + [1.0, 0, 0])
+    assert sq.width == pytest.approx(2.0) and sq.get_center()[0] == pytest.approx(1.0)
