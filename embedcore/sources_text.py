@@ -6,6 +6,8 @@ then memory-mapped (a lookup reads only the rows it needs) and a vocabulary
 file, one token per line. The cache is keyed by the source file's size, its
 modification time and a hash of its first and last 64 KiB, so editing the file
 makes a new cache and re-rendering an unchanged lesson never re-parses it.
+The cache's entry records the size and SHA-256 of both files and is checked
+before each use: a damaged cache is converted again, never served.
 
 Format accepted (what GloVe and word2vec's ``-binary 0`` write):
 
@@ -19,7 +21,6 @@ Format accepted (what GloVe and word2vec's ``-binary 0`` write):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -27,11 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from .errors import LessonError
+from .integrity import digest, problem, read_entry, write_entry
 from .vocab import Vocabulary
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
-CACHE_VERSION = 1
+CACHE_VERSION = 2           # 2: the entry records each file's size and SHA-256
 
 
 def default_cache_dir() -> Path:
@@ -199,13 +201,10 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in src.stem)[:60]
     base = cache_dir / f"{stem}-{key}"
     npy, vocab, meta_path = base.with_suffix(".npy"), base.with_suffix(".vocab.txt"), base.with_suffix(".json")
-    if meta_path.is_file() and npy.is_file() and vocab.is_file():
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("version") == CACHE_VERSION:
-                return npy, vocab, meta
-        except (OSError, ValueError):
-            pass
+    meta = read_entry(meta_path)
+    if meta is not None and meta.get("version") == CACHE_VERSION and isinstance(meta.get("files"), dict) \
+            and not problem(npy, meta["files"].get("npy")) and not problem(vocab, meta["files"].get("vocab")):
+        return npy, vocab, meta
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -224,12 +223,11 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
             fn.seek(0)
             fn.write(_npy_header(conv.V, conv.d))
         meta = {"version": CACHE_VERSION, "source": str(src), "key": key, "V": conv.V, "d": conv.d,
-                "duplicates_skipped": conv.duplicates, "word2vec_header": conv.header is not None}
+                "duplicates_skipped": conv.duplicates, "word2vec_header": conv.header is not None,
+                "files": {"npy": digest(tmp_npy), "vocab": digest(tmp_vocab)}}
         os.replace(tmp_npy, npy)
         os.replace(tmp_vocab, vocab)
-        tmp_meta = base.with_suffix(".json.tmp")
-        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp_meta, meta_path)       # written last: marks the cache complete
+        write_entry(meta_path, meta)          # written last: marks the cache complete
         return npy, vocab, meta
     finally:
         for t in (tmp_npy, tmp_vocab):

@@ -25,16 +25,20 @@ re-render never retrains.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
 import tempfile
 import time
+import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .integrity import VerifiedFile
 
 #: a word: letters/digits, with inner apostrophes or hyphens ("don't", "x-ray")
 WORD_RE = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -279,6 +283,7 @@ def cache_key(corpus: bytes, params: TrainParams) -> str:
 
 
 def _save(path: Path, r: TrainResult) -> None:
+    """Write the result, then its entry (size and SHA-256: :mod:`embedcore.integrity`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"params": asdict(r.params), "n_tokens": r.n_tokens, "n_pairs": r.n_pairs, "seconds": r.seconds}
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
@@ -291,9 +296,10 @@ def _save(path: Path, r: TrainResult) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    VerifiedFile(path).commit(path.stem)
 
 
-def _load(path: Path) -> TrainResult:
+def _load(path) -> TrainResult:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         return TrainResult(vocab=tuple(str(w) for w in z["vocab"]), counts=z["counts"], vectors=z["vectors"],
@@ -305,13 +311,15 @@ def _load(path: Path) -> TrainResult:
 def train_cached(corpus: bytes, params: TrainParams, *, cache: Path | None = None) -> tuple[TrainResult, bool]:
     """Trained result for ``corpus`` (UTF-8 bytes): from the cache if present.
 
-    Returns ``(result, hit)``. A damaged cache file is ignored and rewritten.
+    Returns ``(result, hit)``. A cache file that does not match its entry
+    (size and SHA-256), or cannot be read, is ignored and rewritten.
     """
     path = (cache or cache_dir()) / f"{cache_key(corpus, params)}.npz"
-    if path.is_file():
+    data = VerifiedFile(path).read_bytes(path.stem)
+    if data is not None:
         try:
-            return _load(path), True
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            return _load(io.BytesIO(data)), True
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             pass
     result = train(corpus.decode("utf-8"), params)
     try:

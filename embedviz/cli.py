@@ -6,6 +6,7 @@ well under a second; rendering imports Manim in the worker processes.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -13,6 +14,9 @@ import sys
 from embedcore.errors import LessonError
 
 EXIT_BAD_INPUT = 2
+EXIT_WORKER_DIED = 75   # EX_TEMPFAIL: a worker was killed (OOM killer, kill -9); render again to continue
+EXIT_IO = 74            # EX_IOERR: the disk is full or the output folder cannot be written
+KEPT = "the previous files are unchanged"
 
 
 def _err(msg: str) -> None:
@@ -105,6 +109,20 @@ def _progress(con, description: str, total: int, unit: str = "segments"):
     return progress, progress.add_task(description, total=total)
 
 
+def _say_cache_event(progress, kind: str, info: dict) -> None:
+    """One line for a render that waits for the folder, or a cached clip that is not reused."""
+    where = f"{info['lesson']}: " if info.get("lesson") and kind in ("damaged", "missing") else ""
+    if kind in ("waiting", "note"):
+        line = info["message"]
+    elif kind == "damaged":
+        line = f"{where}segment {info['index']} ({info['type']}): cached clip not reused, {info['why']}; rendering it again"
+    elif kind == "missing":
+        line = f"{where}segment {info['index']} ({info['type']}): no clip yet; rendering it"
+    else:
+        return
+    progress.console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 def cmd_render(args) -> int:
     import time
 
@@ -125,6 +143,7 @@ def cmd_render(args) -> int:
     progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
 
     def on_event(kind, info):
+        _say_cache_event(progress, kind, info)
         if kind == "warning":
             progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
         elif kind == "narration":
@@ -179,6 +198,7 @@ def cmd_build(args) -> int:
     progress, task = _progress(con, f"building {course.slug}", 1)
 
     def on_event(kind, info):
+        _say_cache_event(progress, kind, info)
         if kind == "planned":
             progress.update(task, total=info["segments"])
         elif kind in ("cached", "rendered", "shared"):
@@ -296,7 +316,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _io_error(e: OSError) -> str:
+    from .staging import public_path
+
+    where = public_path(e.filename) if e.filename else "the output folder"
+    cause = e.strerror or str(e)
+    fix = {errno.ENOSPC: "free some disk space or choose another --out",
+           errno.EFBIG: "raise the file size limit (ulimit -f)",
+           errno.EACCES: "choose a folder you can write with --out",
+           errno.EROFS: "choose a writable folder with --out"}
+    return f"{where}: cannot write: {cause} ({fix.get(e.errno, 'check the disk and the folder')}; {KEPT})"
+
+
+def _stopped_note(args) -> str:
+    return f": {KEPT}; finished segments are kept for the next render" if args.command in ("render", "build") else ""
+
+
 def main(argv: list[str] | None = None) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .lifecycle import Terminated, handle_signals
+
+    handle_signals()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -304,8 +345,20 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(e))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        _err("interrupted: finished files are kept, nothing half-written was left")
+        _err("interrupted" + _stopped_note(args))
         return 130
+    except Terminated as e:
+        _err(f"stopped by {e.name}" + _stopped_note(args))
+        return e.exit_code
+    except BrokenProcessPool:
+        _err(f"a render worker was killed (out of memory, or a signal): {KEPT}; "
+             "render again to continue (finished segments are kept)")
+        return EXIT_WORKER_DIED
+    except OSError as e:
+        if getattr(args, "debug", False):
+            raise
+        _err(_io_error(e))
+        return EXIT_IO
     except Exception as e:  # a bug of ours, not the user's input
         if getattr(args, "debug", False):
             raise

@@ -192,6 +192,10 @@ def build_course(
     executor = executor or api.make_executor(jobs, cluster, store)
     try:
         counts = run_queue(plans, executor, on_event, complete, share=share)
+    except BaseException:
+        for plan in plans:          # the previous files stay; finished clips stay staged for the next build
+            plan.abandon()
+        raise
     finally:
         if own and hasattr(executor, "close"):
             executor.close()

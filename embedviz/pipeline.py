@@ -2,9 +2,12 @@
 
 Each segment is one job: its storyboard is rendered to ``clips/NN-type.mp4``
 in a worker process, unless a clip with the same content key already exists.
-The lesson video is the clips joined by stream copy. Every file is written
-beside its final path and renamed into place, so an interrupted render leaves
-the previous complete output (or nothing), never half a file.
+The lesson video is the clips joined by stream copy. One render owns an
+output folder at a time, from its plan to its assembly (:mod:`.lock`); every
+new file is built in a staging folder and moved into place only when all are
+complete and checked (:mod:`.staging`), so a failed or interrupted render
+leaves the previous output exactly as it was. A cached clip is reused only if
+its size and SHA-256 match its entry.
 """
 from __future__ import annotations
 
@@ -15,15 +18,19 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from embedcore.integrity import VerifiedFile, part_path, read_entry
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 
 from . import captions, narration
 from .cache import segment_key
+from .lifecycle import stop_workers, worker_init
+from .lock import OutputLock
 from .quality import Quality
+from .staging import Staging, check_video, public_path
 from .video import concat, probe, thumbnail
 
 
@@ -48,9 +55,16 @@ class RenderResult:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = part_path(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
@@ -58,11 +72,47 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
 
     from .worker import render_clip
     t0 = time.perf_counter()
-    out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    try:
+        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+    except Exception as exc:
+        e = _os_error_in(exc) or _write_fails(Path(clip).parent)
+        if e is None:
+            raise
+        # a full disk, a read-only folder: a plain OSError crosses the process pipe
+        where = e.filename if e.filename and "/.render-" not in str(e.filename) else clip   # not Manim's temporaries
+        raise OSError(e.errno, e.strerror, public_path(where)) from None
     out["seconds"] = time.perf_counter() - t0
     # the worker process's peak so far (it may have rendered earlier segments)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
+
+
+def _os_error_in(exc: BaseException | None) -> OSError | None:
+    """The OSError behind ``exc`` (Manim wraps an encoder's in a RuntimeError)."""
+    for _ in range(10):
+        if exc is None or (isinstance(exc, OSError) and exc.errno):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _write_fails(folder: Path) -> OSError | None:
+    """The OSError a small write into ``folder`` meets now, if any: a full disk
+    also breaks renders in ways that hide it (Manim parses a cut-short SVG)."""
+    probe = part_path(folder / "space-probe")
+    try:
+        with open(probe, "wb") as f:
+            f.write(b"\0" * 65536)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        return OSError(e.errno, e.strerror)     # no file name: the message names the clip
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+    return None
 
 
 FRESH_PROCESS_PIXELS = 1920 * 1080
@@ -80,10 +130,11 @@ def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
     worth a fork per segment).
     """
     if width * height < FRESH_PROCESS_PIXELS:
-        return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["embedviz.worker", "manim", "scenes.registry"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
+    ctx.set_forkserver_preload(["embedviz.forkserver_guard", "embedviz.worker", "manim", "scenes.registry"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init,
+                               initargs=(os.getpid(),))
 
 
 def expected_seconds(storyboard, previous: dict | None) -> float:
@@ -129,7 +180,16 @@ class LessonPlan:
     results: dict[int, SegmentResult]
     todo: list[Job]
     keys: dict[int, str] = field(default_factory=dict)     # every segment's cache key, title card = 0
-    voices: narration.NarrationPlan | None = None            # every line's sound, resolved before rendering
+    stage: Staging | None = None        # where new files are built until assemble() moves them into place
+    lock: OutputLock | None = None      # the output folder, held from plan to assembly
+    voices: narration.NarrationPlan | None = None   # every line's sound, resolved before rendering
+
+    def abandon(self) -> None:
+        """After a failure: the previous files stay, finished clips stay staged for the next render."""
+        if self.stage is not None:
+            self.stage.discard_work()
+        if self.lock is not None:
+            self.lock.release()
 
     @property
     def complete(self) -> bool:
@@ -148,8 +208,13 @@ def plan_lesson(
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
     voices: narration.NarrationPlan | None = None,
 ) -> LessonPlan:
-    """Which segments can be reused from the output folder's cache, and which must render."""
-    # every line's voice first (decoded or synthesised): the beats' lengths are data for the scenes
+    """Which segments can be reused from the output folder's cache, and which must render.
+
+    Takes the output folder's lock (waiting for another render of it) and
+    opens its staging folder; :func:`assemble` or :meth:`LessonPlan.abandon`
+    gives both back."""
+    # every line's voice first (decoded or synthesised; before the lock: bad audio leaves nothing behind):
+    # the beats' lengths are data for the scenes
     voices = voices or narration.resolve(compiled, fmt)
     compiled = voices.apply(compiled)
     for message in voices.warnings:
@@ -158,9 +223,17 @@ def plan_lesson(
         on_event("narration", voices.stats)
     lesson = compiled.lesson
     out_dir = Path(out_root) / lesson.slug / quality.folder
+    lock = OutputLock(out_dir, on_wait=lambda msg: on_event("waiting", {"message": msg, "lesson": lesson.slug}))
+    try:
+        stage = Staging(out_dir)
+    except BaseException:
+        lock.release()
+        raise
+    for note in stage.notes:
+        on_event("note", {"message": note, "lesson": lesson.slug})
     clips_dir = out_dir / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
-    for stale in clips_dir.glob(".render-*"):          # left by a killed worker
+    for stale in clips_dir.glob(".render-*"):          # left by a killed worker of an older version
         shutil.rmtree(stale, ignore_errors=True)
     style = lesson.style
     style_dict = style.model_dump()
@@ -170,30 +243,25 @@ def plan_lesson(
     todo, keys = [], {}
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
-        name = clip_name(sb)
-        clip = clips_dir / f"{name}{'-alpha' if transparent else ''}.{fmt}"
-        meta_path = clip.with_name(clip.name + ".json")       # one cache entry per clip file
+        name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
         key = keys[sb.index] = voices.cache_key(sb.index,
                                                 segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
-        meta = None
-        if meta_path.exists():
-            try:
-                meta = json.loads(meta_path.read_text())
-            except (OSError, ValueError):
-                meta = None
-        reuse = use_cache and meta is not None and meta.get("key") == key and clip.exists()
-        if only is not None and sb.index not in only and sb.index != 0:
-            if meta is None or not clip.exists():
-                raise FileNotFoundError(f"segment {sb.index} ({sb.type}) has no clip yet; render the whole lesson first")
-            reuse = True
-        if reuse:
+        keep = only is not None and sb.index not in only and sb.index != 0
+        clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
+        event = {"index": sb.index, "type": sb.type, "lesson": lesson.slug}
+        if why:
+            on_event("damaged", {**event, "why": why})
+        elif keep and clip is None:
+            on_event("missing", event)
+        if clip is not None:
             results[sb.index] = SegmentResult(sb.index, sb.type, sb.title, clip, meta["duration"], meta["cues"], True)
-            on_event("cached", {"index": sb.index, "type": sb.type, "lesson": lesson.slug})
+            on_event("cached", event)
         else:
-            todo.append(Job(sb, style, w, h, fps, clip, meta_path, key, fmt, transparent,
-                            expected_seconds(sb, meta), lesson.slug))
+            new = stage.path(f"clips/{name}")
+            todo.append(Job(sb, style, w, h, fps, new, new.with_name(new.name + ".json"), key, fmt, transparent,
+                            expected_seconds(sb, read_entry(clips_dir / f"{name}.json")), lesson.slug))
     todo.sort(key=lambda job: -job.expected)
-    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, voices)
+    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock, voices)
 
 
 def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = None) -> SegmentResult:
@@ -201,9 +269,9 @@ def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = Non
     if voices is not None:
         out = voices.finish_clip(job.storyboard.index, job.clip, out)   # its sound muxed in, cues timed by it
     sb, seconds = job.storyboard, out["seconds"]
-    entry = {"key": job.key, "duration": out["duration"], "cues": out["cues"],
-             "render_seconds": round(seconds, 2), "worker_peak_rss_mb": out.get("peak_rss_mb")}
-    atomic_write(job.meta_path, json.dumps(entry, indent=1))
+    VerifiedFile(job.clip).commit(job.key, {"duration": out["duration"], "cues": out["cues"],
+                                            "render_seconds": round(seconds, 2),
+                                            "worker_peak_rss_mb": out.get("peak_rss_mb")})
     return SegmentResult(sb.index, sb.type, sb.title, job.clip, out["duration"], out["cues"], False, seconds)
 
 
@@ -224,23 +292,23 @@ class LocalExecutor:
                                            str(job.clip), job.fmt, job.transparent))
             return
         first = todo[0]
-        with worker_pool(min(self.jobs, len(todo)), first.width, first.height) as pool:
-            pending = {}
-            try:
-                for job in todo:
-                    fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
-                                      str(job.clip), job.fmt, job.transparent)
-                    pending[fut] = job
-                    on_begin(job)
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        job = pending.pop(fut)
-                        on_result(job, fut.result())
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+        pool = worker_pool(min(self.jobs, len(todo)), first.width, first.height)
+        pending = {}
+        try:
+            for job in todo:
+                fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
+                                  str(job.clip), job.fmt, job.transparent)
+                pending[fut] = job
+                on_begin(job)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = pending.pop(fut)
+                    on_result(job, fut.result())
+        except BaseException:
+            stop_workers(pool)          # a running segment is abandoned, not waited for
+            raise
+        pool.shutdown(wait=True)
 
 
 def render_lesson(
@@ -262,22 +330,43 @@ def render_lesson(
 
     plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
                        transparent=transparent, on_event=on_event, voices=voices)
-    if plan.todo:
-        on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
-    run_queue([plan], executor or LocalExecutor(jobs), on_event)
-    return assemble(plan)
+    try:
+        if plan.todo:
+            on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
+        run_queue([plan], executor or LocalExecutor(jobs), on_event)
+        return assemble(plan)
+    except BaseException:
+        plan.abandon()
+        raise
 
 
 def assemble(plan: LessonPlan) -> RenderResult:
-    """The lesson video, captions, chapters, manifest, thumbnail and page from finished clips."""
+    """The lesson video, captions, chapters, manifest, thumbnail and page from finished clips.
+
+    All are written into the plan's staging folder; the lesson video is read
+    back; then every new file is moved into place and the folder's lock given back."""
     from .page import write_page
 
-    ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
-    result = _assemble(plan.compiled, plan.quality, plan.out_dir, plan.results[0], ordered, plan.fmt,
-                       plan.transparent, plan.voices)
-    if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
-        result.files += write_page(result.out_dir, [s.cues for s in ordered])
-    return result
+    stage = plan.stage or Staging(plan.out_dir)
+    try:
+        ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
+        card = plan.results[0]
+        result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
+                           plan.voices)
+        if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
+            result.files += write_page(result.out_dir, [s.cues for s in ordered])
+        check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
+        stage.commit()
+    except BaseException:
+        plan.abandon()
+        raise
+    if plan.lock is not None:
+        plan.lock.release()
+    for i, res in list(plan.results.items()):          # a course copies clips from finished videos
+        plan.results[i] = replace(res, clip=stage.final(res.clip))
+    return RenderResult(plan.out_dir, stage.final(result.video),
+                        [replace(s, clip=stage.final(s.clip)) for s in result.segments],
+                        [stage.final(f) for f in result.files])
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
@@ -296,11 +385,12 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
         all_cues += shifted
         chapters.append({"title": s.title, "start": round(0.0 if s is segs[0] else t, 3),
                          "end": round(t + s.duration, 3)})
-        atomic_write(s.clip.with_suffix(".vtt"), captions.to_vtt(seg_cues))
+        vtt = out_dir / "clips" / Path(s.clip.name).with_suffix(".vtt").name
+        atomic_write(vtt, captions.to_vtt(seg_cues))
         manifest_segments.append({
             "index": s.index, "type": s.type, "title": s.title,
             "start": round(t, 3), "end": round(t + s.duration, 3), "duration": round(s.duration, 3),
-            "clip": str(s.clip.relative_to(out_dir)), "captions": str(s.clip.with_suffix(".vtt").relative_to(out_dir)),
+            "clip": f"clips/{s.clip.name}", "captions": f"clips/{vtt.name}",
             "cues": shifted, "cached": s.cached,
         })
         t += s.duration
@@ -318,7 +408,7 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
         "source": {"kind": src.kind, "label": src.label, "learned": src.learned, "V": lesson.table.V,
                    "d": lesson.table.d, **src.details},
         "format": probe(video),
-        "title_card": {"clip": str(card.clip.relative_to(out_dir)), "start": 0.0, "end": round(card.duration, 3)},
+        "title_card": {"clip": f"clips/{card.clip.name}", "start": 0.0, "end": round(card.duration, 3)},
         "thumbnail": "thumbnail.png",
         "captions": {"vtt": base.with_suffix(".vtt").name, "srt": base.with_suffix(".srt").name,
                      "chapters": "chapters.vtt"},
@@ -329,5 +419,5 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     # the first segment's finished picture, just before its closing fade (not a frame mid-motion)
     thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
-             out_dir / "manifest.json", thumb, *[s.clip for s in segs]]
+             out_dir / "manifest.json", thumb, *[out_dir / "clips" / s.clip.name for s in segs]]
     return RenderResult(out_dir, video, segs, files)

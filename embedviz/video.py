@@ -13,6 +13,8 @@ from pathlib import Path
 
 import av
 
+from embedcore.integrity import part_path
+
 FASTSTART = {"movflags": "+faststart"}
 CONTAINERS = {".mp4": ("mp4", FASTSTART), ".mov": ("mov", FASTSTART), ".webm": ("webm", {}), ".gif": ("gif", {})}
 
@@ -27,12 +29,13 @@ def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None)
     stay within a sample of each other at every join. The sound is encoded
     once for the whole file (AAC-LC in mp4/mov, Opus in webm): joining AAC
     packets from separate files would repeat each file's encoder priming.
-    Written to ``<out>.part`` and renamed, so ``out_path`` is never half a file.
+    Written to a temporary of this process (``.<out>.<pid>.part``) and renamed,
+    so ``out_path`` is never half a file.
     """
     out_path = Path(out_path)
     if out_path.suffix == ".gif":
         return _concat_gif(clips, out_path)
-    tmp = out_path.with_name(out_path.name + ".part")
+    tmp = part_path(out_path)
     try:
         fmt, options = CONTAINERS[out_path.suffix]
         spans = _video_spans(clips) if audio is not None else None
@@ -114,7 +117,7 @@ def remux(src: Path, dst: Path) -> None:
     """Copy ``src`` to ``dst`` with the index at the front (browser streaming)."""
     dst = Path(dst)
     if dst.suffix == ".gif":                 # nothing to fix in a GIF: copy it into place
-        tmp = dst.with_name(dst.name + ".part")
+        tmp = part_path(dst)
         shutil.copyfile(src, tmp)
         os.replace(tmp, dst)
         return
@@ -141,7 +144,7 @@ def probe(path: Path) -> dict:
 def thumbnail(clip: Path, at: float, out_path: Path) -> None:
     """Save the frame of ``clip`` nearest ``at`` seconds as a PNG (atomically)."""
     out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.name + ".part")
+    tmp = part_path(out_path)
     best = None
     with av.open(str(clip)) as c:
         for frame in c.decode(video=0):
@@ -160,7 +163,7 @@ def _concat_gif(clips: Sequence[Path], out_path: Path) -> float:
     Cheap in practice, because GIFs are only made small (docs, slides).
     """
     out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.name + ".part")
+    tmp = part_path(out_path)
     n = 0
     rate = None
     try:

@@ -6,8 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EXTRAS="${1:-dev}"            # "" for a render-only set-up, "dev" for tests
-# espeak-ng: the fallback voice (GPL; embedviz only ever runs it as a separate program)
-SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono espeak-ng)
+# Fallback fonts Pango takes glyphs from when Inter / JetBrains Mono lack them:
+# fonts-wqy-microhei covers Chinese, Japanese kana and Korean Hangul in 5 MB
+# installed (1.6 MB download; fonts-noto-cjk is 91 MB), fonts-symbola emoji
+# as outlines Manim can draw (3 MB; colour-bitmap emoji fonts draw nothing).
+# espeak-ng: the fallback voice (GPL; embedviz only ever runs it as a separate program).
+SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono
+                 fonts-wqy-microhei fonts-symbola espeak-ng)
 [ "${EMBEDVIZ_BROWSER:-0}" = 1 ] && SYSTEM_PACKAGES+=(chromium)
 
 missing=()

@@ -23,23 +23,29 @@ def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | Non
 # -- shaped text, cached on disk ----------------------------------------------
 # A Text costs ~40 ms (Pango renders an SVG, svgelements parses it); unpickling
 # the finished mobject costs ~3 ms. The key holds everything the outlines
-# depend on (string, font file, size, weight, colour, Manim and Pango
-# versions), so a stale entry cannot be hit. The render worker turns the cache
-# on (``text_cache.directory``); elsewhere (tests building scenes) it is off.
+# depend on (string, font file and the fallback fonts after it, size, weight,
+# colour, Manim and Pango versions), so a stale entry cannot be hit. Each entry
+# starts with the SHA-256 of its pickle: a damaged one is shaped again, never
+# served. The render worker turns the cache on (``text_cache.directory``);
+# elsewhere (tests building scenes) it is off.
 
 class _TextCache:
     directory: Path | None = None
     _fonts: dict[str, str] = {}
 
     def font_id(self, font: str) -> str:
-        """The file fontconfig picks for ``font``, with its size and mtime."""
+        """The files fontconfig uses for ``font`` -- the font, then every fallback
+        Pango may take a glyph from (CJK, emoji) -- with their sizes and mtimes."""
         if font not in self._fonts:
             try:
-                path = subprocess.run(["fc-match", "-f", "%{file}", font], capture_output=True, text=True,
-                                      timeout=10).stdout.strip()
-                st = os.stat(path)
-                self._fonts[font] = f"{path}:{st.st_size}:{st.st_mtime_ns}"
-            except (OSError, subprocess.SubprocessError):
+                files = subprocess.run(["fc-match", "-s", "-f", "%{file}\n", font], capture_output=True,
+                                       text=True, timeout=10).stdout.split("\n")
+                chain = []
+                for path in filter(None, files):
+                    st = os.stat(path)
+                    chain.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+                self._fonts[font] = f"{chain[0]}+{hashlib.sha256(repr(chain).encode()).hexdigest()[:16]}"
+            except (OSError, IndexError, subprocess.SubprocessError):
                 self._fonts[font] = "?"
         return self._fonts[font]
 
@@ -53,8 +59,11 @@ class _TextCache:
         if self.directory is None:
             return None
         try:
-            return pickle.loads((self.directory / key[:2] / f"{key}.pkl").read_bytes())
-        except Exception:           # missing, or cut short by a killed process: shape again
+            data = (self.directory / key[:2] / f"{key}.pkl").read_bytes()
+            if hashlib.sha256(data[32:]).digest() != data[:32]:
+                return None         # cut short by a killed process, or flipped bytes: shape again
+            return pickle.loads(data[32:])
+        except Exception:           # missing, or unreadable: shape again
             return None
 
     def store(self, key: str, mob) -> None:
@@ -64,7 +73,8 @@ class _TextCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
-            tmp.write_bytes(pickle.dumps(mob, protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(mob, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(hashlib.sha256(data).digest() + data)
             os.replace(tmp, path)       # atomic: parallel workers never read half a file
         except OSError:
             pass                        # a read-only or full cache only costs speed
