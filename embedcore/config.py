@@ -10,6 +10,7 @@ import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import LessonError, did_you_mean
+from .wording import elide
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -29,7 +31,38 @@ def _scalar_to_str(value: Any) -> Any:
     return value
 
 
-Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
+# Limits on text the lesson puts on screen (README.md, "Limits"): beyond these a title, chip or
+# caption no longer fits the frame at a readable size, so the lesson is refused with one line.
+MAX_TITLE = 100             # lesson.title: up to 3 lines on the title card at 16:9
+MAX_SUBTITLE = 160
+MAX_SEGMENT_TITLE = 60      # a segment's header and its chapter name
+MAX_NARRATION_LINE = 200    # one caption: about 3 lines at 16:9, 6 at 9:16
+MAX_NARRATION_LINES = 12
+MAX_TOKEN = 40              # a token written in the lesson (vocabulary, tokens, options): one chip
+MAX_TOKEN_TEXT = 1000       # the token sequence written as one string
+MAX_NAME = 80               # a source's 'name:' credit, group names
+MAX_SEGMENTS = 24           # one chapter line each on the title card
+
+
+def _no_control_chars(value: str) -> str:
+    """Text drawn on screen: control characters (NUL, escape, ...) would reach the font renderer."""
+    for i, ch in enumerate(value):
+        if ch < " " and ch not in "\n\t" or "\x7f" <= ch <= "\x9f":
+            raise PydanticCustomError("control_char", "control character {char} at character {pos} of the text",
+                                      {"char": repr(ch), "pos": i + 1})
+        if "\ud800" <= ch <= "\udfff":
+            raise PydanticCustomError("control_char", "a lone surrogate {char} at character {pos} is not text",
+                                      {"char": repr(ch), "pos": i + 1})
+    return value
+
+
+def Shown(max_length: int, min_length: int = 0):   # noqa: N802 - a type, read as one
+    """A string drawn on screen: at most ``max_length`` characters, no control characters."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_control_chars)]
+
+
+Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1, max_length=MAX_TOKEN),
+                  AfterValidator(_no_control_chars)]
 
 
 class StrictModel(BaseModel):
@@ -52,13 +85,13 @@ class StrictModel(BaseModel):
 
 
 class LessonInfo(StrictModel):
-    title: str = Field(min_length=1)
+    title: Shown(MAX_TITLE, 1)
     slug: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
         description="output folder name; lowercase letters, digits, - and _",
     )
-    subtitle: str | None = None
+    subtitle: Shown(MAX_SUBTITLE) | None = None
 
 
 class Style(StrictModel):
@@ -82,8 +115,8 @@ class SyntheticSource(StrictModel):
 
     source: Literal["synthetic"]
     dim: int = Field(ge=1, le=65536)
-    seed: int = 0
-    groups: dict[str, list[Token]] = Field(default_factory=dict)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    groups: dict[Shown(MAX_NAME, 1), list[Token]] = Field(default_factory=dict)
     group_strength: float = Field(default=2.0, ge=0, le=100)
 
 
@@ -99,7 +132,7 @@ class NpySource(StrictModel):
 
     source: Literal["npy"]
     path: str = Field(min_length=1)
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
 
 
 class TrainedSource(StrictModel):
@@ -116,7 +149,7 @@ class TrainedSource(StrictModel):
     epochs: int = Field(default=20, ge=1, le=200)
     window: int = Field(default=2, ge=1, le=10)
     negatives: int = Field(default=5, ge=1, le=30)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
     min_count: int = Field(default=5, ge=1)
     learning_rate: float = Field(default=0.025, gt=0, le=1)
     batch_size: int = Field(default=256, ge=1, le=65536)
@@ -136,7 +169,7 @@ class SafetensorsSource(StrictModel):
                                description="tensor name; default: found by the usual embedding names")
     tokenizer: str | None = Field(default=None, min_length=1, description="tokenizer.json or vocab.txt")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -148,7 +181,7 @@ class HuggingFaceSource(StrictModel):
     tensor: str | None = Field(default=None, min_length=1,
                                description="tensor name; default: found by the usual embedding names")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -168,7 +201,7 @@ class TextSource(StrictModel):
 
     source: Literal["text"]
     path: str = Field(min_length=1, description="the .txt file, relative to the lesson file")
-    name: str | None = Field(default=None, description="how the screen credits the vectors")
+    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned (e.g. GloVe); false: made up")
     cache_dir: str | None = Field(default=None, min_length=1,
                                   description="where the parsed copy is kept; default ~/.cache/embedviz")
@@ -184,7 +217,7 @@ EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "hu
 class NarrationLine(StrictModel):
     """One narration line with its spoken form and/or its recording."""
 
-    text: str = Field(min_length=1, description="the caption")
+    text: Shown(MAX_NARRATION_LINE, 1) = Field(description="the caption")
     say: str | None = Field(default=None, min_length=1, description="what the voice says, if not the caption")
     audio: str | None = Field(default=None, min_length=1,
                               description="a recording of this line (wav, mp3, m4a, flac, ogg...), "
@@ -216,9 +249,10 @@ def voice_config(value: Voice | None) -> VoiceConfig | None:
 class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
-    title: str | None = None
-    narration: str | NarrationLine | list[str | NarrationLine] | None = None
-    tokens: str | list[Token] | None = None
+    title: Shown(MAX_SEGMENT_TITLE, 1) | None = None
+    narration: Shown(MAX_NARRATION_LINE) | NarrationLine | Annotated[
+        list[Shown(MAX_NARRATION_LINE) | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = None
+    tokens: Shown(MAX_TOKEN_TEXT) | list[Token] | None = None
     narration_voice: Voice | None = Field(default=None, description="this segment's voice (default: the lesson's)")
     voice_dir: str | None = Field(default=None, min_length=1,
                                   description="folder of this segment's recordings (default: the lesson's)")
@@ -257,47 +291,17 @@ def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[BaseMode
         style: Style = Style()
         vocabulary: list[Token] | VocabularyFile | None = None
         embeddings: EmbeddingsConfig
-        tokens: str | list[Token]
+        tokens: Shown(MAX_TOKEN_TEXT) | list[Token]
         narration_voice: Voice = "none"
         voice_dir: str | None = Field(default=None, min_length=1,
                                       description="folder of recordings named NN-type-L.ext (see README)")
-        segments: list[Segment] = Field(min_length=1)  # type: ignore[valid-type]
+        segments: list[Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)  # type: ignore[valid-type]
 
     return LessonConfig
 
 
-_MISMATCH = ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type")
-
-
-def _best_error(errors: list[dict], data: Any) -> dict:
-    """Of a union's errors, the one about the branch the author meant.
-
-    ``narration_voice: {engine: hibari, speeed: 2}`` fails both as a word and
-    as a mapping; the mapping's "unknown key 'speeed'" is the useful one, not
-    "not one of the words". Prefer errors that reach deeper into the data and
-    that are not merely "this branch wants another type".
-    """
-    def depth(err: dict) -> int:
-        node, n = data, 0
-        for part in err["loc"]:
-            if isinstance(node, dict) and part in node or \
-                    isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node, n = node[part], n + 1
-        return n + (err["type"] == "unknown_key")
-
-    def mismatch(err: dict) -> bool:
-        return err["type"] in _MISMATCH or (
-            err["type"] == "literal_error" and isinstance(err.get("input"), (dict, list)))
-
-    return max(errors, key=lambda e: (depth(e), not mismatch(e)))
-
-
-def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
-    """Turn pydantic's first error into a :class:`LessonError` at the right place."""
-    err = _best_error(exc.errors(include_url=False), data)
-    raw_loc = err["loc"]
-    # Discriminated unions insert the tag ("lookup") into loc; keep only parts
-    # that exist in the data so the loc maps onto the YAML.
+def _data_loc(raw_loc, data: Any) -> tuple:
+    """The parts of pydantic's loc that exist in the data (discriminated unions insert their tag)."""
     loc: list[str | int] = []
     node = data
     for part in raw_loc:
@@ -307,6 +311,35 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             loc.append(part)
             node = node[part]
+    return tuple(loc)
+
+
+def _shown(value: Any) -> str:
+    """The author's value in a message, cut short: a message stays one readable line."""
+    return elide(repr(value), 60)
+
+
+def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
+    """Turn pydantic's first error into a :class:`LessonError` at the right place."""
+    errors = exc.errors(include_url=False)
+    located = [(_data_loc(e["loc"], data), e) for e in errors]
+    # A union (text or a list) reports one error per branch: of the errors at the first
+    # error's place, the deepest is the one about what the author actually wrote.
+    first = located[0][0]
+    loc, err = located[0]
+    # "not one of the words" for a mapping (narration_voice: {engine: hibari, speeed: 2}) is a branch
+    # mismatch too: the mapping branch's own error (unknown key 'speeed') is the useful one
+    def mismatch(e: dict) -> bool:
+        return e["type"].endswith("_type") or (e["type"] == "literal_error" and isinstance(e.get("input"), (dict, list)))
+
+    if mismatch(err):
+        loc, err = max((le for le in located if le[0][:len(first)] == first),
+                       key=lambda le: (len(le[0]) + (le[1]["type"] == "unknown_key"), not mismatch(le[1])))
+    loc = list(loc)
+    raw_loc = err["loc"]
+    node = data
+    for part in loc:
+        node = node[part]
     typ = err["type"]
     ctx = err.get("ctx") or {}
     msg, hint, key = err["msg"], None, False
@@ -328,19 +361,32 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
         which = "source" if "source" in str(ctx.get("discriminator")) else "type"
         msg, hint = f"missing {which!r}", f"add '{which}:'"
     elif typ == "literal_error":
-        msg = f"{err['input']!r} is not allowed"
+        msg = f"{_shown(err['input'])} is not allowed"
         hint = "choose one of: " + ctx.get("expected", "").replace("'", "")
     elif typ == "string_pattern_mismatch":
-        msg = f"{err['input']!r} has characters that are not allowed"
+        msg = f"{_shown(err['input'])} has characters that are not allowed"
         hint = "use lowercase letters, digits, '-' and '_'"
-    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type", "model_type", "bool_type"):
+    elif typ in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "list_type", "dict_type",
+                 "model_type", "model_attributes_type", "bool_type"):
         want = {
             "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
             "float_type": "a number", "float_parsing": "a number", "list_type": "a list",
-            "dict_type": "a mapping", "model_type": "a mapping", "bool_type": "true or false",
+            "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+            "bool_type": "true or false",
         }[typ]
-        msg = f"expected {want}, got {type(err['input']).__name__} {err['input']!r}"
+        msg = f"expected {want}, got {type(err['input']).__name__} {_shown(err['input'])}"
         hint = f"write {want} here"
+    elif typ in ("string_too_long", "too_long") and "max_length" in ctx:
+        value = err.get("input")
+        if isinstance(value, str):
+            msg = f"{len(value):,} characters is too long here (at most {ctx['max_length']:,})"
+            hint = "shorten it; README.md lists the limits"
+        else:
+            n = len(value) if hasattr(value, "__len__") else ctx.get("actual_length", "too many")
+            msg = f"{n:,} entries is too many here (at most {ctx['max_length']:,})"
+            hint = "list fewer; README.md lists the limits"
+    elif typ == "control_char":
+        hint = "remove it; text on screen is printable characters, spaces and line breaks"
     elif typ.startswith(("greater_than", "less_than", "too_short", "too_long", "string_too_short")):
         msg = msg[0].lower() + msg[1:]
         hint = "change the value"

@@ -54,7 +54,15 @@ class LessonError(Exception):
             parts.append(self.where)
         text = self.message + (f" ({self.hint})" if self.hint else "")
         parts.append(text)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
+
+
+def one_line(text: str) -> str:
+    """The message as one printable line: a line break or control character from the
+    author's file (a key, a token) is shown escaped, never printed raw."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def format_loc(loc: Sequence[str | int]) -> str:

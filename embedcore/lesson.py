@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from .config import VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
+from .config import MAX_TOKEN, VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
 from .errors import LessonError
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard
@@ -155,7 +155,7 @@ def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
         base = path.parent
         if isinstance(cfg.vocabulary, VocabularyFile):
             vpath = (base / cfg.vocabulary.file)
-            vocab = Vocabulary.from_file(vpath, loc=("vocabulary", "file"))
+            vocab = Vocabulary.from_file(vpath, loc=("vocabulary", "file"), max_chars=MAX_TOKEN)
         elif cfg.vocabulary is not None:
             vocab = Vocabulary.from_tokens(cfg.vocabulary)
         else:

@@ -120,6 +120,18 @@ def project(x: ArrayLike, k: int) -> Projection:
     return pca(x, k)
 
 
+def span_rank(x: ArrayLike) -> int:
+    """Dimension of the space the rows of ``x`` span (1 for collinear vectors), by the same
+    relative tolerance the projections use, so captions and drawings agree."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.size == 0:
+        return 0
+    s = np.linalg.svd(x, compute_uv=False)
+    if s[0] == 0:
+        return 0
+    return int(np.count_nonzero(s > RANK_TOL * s[0]))
+
+
 def drawn_angle_degrees(a: ArrayLike, b: ArrayLike) -> float:
     """The angle between two drawn (screen-space) vectors, in degrees."""
     a = np.asarray(a, dtype=np.float64)

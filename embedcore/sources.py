@@ -7,6 +7,7 @@ numbers as learned ones.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,26 @@ class SourceInfo:
     label: str                  # one short line for the screen
     learned: bool | None        # True learned, False made up, None unknown
     details: dict = field(default_factory=dict)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def portable_path(path: str | Path, base_dir: str | Path) -> str:
+    """How published files (manifest.json, inspect) name an input file: never by an absolute path.
+
+    Relative to the lesson file's folder, with ``/`` separators, as a lesson would write it; a
+    file shipped with embedviz outside that folder from the project root
+    (``embedviz:configs/corpus/x.txt``); a file on another drive (no relative path) by its name.
+    """
+    p = Path(os.path.abspath(path))
+    try:
+        rel = Path(os.path.relpath(p, os.path.abspath(base_dir))).as_posix()
+    except ValueError:
+        return p.name
+    if rel.startswith("../") and p.is_relative_to(PROJECT_ROOT / "configs"):
+        return "embedviz:" + p.relative_to(PROJECT_ROOT).as_posix()
+    return rel
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,16 @@ class EmbeddingTable:
                 loc=("embeddings",),
                 hint="every entry must be a finite number; fix the source",
             )
+        with np.errstate(over="ignore"):
+            sq = np.einsum("ij,ij->i", out, out)
+        huge = ~np.isfinite(sq)
+        if huge.any():
+            k = int(np.flatnonzero(huge)[0])
+            i = int(ids[k])
+            raise LessonError(
+                f"row {i} ({self.vocab.tokens[i]!r}) has entries so large (up to {np.abs(out[k]).max():.3g}) "
+                "that its length overflows", loc=("embeddings",),
+                hint="scale the vectors down: every entry well below 1e150")
         return out
 
 
@@ -184,5 +215,5 @@ def _npy_table(cfg: NpySource, vocab: Vocabulary | None, base_dir: Path, loc: tu
                           hint="the file must have one row per vocabulary token, in order")
     name = cfg.name or f"vectors loaded from {Path(cfg.path).name}"
     label = f"{name} ({m.shape[0]:,} × {m.shape[1]})" if cfg.name else f"Vectors loaded from {Path(cfg.path).name}"
-    info = SourceInfo("npy", label, None, {"path": str(path), "dtype": str(m.dtype)})
+    info = SourceInfo("npy", label, None, {"path": portable_path(path, base_dir), "dtype": str(m.dtype)})
     return EmbeddingTable(vocab, m, info)

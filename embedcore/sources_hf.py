@@ -208,7 +208,7 @@ def _no_lesson_vocab(vocab: Vocabulary | None, what: str) -> None:
 
 
 def safetensors_table(cfg, vocab: Vocabulary | None, base_dir: Path):
-    from .sources import EmbeddingTable, SourceInfo
+    from .sources import EmbeddingTable, SourceInfo, portable_path
 
     ploc, tloc = ("embeddings", "path"), ("embeddings", "tensor")
     path = _resolve(base_dir, cfg.path)
@@ -234,8 +234,10 @@ def safetensors_table(cfg, vocab: Vocabulary | None, base_dir: Path):
     label = f"{name} ({m.shape[0]:,} × {m.shape[1]})"
     if cfg.learned is False and "not learned" not in label.lower():
         label += ": made up, not learned"
-    info = SourceInfo("safetensors", label, cfg.learned,
-                      {"path": str(path), "tensor": entry.name, "dtype": entry.dtype})
+    details = {"path": portable_path(path, base_dir), "tensor": entry.name, "dtype": entry.dtype}
+    if cfg.tokenizer:
+        details["tokenizer"] = portable_path(_resolve(base_dir, cfg.tokenizer), base_dir)
+    info = SourceInfo("safetensors", label, cfg.learned, details)
     return EmbeddingTable(vocab, m, info, tokenizer=tok)
 
 
@@ -308,7 +310,7 @@ def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool,
 
 
 def huggingface_table(cfg, vocab: Vocabulary | None, base_dir: Path):
-    from .sources import EmbeddingTable, SourceInfo
+    from .sources import EmbeddingTable, SourceInfo, portable_path
 
     _no_lesson_vocab(vocab, "the model's tokenizer")
     folder = _resolve(base_dir, cfg.path)
@@ -320,7 +322,7 @@ def huggingface_table(cfg, vocab: Vocabulary | None, base_dir: Path):
     if cfg.learned is False and "not learned" not in label.lower():
         label += ": made up, not learned"
     info = SourceInfo("huggingface", label, cfg.learned,
-                      {"path": str(folder), "tensor": mf.entry.name, "dtype": mf.entry.dtype,
+                      {"path": portable_path(folder, base_dir), "tensor": mf.entry.name, "dtype": mf.entry.dtype,
                        "weights": mf.entry.file.name, "tokenizer": mf.tokenizer.kind})
     return EmbeddingTable(mf.vocab, mf.matrix, info, tokenizer=mf.tokenizer)
 
@@ -379,7 +381,7 @@ def minilm_table(cfg, vocab: Vocabulary | None, base_dir: Path, *, folder: Path 
                           f"{list(MINILM_SHAPE)} F32", loc=loc, hint=f"reinstall: {MINILM_INSTALL}")
     info = SourceInfo("minilm", MINILM_LABEL, True, {
         "model": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0",
-        "package": f"{MINILM_PACKAGE}=={MINILM_VERSION}", "path": str(weights), "sha256": got,
+        "package": f"{MINILM_PACKAGE}=={MINILM_VERSION}", "file": "model/model.safetensors", "sha256": got,
         "tensor": MINILM_TENSOR, "dtype": "F32", "tokenizer": mf.tokenizer.kind,
     })
     return EmbeddingTable(mf.vocab, mf.matrix, info, tokenizer=mf.tokenizer)

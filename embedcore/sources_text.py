@@ -252,7 +252,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
 
 def text_table(cfg, vocab: Vocabulary | None, base_dir: Path):
     """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
-    from .sources import EmbeddingTable, SourceInfo
+    from .sources import EmbeddingTable, SourceInfo, portable_path
 
     ploc = ("embeddings", "path")
     if vocab is not None:
@@ -274,6 +274,6 @@ def text_table(cfg, vocab: Vocabulary | None, base_dir: Path):
     if cfg.learned is False and "not learned" not in label.lower():
         label += ": made up, not learned"
     info = SourceInfo("text", label, cfg.learned,
-                      {"path": str(path), "dtype": "float32", "cache": meta.get("key"),
+                      {"path": portable_path(path, base_dir), "dtype": "float32", "cache": meta.get("key"),
                        "duplicates_skipped": meta.get("duplicates_skipped", 0)})
     return EmbeddingTable(vocab, m, info)

@@ -18,6 +18,11 @@ def fmt(x: float, decimals: int) -> str:
     """Display form of a number: fixed decimals, a true minus sign, no '-0.00'."""
     if math.isnan(x):
         return "undefined"
+    if math.isinf(x):
+        return ("" if x > 0 else MINUS) + "\u221e"
+    if abs(x) >= 1e6:           # a huge entry stays a short cell: 1.23e+08
+        s = f"{x:.{max(decimals, 1)}e}"
+        return MINUS + s[1:] if s.startswith("-") else s
     s = f"{x:.{decimals}f}"
     if s.startswith("-"):
         s = s[1:] if float(s) == 0 else MINUS + s[1:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .storyboard import Storyboard
+from .wording import count
 
 
 @dataclass(frozen=True)
@@ -24,5 +25,5 @@ def title_card(compiled) -> TitleCardStoryboard:
         decimals=lesson.style.decimals,
         subtitle=lesson.config.lesson.subtitle,
         chapters=tuple(sb.title for sb in compiled.storyboards),
-        shape=f"V = {lesson.table.V:,} tokens · d = {lesson.table.d:,} dimensions",
+        shape=f"V = {count(lesson.table.V, 'token')} · d = {count(lesson.table.d, 'dimension')}",
     )

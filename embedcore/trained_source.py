@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import TrainedSource
 from .errors import LessonError
-from .sources import EmbeddingTable, SourceInfo
+from .sources import EmbeddingTable, SourceInfo, portable_path
 from .training import CorpusError, TrainParams, TrainResult, train_cached
 from .vocab import Vocabulary
 
@@ -71,7 +71,7 @@ def build_trained_table(cfg: TrainedSource, vocab: Vocabulary | None, base_dir: 
              f"{'s' if params.epochs != 1 else ''}, seed {params.seed})")
     details = {
         "method": "word2vec skip-gram with negative sampling (embedcore.training)",
-        "corpus": str(path),
+        "corpus": portable_path(path, base_dir),
         "corpus_bytes": len(data),
         "corpus_tokens": result.n_tokens,
         "vocabulary_size": len(result.vocab),

@@ -31,8 +31,11 @@ class Vocabulary:
         return cls(tuple(tokens), index)
 
     @classmethod
-    def from_file(cls, path: Path, *, loc: tuple) -> Vocabulary:
-        """One token per line (UTF-8). Errors point into the vocabulary file."""
+    def from_file(cls, path: Path, *, loc: tuple, max_chars: int | None = None) -> Vocabulary:
+        """One token per line (UTF-8). Errors point into the vocabulary file.
+
+        ``max_chars``: the longest token a lesson may draw (a model's own vocab.txt has no limit).
+        """
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -41,6 +44,10 @@ class Vocabulary:
         except UnicodeDecodeError:
             raise LessonError(f"vocabulary file {str(path)!r} is not UTF-8", loc=loc,
                               hint="save it as UTF-8, one token per line") from None
+        except OSError as e:
+            raise LessonError(f"cannot read the vocabulary file {str(path)!r} ({e.strerror or type(e).__name__})",
+                              loc=loc, hint="give a text file, one token per line; it is relative to the lesson file"
+                              ) from None
         tokens = text.split("\n")
         if tokens and tokens[-1] == "":
             tokens.pop()
@@ -50,6 +57,14 @@ class Vocabulary:
             if not tok.strip():
                 raise LessonError("empty line in the vocabulary file", file=str(path), line=i + 1, col=1,
                                   hint="one token per line; remove blank lines")
+            bad = next((c for c in tok if c < " " and c != "\t" or "\x7f" <= c <= "\x9f"), None)
+            if max_chars is not None and bad is not None:
+                raise LessonError(f"control character {bad!r} in a token", file=str(path), line=i + 1,
+                                  col=tok.index(bad) + 1, hint="remove it; a token is printable text")
+            if max_chars is not None and len(tok) > max_chars:
+                raise LessonError(f"a token of {len(tok):,} characters is too long (at most {max_chars})",
+                                  file=str(path), line=i + 1, col=max_chars + 1,
+                                  hint="shorten it; README.md lists the limits")
             if tok in index:
                 raise LessonError(f"duplicate vocabulary entry {tok!r} (also on line {index[tok] + 1})",
                                   file=str(path), line=i + 1, col=1, hint="each token must appear once")

@@ -68,28 +68,90 @@ class Positions:
         return err
 
 
-def _walk(node: yaml.Node, loc: Loc, pos: Positions) -> None:
-    pos.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+MAX_DEPTH = 64             # nesting levels a lesson can have (the schema needs 6)
+MAX_VALUES = 200_000       # values after aliases are expanded ("billion laughs" stops here)
+
+
+def _walk(node: yaml.Node, loc: Loc, pos: Positions, budget: list[int] | None = None,
+          path: frozenset = frozenset()) -> None:
+    """Record positions; refuse what a plain lesson cannot be: recursive or exploding
+    aliases, absurd nesting, keys that are not plain text, duplicate keys."""
+    budget = budget if budget is not None else [MAX_VALUES]
+    budget[0] -= 1
+    here = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if budget[0] < 0:
+        raise LessonError(f"the file expands to more than {MAX_VALUES:,} values (aliases repeat parts of it)",
+                          hint="write the lesson out plainly; aliases (*name) are for small repeats",
+                          line=here[0], col=here[1])
+    if id(node) in path:
+        raise LessonError("a value contains itself (a recursive alias)", hint="remove the alias (*name) inside its "
+                          "own anchor (&name)", line=here[0], col=here[1])
+    if len(loc) > MAX_DEPTH:
+        raise LessonError(f"values nested more than {MAX_DEPTH} levels deep", hint="a lesson is a few levels of "
+                          "keys and lists; see configs/default.yaml", line=here[0], col=here[1])
+    pos.values[loc] = here
     if isinstance(node, yaml.ScalarNode) and node.start_mark.line == node.end_mark.line:
         pos.inline[loc] = 0 if node.style in (None, "") else 1
     if isinstance(node, yaml.MappingNode):
+        inner = path | {id(node)}
         seen: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
+            kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise LessonError("a key must be plain text, not a list or a mapping", loc=loc,
+                                  hint="write 'name: value'", line=kpos[0], col=kpos[1])
             key = key_node.value
-            if key in seen:
+            if key in seen and key_node.tag != "tag:yaml.org,2002:merge":
                 raise LessonError(
                     f"duplicate key {key!r}",
                     loc=loc,
                     hint=f"it is already set on line {seen[key].start_mark.line + 1}; keep one",
-                    line=key_node.start_mark.line + 1,
-                    col=key_node.start_mark.column + 1,
+                    line=kpos[0],
+                    col=kpos[1],
                 )
             seen[key] = key_node
-            pos.keys[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, loc + (key,), pos)
+            pos.keys[loc + (key,)] = kpos
+            _walk(value_node, loc + (key,), pos, budget, inner)
     elif isinstance(node, yaml.SequenceNode):
+        inner = path | {id(node)}
         for i, item in enumerate(node.value):
-            _walk(item, loc + (i,), pos)
+            _walk(item, loc + (i,), pos, budget, inner)
+
+
+def _check_flow_depth(text: str, name: str) -> None:
+    """Refuse ``[[[[…`` nested past MAX_DEPTH before PyYAML's recursive parser spends seconds on it."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth, line, col, quote, prev, comment = 0, 1, 0, None, " ", False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col, comment = line + 1, 0, False
+        elif comment:
+            pass
+        elif quote:
+            if ch == quote and prev != "\\":
+                quote = None
+        elif ch in "\"'" and prev in " \t[{,:\n":
+            quote = ch
+        elif ch == "#" and prev in " \t\n":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LessonError(f"values nested more than {MAX_DEPTH} levels deep", file=name, line=line, col=col,
+                                  hint="a lesson is a few levels of keys and lists; see configs/default.yaml")
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        prev = ch
+
+
+def _reader_error(e, text: str, name: str) -> LessonError:
+    """A character YAML does not allow (NUL, other control characters), at its line and column."""
+    before = text[: e.position]
+    ch = chr(e.character) if isinstance(e.character, int) else e.character
+    return LessonError(f"character {ch!r} is not allowed in a YAML file", file=name, line=before.count("\n") + 1,
+                       col=e.position - (before.rfind("\n") + 1) + 1, hint="remove it; lesson files are printable text")
 
 
 def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions]:
@@ -104,8 +166,15 @@ def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions
             raise LessonError("is a directory, not a lesson file", hint="give the .yaml file", file=name) from None
         except UnicodeDecodeError as e:
             raise LessonError(f"not UTF-8 text ({e.reason})", hint="save the file as UTF-8", file=name) from None
+        except OSError as e:
+            raise LessonError(f"cannot read the file ({e.strerror or type(e).__name__})",
+                              hint="check the path and its permissions", file=name) from None
     pos = Positions(file=name)
-    loader = _LessonLoader(text)
+    _check_flow_depth(text, name)
+    try:
+        loader = _LessonLoader(text)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text, name) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -116,6 +185,8 @@ def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions
             e.file = name
             raise
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text, name) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = (e.problem or "invalid YAML").strip()
@@ -125,8 +196,12 @@ def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions
             mark = e.context_mark
         hint = "fix the YAML syntax"
         if e.problem and "could not determine a constructor" in e.problem:
-            problem = f"tag {e.problem.split('tag')[-1].strip()} is not allowed"
+            tag = re.search(r"'([^']*)'", e.problem)
+            problem = f"tag {tag.group(1) if tag else e.problem} is not allowed"
             hint = "lesson files are plain data; remove the tag"
+        elif problem == "second occurrence" and e.context:
+            problem = e.context.split(";")[0] + " (an anchor name can be defined once)"
+            hint = "rename one of the two anchors"
         raise LessonError(
             f"YAML error: {problem}",
             hint=hint,
@@ -135,7 +210,11 @@ def load_yaml(path: str | Path, text: str | None = None) -> tuple[Any, Positions
             col=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as e:  # unmarked errors (rare)
-        raise LessonError(f"YAML error: {e}", hint="fix the YAML syntax", file=name) from None
+        raise LessonError(f"YAML error: {str(e).splitlines()[0][:120]}", hint="fix the YAML syntax", file=name,
+                          line=1, col=1) from None
+    except RecursionError:       # the parser itself recurses once per nesting level
+        raise LessonError("values nested too deeply to read", hint="a lesson is a few levels of keys and lists; "
+                          "see configs/default.yaml", file=name, line=1, col=1) from None
     finally:
         loader.dispose()
     return data, pos

@@ -37,7 +37,8 @@ def cmd_validate(args) -> int:
             status = EXIT_BAD_INPUT
         else:
             variant = f" as {c.lesson.slug}" if args.tokens is not None or args.set else ""
-            print(f"{path}: ok{variant} ({len(c.storyboards)} segments, V = {c.lesson.table.V:,}, "
+            n = len(c.storyboards)
+            print(f"{path}: ok{variant} ({n} segment{'s' if n != 1 else ''}, V = {c.lesson.table.V:,}, "
                   f"d = {c.lesson.table.d})")
     return status
 
@@ -64,7 +65,8 @@ def cmd_inspect(args) -> int:
     con.print(f"[bold]{report['title']}[/]  ({report['file']})")
     con.print(f"vectors:  {report['source']['label']}", markup=False)
     con.print(f"source:   {report['source']['kind']}" +
-              (f" ({report['source']['path']})" if report['source'].get('path') else ""), markup=False)
+              (f" ({report['source'].get('path') or report['source']['package']})"
+               if report['source'].get('path') or report['source'].get('package') else ""), markup=False)
     con.print(f"matrix:   V = {report['V']:,} tokens × d = {report['d']:,} dimensions "
               f"= {report['parameters']:,} numbers")
     if report.get("tokenizer"):

@@ -90,13 +90,7 @@ class LookupScene(SegmentScene):
             cells.set_opacity(0)
 
         self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
-        notes = []
-        if sb.rows_elided:
-            notes.append(f"⋮ hidden rows (V = {sb.vocab_size:,})")
-        if sb.cols_elided:
-            notes.append(f"⋯ hidden columns (d = {sb.dim})")
-        self.matrix_note = label("   ".join(notes) or f"all {sb.vocab_size} rows, {sb.dim} columns", th, size=SIZE.small,
-                                 colour=th.muted)
+        self.matrix_note = label(sb.matrix_note, th, size=SIZE.small, colour=th.muted)
         self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
         self._layout_grids()
         # tall and square frames: sentence, matrix and output fill the body, top to bottom

@@ -46,16 +46,13 @@ class PitfallLearnedScene(SegmentScene):
         self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
                                      buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
                                for k, p in enumerate(sb.positions[:2])])
-        self.same = wrapped(f"both '{sb.row.token}'s: the same id, the same row", th, size=SIZE.cell, colour=th.accent,
+        self.same = wrapped(sb.same_note, th, size=SIZE.cell, colour=th.accent,
                             max_width=self.fw - 1.0, buff=0.05)
         self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
         if self.same.get_right()[0] > self.fw / 2 - 0.2:
             self.same.next_to(self.grid, UP if self.landscape else DOWN, buff=0.15)
         row1 = self.grid.row_box(1)
-        self.look_note = wrapped(f"'{sb.lookalike.token}': {sb.edit_distance} edit away, cosine {sb.cosine_text}"
-                                 if sb.edit_distance == 1 else
-                                 f"'{sb.lookalike.token}': {sb.edit_distance} edits away, cosine {sb.cosine_text}",
-                                 th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
+        self.look_note = wrapped(sb.look_note, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
         self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
         if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
             below = self.grid if self.landscape or self.same.get_left()[0] > self.grid.get_right()[0] else self.same

@@ -33,7 +33,7 @@ class SimilarityMatrixScene(SegmentScene):
         colours = [colour_of[t] for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
-        probe = max((label(t, th, size=label_size) for t in sb.tokens), key=lambda m: m.width)
+        probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
         body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
         self.bottom = BODY_BOTTOM if self.landscape else self.body_bottom
         avail_h = body_top - self.bottom
@@ -48,7 +48,7 @@ class SimilarityMatrixScene(SegmentScene):
             cell = min(cell, (self.fw - 1.0 - min(probe.width, 2.0) - 0.2 - (1.2 if square else 0.0)) / n)
         if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
             cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
-        self.hm = Heatmap(sb.values, sb.cells, sb.tokens, sb.tokens, th, cell=cell, show_values=sb.show_values,
+        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=sb.show_values,
                           label_size=label_size, label_colours=colours)
         self.hm.move_to([0, 0, 0])
         # place: top of column labels at BODY_TOP, left edge near the frame's left
@@ -145,10 +145,7 @@ class SimilarityMatrixScene(SegmentScene):
         n = len(sb.tokens)
         row_mark, readout = None, self._readout
         for i in range(1, n):
-            best = sb.row_best[i]
-            text = (f"{sb.tokens[i]}: closest is {sb.tokens[best.j]}, {best.text}" if best is not None
-                    else f"{sb.tokens[i]}: no other token to compare")
-            new_ro = self.readout(text, size=SIZE.label)
+            new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
                                        color=th.accent, buff=0.02, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws
@@ -171,9 +168,7 @@ class SimilarityMatrixScene(SegmentScene):
         sym_note = VGroup()
         if pair is not None:
             i, j = pair.i, pair.j
-            sym_note = self.note(f"{sb.notes[1]} Here cos({sb.tokens[i]}, {sb.tokens[j]}) = "
-                                 f"cos({sb.tokens[j]}, {sb.tokens[i]}) = {pair.text}.",
-                                 self.note_anchor if self.notes_replace else diag_note)
+            sym_note = self.note(sb.sym_note, self.note_anchor if self.notes_replace else diag_note)
             if self.notes_replace:      # square frames: one note at a time, under the matrix
                 for nt in (diag_note, sym_note):
                     if nt.get_bottom()[1] < self.bottom:

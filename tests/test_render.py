@@ -71,6 +71,8 @@ def test_files_and_durations(rendered):
     assert manifest["format"]["codec"] == "h264" and manifest["format"]["pix_fmt"] == "yuv420p"
     assert (manifest["format"]["width"], manifest["format"]["height"]) == (256, 144)
     assert manifest["source"]["label"].startswith("Synthetic vectors")
+    # portable: no string in the manifest names a place on this machine (see test_portable_manifest.py)
+    assert str(d) not in json.dumps(manifest, ensure_ascii=False) and '"/' not in json.dumps(manifest)
 
 
 def test_longest_segments_start_first_and_entries_record_the_worker(rendered):

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import LessonError
-from ..projection import Projection, drawn_angle_degrees, project
+from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
+from ..wording import count, direction_phrase, join_names, plural
 
 
 @dataclass(frozen=True)
@@ -102,18 +103,43 @@ def drawn_vectors(tokens: list[str], ids: np.ndarray, vecs: np.ndarray, coords: 
     return tuple(out)
 
 
-def projection_note(proj: Projection, d: int, k: int, tokens: list[str]) -> str:
-    if proj.exact and proj.method == "span":
-        what = {1: "the line", 2: "the plane", 3: "the space"}[min(len(tokens), 3)]
-        names = tokens[0] if len(tokens) == 1 else ", ".join(tokens[:-1]) + " and " + tokens[-1]
-        return (f"Exact: drawn in {what} that {names} span{'s' if len(tokens) == 1 else ''} (d = {d} \u2192 {k}). "
-                "Lengths and angles are true.")
-    if proj.exact:
-        return f"Exact: these vectors span only {k} dimensions (d = {d}). Lengths and angles are true."
+def variance_text(proj: Projection) -> str:
     pct = proj.variance_kept * 100
-    shown = f"{pct:.0f}" if pct < 99.5 else f"{min(pct, 99.9):.1f}"
-    return (f"{k}D projection \u00b7 keeps {shown}% of variance (d = {d}). "
+    return f"{pct:.0f}" if pct < 99.5 else f"{min(pct, 99.9):.1f}"
+
+
+def projection_note(proj: Projection, d: int, k: int, tokens: list[str], rank: int) -> str:
+    """The one line the screen shows about how d dimensions became the picture."""
+    n = len(tokens)
+    true = "Its length is true." if n == 1 else "Lengths and angles are true."
+    if proj.exact:
+        if rank >= d:
+            return f"Exact: with d = {d} nothing is projected away. {true}"
+        if proj.method == "span":
+            what = {1: "along the line", 2: "in the plane", 3: "in the space"}[rank]
+            return (f"Exact: drawn {what} that {join_names(tokens, quote='')} "
+                    f"{plural(n, 'spans')} (d = {d} \u2192 {rank}). {true}")
+        return f"Exact: these vectors span only {count(rank, 'dimension')} (d = {d} \u2192 {rank}). {true}"
+    return (f"{k}D projection \u00b7 keeps {variance_text(proj)}% of variance (d = {d}). "
             "Angles are approximate; the readouts use the full vectors.")
+
+
+def pair_sentence(readouts) -> str | None:
+    """The caption about the most alike pair shown (ties named), true for any cosine."""
+    if not readouts:
+        return None
+    best = max(readouts, key=lambda r: r.cosine)
+    look = direction_phrase(best.angle)
+    nums = f"cosine {best.cosine_text}, an angle of {best.angle_text}"
+    if len(readouts) == 1:
+        return f"{best.tokens[0]} and {best.tokens[1]} {look}: {nums}."
+    tied = [r for r in readouts if r is not best and r.cosine_text == best.cosine_text]
+    pair = f"{best.tokens[0]} and {best.tokens[1]}"
+    if tied:
+        others = "; ".join(f"{r.tokens[0]} and {r.tokens[1]}" for r in tied[:2])
+        more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
+        return f"Of the pairs shown, {pair} are the most alike (tied with {others}{more}): they {look}, {nums}."
+    return f"Of the pairs shown, {pair} are the most alike: they {look}, {nums}."
 
 
 def default_pairs(vecs: np.ndarray, n: int, limit: int) -> list[tuple[int, int]]:
@@ -178,8 +204,9 @@ def build_vectors(lesson, options, index: int, *, k: int, max_tokens: int, max_p
         pairs = default_pairs(vecs, n, max_pairs)
 
     readouts = tuple(pair_readout(vecs, coords, tokens, a, b, dec) for a, b in pairs)
-    note = projection_note(proj, table.d, k, tokens)
-    narration = default_narration(proj, tokens, readouts, table.d, k, lesson)
+    rank = span_rank(vecs)
+    note = projection_note(proj, table.d, k, tokens, rank)
+    narration = default_narration(proj, tokens, readouts, table.d, k, rank)
     return storyboard_cls(
         **base_fields(lesson, options, index, default_title=default_title, default_narration=narration),
         dim=table.d, screen_dim=k, vectors=drawn_vectors(tokens, ids, vecs, coords, dec), pairs=readouts,
@@ -187,17 +214,28 @@ def build_vectors(lesson, options, index: int, *, k: int, max_tokens: int, max_p
     )
 
 
-def default_narration(proj: Projection, tokens, readouts, d: int, k: int, lesson) -> list[str]:
-    lines = ["Each token's embedding is an arrow from the origin: a direction and a length."]
-    if proj.exact:
-        space = {1: "a line", 2: "a plane", 3: "a 3D space"}[min(len(tokens), k)]
-        lines.append(f"These vectors have {d} numbers each, but together they span only {space}. "
-                     "Drawn there, every length and angle is exact.")
+def default_narration(proj: Projection, tokens, readouts, d: int, k: int, rank: int) -> list[str]:
+    n = len(tokens)
+    if n == 1:
+        lines = ["A token's embedding is an arrow from the origin: a direction and a length."]
+        subj, each, exact = "This vector has", "", "its length is exact"
     else:
-        lines.append(f"{d} dimensions do not fit on a screen. This is a {k}D projection that keeps "
-                     f"{proj.variance_kept * 100:.0f}% of the variance, so read angles from the numbers, not the picture.")
-    if readouts:
-        best = max(readouts, key=lambda r: r.cosine)
-        lines.append(f"{best.tokens[0]} and {best.tokens[1]} point in similar directions: "
-                     f"cosine {best.cosine_text}, an angle of {best.angle_text}.")
+        lines = ["Each token's embedding is an arrow from the origin: a direction and a length."]
+        subj, each, exact = "These vectors have", " each", "every length and angle is exact"
+    if proj.exact:
+        if rank >= d and d == 1:
+            lines.append(f"{subj} {count(d, 'number')}{each}, so {'it lies' if n == 1 else 'they all lie'} "
+                         f"on one line. Drawn there, {exact}.")
+        elif rank >= d:
+            lines.append(f"{subj} only {count(d, 'number')}{each}, so nothing is projected away: {exact}.")
+        else:
+            space = {1: "a line", 2: "a plane", 3: "a 3D space"}[rank]
+            lines.append(f"{subj} {count(d, 'number')}{each}, but {'it spans' if n == 1 else 'together they span'} "
+                         f"only {space}. Drawn there, {exact}.")
+    else:
+        lines.append(f"{d:,} dimensions do not fit on a screen. This is a {k}D projection that keeps "
+                     f"{variance_text(proj)}% of the variance, so read angles from the numbers, not the picture.")
+    pair = pair_sentence(readouts)
+    if pair:
+        lines.append(pair)
     return lines

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token
 from ..errors import LessonError
-from ..projection import gram_schmidt
+from ..projection import gram_schmidt, span_rank
 from ..similarity import angle_degrees, cosine, dot, euclidean
 from ..storyboard import Storyboard, fmt
 from ._geometry import DrawnVector, angle_text, check_nonzero, drawn_vectors
@@ -115,6 +115,33 @@ def _pick_pair(lesson, index: int, options: Options) -> tuple[list[str], tuple]:
     return best, ("tokens",)
 
 
+def scale_text(s: float) -> str:
+    """The factor as a reader writes it: 2, 0.5, 0.25, 1.5."""
+    return f"{s:.4g}"
+
+
+def scale_sentence(s: float, before: str, after: str, samples) -> str:
+    """What scaling B does to the distance, as the readouts will show it."""
+    lead = f"Now scale B by {scale_text(s)}."
+    if before != after:
+        return f"{lead} The distance changes, {before} \u2192 {after}; the angle and the cosine do not."
+    # |A − tB| is a parabola in t: it can come back to where it started
+    far = max(samples, key=lambda x: abs(x.distance - samples[0].distance))
+    if far.distance_text != before:
+        return (f"{lead} The distance moves (to {far.distance_text}) and comes back to {after}; "
+                "the angle and the cosine never change.")
+    return f"{lead} The length of B changes; the angle and the cosine do not."
+
+
+def pair_plane_note(a: str, b: str, d: int, rank: int) -> str:
+    """Where the two arrows are drawn, true for d = 1, 2 and collinear pairs."""
+    if rank >= d:
+        return f"Exact: with d = {d} nothing is projected away. Readouts use the full vectors."
+    if rank == 1:
+        return f"Exact: {a} and {b} lie on one line (d = {d} \u2192 1). Readouts use the full vectors."
+    return f"Exact: drawn in the plane that {a} and {b} span (d = {d} \u2192 2). Readouts use the full vectors."
+
+
 def build(lesson, options: Options, index: int) -> CosineDistanceStoryboard:
     seg = ("segments", index)
     dec = lesson.style.decimals
@@ -168,13 +195,11 @@ def build(lesson, options: Options, index: int) -> CosineDistanceStoryboard:
     narration = [
         f"Two vectors from one origin: A is {a_tok}, B is {b_tok}. Between them, an angle θ and a distance.",
         f"Cosine similarity is the cosine of that angle: A · B divided by both lengths. Here {fmt(c, dec)}.",
-        f"Now scale B by {fmt(s, 2).rstrip('0').rstrip('.')}. The distance changes, "
-        f"{fmt(dist, dec)} → {last.distance_text}; the angle and the cosine do not.",
+        scale_sentence(s, fmt(dist, dec), last.distance_text, samples),
         "Cosine compares direction, which is where meaning tends to live. When magnitude matters, use L2 distance or the dot product.",
     ]
     closing = ("cosine \u2192 direction: meaning", "L2 distance, dot product \u2192 when magnitude matters")
-    note = (f"Exact: drawn in the plane that {a_tok} and {b_tok} span (d = {lesson.table.d} \u2192 2). "
-            "Readouts use the full vectors.")
+    note = pair_plane_note(a_tok, b_tok, lesson.table.d, span_rank(vecs))
     return CosineDistanceStoryboard(
         **base_fields(lesson, options, index, default_title="Cosine similarity is not distance",
                       default_narration=narration),

@@ -15,12 +15,14 @@ from pydantic import Field
 from ..config import SegmentBase
 from ..errors import LessonError
 from ..storyboard import Storyboard, fmt
+from ..wording import count, elide
 from .common import base_fields, segment_sequence
 
 TYPE = "lookup"
 MAX_TOKENS = 16          # beyond this the chips and output rows stop being legible
 MAX_COLS = 6             # d above this is drawn as 4 columns, ⋯, the last one
 FULL_ROWS = 12           # V up to this is drawn whole
+LABEL_CHARS = 16         # chips and row labels: a longer token is elided with … (it would squeeze the grids)
 
 
 class Options(SegmentBase):
@@ -57,6 +59,7 @@ class LookupStoryboard(Storyboard):
     steps: tuple[TokenStep, ...]
     rows_elided: bool
     cols_elided: bool
+    matrix_note: str                    # under the matrix: what is hidden, or that all of it is shown
 
 
 def shown_columns(d: int, max_cols: int) -> list[int | None]:
@@ -122,7 +125,7 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
             cells, values = cells_for(row_vals[k])
             k += 1
             view_of[r] = len(matrix_rows)
-            matrix_rows.append(MatrixRow("row", r, table.vocab.tokens[r], cells, values))
+            matrix_rows.append(MatrixRow("row", r, elide(table.vocab.tokens[r], LABEL_CHARS), cells, values))
 
     steps = []
     first: dict[str, int] = {}
@@ -130,13 +133,20 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
     for i, (tok, tid) in enumerate(zip(seq.tokens, seq.ids.tolist())):
         first.setdefault(tok, i)
         cells, values = cells_for(seq_vals[i])
-        steps.append(TokenStep(i, tok, tid, first[tok], view_of[tid], cells, values))
+        steps.append(TokenStep(i, elide(tok, LABEL_CHARS), tid, first[tok], view_of[tid], cells, values))
 
     narration = [
         "Each token is first turned into an id: its row number in the vocabulary.",
         f"The id selects one row of the {table.V:,} × {table.d} embedding matrix. No arithmetic, just a lookup.",
-        f"Stacking the rows gives the sequence's {n} × {table.d} input to the model.",
+        (f"Stacking the rows gives the sequence's {n} × {table.d} input to the model." if n > 1 else
+         f"That one row is the sequence's 1 × {table.d} input to the model."),
     ]
+    notes = []
+    if len(real_ids) < table.V:
+        notes.append(f"\u22ee hidden rows (V = {table.V:,})")
+    if len(col_idx) < table.d:
+        notes.append(f"\u22ef hidden columns (d = {table.d:,})")
+    matrix_note = "   ".join(notes) or f"{'all ' if table.V > 1 else ''}{count(table.V, 'row')}, {count(table.d, 'column')}"
     return LookupStoryboard(
         **base_fields(lesson, options, index, default_title="Embedding as lookup", default_narration=narration),
         vocab_size=table.V,
@@ -146,4 +156,5 @@ def build(lesson, options: Options, index: int) -> LookupStoryboard:
         steps=tuple(steps),
         rows_elided=len(real_ids) < table.V,
         cols_elided=len(col_idx) < table.d,
+        matrix_note=matrix_note,
     )

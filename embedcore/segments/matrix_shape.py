@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..storyboard import Storyboard
+from ..wording import count
 from .common import base_fields, segment_sequence
 
 TYPE = "matrix-shape"
@@ -88,9 +89,9 @@ def build(lesson, options: Options, index: int) -> MatrixShapeStoryboard:
         rows += [shape_row(name, rv, rd, False) for name, rv, rd, _ in REFERENCE_SHAPES]
     complexity = (
         ComplexityLine("Lookup, per sequence (time)", "O(n × d)",
-                       f"n × d = {n:,} × {d:,} = {n * d:,} numbers copied"),
+                       f"n × d = {n:,} × {d:,} = {count(n * d, 'number')} copied"),
         ComplexityLine("Embedding table (space)", "O(V × d)",
-                       f"V × d = {V:,} × {d:,} = {V * d:,} numbers = {human_bytes(V * d * FLOAT32_BYTES)} at float32"),
+                       f"V × d = {V:,} × {d:,} = {count(V * d, 'number')} = {human_bytes(V * d * FLOAT32_BYTES)} at float32"),
     )
     narration = [
         "One row per vocabulary token, one column per dimension: the matrix has shape [V, d].",
@@ -104,8 +105,8 @@ def build(lesson, options: Options, index: int) -> MatrixShapeStoryboard:
         vocab_size=V,
         dim=d,
         n_tokens=n,
-        v_label=f"V = {V:,} rows: one per vocabulary token",
-        d_label=f"d = {d:,} columns: numbers per token",
+        v_label=f"V = {count(V, 'row')}: one per vocabulary token",
+        d_label=f"d = {count(d, 'column')}: {'one number' if d == 1 else 'numbers'} per token",
         shape_label=f"[V, d] = [{V:,}, {d:,}]",
         rows=tuple(rows),
         complexity=complexity,

@@ -17,6 +17,7 @@ from ..errors import LessonError
 from ..neighbours import levenshtein
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
+from ..wording import count, times
 from .common import base_fields, segment_sequence
 
 TYPE = "pitfall-learned"
@@ -47,6 +48,8 @@ class LearnedStoryboard(Storyboard):
     edit_distance: int
     cosine_text: str
     origin: str                   # where the numbers come from, for this source
+    same_note: str                # beside the shared row: "both 'the's: the same id, the same row"
+    look_note: str                # beside the look-alike's row: edit distance and cosine
 
 
 def closest_spelling(vocab, token: str) -> str | None:
@@ -117,15 +120,21 @@ def build(lesson, options: Options, index: int) -> LearnedStoryboard:
     else:
         origin = "These rows were loaded from a file; in a real model they are learned in training."
     e = levenshtein(token, look)
+    cos_clause = (f"cosine {c} with '{token}'" if c != "undefined"
+                  else f"no cosine with '{token}': a zero vector has no direction")
     narration = [
-        f"'{token}' appears {len(positions)} times, and every time it selects the same row: id {ids[0]:,}.",
-        f"'{look}' is spelled {e} edit{'s' if e != 1 else ''} away, but it has its own row, id {ids[1]:,} "
-        f"(cosine {c} with '{token}'): the numbers are not computed from the letters.",
+        f"'{token}' appears {times(len(positions))}, and every time it selects the same row: id {ids[0]:,}.",
+        f"'{look}' is spelled {count(e, 'edit')} away, but it has its own row, id {ids[1]:,} "
+        f"({cos_clause}): the numbers are not computed from the letters.",
         origin,
     ]
+    same_note = (f"{'both' if len(positions) == 2 else f'all {len(positions)}'} '{token}'s: "
+                 "the same id, the same row")
+    look_note = f"'{look}': {count(e, 'edit')} away, cosine {c}" + (" (a zero vector)" if c == "undefined" else "")
     return LearnedStoryboard(
         **base_fields(lesson, options, index, default_title="Pitfall: learned, not fixed",
                       default_narration=narration),
         tokens=tuple(toks), positions=positions, row=view(token, ids[0], rows[0]),
         lookalike=view(look, ids[1], rows[1]), edit_distance=e, cosine_text=c, origin=origin,
+        same_note=same_note, look_note=look_note,
     )

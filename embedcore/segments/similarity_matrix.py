@@ -16,12 +16,15 @@ from ..config import SegmentBase
 from ..errors import LessonError
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
+from ..wording import elide, join_names, times
 from .common import base_fields, segment_sequence
 
 TYPE = "similarity-matrix"
 MIN_TOKENS = 2
 MAX_TOKENS = 16          # beyond this a cell is under ~0.3 of a 480p frame's text height
 VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only up to here
+_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+LABEL_CHARS = 12         # a longer token label would shrink every cell (vertical column labels)
 
 
 class Options(SegmentBase):
@@ -40,6 +43,7 @@ class Pair:
 @dataclass(frozen=True)
 class SimilarityMatrixStoryboard(Storyboard):
     tokens: tuple[str, ...]
+    labels: tuple[str, ...]        # row and column labels: tokens elided to LABEL_CHARS
     ids: tuple[int, ...]
     values: tuple[tuple[float | None, ...], ...]   # None = undefined (zero vector)
     cells: tuple[tuple[str, ...], ...]
@@ -49,7 +53,28 @@ class SimilarityMatrixStoryboard(Storyboard):
     row_best: tuple[Pair | None, ...]       # per row: most similar other position with a different token
     repeats: tuple[tuple[int, int], ...]    # positions holding the same token
     notes: tuple[str, ...]          # diagonal, symmetry, repeats: read out on screen
+    row_notes: tuple[str, ...]      # per row: its closest other token (ties named), or why there is none
+    sym_note: str                   # the symmetry note with the highlighted pair's numbers
     scale_note: str
+
+
+def best_sentence(toks, best: Pair, cells, c) -> str:
+    """'Most alike here' for the top pair of different tokens, naming pairs tied with it on screen."""
+    n = len(toks)
+    pairs = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            if toks[i] != toks[j] and not np.isnan(c[i, j]):
+                pairs.setdefault(frozenset((toks[i], toks[j])), (toks[i], toks[j], cells[i][j]))
+    if len(pairs) == 1:
+        return f"'{toks[best.i]}' and '{toks[best.j]}': cosine {best.text}."
+    top = (toks[best.i], toks[best.j])
+    tied = [p for key, p in pairs.items() if key != frozenset(top) and p[2] == best.text]
+    if not tied:
+        return f"Most alike here: '{top[0]}' and '{top[1]}', {best.text}."
+    named = "; ".join(f"'{a}' and '{b}'" for a, b, _ in [(*top, best.text), *tied[:3]])
+    more = f"; and {len(tied) - 3} more" if len(tied) > 3 else ""
+    return f"Most alike here, tied at {best.text}: {named}{more}."
 
 
 def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
@@ -80,34 +105,67 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
                 best = p
             if worst is None or p.value < worst.value:
                 worst = p
+    lab = [elide(t, LABEL_CHARS) for t in toks]
     row_best = []
+    row_notes = []
     for i in range(n):
+        if np.isnan(c[i, i]):
+            row_best.append(None)
+            row_notes.append(f"{lab[i]}: a zero vector, so no cosine (n/a)")
+            continue
         cands = [j for j in range(n) if toks[j] != toks[i] and not np.isnan(c[i, j])]
         j = max(cands, key=lambda j: (c[i, j], -j)) if cands else None
         row_best.append(None if j is None else Pair(i, j, float(c[i, j]), cells[i][j]))
+        if j is None:
+            row_notes.append(f"{lab[i]}: no other token with a direction to compare")
+            continue
+        tied = list(dict.fromkeys(lab[m] for m in cands if m != j and toks[m] != toks[j] and cells[i][m] == cells[i][j]))
+        if tied:
+            row_notes.append(f"{lab[i]}: closest are {join_names([lab[j], *tied], quote='')}, {cells[i][j]}")
+        else:
+            row_notes.append(f"{lab[i]}: closest is {lab[j]}, {cells[i][j]}")
     repeats = tuple((i, j) for i in range(n) for j in range(i + 1, n) if toks[i] == toks[j])
 
-    notes = ["Diagonal: all 1s, as each vector points exactly along itself.",
-             "Symmetric: cos(a, b) = cos(b, a)."]
+    zero = [i for i in range(n) if np.isnan(c[i, i])]
+    if not zero:
+        diag = "Diagonal: all 1s, as each vector points exactly along itself."
+        diag_said = "The diagonal is all 1s"
+    elif len(zero) < n:
+        zt = list(dict.fromkeys(toks[i] for i in zero))
+        diag = (f"Diagonal: 1s, but n/a for {join_names(zt, limit=2)}, "
+                f"{'a zero vector' if len(zt) == 1 else 'zero vectors'}.")
+        diag_said = "The diagonal is 1 wherever a vector has a direction"
+    else:
+        diag = "Diagonal: n/a, as every vector here is a zero vector, with no direction."
+        diag_said = "Every cell is n/a, as every vector here is zero"
+    notes = [diag, "Symmetric: cos(a, b) = cos(b, a)."]
+    rep_line = None
     if repeats:
-        i, j = repeats[0]
-        notes.append(f"'{toks[i]}' appears twice (positions {i + 1} and {j + 1}): one row, so identical rows here.")
-    if any(v is None for row in values for v in row):
+        tok = toks[repeats[0][0]]
+        where = [i + 1 for i in range(n) if toks[i] == tok]
+        notes.append(f"'{tok}' appears {times(len(where))} (positions {join_names(where, quote='')}): "
+                     "one row, so identical rows here.")
+        k = len(where)
+        rep_line = f"'{tok}' appears {times(k)}: one row, so {_WORDS.get(k, f'{k:,}')} identical rows."
+    if zero:
         notes.append("n/a: a zero vector has no direction, so its cosine is undefined.")
+    sym_pair = best or worst
+    sym_note = (f"Symmetric: cos({lab[sym_pair.i]}, {lab[sym_pair.j]}) = cos({lab[sym_pair.j]}, "
+                f"{lab[sym_pair.i]}) = {sym_pair.text}." if sym_pair is not None else notes[1])
 
     narration = [
-        f"Cell (i, j) is the cosine similarity of tokens i and j, for all {n} tokens.",
+        f"Cell (i, j) is the cosine similarity of tokens i and j, for {'the 2' if n == 2 else f'all {n}'} tokens.",
         "Blue: similar direction. Orange: opposite. Grey: unrelated.",
-        "The diagonal is all 1s, and the matrix is symmetric: cos(a, b) = cos(b, a).",
+        f"{diag_said}, and the matrix is symmetric: cos(a, b) = cos(b, a).",
     ]
     if best is not None:
-        narration.append(f"Most alike here: '{toks[best.i]}' and '{toks[best.j]}', {best.text}.")
-    if repeats:
-        i, j = repeats[0]
-        narration.append(f"'{toks[i]}' appears twice: one row, so two identical rows.")
+        narration.append(best_sentence(toks, best, cells, c))
+    if rep_line:
+        narration.append(rep_line)
     return SimilarityMatrixStoryboard(
         **base_fields(lesson, options, index, default_title="Pairwise cosine similarity", default_narration=narration),
         tokens=tuple(toks),
+        labels=tuple(lab),
         ids=tuple(int(x) for x in seq.ids),
         values=values,
         cells=cells,
@@ -117,5 +175,7 @@ def build(lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
         row_best=tuple(row_best),
         repeats=repeats,
         notes=tuple(notes),
+        row_notes=tuple(row_notes),
+        sym_note=sym_note,
         scale_note=f"cos θ from {fmt(-1, 0)} (opposite) through 0 (unrelated) to 1 (same direction)",
     )

@@ -26,6 +26,7 @@ from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
 from ..similarity import cosine
 from ..storyboard import Storyboard, fmt
+from ..wording import count
 from .common import base_fields
 
 TYPE = "training"
@@ -170,11 +171,11 @@ def build(lesson, options: Options, index: int) -> TrainingStoryboard:
     pct = f"{kept * 100:.0f}%" if kept < 0.995 else "all"
     note = (f"2D view: one fixed projection (PCA) of the {p.dim}-d vectors, the same for every epoch; "
             f"it keeps {pct} of the final vectors' variance.")
-    final = ", ".join(f"cos({t.a}, {t.b}) = {t.cells[-1]}" for t in traces)
+    moved = "; ".join(f"cos({t.a}, {t.b}) went from {t.cells[0]} to {t.cells[-1]}" for t in traces)
     narration = [
         "Training starts from random vectors: positions and cosines are noise.",
         "Each epoch nudges every word towards the words next to it in the corpus, and away from random words.",
-        f"After {E} epochs: {final}. Same contexts, same direction.",
+        f"After {count(E, 'epoch')}: {moved}." if traces else f"After {count(E, 'epoch')}, the words have moved.",
     ]
     return TrainingStoryboard(
         **base_fields(lesson, options, index, default_title="Embeddings are learned", default_narration=narration),
