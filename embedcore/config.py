@@ -101,6 +101,9 @@ class Style(StrictModel):
     mono_font: str = "JetBrains Mono"
     aspect: Literal["16:9", "9:16", "1:1"] = Field(
         default="16:9", description="16:9 landscape, 9:16 vertical (short-form platforms), 1:1 square")
+    captions: Literal["burned", "track", "both"] | None = Field(
+        default=None, description="burned: drawn on screen; track: only in the .vtt/.srt; both. "
+                                  "Default: track where a voice speaks, burned where silent")
 
 
 class VocabularyFile(StrictModel):
@@ -218,6 +221,38 @@ EmbeddingsConfig = Annotated[
 EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "huggingface", "minilm", "text")
 
 
+class NarrationLine(StrictModel):
+    """One narration line with its spoken form and/or its recording."""
+
+    text: Shown(MAX_NARRATION_LINE, 1) = Field(description="the caption")
+    say: str | None = Field(default=None, min_length=1, description="what the voice says, if not the caption")
+    audio: str | None = Field(default=None, min_length=1,
+                              description="a recording of this line (wav, mp3, m4a, flac, ogg...), "
+                                          "relative to the lesson file")
+
+
+VOICE_ENGINES = ("hibari", "espeak", "none")
+
+
+class VoiceConfig(StrictModel):
+    """Which synthetic voice speaks the lines that have no recording."""
+
+    engine: Literal["hibari", "espeak", "none"]
+    voice: str | None = Field(default=None, min_length=1,
+                              description="the engine's voice; default hibari 'heart', espeak 'en-us'")
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+
+
+Voice = Literal["hibari", "espeak", "none"] | VoiceConfig
+
+
+def voice_config(value: Voice | None) -> VoiceConfig | None:
+    """``narration_voice: hibari`` is short for ``{engine: hibari}``."""
+    if value is None or isinstance(value, VoiceConfig):
+        return value
+    return VoiceConfig(engine=value)
+
+
 class SegmentBase(StrictModel):
     """Options every segment shares. Subclasses add their own and a ``type``."""
 
@@ -225,18 +260,25 @@ class SegmentBase(StrictModel):
         type: str           # each registered Options declares it as a Literal (the discriminator)
 
     title: Shown(MAX_SEGMENT_TITLE, 1) | None = Field(default=None, description="each type has a default")
-    narration: Shown(MAX_NARRATION_LINE) | Annotated[list[Shown(MAX_NARRATION_LINE)],
-                                                    Field(max_length=MAX_NARRATION_LINES)] | None = Field(
-        default=None, description="a caption line or a list; each type has defaults")
+    narration: Shown(MAX_NARRATION_LINE) | NarrationLine | Annotated[
+        list[Shown(MAX_NARRATION_LINE) | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = Field(
+        default=None, description="a caption line or a list (a line may be {text, say, audio}); each type has defaults")
     tokens: Shown(MAX_TOKEN_TEXT) | list[Token] | None = Field(default=None, description="this segment's own sequence")
+    narration_voice: Voice | None = Field(default=None, description="this segment's voice (default: the lesson's)")
+    voice_dir: str | None = Field(default=None, min_length=1,
+                                  description="folder of this segment's recordings (default: the lesson's)")
+
+    @property
+    def narration_items(self) -> list[NarrationLine]:
+        if self.narration is None:
+            return []
+        items = self.narration if isinstance(self.narration, list) else [self.narration]
+        return [NarrationLine(text=i) if isinstance(i, str) else i for i in items]
 
     @property
     def narration_lines(self) -> list[str]:
-        if self.narration is None:
-            return []
-        if isinstance(self.narration, str):
-            return [self.narration]
-        return list(self.narration)
+        """The caption text of each line (what segment builders put in the storyboard)."""
+        return [i.text for i in self.narration_items]
 
 
 def split_tokens(tokens: str | list[str]) -> list[str]:
@@ -260,6 +302,9 @@ class LessonFile(StrictModel):
     vocabulary: list[Token] | VocabularyFile | None = None
     embeddings: EmbeddingsConfig
     tokens: Shown(MAX_TOKEN_TEXT) | list[Token]
+    narration_voice: Voice = "none"
+    voice_dir: str | None = Field(default=None, min_length=1,
+                                  description="folder of recordings named NN-type-L.ext (see README)")
     segments: list[SegmentBase] = Field(min_length=1, max_length=MAX_SEGMENTS)
 
 
@@ -300,9 +345,14 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     # error's place, the deepest is the one about what the author actually wrote.
     first = located[0][0]
     loc, err = located[0]
-    if err["type"].endswith("_type"):
+    # "not one of the words" for a mapping (narration_voice: {engine: hibari, speeed: 2}) is a branch
+    # mismatch too: the mapping branch's own error (unknown key 'speeed') is the useful one
+    def mismatch(e: dict) -> bool:
+        return e["type"].endswith("_type") or (e["type"] == "literal_error" and isinstance(e.get("input"), (dict, list)))
+
+    if mismatch(err):
         loc, err = max((le for le in located if le[0][:len(first)] == first),
-                       key=lambda le: (len(le[0]), not le[1]["type"].endswith("_type")))
+                       key=lambda le: (len(le[0]) + (le[1]["type"] == "unknown_key"), not mismatch(le[1])))
     loc = list(loc)
     raw_loc = err["loc"]
     node = data

@@ -114,12 +114,14 @@ def render(
     base_dir: str | Path = ".",
     on_event: Callable[[str, dict], None] | None = None,
     executor=None,
+    voices=None,
 ):
     """Render one lesson (a path, a dict with the lesson file's keys, or a lesson from
     :func:`load`) and return a
     :class:`~embedviz.pipeline.RenderResult` whose ``files`` lists every file written.
 
-    Raises :class:`LessonError` for bad input, with the CLI's one-line message.
+    Raises :class:`LessonError` for bad input, with the CLI's one-line message. ``voices``: the
+    lesson's :class:`~embedviz.narration.NarrationPlan` if already resolved (else it is resolved here).
     """
     from .pipeline import render_lesson
 
@@ -133,7 +135,8 @@ def render(
     try:
         result = render_lesson(compiled, q, Path(out), jobs=getattr(executor, "jobs", 1), use_cache=use_cache,
                                only=only, fmt=fmt, transparent=transparent,
-                               on_event=on_event or (lambda kind, info: None), executor=executor)
+                               on_event=on_event or (lambda kind, info: None), executor=executor,
+                               voices=voices)
     finally:
         if own and hasattr(executor, "close"):
             executor.close()

@@ -25,11 +25,13 @@ def _err(msg: str) -> None:
 
 def cmd_validate(args) -> int:
     from .api import load
+    from .narration import check
 
     status = 0
     for path in args.lessons:
         try:
             c = load(path, tokens=args.tokens, set=args.set or ())
+            check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
             status = EXIT_BAD_INPUT
@@ -124,20 +126,33 @@ def _say_cache_event(progress, kind: str, info: dict) -> None:
 
 
 def cmd_render(args) -> int:
+    import time
+
     from rich.console import Console
 
     from . import api
+    from .narration import resolve
 
+    t0 = time.perf_counter()
     c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
     quality = api.quality_for(c, args.quality, args.resolution, args.fps)
-    api.check_package(args.package, api.check_format(args.format, args.transparent))
+    fmt = api.check_format(args.format, args.transparent)
+    api.check_package(args.package, fmt)
     api.select_segments(c, args.segment)
+    voices = resolve(c, fmt)        # every line's voice, before anything is drawn or written
     executor = api.make_executor(args.jobs or None, args.cluster, args.store)     # a cluster is checked now
     con = Console(stderr=True)
     progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
 
     def on_event(kind, info):
         _say_cache_event(progress, kind, info)
+        if kind == "warning":
+            progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
+        elif kind == "narration":
+            progress.console.print(
+                f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
+                f"({info.get('synthesised', 0)} synthesised, {info.get('cached', 0)} from cache, "
+                f"{info.get('decoded', 0)} recordings; {info['wall']:.1f} s)", markup=False, highlight=False)
         if kind in ("cached", "rendered", "shared"):
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
@@ -149,15 +164,24 @@ def cmd_render(args) -> int:
             result = api.render(c, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
                                 use_cache=not args.no_cache, segments=args.segment, format=args.format,
                                 transparent=args.transparent, package=args.package, on_event=on_event,
-                                executor=executor)
+                                executor=executor, voices=voices)
     finally:
         if hasattr(executor, "close"):
             executor.close()
     total = sum(s.duration for s in result.segments)
-    print(f"lesson video: {result.video} ({total:.1f} s)")
+    print(f"lesson video: {result.video} ({total:.1f} s{', narrated' if voices.voiced else ''})")
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {os.path.relpath(f, result.out_dir)}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def cmd_script(args) -> int:
+    from .api import load
+    from .script import recording_script
+
+    print(recording_script(load(args.lesson)), end="")
     return 0
 
 
@@ -265,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("lessons", nargs="+")
     _variant_flags(v)
     v.set_defaults(func=cmd_validate)
+
+    sc = sub.add_parser("script", help="print the recording script: every narration line and its file name")
+    sc.add_argument("lesson")
+    sc.set_defaults(func=cmd_script)
 
     i = sub.add_parser("inspect", help="print what the video will show, without rendering")
     i.add_argument("lesson")

@@ -32,6 +32,7 @@ from embedcore.lesson import CompiledLesson, load_lesson, slugify
 from embedcore.overrides import Override, parse_path
 from embedcore.yamlsource import Positions, load_yaml
 
+from .narration import check as check_narration
 from .pipeline import LessonPlan, RenderResult, assemble, atomic_write, plan_lesson
 
 
@@ -130,6 +131,7 @@ def load_course(path: str | Path) -> Course:
         for j, variant in enumerate(entry.variants or [None]):
             overrides = _overrides(variant, ("lessons", i, "variants", j), pos) if variant else []
             compiled = load_lesson(file, overrides)
+            check_narration(compiled)          # recordings present, voices installed: before anything renders
             where = ("lessons", i, "variants", j) if variant else ("lessons", i)
             slug = compiled.lesson.slug
             if slug in owners:

@@ -25,7 +25,7 @@ from embedcore.integrity import VerifiedFile, part_path, read_entry
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 
-from . import captions
+from . import captions, narration
 from .cache import segment_key
 from .lifecycle import stop_workers, worker_init
 from .lock import OutputLock
@@ -182,6 +182,7 @@ class LessonPlan:
     keys: dict[int, str] = field(default_factory=dict)     # every segment's cache key, title card = 0
     stage: Staging | None = None        # where new files are built until assemble() moves them into place
     lock: OutputLock | None = None      # the output folder, held from plan to assembly
+    voices: narration.NarrationPlan | None = None   # every line's sound, resolved before rendering
 
     def abandon(self) -> None:
         """After a failure: the previous files stay, finished clips stay staged for the next render."""
@@ -205,12 +206,21 @@ def plan_lesson(
     fmt: str = "mp4",
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
+    voices: narration.NarrationPlan | None = None,
 ) -> LessonPlan:
     """Which segments can be reused from the output folder's cache, and which must render.
 
     Takes the output folder's lock (waiting for another render of it) and
     opens its staging folder; :func:`assemble` or :meth:`LessonPlan.abandon`
     gives both back."""
+    # every line's voice first (decoded or synthesised; before the lock: bad audio leaves nothing behind):
+    # the beats' lengths are data for the scenes
+    voices = voices or narration.resolve(compiled, fmt)
+    compiled = voices.apply(compiled)
+    for message in voices.warnings:
+        on_event("warning", {"message": message})
+    if voices.voiced:
+        on_event("narration", voices.stats)
     lesson = compiled.lesson
     out_dir = Path(out_root) / lesson.slug / quality.folder
     lock = OutputLock(out_dir, on_wait=lambda msg: on_event("waiting", {"message": msg, "lesson": lesson.slug}))
@@ -234,7 +244,8 @@ def plan_lesson(
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
         name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
-        key = keys[sb.index] = segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent)
+        key = keys[sb.index] = voices.cache_key(sb.index,
+                                                segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
         keep = only is not None and sb.index not in only and sb.index != 0
         clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
         event = {"index": sb.index, "type": sb.type, "lesson": lesson.slug}
@@ -250,11 +261,13 @@ def plan_lesson(
             todo.append(Job(sb, style, w, h, fps, new, new.with_name(new.name + ".json"), key, fmt, transparent,
                             expected_seconds(sb, read_entry(clips_dir / f"{name}.json")), lesson.slug))
     todo.sort(key=lambda job: -job.expected)
-    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock)
+    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock, voices)
 
 
-def finish_job(job: Job, out: dict) -> SegmentResult:
+def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = None) -> SegmentResult:
     """Record a rendered clip in its cache entry; the clip is already at ``job.clip``."""
+    if voices is not None:
+        out = voices.finish_clip(job.storyboard.index, job.clip, out)   # its sound muxed in, cues timed by it
     sb, seconds = job.storyboard, out["seconds"]
     VerifiedFile(job.clip).commit(job.key, {"duration": out["duration"], "cues": out["cues"],
                                             "render_seconds": round(seconds, 2),
@@ -310,12 +323,13 @@ def render_lesson(
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
     executor=None,
+    voices: narration.NarrationPlan | None = None,
 ) -> RenderResult:
     """plan → run the jobs (local pool by default, or any executor) → assemble."""
     from .queue import run_queue
 
     plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
-                       transparent=transparent, on_event=on_event)
+                       transparent=transparent, on_event=on_event, voices=voices)
     try:
         if plan.todo:
             on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
@@ -337,7 +351,8 @@ def assemble(plan: LessonPlan) -> RenderResult:
     try:
         ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
         card = plan.results[0]
-        result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent)
+        result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
+                           plan.voices)
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
             result.files += write_page(result.out_dir, [s.cues for s in ordered])
         check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
@@ -355,10 +370,12 @@ def assemble(plan: LessonPlan) -> RenderResult:
 
 
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
-              segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False) -> RenderResult:
+              segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False,
+              voices: narration.NarrationPlan | None = None) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
-    concat([card.clip, *[s.clip for s in segs]], video)
+    tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] if voices and voices.voiced else None
+    concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration
     all_cues, chapters, manifest_segments = [], [], []

@@ -64,7 +64,7 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
 
     def result(job: Job, out: dict) -> None:
         plan = owner[id(job)]
-        plan.results[job.storyboard.index] = finish_job(job, out)
+        plan.results[job.storyboard.index] = finish_job(job, out, plan.voices)
         counts["rendered"] += 1
         on_event("rendered", {"index": job.storyboard.index, "type": job.storyboard.type,
                               "seconds": out["seconds"], "lesson": job.lesson})
@@ -90,6 +90,6 @@ def _share(job: Job, clip, plan: LessonPlan, on_event, counts, out: dict | None 
                "peak_rss_mb": meta.get("worker_peak_rss_mb")}
     if clip != job.clip:
         _copy(clip, job.clip)
-    plan.results[job.storyboard.index] = finish_job(job, {**out, "seconds": 0.0})
+    plan.results[job.storyboard.index] = finish_job(job, {**out, "seconds": 0.0}, plan.voices)
     counts["shared"] += 1
     on_event("shared", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})

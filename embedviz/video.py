@@ -1,7 +1,8 @@
 """Container work with PyAV: remux with faststart, concatenate without re-encoding.
 
-Both copy compressed packets; nothing is decoded or encoded again, so joining
-clips costs milliseconds and cannot change a pixel.
+Both copy compressed video packets; no frame is decoded or encoded again, so
+joining clips costs milliseconds and cannot change a pixel. A narration track,
+when there is one, is laid along the joined video and encoded once.
 """
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ FASTSTART = {"movflags": "+faststart"}
 CONTAINERS = {".mp4": ("mp4", FASTSTART), ".mov": ("mov", FASTSTART), ".webm": ("webm", {}), ".gif": ("gif", {})}
 
 
-def concat(clips: Sequence[Path], out_path: Path) -> float:
+def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None) -> float:
     """Join ``clips`` (same codec parameters) into ``out_path``; return seconds.
 
+    Video packets are copied. With ``audio`` (one mono float32 array at
+    :data:`embedviz.audio.RATE` per clip, or None for silence) the output also
+    gets one audio track: each array starts exactly where its clip's video
+    starts and is cut or padded to that clip's length, so sound and picture
+    stay within a sample of each other at every join. The sound is encoded
+    once for the whole file (AAC-LC in mp4/mov, Opus in webm): joining AAC
+    packets from separate files would repeat each file's encoder priming.
     Written to a temporary of this process (``.<out>.<pid>.part``) and renamed,
     so ``out_path`` is never half a file.
     """
@@ -30,8 +38,10 @@ def concat(clips: Sequence[Path], out_path: Path) -> float:
     tmp = part_path(out_path)
     try:
         fmt, options = CONTAINERS[out_path.suffix]
+        spans = _video_spans(clips) if audio is not None else None
         with av.open(str(tmp), "w", format=fmt, options=options) as out:
             ostream = None
+            pending_audio: list = []
             offset = 0          # in the output stream's time base
             for clip in clips:
                 with av.open(str(clip)) as inp:
@@ -39,6 +49,8 @@ def concat(clips: Sequence[Path], out_path: Path) -> float:
                     if ostream is None:
                         ostream = out.add_stream_from_template(istream)
                         tb = istream.time_base
+                        if spans is not None:
+                            pending_audio = _audio_packets(out, out_path.suffix, audio, spans)
                     elif istream.time_base != tb:
                         raise ValueError(f"{clip} has time base {istream.time_base}, expected {tb}")
                     last_end = offset
@@ -49,13 +61,56 @@ def concat(clips: Sequence[Path], out_path: Path) -> float:
                         packet.dts += offset
                         last_end = max(last_end, packet.pts + (packet.duration or 0))
                         packet.stream = ostream
+                        t = float(packet.dts * tb)
+                        while pending_audio and pending_audio[0].dts is not None and \
+                                float(pending_audio[0].dts * pending_audio[0].time_base) <= t:
+                            out.mux(pending_audio.pop(0))
                         out.mux(packet)
                     offset = last_end
+            for packet in pending_audio:
+                out.mux(packet)
         os.replace(tmp, out_path)
     finally:
         if tmp.exists():
             tmp.unlink()
     return float(offset * tb) if clips else 0.0
+
+
+def _video_spans(clips: Sequence[Path]) -> list[tuple[float, float]]:
+    """(start, end) seconds of each clip's video in the joined file (packets only, nothing decoded)."""
+    spans, t = [], 0.0
+    for clip in clips:
+        with av.open(str(clip)) as inp:
+            istream = inp.streams.video[0]
+            end = 0
+            for packet in inp.demux(istream):
+                if packet.pts is not None:
+                    end = max(end, packet.pts + (packet.duration or 0))
+            dur = float(end * istream.time_base)
+        spans.append((t, t + dur))
+        t += dur
+    return spans
+
+
+def _audio_packets(out, suffix: str, tracks: Sequence, spans: list[tuple[float, float]]) -> list:
+    """Encode one track laid out along ``spans`` on a new stream of ``out``; return its packets."""
+    import numpy as np
+
+    from .audio import RATE, add_audio_stream, codec_for, encode
+
+    codec = codec_for(suffix)
+    if codec is None:
+        return []
+    total = round(spans[-1][1] * RATE) if spans else 0
+    track = np.zeros(total, np.float32)
+    for (start, end), samples in zip(spans, tracks):
+        if samples is None:
+            continue
+        a, b = round(start * RATE), round(end * RATE)
+        piece = np.asarray(samples, np.float32)[: b - a]
+        track[a:a + piece.size] = piece
+    stream = add_audio_stream(out, codec)
+    return list(encode(stream, track))
 
 
 def remux(src: Path, dst: Path) -> None:
@@ -81,6 +136,8 @@ def probe(path: Path) -> dict:
             "fps": float(s.average_rate) if s.average_rate else None,
             "duration": float(c.duration / av.time_base) if c.duration else None,
             "frames": s.frames,
+            "audio": ({"codec": c.streams.audio[0].codec_context.name, "rate": c.streams.audio[0].rate,
+                       "channels": c.streams.audio[0].codec_context.channels} if c.streams.audio else None),
         }
 
 

