@@ -225,7 +225,9 @@ class CosineDistanceScene(SegmentScene):
 
     def _scale_b(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
-        self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), run_time=0.4)
+        # the substituted formula holds the unscaled numbers; it leaves before B's length changes, so the
+        # screen never shows two different values of ‖B‖ at once
+        self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), FadeOut(self.substituted), run_time=0.4)
         o = self.frame.origin
         self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
         self.dist_line.add_updater(lambda m: m.become(self._dist_line(self.sample_index())))
@@ -239,7 +241,7 @@ class CosineDistanceScene(SegmentScene):
         self.play(Indicate(self.values[1], color=th.accent), Indicate(self.values[2], color=th.accent), run_time=0.8)
 
     def _show_closing(self, beat: Beat) -> None:
-        self.play(FadeOut(self.formula), FadeOut(self.substituted), run_time=0.4)
+        self.play(FadeOut(self.formula), run_time=0.4)
         self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()
         self.wait(0.5)
