@@ -238,7 +238,9 @@ def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[li
     k = len(lines)
     if k == 0:
         return out
-    if k == 1:
+    if phases == 1:
+        out[0].extend(lines)
+    elif k == 1:
         out[0].append(lines[0])
     elif k <= phases:
         for i, line in enumerate(lines):

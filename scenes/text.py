@@ -11,7 +11,7 @@ from manim import DOWN, LEFT, RIGHT, FadeIn, MathTypst, VGroup, Write
 
 from embedcore.segments.text import TextStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene, narration_phases
 from .components.text import label, wrap, wrapped
 from .theme import SIZE
 
@@ -77,13 +77,13 @@ class TextScene(SegmentScene):
             return [(list(sb.narration), [])]
         return [(lines, [item]) for lines, item in zip(narration_phases(sb.narration, len(items)), items)]
 
-    def play_body(self) -> None:
-        for lines, items in self.steps():
-            for text in lines:
-                self.say(text)
-            for item in items:
-                if item is self.formula:
-                    self.play(Write(self.formula), run_time=1.2)
-                else:
-                    self.play(FadeIn(item, shift=0.15 * RIGHT), run_time=0.6)
-            self.settle()
+    def beats(self) -> list[Beat]:
+        # play_beats spreads the lines exactly as steps() does (narration_phases over the same count)
+        return [Beat(lambda beat, items=items: self._show(items)) for _, items in self.steps()]
+
+    def _show(self, items: list) -> None:
+        for item in items:
+            if item is self.formula:
+                self.play(Write(self.formula), run_time=1.2)
+            else:
+                self.play(FadeIn(item, shift=0.15 * RIGHT), run_time=0.6)

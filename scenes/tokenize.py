@@ -12,7 +12,7 @@ from manim import DOWN, RIGHT, UP, Arrow, FadeIn, Indicate, LaggedStart, Rounded
 
 from embedcore.segments.tokenize import TokenizeStoryboard
 
-from .base import SegmentScene, narration_phases
+from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, number, wrapped
 from .theme import SIZE
@@ -114,36 +114,30 @@ class TokenizeScene(SegmentScene):
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
 
-    def play_body(self) -> None:
-        sb, th = self.storyboard, self.theme
-        phases = narration_phases(sb.narration, 4)
-        for text in phases[0]:
-            self.say(text)
+    def beats(self) -> list[Beat]:
+        return [Beat(self._show_typed), Beat(self._show_pieces), Beat(self._show_ids), Beat(self._show_summary)]
+
+    def _show_typed(self, beat: Beat) -> None:
         self.play(FadeIn(self.typed), run_time=0.6)
         self.play(FadeIn(self.tokenizer_note), FadeIn(self.arrow), run_time=0.5)
-        self.settle()
 
-        for text in phases[1]:
-            self.say(text)
+    def _show_pieces(self, beat: Beat) -> None:
         k = 0
-        for word, w in zip(self.word_labels, sb.words):
+        for word, w in zip(self.word_labels, self.storyboard.words):
             n = len(w.pieces)
             chips = self.chips[k:k + n]
             self.play(FadeIn(word, shift=0.1 * DOWN), run_time=0.3)
             self.play(LaggedStart(*[FadeIn(c, shift=0.15 * DOWN) for c in chips], lag_ratio=0.2,
                                   run_time=min(1.2, 0.3 + 0.15 * n)))
             k += n
-        self.settle()
 
-        for text in phases[2]:
-            self.say(text)
+    def _show_ids(self, beat: Beat) -> None:
+        sb, th = self.storyboard, self.theme
+        k = len(self.chips)
         self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.08, run_time=min(1.6, 0.4 + 0.08 * k)))
         marked = [c for c, p in zip(self.chips, [p for w in sb.words for p in w.pieces]) if p.unknown or p.special]
         if marked:
             self.play(*[Indicate(c, color=th.accent, scale_factor=1.1) for c in marked], run_time=0.8)
-        self.settle()
 
-        for text in phases[3]:
-            self.say(text)
+    def _show_summary(self, beat: Beat) -> None:
         self.play(FadeIn(self.summary), FadeIn(self.notes), run_time=0.8)
-        self.settle()

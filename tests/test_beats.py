@@ -108,3 +108,13 @@ def test_one_token_four_lines_render_four_cues(write_lesson, tmp_path):
     assert [q["text"] for q in cues] == ["One.", "Two.", "Three.", "Four."]
     assert all(a["end"] <= b["start"] + 1e-6 for a, b in zip(cues, cues[1:]))
     assert cues[-1]["end"] <= out["duration"]
+
+
+@pytest.mark.parametrize("phases", range(1, 7))
+def test_narration_phases_assigns_every_line_once_in_order(phases):
+    from scenes.base import narration_phases
+    for k in range(0, 11):
+        lines = [f"line {i}" for i in range(k)]
+        out = narration_phases(lines, phases)
+        assert len(out) == phases
+        assert [line for group in out for line in group] == lines, (phases, k, out)

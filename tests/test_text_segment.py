@@ -77,6 +77,7 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     pytest.importorskip("manim")
     from manim import tempconfig
 
+    from scenes.base import narration_phases
     from scenes.registry import SCENES
     from scenes.theme import theme_for
 
@@ -92,6 +93,9 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     drawn = [" ".join(line.original_text for line in row[1]) for row in scene.bullets]
     assert drawn == list(sb.bullets)
     beats = scene.steps()
+    # the base class says the lines over the scene's beats exactly as steps() lays them out
+    for sc in (scene, other):
+        assert narration_phases(sc.storyboard.narration, len(sc.beats())) == [lines for lines, _ in sc.steps()]
     assert [lines for lines, _ in beats] == [[b] for b in sb.bullets]
     assert [items for _, items in beats][:-1] == [[row] for row in scene.bullets[:-1]]
     assert beats[-1][1] == [scene.bullets[-1], scene.formula]
