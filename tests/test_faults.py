@@ -204,7 +204,11 @@ def test_killed_cli_loses_nothing_and_leaves_nothing(clean, sig, code):
     before = snapshot(out_dir)
     r = kill_cli(clean, sig)
     FIGURES["faults injected"] += 1
-    if r.returncode != 0:       # (a kill after the render had finished is not a fault)
+    # A kill after the render had finished is not a fault: the CLI exits 0, or -- when the signal lands
+    # during interpreter shutdown, after Python has put the default handlers back -- dies of it with
+    # every file already in place (the assertions below still hold).
+    finished_then_killed = "done in" in r.stdout and r.returncode == -sig
+    if r.returncode != 0 and not finished_then_killed:
         assert r.returncode == code, r.stderr
         if sig != signal.SIGKILL:
             assert "the previous files are unchanged" in r.stderr.strip().splitlines()[-1], r.stderr
