@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from embedcore.integrity import VerifiedFile, part_path, read_entry
+from embedcore.integrity import VerifiedFile, atomic_write_bytes, part_path, read_entry
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 
@@ -55,16 +55,8 @@ class RenderResult:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    tmp = part_path(path)
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """UTF-8 ``text`` to ``path`` through a per-process temporary and a rename."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:

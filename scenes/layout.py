@@ -147,3 +147,22 @@ def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale:
 def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:
     """:func:`stack` or :func:`side_by_side`: one call for a segment whose panels change arrangement with the frame."""
     return (stack if stacked else side_by_side)(panels, region, **kwargs)
+
+
+def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[list[Mobject]]:
+    """``items`` cut into rows, left to right, a new row when the next item would pass ``max_width``
+    (an item wider than that gets a row of its own). Only decides the rows; callers place them."""
+    rows: list[list[Mobject]] = []
+    cur: list[Mobject] = []
+    w = 0.0
+    for it in items:
+        add = it.width + (hbuff if cur else 0)
+        if cur and w + add > max_width:
+            rows.append(cur)
+            cur, w = [], 0.0
+            add = it.width
+        cur.append(it)
+        w += add
+    if cur:
+        rows.append(cur)
+    return rows

@@ -17,6 +17,7 @@ from manim import (
 
 from embedcore.segments.lookup import LookupStoryboard
 
+from . import layout
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
 from .components.grid import CellGrid
@@ -27,19 +28,8 @@ from .theme import SIZE
 def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
     """Lay ``items`` out left to right, starting a new row when one would pass ``max_width``;
     each row is centred."""
-    rows, cur, w = [], [], 0.0
-    for it in items:
-        add = it.width + (hbuff if cur else 0)
-        if cur and w + add > max_width:
-            rows.append(cur)
-            cur, w = [], 0.0
-            add = it.width
-        cur.append(it)
-        w += add
-    if cur:
-        rows.append(cur)
     y = 0.0
-    for row in rows:
+    for row in layout.flow_rows(items, max_width, hbuff):
         g = VGroup(*row).arrange(RIGHT, buff=hbuff, aligned_edge=UP)
         g.move_to([0, y, 0], aligned_edge=UP)
         y = g.get_bottom()[1] - vbuff

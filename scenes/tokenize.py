@@ -12,6 +12,7 @@ from manim import DOWN, RIGHT, UP, Arrow, FadeIn, Indicate, LaggedStart, Rounded
 
 from embedcore.segments.tokenize import TokenizeStoryboard
 
+from . import layout
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, number, wrapped
@@ -22,17 +23,7 @@ MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text an
 
 def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=UP) -> VGroup:
     """``items`` left to right, a new row when the next would pass ``max_width``; rows centred, stacked."""
-    rows, cur, w = [], [], 0.0
-    for it in items:
-        add = it.width + (hbuff if cur else 0)
-        if cur and w + add > max_width:
-            rows.append(cur)
-            cur, w = [], 0.0
-            add = it.width
-        cur.append(it)
-        w += add
-    if cur:
-        rows.append(cur)
+    rows = layout.flow_rows(items, max_width, hbuff)
     out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=hbuff, aligned_edge=aligned) for r in rows])
     return out.arrange(DOWN, buff=vbuff)
 
