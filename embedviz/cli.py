@@ -352,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated as e:
         _err(f"stopped by {e.name}" + _stopped_note(args))
         return e.exit_code
+    except BrokenPipeError:
+        # the reader went away (`embedviz validate ... | head`): stop quietly, as a program killed by
+        # SIGPIPE would; stdout goes to /dev/null so the interpreter's final flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
     except BrokenProcessPool:
         _err(f"a render worker was killed (out of memory, or a signal): {KEPT}; "
              "render again to continue (finished segments are kept)")

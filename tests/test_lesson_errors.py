@@ -169,3 +169,17 @@ def test_vocabulary_file_errors_point_into_that_file(write_lesson, tmp_path):
     with pytest.raises(LessonError) as e:
         load_lesson(p)
     assert str(e.value).startswith(f"{tmp_path / 'vocab.txt'}:3:1: duplicate vocabulary entry 'a'")
+
+
+def test_a_reader_that_goes_away_stops_validate_quietly():
+    """`embedviz validate configs/*.yaml | head -1`: no 'cannot write' and no traceback, exit 141 as SIGPIPE."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    p = subprocess.Popen([sys.executable, "-m", "embedviz.cli", "validate", *sorted(map(str, (ROOT / "configs").glob("*.yaml")))],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.stdout.close()                    # before the first line is written (start-up takes far longer)
+    err = p.stderr.read()
+    assert p.wait(timeout=60) == 141, err
+    assert err == "", err
