@@ -205,39 +205,23 @@ def listen_in_browser(folder: Path, src: str, vtt: str, start: float, stop: floa
 def _run_page(folder: Path, profile: Path, timeout: float) -> dict:
     server = serve(folder)
     url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
-    log = profile.parent / "chromium.log"
-    profile.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", url],
-                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            loaded = server.done.wait(timeout)
-        finally:
-            server.shutdown()
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-    if not loaded:
-        tail = log.read_text(errors="replace")[-800:]
-        raise AssertionError(f"the page reported nothing in {timeout:.0f} s (chromium said: {tail})")
-    return json.loads(server.result)
+    return open_and_wait(url, server, profile, timeout, window=None)
 
 
 def report_url(server) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/result"
 
 
-def open_and_wait(url: str, server, profile: Path, timeout: float = 90.0, window: str = "1280,900") -> dict:
+def open_and_wait(url: str, server, profile: Path, timeout: float = 90.0, window: str | None = "1280,900") -> dict:
     """Open ``url`` (http or file) in headless Chromium and wait until its script POSTs to
-    ``report_url(server)``; return that JSON. The server is shut down afterwards."""
+    ``report_url(server)``; return that JSON. The server is shut down afterwards.
+    ``window=None``: Chromium's default window size."""
     log = profile.parent / f"chromium-{profile.name}.log"
     profile.mkdir(parents=True, exist_ok=True)
+    size = [f"--window-size={window}"] if window else []
     with log.open("wb") as sink:
-        proc = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, f"--window-size={window}", f"--user-data-dir={profile}",
-                                 url], stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, *size, f"--user-data-dir={profile}", url],
+                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             loaded = server.done.wait(timeout)
         finally:
