@@ -154,7 +154,7 @@ def render_segment(job, clip: str | Path) -> dict:
     from .pipeline import _render_job
 
     return _render_job(job.storyboard, job.style, job.width, job.height, job.fps, str(clip), job.fmt,
-                       job.transparent)
+                       job.transparent, job.part)
 
 
 __all__ = ["LessonError", "render", "load", "render_segment"]

@@ -156,7 +156,8 @@ def cmd_render(args) -> int:
         if kind in ("cached", "rendered", "shared"):
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
-                or f"rendered in {info['seconds']:.1f} s"
+                or f"rendered in {info['seconds']:.1f} s" + (f" ({info['chunks']} chunks, worker time)"
+                                                              if info.get("chunks", 1) > 1 else "")
             progress.console.print(f"  segment {info['index']} ({info['type']}): {how}", soft_wrap=True)
 
     try:

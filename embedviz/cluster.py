@@ -38,28 +38,45 @@ def render_remote(job: Job, store: str | None) -> dict:
 
     here = {"worker": get_worker().address}
 
-    if store:
-        target = Path(store) / f"{job.key}{'-alpha' if job.transparent else ''}.{job.fmt}"
+    if store and job.part is None:      # a chunk is not a clip: it comes back to be joined
+        target = store_path(store, job)
         meta = target.with_name(target.name + ".json")
         if target.exists() and meta.exists():
             return {**json.loads(meta.read_text()), "seconds": 0.0, "path": str(target), **here}
         out = render_segment(job, target)
-        tmp = meta.with_name(meta.name + ".part")
-        tmp.write_text(json.dumps({k: out[k] for k in ("duration", "cues", "peak_rss_mb")}))
-        os.replace(tmp, meta)
+        _store_entry(meta, out)
         return {**out, "path": str(target), **here}
     # in the worker's own scratch folder, which Dask clears when a killed worker's place is taken
     work = Path(tempfile.mkdtemp(prefix="embedviz-job-", dir=get_worker().local_directory))
     try:
         clip = work / f"clip.{job.fmt}"
         out = render_segment(job, clip)
+        if job.part is not None:        # a folder of partial movies
+            return {**out, "partial_data": [(clip / name).read_bytes() for name in out["partials"]], **here}
         return {**out, "data": clip.read_bytes(), **here}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def store_path(store: str | Path, job: Job) -> Path:
+    """A clip's place in the shared store: named by its content key."""
+    return Path(store) / f"{job.key}{'-alpha' if job.transparent else ''}.{job.fmt}"
+
+
+def _store_entry(meta: Path, out: dict) -> None:
+    import json
+    tmp = meta.with_name(meta.name + ".part")
+    tmp.write_text(json.dumps({k: out.get(k) for k in ("duration", "cues", "peak_rss_mb")}))
+    os.replace(tmp, meta)
+
+
 def _place(out: dict, clip: Path) -> None:
-    """Put the worker's clip at ``clip`` (complete, or not at all)."""
+    """Put the worker's clip at ``clip`` (complete, or not at all); a chunk's partial movies in that folder."""
+    if "partial_data" in out:
+        clip.mkdir(parents=True, exist_ok=True)
+        for name, data in zip(out["partials"], out.pop("partial_data")):
+            (clip / name).write_bytes(data)
+        return
     tmp = clip.with_name(clip.name + ".part")
     try:
         if "data" in out:
@@ -117,6 +134,19 @@ class DaskExecutor:
                     f"this machine {mine['embedviz']} (drawing code {mine['code']})", file=self.label,
                     hint="install the same embedviz on every worker; clips would not match the cache")
         return len(seen)
+
+    def splittable(self, job: Job) -> bool:
+        """A clip already in the store is fetched whole, not rendered again in chunks."""
+        return not (self.store and store_path(self.store, job).exists())
+
+    def keep(self, job: Job, out: dict) -> None:
+        """A split segment, joined on this machine, goes into the store as a worker's clip would."""
+        if self.store:
+            target = store_path(self.store, job)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(job.clip, tmp)
+            os.replace(tmp, target)
+            _store_entry(target.with_name(target.name + ".json"), out)
 
     def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
             on_begin: Callable[[Job], None] = lambda job: None) -> None:

@@ -59,13 +59,14 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
+def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool, part=None) -> dict:
     import resource
 
     from .worker import render_clip
     t0 = time.perf_counter()
     try:
-        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent,
+                          part=part)
     except Exception as exc:
         e = _os_error_in(exc) or _write_fails(Path(clip).parent)
         if e is None:
@@ -158,6 +159,7 @@ class Job:
     transparent: bool = False
     expected: float = 0.0
     lesson: str = ""
+    part: object = None     # a chunk of the segment (:class:`.chunks.Part`; :mod:`.split`), else the whole
 
 
 @dataclass
@@ -263,7 +265,8 @@ def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = Non
     sb, seconds = job.storyboard, out["seconds"]
     VerifiedFile(job.clip).commit(job.key, {"duration": out["duration"], "cues": out["cues"],
                                             "render_seconds": round(seconds, 2),
-                                            "worker_peak_rss_mb": out.get("peak_rss_mb")})
+                                            "worker_peak_rss_mb": out.get("peak_rss_mb"),
+                                            "chunks": out.get("chunks", 1)})
     return SegmentResult(sb.index, sb.type, sb.title, job.clip, out["duration"], out["cues"], False, seconds)
 
 
@@ -281,7 +284,7 @@ class LocalExecutor:
             for job in todo:
                 on_begin(job)
                 on_result(job, _render_job(job.storyboard, job.style, job.width, job.height, job.fps,
-                                           str(job.clip), job.fmt, job.transparent))
+                                           str(job.clip), job.fmt, job.transparent, job.part))
             return
         first = todo[0]
         pool = worker_pool(min(self.jobs, len(todo)), first.width, first.height)
@@ -289,7 +292,7 @@ class LocalExecutor:
         try:
             for job in todo:
                 fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
-                                  str(job.clip), job.fmt, job.transparent)
+                                  str(job.clip), job.fmt, job.transparent, job.part)
                 pending[fut] = job
                 on_begin(job)
             while pending:

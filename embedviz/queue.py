@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 
+from . import split
 from .pipeline import Job, LessonPlan, finish_job
 
 
@@ -67,7 +68,7 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
         plan.results[job.storyboard.index] = finish_job(job, out, plan.voices)
         counts["rendered"] += 1
         on_event("rendered", {"index": job.storyboard.index, "type": job.storyboard.type,
-                              "seconds": out["seconds"], "lesson": job.lesson})
+                              "seconds": out["seconds"], "chunks": out.get("chunks", 1), "lesson": job.lesson})
         touched = [plan]
         for other in followers.pop(job.key, []):
             _share(other, job.clip, owner[id(other)], on_event, counts, out)
@@ -77,7 +78,7 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
     def begin(job: Job) -> None:
         on_event("begin", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
 
-    executor.run(leaders, result, begin)
+    split.run(executor, leaders, result, begin, on_event)      # long segments in chunks on several workers
     return counts
 
 

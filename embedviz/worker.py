@@ -45,15 +45,39 @@ def fast_renderer(scene_class):
     return CairoRenderer(camera_class=with_path_cache(scene_class.camera_kind), file_writer_class=ReusingFileWriter)
 
 
+def _part_renderer(renderer, scene_class, part):
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from .chunks import take_part
+
+    return take_part(renderer or CairoRenderer(camera_class=scene_class.camera_kind), part)
+
+
+def _keep_partials(renderer, folder: Path) -> dict:
+    """Move a chunk's partial movies (one a play) into ``folder`` as ``<play>.<ext>``; the
+    segment is joined from every chunk's partial movies (:func:`.chunks.join`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for play, path in enumerate(renderer.file_writer.partial_movie_files):
+        if path is not None:
+            names.append(f"{play:05d}{Path(path).suffix}")
+            os.replace(path, folder / names[-1])
+    # the clock where the chunk's first play starts (where it would have, if none does) and where it stops
+    start = renderer.part_start if renderer.part_start is not None else renderer.time
+    return {"start": start, "end": renderer.time, "plays": renderer.part_plays, "partials": names}
+
+
 def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path,
-                *, fmt: str = "mp4", transparent: bool = False, plain: bool | None = None) -> dict:
+                *, fmt: str = "mp4", transparent: bool = False, plain: bool | None = None, part=None) -> dict:
     """Render ``storyboard`` to ``out_path``; return its caption cues and duration.
 
     ``fmt`` is mp4 (H.264), webm (VP9), gif or mov; ``transparent`` keeps the
     alpha channel (webm or mov only). ``plain`` renders with stock Manim (its
     own renderer, camera and file writer) -- the same pixels, slower; for the
     benchmark's side-by-side figure and for tests. Default: the environment
-    variable ``EMBEDVIZ_PLAIN_MANIM=1``.
+    variable ``EMBEDVIZ_PLAIN_MANIM=1``. ``part`` (a :class:`.chunks.Part`): render only
+    that chunk of the timeline: ``out_path`` is then a folder that receives the
+    chunk's partial movies, listed in the answer with its ``start``, ``end`` and ``plays``.
     """
     if plain is None:
         plain = os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1"
@@ -94,12 +118,17 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
         with tempconfig(opts):
             scene_class = SCENES[storyboard.type]
             renderer = None if plain else fast_renderer(scene_class)
+            if part is not None:
+                renderer = _part_renderer(renderer, scene_class, part)
             scene = scene_class(storyboard, theme_for(style), renderer=renderer)
             scene.render()
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = float(scene.renderer.time)
             cues = [dict(c) for c in scene.cues]
+        out = {"duration": duration, "cues": cues}
+        if part is not None:
+            return {**out, **_keep_partials(scene.renderer, out_path)}
         remux(movie, out_path)      # faststart (mp4/mov), written via .part + rename
-        return {"duration": duration, "cues": cues}
+        return out
     finally:
         shutil.rmtree(work, ignore_errors=True)
