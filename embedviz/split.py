@@ -205,8 +205,8 @@ def _joined(seg: _Segment) -> dict:
     last = outs[-1]
     merged = {"duration": last["duration"], "cues": last["cues"], "chunks": len(outs),
               "chunk_seconds": [round(o.get("seconds", 0.0), 2) for o in outs]}
-    for key in ("seconds", "cpu_seconds"):
-        if all(key in o for o in outs):
+    for key in ("seconds", "cpu_seconds", "frames", "pictures", "encoded"):     # the chunks' work adds up
+        if all(o.get(key) is not None for o in outs):
             merged[key] = sum(o[key] for o in outs)
     if any(o.get("peak_rss_mb") is not None for o in outs):
         merged["peak_rss_mb"] = max(o.get("peak_rss_mb") or 0 for o in outs)
