@@ -1,6 +1,6 @@
 """Split vs unsplit, side by side: wall time, the tail one worker runs alone, CPU (issue 14).
 
-Run: .venv/bin/python bench/bench_split.py [--lesson configs/default.yaml] [-q m] [--runs 2] [-j 2]
+Run: .venv/bin/python bench/bench_split.py [--lesson configs/default.yaml] [-q m] [--runs 2] [-j 2] [--modes 0,auto]
 Renders the lesson without cache, alternating EMBEDVIZ_SPLIT=0 and auto, in this
 process (workers in the usual pool). For each run: wall time of the render, the
 tail (from the last moment two or more jobs ran at once to the end of the last
@@ -71,6 +71,7 @@ def main() -> None:
     ap.add_argument("-q", "--quality", default="m")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--modes", default="0,auto", help="EMBEDVIZ_SPLIT values to compare (a number forces N chunks)")
     args = ap.parse_args()
     from embedviz import api
     from embedviz.narration import resolve
@@ -83,16 +84,17 @@ def main() -> None:
             api.render(lesson, quality="l", out=Path(tmp) / "warm", voices=voices, jobs=args.jobs)
         rows = []
         for r in range(args.runs):
-            for mode in ("0", "auto") if r % 2 == 0 else ("auto", "0"):
+            modes = args.modes.split(",")
+            for mode in modes if r % 2 == 0 else modes[::-1]:
                 row = one(lesson, voices, args.quality, args.jobs, mode, Path(tmp) / f"{mode}-{r}")
                 rows.append(row)
                 print(f"run {r} split={mode:4s}: wall {row['wall']:6.1f} s, jobs' span {row['render']:6.1f} s, "
                       f"tail alone {row['tail']:5.1f} s, CPU {row['cpu']:6.1f} s, {row['jobs']} jobs, "
                       f"split {row['split'] or '-'}  ({row['video']:.1f} s of video)", flush=True)
         for key in ("wall", "render", "tail", "cpu"):
-            a = statistics.median(x[key] for x in rows if x["mode"] == "0")
-            b = statistics.median(x[key] for x in rows if x["mode"] == "auto")
-            print(f"median {key:6s}: unsplit {a:6.1f}  split {b:6.1f}  ratio {b / a:.2f}")
+            med = {m: statistics.median(x[key] for x in rows if x["mode"] == m) for m in modes}
+            print(f"median {key:6s}: " + "  ".join(f"split={m} {v:6.1f}" for m, v in med.items()) +
+                  (f"  ratio {med[modes[1]] / med[modes[0]]:.2f}" if len(modes) > 1 and med[modes[0]] else ""))
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ MIN_GAIN = 0.04          # a split must shorten the simulated wall time by this 
 MIN_GAIN_SECONDS = 1.0   # ... and by this many CPU-seconds
 
 # The cost model, in CPU-seconds (measured on the 2-core machine, manim 0.22; see docs/architecture.md).
-CHUNK_SECONDS = 1.5      # a chunk's fixed price: the scene's build and first plays again
-DRY_PER_SECOND = 0.07    # running construct dry, per second of video before the chunk's slice
+CHUNK_SECONDS = 2.5      # a chunk's fixed price: the scene's build (text, formulas) and deep copies again
+DRY_PER_SECOND = 0.1     # running construct dry, per second of video before the chunk's slice
 
 
 def render_rate(width: int, height: int, fps: int) -> float:
