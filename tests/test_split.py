@@ -258,3 +258,44 @@ def test_a_failed_chunk_leaves_no_chunk_folder(tmp_path, monkeypatch):
         split.run(Boom(), [job], lambda job, out: None)
     assert not split.chunk_folder(clip).exists() and not clip.exists()
     shutil.rmtree(tmp_path / "clips")
+
+
+def _chunk_folders(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*.chunks") if p.is_dir()]
+
+
+@pytest.mark.render
+def test_a_killed_split_render_leaves_no_chunk_and_no_process(tmp_path, monkeypatch):
+    """SIGTERM while chunks render: they are removed at once; SIGKILL: the next render removes them."""
+    import signal
+    import time
+    import uuid
+
+    from .test_faults import LESSON, left_behind, start
+
+    monkeypatch.setenv("EMBEDVIZ_SPLIT", "2")
+    lesson, out = tmp_path / "l.yaml", tmp_path / "out"
+    lesson.write_text(LESSON)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        mark = uuid.uuid4().hex
+        proc = start(lesson, out, "--no-cache", mark=mark)
+        deadline = time.monotonic() + 120
+        while not _chunk_folders(out) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None, f"the render ended before a chunk started: {proc.communicate()}"
+        proc.send_signal(sig)
+        proc.communicate(timeout=60)
+        assert left_behind(mark) == []
+        if sig == signal.SIGTERM:
+            assert _chunk_folders(out) == []
+    mark = uuid.uuid4().hex
+    proc = start(lesson, out, mark=mark)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert left_behind(mark) == [] and _chunk_folders(out) == []
+    (clips,) = list(out.glob("*/*/clips"))
+    assert sorted(p.name for p in clips.iterdir()) == ["00-title.mp4", "00-title.mp4.json", "01-lookup.mp4",
+                                                       "01-lookup.mp4.json", "01-lookup.vtt", "02-lookup.mp4",
+                                                       "02-lookup.mp4.json", "02-lookup.vtt"]
+    for entry in clips.glob("*.json"):
+        assert json.loads(entry.read_text())["chunks"] == 2
