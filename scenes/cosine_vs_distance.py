@@ -32,6 +32,7 @@ from manim import (
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from .base import Beat, SegmentScene
+from .components.readout import on_change
 from .components.text import centred_lines, label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
@@ -229,12 +230,14 @@ class CosineDistanceScene(SegmentScene):
         # screen never shows two different values of ‖B‖ at once
         self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), FadeOut(self.substituted), run_time=0.4)
         o = self.frame.origin
-        self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
-        self.dist_line.add_updater(lambda m: m.become(self._dist_line(self.sample_index())))
-        self.label_b.add_updater(lambda m: m.move_to(self._tip_b(self.sample_index()) + self.b_label_offset))
+        # everything here is drawn from the sample index alone: redraw only when it changes
+        k = self.sample_index
+        self.arrow_b.add_updater(on_change(k, lambda m: m.become(arrow_2d(o, self._tip_b(k()), self.cb))))
+        self.dist_line.add_updater(on_change(k, lambda m: m.become(self._dist_line(k()))))
+        self.label_b.add_updater(on_change(k, lambda m: m.move_to(self._tip_b(k()) + self.b_label_offset)))
         self._own_readouts()
-        self.values.add_updater(self._update_values)
-        self.scale_value.add_updater(self._update_scale)
+        self.values.add_updater(on_change(k, self._update_values))
+        self.scale_value.add_updater(on_change(k, self._update_scale))
         self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)
         for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
             m.clear_updaters()
