@@ -62,7 +62,7 @@ def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | N
     SceneFileWriter.write_frame = counting
     with tempfile.TemporaryDirectory() as tmp:
         prof = cProfile.Profile() if cprofile else None
-        c0 = time.process_time()
+        c0, m0 = time.process_time(), time.thread_time()
         if prof:
             prof.enable()
         out = render_clip(sb, compiled.lesson.style, q.width, q.height, q.fps, Path(tmp) / "clip.mp4")
@@ -70,9 +70,9 @@ def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | N
             prof.disable()
             Path(cprofile).mkdir(parents=True, exist_ok=True)
             prof.dump_stats(str(Path(cprofile) / f"{case.replace(':', '-')}.prof"))
-        cpu = time.process_time() - c0
+        cpu, main_cpu = time.process_time() - c0, time.thread_time() - m0
     import scenes
-    return {"case": case, "type": sb.type, "cpu": round(cpu, 2), "video": round(out["duration"], 2),
+    return {"case": case, "type": sb.type, "cpu": round(cpu, 2), "main": round(main_cpu, 2), "video": round(out["duration"], 2),
             "pictures": stats["pictures"], "frames": stats["frames"], "cues": out["cues"],
             "hashes": stats["hashes"], "scenes_from": str(Path(scenes.__file__).parent)}
 
@@ -106,7 +106,7 @@ def main() -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(r)
         print(f"{case:24} {r['type']:20} cpu {r['cpu']:6.2f} s  video {r['video']:6.2f} s  "
-              f"{r['cpu'] / r['video']:.2f} CPU-s/s  pictures {r['pictures']}/{r['frames']}  ({r['scenes_from']})",
+              f"{r['cpu'] / r['video']:.2f} CPU-s/s  main thread {r['main']:6.2f} s  pictures {r['pictures']}/{r['frames']}  ({r['scenes_from']})",
               flush=True)
     if args.digest:
         Path(args.digest).write_text(json.dumps({r["case"]: r for r in results}))
