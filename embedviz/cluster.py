@@ -149,12 +149,14 @@ class DaskExecutor:
             _store_entry(target.with_name(target.name + ".json"), out)
 
     def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
-            on_begin: Callable[[Job], None] = lambda job: None) -> None:
+            on_begin: Callable[[Job], None] = lambda job: None,
+            prepare: Callable[[Job], None] = lambda job: None) -> None:
         from distributed import as_completed
 
         futures = {}
         try:
             for job in todo:
+                prepare(job)
                 fut = self.client.submit(render_remote, job, self.store, pure=False)
                 futures[fut] = job
                 on_begin(job)

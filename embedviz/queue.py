@@ -8,6 +8,7 @@ it. The executor (local pool or Dask cluster) only ever sees distinct jobs.
 """
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -78,7 +79,25 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
     def begin(job: Job) -> None:
         on_event("begin", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
 
-    split.run(executor, leaders, result, begin, on_event)      # long segments in chunks on several workers
+    def prepare(job: Job) -> None:
+        """The segment's beats, once its voice exists (synthesis runs while earlier jobs render)."""
+        voices = owner[id(job)].voices
+        if voices is not None:
+            for message in voices.wait(job.storyboard.index):
+                on_event("warning", {"message": message})
+            job.storyboard = voices.storyboard(job.storyboard)
+        for other in followers.get(job.key, []):          # shared jobs keep their own lesson's lines
+            other_voices = owner[id(other)].voices
+            if other_voices is not None:
+                other.storyboard = other_voices.storyboard(other.storyboard)
+
+    # long segments in chunks on several workers (split.run hands the executor chunk jobs)
+    if "prepare" in inspect.signature(executor.run).parameters:
+        split.run(executor, leaders, result, begin, on_event, prepare)
+    else:                       # an executor of the older interface: every voice before the first job
+        for job in leaders:
+            prepare(job)
+        split.run(executor, leaders, result, begin, on_event)
     return counts
 
 

@@ -98,6 +98,7 @@ class _Segment:
     folder: Path
     outs: dict[int, dict] = field(default_factory=dict)
     begun: bool = False
+    prepared: bool = False
 
 
 def chunk_folder(clip: Path) -> Path:
@@ -139,12 +140,17 @@ def split_jobs(todo: Sequence, workers: int,
 
 
 def run(executor, todo: Sequence, on_result: Callable, on_begin: Callable = lambda job: None,
-        on_event: Callable[[str, dict], None] = lambda kind, info: None) -> None:
-    """``executor.run(todo, on_result, on_begin)``, with long segments split across its workers."""
+        on_event: Callable[[str, dict], None] = lambda kind, info: None, prepare: Callable | None = None) -> None:
+    """``executor.run(todo, on_result, on_begin[, prepare])``, with long segments split across its workers.
+    ``prepare`` runs once for a split segment (before its first chunk); its chunks share the result."""
     pairs = split_jobs(todo, getattr(executor, "jobs", 1), getattr(executor, "splittable", lambda job: True))
     keep = getattr(executor, "keep", lambda job, out: None)
+
+    def inner(jobs, res, beg, prep) -> None:
+        executor.run(jobs, res, beg, prep) if prepare is not None else executor.run(jobs, res, beg)
+
     if all(part is None for _, part in pairs):
-        executor.run(todo, on_result, on_begin)
+        inner(todo, on_result, on_begin, prepare)
         return
     segments: dict[int, _Segment] = {}
     expanded, owner = [], {}
@@ -181,8 +187,18 @@ def run(executor, todo: Sequence, on_result: Callable, on_begin: Callable = lamb
             keep(seg.job, out)
             on_result(seg.job, out)
 
+    def prep(piece) -> None:
+        seg = owner.get(id(piece))
+        if seg is None:
+            prepare(piece)
+            return
+        if not seg.prepared:
+            prepare(seg.job)
+            seg.prepared = True
+        piece.storyboard = seg.job.storyboard
+
     try:
-        executor.run(expanded, result, begin)
+        inner(expanded, result, begin, prep)
     finally:
         for seg in segments.values():
             shutil.rmtree(seg.folder, ignore_errors=True)
