@@ -154,7 +154,11 @@ def render_pair(sb, style, q, tmp: Path, samples: int) -> dict:
         path = tmp / f"{sb.index:02d}-{name}.mp4"
         sampler = PictureSampler(samples)
         with hooked(sampler):
-            render_clip(sb, style, q.width, q.height, q.fps, path, **({"cfr": cfr} if has_cfr else {}))
+            result = render_clip(sb, style, q.width, q.height, q.fps, path, **({"cfr": cfr} if has_cfr else {}))
+        expected = result.get("frames") or round(result["duration"] * q.fps)
+        if sampler.frames != expected:          # a tripwire: the hook must see every frame the file holds
+            raise SystemExit(f"segment {sb.index}: the file writer hook saw {sampler.frames} frames of {expected}; "
+                             "bench/fidelity.py's hook needs updating")
         if truth is None:
             truth = sampler.kept
             out["frames"], out["samples"] = sampler.frames, len(truth)
