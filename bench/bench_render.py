@@ -283,9 +283,9 @@ def fidelity(args, lesson: Path) -> None:
     for r in results:
         v, c = r["vfr"], r["cfr"]
         note = "" if r["cfr_switch"] else "; no cfr switch yet, both CFR"
-        line("5′", f"PSNR of segment {r['segment']} ({r['type']}) against the drawn pictures, VFR", v["psnr_y"], "dB",
-             "≥ CFR", f"(CFR {c['psnr_y']:.2f} dB; luma, {r['samples']} frame times; RGB incl. chroma "
-             f"subsampling: VFR {v['psnr']:.2f}, CFR {c['psnr']:.2f} dB; this clip VFR "
+        line("5′", f"PSNR of segment {r['segment']} ({r['type']}) against the drawn pictures (RGB), VFR", v["psnr"],
+             "dB", "≥ CFR", f"(CFR {c['psnr']:.2f} dB, {r['samples']} frame times; luma against the pictures' own "
+             f"yuv420p, the encoder's loss alone: VFR {v['psnr_y']:.2f}, CFR {c['psnr_y']:.2f} dB; this clip VFR "
              f"{(v['bytes'] / c['bytes'] - 1) * 100:+.1f}% bytes{note})", ".2f")
 
 
