@@ -115,11 +115,14 @@ def render(
     on_event: Callable[[str, dict], None] | None = None,
     executor=None,
     voices=None,
+    cfr: bool = False,
 ):
     """Render one lesson (a path, a dict with the lesson file's keys, or a lesson from
     :func:`load`) and return a
     :class:`~embedviz.pipeline.RenderResult` whose ``files`` lists every file written.
 
+    mp4 and webm are written with variable frame rate (a hold is one frame); ``cfr=True`` writes every
+    frame, for video editors that conform variable frame rate badly.
     Raises :class:`LessonError` for bad input, with the CLI's one-line message. ``voices``: the
     lesson's :class:`~embedviz.narration.NarrationPlan` if already resolved (else it is resolved here).
     """
@@ -136,7 +139,7 @@ def render(
         result = render_lesson(compiled, q, Path(out), jobs=getattr(executor, "jobs", 1), use_cache=use_cache,
                                only=only, fmt=fmt, transparent=transparent,
                                on_event=on_event or (lambda kind, info: None), executor=executor,
-                               voices=voices)
+                               voices=voices, cfr=cfr)
     finally:
         if own and hasattr(executor, "close"):
             executor.close()
@@ -154,7 +157,7 @@ def render_segment(job, clip: str | Path) -> dict:
     from .pipeline import _render_job
 
     return _render_job(job.storyboard, job.style, job.width, job.height, job.fps, str(clip), job.fmt,
-                       job.transparent)
+                       job.transparent, job.cfr)
 
 
 __all__ = ["LessonError", "render", "load", "render_segment"]

@@ -50,10 +50,11 @@ def fonts_version() -> str:
 
 
 def segment_key(storyboard_dict: dict, style_dict: dict, width: int, height: int, fps: int,
-                fmt: str = "mp4", transparent: bool = False) -> str:
+                fmt: str = "mp4", transparent: bool = False, cfr: bool = False) -> str:
     payload = json.dumps(
         {"storyboard": storyboard_dict, "style": style_dict, "size": [width, height, fps],
-         "format": [fmt, transparent], "code": code_version(), "fonts": fonts_version()},
+         "format": [fmt, transparent], "frame_rate": "constant" if cfr else "variable",
+         "code": code_version(), "fonts": fonts_version()},
         sort_keys=True, ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -164,7 +164,7 @@ def cmd_render(args) -> int:
             result = api.render(c, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
                                 use_cache=not args.no_cache, segments=args.segment, format=args.format,
                                 transparent=args.transparent, package=args.package, on_event=on_event,
-                                executor=executor, voices=voices)
+                                executor=executor, voices=voices, cfr=args.cfr)
     finally:
         if hasattr(executor, "close"):
             executor.close()
@@ -280,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep an alpha channel (webm with VP9 alpha by default, or --format mov)")
     _variant_flags(r)
     _cluster_flags(r)
+    r.add_argument("--cfr", action="store_true",
+                   help="constant frame rate: every frame stored, for video editors that handle variable frame "
+                        "rate badly (default for mp4/webm: a still picture is stored once, for as long as it shows)")
     r.add_argument("--segment", action="append", help="re-render only this segment (index or type); repeatable")
     r.add_argument("--no-cache", action="store_true", help="render every segment even if unchanged")
     r.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")

@@ -10,12 +10,15 @@ here removes work that does not change the picture:
   glyphs that have not moved. The path is a pure function of the (displayed)
   points, so it is built once and replayed with ``cairo.Context.append_path``
   while the points are unchanged.
-- :class:`ReusingSegmentEncoder`: Manim hands the encoder each held frame with
+- :class:`HoldingSegmentEncoder`: Manim hands the encoder each held frame with
   a repeat count and the encoder converted the same RGBA picture to YUV again
-  for every repeat. Here a picture is converted once and the converted frame is
-  encoded ``repeat`` times.
+  for every repeat, and encoded every repeat. Here a picture is converted once;
+  with variable frame rate (the default for mp4 and webm) it is also encoded
+  once, shown for its whole hold.
 
-``tests/test_fast_frames.py`` proves both against stock Manim, frame by frame.
+``tests/test_fast_frames.py`` proves these against stock Manim, frame by frame
+(constant frame rate), and variable frame rate against constant, picture by
+picture at every frame time.
 """
 from __future__ import annotations
 
@@ -72,32 +75,123 @@ def with_path_cache(camera_class: type[Camera]) -> type[Camera]:
 _cameras: dict[type, type] = {}
 
 
-class ReusingSegmentEncoder(VideoSegmentEncoder):
-    """Convert each distinct picture to the stream's pixel format once, however often it repeats."""
+class HoldingSegmentEncoder(VideoSegmentEncoder):
+    """Encode each distinct picture once; a hold costs one frame (VFR) or cheap repeats (CFR).
+
+    Manim hands the encoder a picture with a repeat count (a ``wait`` is one
+    picture repeated for its length) and, during animations, one picture a
+    frame -- some identical to the one before (an updater that changed
+    nothing). With ``vfr`` a picture is encoded once and shown until the next
+    one starts: a packet's duration is its hold, so holds cost no encoding and
+    almost no bytes. Identical consecutive pictures join one hold. The last
+    picture of a segment is written as two frames (its hold minus one, then
+    one), so a demuxer that cannot read the last packet's duration (WebM) loses
+    one frame at most, as with constant frame rate. Without ``vfr`` (``--cfr``,
+    today's encoding) every frame is encoded, but a picture is converted to the
+    stream's pixel format once however often it repeats.
+
+    The picture is read where Manim left it (``from_numpy_buffer``), not copied
+    into a new frame first; conversion and encoding release the GIL.
+    """
+
+    vfr = False
+
+    def __init__(self, *, target, spec, stats: dict | None = None) -> None:
+        super().__init__(target=target, spec=spec)
+        self._time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
+        self._stats = stats if stats is not None else {}
+        for k in ("frames", "pictures", "encoded"):
+            self._stats.setdefault(k, 0)
+        self._held = None           # (picture array, converted frame, frames it is shown)
+        self._durations: dict[int, int] = {}
+
+    def _convert(self, pixels):
+        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+        pix_fmt = self._stream.codec_context.pix_fmt
+        return frame if pix_fmt == "rgba" else frame.reformat(format=pix_fmt)
+
+    def _encode(self, frame, length: int) -> None:
+        frame.pts = self._next_pts
+        frame.time_base = self._time_base
+        self._durations[self._next_pts] = length
+        self._next_pts += length
+        self._stats["encoded"] += 1
+        self._mux(self._stream.encode(frame))
+
+    def _mux(self, packets) -> None:
+        for packet in packets:
+            if packet.pts is not None:
+                packet.duration = self._durations.pop(packet.pts, packet.duration)
+            self._container.mux(packet)
 
     def write_frame(self, pixels, *, repeat: int = 1) -> None:
         self._validate_frame(pixels, repeat)
-        time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
+        self._stats["frames"] += repeat
         try:
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgba")
-            stream = self._stream
-            if repeat > 1 and stream.codec_context.pix_fmt != "rgba":
-                # the same conversion the codec context would do for each repeat
-                frame = frame.reformat(format=stream.codec_context.pix_fmt)
+            if self.vfr:
+                held = self._held
+                if held is not None and np.array_equal(held[0], pixels):
+                    held[2] += repeat
+                    return
+                self._flush_held(last=False)
+                self._stats["pictures"] += 1
+                self._held = [pixels, self._convert(pixels), repeat]
+                return
+            self._stats["pictures"] += 1
+            frame = self._convert(pixels)
             for _ in range(repeat):
-                frame.pts = self._next_pts
-                frame.time_base = time_base
-                self._next_pts += 1
-                for packet in stream.encode(frame):
-                    self._container.mux(packet)
+                self._encode(frame, 1)
         except BaseException as error:
             raise self._operation_error("encode", error) from error
 
+    def _flush_held(self, *, last: bool) -> None:
+        if self._held is None:
+            return
+        _, frame, length = self._held
+        self._held = None
+        if last and length > 1:
+            self._encode(frame, length - 1)
+            self._encode(frame, 1)
+        else:
+            self._encode(frame, length)
 
-class ReusingFileWriter(SceneFileWriter):
-    """Manim's file writer with :class:`ReusingSegmentEncoder` for every partial movie."""
+    def finish(self) -> None:
+        """Write the held picture, flush the encoder, close the segment (as Manim's, with hold lengths)."""
+        if self._closed:
+            return
+        first_error: Exception | None = None
+        try:
+            self._flush_held(last=True)
+            self._mux(self._stream.encode())
+        except Exception as error:
+            first_error = error
+        self._closed = True
+        try:
+            self._container.close()
+        except Exception as error:
+            first_error = first_error or error
+        if first_error is not None:
+            raise self._operation_error("finish", first_error) from first_error
+
+
+class HoldingFileWriter(SceneFileWriter):
+    """Manim's file writer with :class:`HoldingSegmentEncoder` for every partial movie.
+
+    ``frame_stats`` adds up what its encoders saw: ``frames`` at the nominal
+    rate, distinct ``pictures`` and ``encoded`` frames."""
+
+    vfr = False
 
     def _create_segment_encoder(self, target):
         if self.video_encoder is None:
             return super()._create_segment_encoder(target)      # raises Manim's own error
-        return ReusingSegmentEncoder(target=target, spec=self.video_encoder)
+        stats = self.__dict__.setdefault("frame_stats", {})
+        encoder = HoldingSegmentEncoder(target=target, spec=self.video_encoder, stats=stats)
+        encoder.vfr = self.vfr
+        return encoder
+
+
+class VfrFileWriter(HoldingFileWriter):
+    """:class:`HoldingFileWriter` that writes a hold as one frame (variable frame rate)."""
+
+    vfr = True

@@ -59,13 +59,15 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool) -> dict:
+def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, transparent: bool,
+                cfr: bool = False) -> dict:
     import resource
 
     from .worker import render_clip
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
-        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent)
+        out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent,
+                          cfr=cfr)
     except Exception as exc:
         e = _os_error_in(exc) or _write_fails(Path(clip).parent)
         if e is None:
@@ -74,6 +76,7 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
         where = e.filename if e.filename and "/.render-" not in str(e.filename) else clip   # not Manim's temporaries
         raise OSError(e.errno, e.strerror, public_path(where)) from None
     out["seconds"] = time.perf_counter() - t0
+    out["cpu_seconds"] = time.process_time() - c0       # all of this process's threads (drawing and encoding)
     # the worker process's peak so far (it may have rendered earlier segments)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
@@ -158,6 +161,7 @@ class Job:
     transparent: bool = False
     expected: float = 0.0
     lesson: str = ""
+    cfr: bool = False           # constant frame rate (--cfr) instead of one frame per hold
 
 
 @dataclass
@@ -175,6 +179,7 @@ class LessonPlan:
     stage: Staging | None = None        # where new files are built until assemble() moves them into place
     lock: OutputLock | None = None      # the output folder, held from plan to assembly
     voices: narration.NarrationPlan | None = None   # every line's sound, resolved before rendering
+    cfr: bool = False
 
     def abandon(self) -> None:
         """After a failure: the previous files stay, finished clips stay staged for the next render."""
@@ -199,6 +204,7 @@ def plan_lesson(
     transparent: bool = False,
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
     voices: narration.NarrationPlan | None = None,
+    cfr: bool = False,
 ) -> LessonPlan:
     """Which segments can be reused from the output folder's cache, and which must render.
 
@@ -237,7 +243,7 @@ def plan_lesson(
     for sb in boards:
         name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
         key = keys[sb.index] = voices.cache_key(sb.index,
-                                                segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent))
+                                                segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent, cfr))
         keep = only is not None and sb.index not in only and sb.index != 0
         clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
         event = {"index": sb.index, "type": sb.type, "lesson": lesson.slug}
@@ -251,9 +257,9 @@ def plan_lesson(
         else:
             new = stage.path(f"clips/{name}")
             todo.append(Job(sb, style, w, h, fps, new, new.with_name(new.name + ".json"), key, fmt, transparent,
-                            expected_seconds(sb, read_entry(clips_dir / f"{name}.json")), lesson.slug))
+                            expected_seconds(sb, read_entry(clips_dir / f"{name}.json")), lesson.slug, cfr))
     todo.sort(key=lambda job: -job.expected)
-    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock, voices)
+    return LessonPlan(compiled, quality, out_dir, fmt, transparent, results, todo, keys, stage, lock, voices, cfr)
 
 
 def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = None) -> SegmentResult:
@@ -263,7 +269,10 @@ def finish_job(job: Job, out: dict, voices: narration.NarrationPlan | None = Non
     sb, seconds = job.storyboard, out["seconds"]
     VerifiedFile(job.clip).commit(job.key, {"duration": out["duration"], "cues": out["cues"],
                                             "render_seconds": round(seconds, 2),
-                                            "worker_peak_rss_mb": out.get("peak_rss_mb")})
+                                            "worker_peak_rss_mb": out.get("peak_rss_mb"),
+                                            "cpu_seconds": round(out["cpu_seconds"], 2) if "cpu_seconds" in out
+                                            else None,
+                                            **{k: out.get(k) for k in ("frames", "pictures", "encoded")}})
     return SegmentResult(sb.index, sb.type, sb.title, job.clip, out["duration"], out["cues"], False, seconds)
 
 
@@ -281,7 +290,7 @@ class LocalExecutor:
             for job in todo:
                 on_begin(job)
                 on_result(job, _render_job(job.storyboard, job.style, job.width, job.height, job.fps,
-                                           str(job.clip), job.fmt, job.transparent))
+                                           str(job.clip), job.fmt, job.transparent, job.cfr))
             return
         first = todo[0]
         pool = worker_pool(min(self.jobs, len(todo)), first.width, first.height)
@@ -289,7 +298,7 @@ class LocalExecutor:
         try:
             for job in todo:
                 fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
-                                  str(job.clip), job.fmt, job.transparent)
+                                  str(job.clip), job.fmt, job.transparent, job.cfr)
                 pending[fut] = job
                 on_begin(job)
             while pending:
@@ -316,12 +325,13 @@ def render_lesson(
     on_event: Callable[[str, dict], None] = lambda kind, info: None,
     executor=None,
     voices: narration.NarrationPlan | None = None,
+    cfr: bool = False,
 ) -> RenderResult:
     """plan → run the jobs (local pool by default, or any executor) → assemble."""
     from .queue import run_queue
 
     plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
-                       transparent=transparent, on_event=on_event, voices=voices)
+                       transparent=transparent, on_event=on_event, voices=voices, cfr=cfr)
     try:
         if plan.todo:
             on_event("start", {"count": len(plan.todo), "jobs": min(jobs, len(plan.todo))})
@@ -399,7 +409,7 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
         "duration": round(t, 3),
         "source": {"kind": src.kind, "label": src.label, "learned": src.learned, "V": lesson.table.V,
                    "d": lesson.table.d, **src.details},
-        "format": probe(video),
+        "format": probe(video, quality.fps),
         "title_card": {"clip": f"clips/{card.clip.name}", "start": 0.0, "end": round(card.duration, 3)},
         "thumbnail": "thumbnail.png",
         "captions": {"vtt": base.with_suffix(".vtt").name, "srt": base.with_suffix(".srt").name,

@@ -124,37 +124,75 @@ def remux(src: Path, dst: Path) -> None:
     concat([src], dst)
 
 
-def probe(path: Path) -> dict:
-    """Codec facts of a video file, for the manifest and for tests."""
+def probe(path: Path, fps: float | None = None) -> dict:
+    """Codec facts of a video file, for the manifest and for tests.
+
+    ``fps`` is the nominal rate the file was rendered at. ``frame_rate`` is
+    ``"variable"`` when pictures are shown for different lengths (a hold is
+    one frame), and ``frames`` then counts pictures stored, fewer than
+    ``duration × fps``."""
     with av.open(str(path)) as c:
         s = c.streams.video[0]
+        duration = float(c.duration / av.time_base) if c.duration else None
+        rate = fps or (float(s.base_rate) if s.base_rate else None)
+        pts = sorted(p.pts for p in c.demux(s) if p.pts is not None)
+        steps = [b - a for a, b in zip(pts, pts[1:])]
+        variable = bool(steps) and max(steps) > 1.5 * min(steps)     # WebM's ms clock: 16 and 17 are constant
         return {
             "codec": s.codec_context.name,
             "pix_fmt": s.codec_context.pix_fmt,
             "width": s.codec_context.width,
             "height": s.codec_context.height,
-            "fps": float(s.average_rate) if s.average_rate else None,
-            "duration": float(c.duration / av.time_base) if c.duration else None,
-            "frames": s.frames,
+            "fps": rate,
+            "frame_rate": "variable" if variable else "constant",
+            "duration": duration,
+            "frames": s.frames or len(pts),
             "audio": ({"codec": c.streams.audio[0].codec_context.name, "rate": c.streams.audio[0].rate,
                        "channels": c.streams.audio[0].codec_context.channels} if c.streams.audio else None),
         }
 
 
 def thumbnail(clip: Path, at: float, out_path: Path) -> None:
-    """Save the frame of ``clip`` nearest ``at`` seconds as a PNG (atomically)."""
+    """Save the picture ``clip`` shows at ``at`` seconds as a PNG (atomically)."""
     out_path = Path(out_path)
     tmp = part_path(out_path)
     best = None
     with av.open(str(clip)) as c:
         for frame in c.decode(video=0):
-            best = frame
-            if frame.time is not None and frame.time >= at:
+            if best is not None and frame.time is not None and frame.time > at + 1e-6:
                 break
+            best = frame
     if best is None:
         raise ValueError(f"{clip} has no frames")
     best.to_image().save(tmp, format="PNG")
     os.replace(tmp, out_path)
+
+
+def frames_on_grid(path: Path, fps: float, fmt: str = "rgb24") -> list:
+    """Every picture ``path`` shows at ``0, 1/fps, 2/fps, …`` up to its end, as arrays.
+
+    What a constant-frame-rate player samples: a variable-frame-rate file (a
+    hold is one frame shown for the hold's length) and a constant one of the
+    same pictures give equal lists. The end is the last packet's end. Arrays
+    repeat by reference, so a long hold costs one picture of memory."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        end = 0
+        for packet in c.demux(s):
+            if packet.pts is not None:
+                end = max(end, packet.pts + (packet.duration or 0))
+        n = round(float(end * s.time_base) * fps)
+    out: list = []
+    with av.open(str(path)) as c:
+        shown = None
+        for frame in c.decode(video=0):
+            start = round(frame.time * fps)
+            while shown is not None and len(out) < min(start, n):
+                out.append(shown)
+            shown = frame.to_ndarray(format=fmt)
+        while shown is not None and len(out) < n:
+            out.append(shown)
+    return out
 
 
 def _concat_gif(clips: Sequence[Path], out_path: Path) -> float:

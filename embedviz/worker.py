@@ -24,6 +24,16 @@ from .video import remux
 # tune=animation: flat colours and long holds. threads=2 (x264 would pick 3 on
 # two cores): ~30 MB less per worker at 1080p, and workers already fill the cores.
 X264_OPTIONS = {"preset": "superfast", "tune": "animation", "crf": "26", "threads": "2"}
+# Variable frame rate (the default; fast_frames.HoldingSegmentEncoder): a hold is one
+# frame. No B-frames, so every packet's decode and display times agree and its
+# duration is its hold (with B-frames an mp4 keeps durations in decode order, and
+# a hold's length is lost to the frames around it). That costs bytes, which the
+# holds give back many times over; crf 24 buys the fidelity back. Measured on
+# segment 6 of the default lesson at 1080p60 (309 pictures, 1,346 frames): CFR
+# crf 26 0.620 MB, PSNR 41.33 dB over all frames; VFR crf 24 0.565 MB, 41.36 dB,
+# a third of the encoder's CPU time.
+X264_VFR_OPTIONS = {**X264_OPTIONS, "crf": "24", "x264-params": "bframes=0"}
+VFR_FORMATS = ("mp4", "webm")       # gif and qtrle mov stay constant frame rate
 
 
 def text_cache_dir() -> Path | None:
@@ -36,27 +46,34 @@ def text_cache_dir() -> Path | None:
     return base / "embedviz" / "text"
 
 
-def fast_renderer(scene_class):
+def fast_renderer(scene_class, vfr: bool = False):
     """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from .fast_frames import ReusingFileWriter, with_path_cache
+    from .fast_frames import HoldingFileWriter, VfrFileWriter, with_path_cache
 
-    return CairoRenderer(camera_class=with_path_cache(scene_class.camera_kind), file_writer_class=ReusingFileWriter)
+    return CairoRenderer(camera_class=with_path_cache(scene_class.camera_kind),
+                         file_writer_class=VfrFileWriter if vfr else HoldingFileWriter)
 
 
 def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path,
-                *, fmt: str = "mp4", transparent: bool = False, plain: bool | None = None) -> dict:
-    """Render ``storyboard`` to ``out_path``; return its caption cues and duration.
+                *, fmt: str = "mp4", transparent: bool = False, plain: bool | None = None,
+                cfr: bool = False) -> dict:
+    """Render ``storyboard`` to ``out_path``; return its caption cues, duration and frame counts.
 
     ``fmt`` is mp4 (H.264), webm (VP9), gif or mov; ``transparent`` keeps the
-    alpha channel (webm or mov only). ``plain`` renders with stock Manim (its
-    own renderer, camera and file writer) -- the same pixels, slower; for the
-    benchmark's side-by-side figure and for tests. Default: the environment
-    variable ``EMBEDVIZ_PLAIN_MANIM=1``.
+    alpha channel (webm or mov only). mp4 and webm are written with variable
+    frame rate (a hold is one frame) unless ``cfr``. ``plain`` renders with
+    stock Manim (its own renderer, camera and file writer, constant frame
+    rate) -- the same pixels, slower; for the benchmark's side-by-side figure
+    and for tests. Default: the environment variable ``EMBEDVIZ_PLAIN_MANIM=1``.
+    The result's ``frames`` counts frames at the nominal rate, ``pictures``
+    the distinct pictures drawn and ``encoded`` the frames encoded (None where
+    stock Manim does not tell).
     """
     if plain is None:
         plain = os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1"
+    vfr = fmt in VFR_FORMATS and not cfr and not plain
     import logging
 
     from manim import logger, tempconfig
@@ -89,17 +106,19 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
             "encoder_queue_size": 2,
         }
         if fmt == "mp4":
-            opts["video_encoder_options"] = dict(X264_OPTIONS)
+            opts["video_encoder_options"] = dict(X264_VFR_OPTIONS if vfr else X264_OPTIONS)
         text_cache.directory = None if plain else text_cache_dir()
         with tempconfig(opts):
             scene_class = SCENES[storyboard.type]
-            renderer = None if plain else fast_renderer(scene_class)
+            renderer = None if plain else fast_renderer(scene_class, vfr)
             scene = scene_class(storyboard, theme_for(style), renderer=renderer)
             scene.render()
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = float(scene.renderer.time)
             cues = [dict(c) for c in scene.cues]
+            stats = dict(getattr(scene.renderer.file_writer, "frame_stats", None) or
+                         {"frames": round(duration * fps), "pictures": None, "encoded": None})
         remux(movie, out_path)      # faststart (mp4/mov), written via .part + rename
-        return {"duration": duration, "cues": cues}
+        return {"duration": duration, "cues": cues, **stats}
     finally:
         shutil.rmtree(work, ignore_errors=True)

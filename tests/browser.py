@@ -63,7 +63,7 @@ v.addEventListener('canplay', () => {{
   result.duration = v.duration;
   result.width = v.videoWidth;
   result.height = v.videoHeight;
-  result.target = v.duration / 2;
+  result.target = {seek} === null ? v.duration / 2 : {seek};
   v.currentTime = result.target;
 }});
 v.addEventListener('seeked', () => {{
@@ -181,11 +181,13 @@ def serve(folder: Path):
 
 
 def play_in_browser(folder: Path, src: str, vtt: str, screenshot: Path, profile: Path,
-                    timeout: float = 90.0) -> dict:
+                    timeout: float = 90.0, seek: float | None = None) -> dict:
     """Open the clip page in headless Chromium; return what its script recorded.
 
-    The frame the browser decoded after seeking is saved to *screenshot*."""
-    (folder / "page.html").write_text(PAGE.format(src=html.escape(src), vtt=html.escape(vtt)), encoding="utf-8")
+    The page seeks to ``seek`` seconds (default: the middle); the frame the
+    browser shows there is saved to *screenshot*."""
+    (folder / "page.html").write_text(PAGE.format(src=html.escape(src), vtt=html.escape(vtt),
+                                                  seek="null" if seek is None else float(seek)), encoding="utf-8")
     seen = _run_page(folder, profile, timeout)
     frame = seen.pop("frame", None)
     if frame and frame.startswith("data:image/png;base64,"):

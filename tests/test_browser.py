@@ -103,3 +103,34 @@ def test_narrated_clip_plays_with_sound_and_captions_in_sync(tmp_path):
     assert len(before) >= 3 and len(during) >= 3, seen["samples"]
     assert all("The second line follows it." not in texts for texts in before), seen["samples"]
     assert all(texts == ["The second line follows it."] for texts in during), seen["samples"]
+
+
+def test_seeking_into_a_hold_shows_the_held_picture(rendered, tmp_path):
+    """Variable frame rate (the default): a hold is one frame, and a seek into it shows that picture."""
+    import av
+    import numpy as np
+    from PIL import Image
+
+    from embedviz.video import frames_on_grid
+    out = rendered.out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    seg = manifest["segments"][0]
+    clip = out / seg["clip"]
+    with av.open(str(clip)) as c:
+        s = c.streams.video[0]
+        packets = [(p.pts, p.duration) for p in c.demux(s) if p.pts is not None]
+        tb = float(s.time_base)
+    pts, dur = max(packets[:-2], key=lambda p: p[1])          # the longest hold (not the clip's closing one)
+    assert dur * tb >= 0.5, "the clip has a held picture stored as one frame"
+    target = (pts + dur / 2) * tb
+    shot = ARTIFACTS / "browser-hold.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen = play_in_browser(out, seg["clip"], seg["captions"], shot, tmp_path / "profile", seek=target)
+    assert "error" not in seen
+    assert seen["seeked_to"] == pytest.approx(target, abs=0.05)
+    grid = frames_on_grid(clip, 10)
+    held = grid[int(target * 10)].astype(float)
+    other = max(grid, key=lambda g: np.abs(g - held).mean()).astype(float)     # the most different picture
+    got = np.asarray(Image.open(shot).convert("RGB"), float)
+    assert np.abs(got - held).mean() < 2.0, "the browser shows the held picture"
+    assert np.abs(got - other).mean() > 5 * np.abs(got - held).mean()      # the comparison can tell pictures apart

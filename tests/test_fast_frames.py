@@ -1,4 +1,5 @@
-"""The render savings change no pixel: fast and stock Manim give the same frames."""
+"""The render savings change no pixel: fast and stock Manim give the same frames
+(constant frame rate), and variable frame rate shows the same pictures at the same times."""
 from __future__ import annotations
 
 import av
@@ -23,9 +24,10 @@ def test_fast_render_draws_the_same_frames_as_stock_manim(tmp_path, name):
     from embedviz.worker import render_clip
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb = lesson.storyboards[0]
-    fast = render_clip(sb, lesson.lesson.style, 320, 180, 10, tmp_path / "fast.mp4", plain=False)
+    fast = render_clip(sb, lesson.lesson.style, 320, 180, 10, tmp_path / "fast.mp4", plain=False, cfr=True)
     stock = render_clip(sb, lesson.lesson.style, 320, 180, 10, tmp_path / "stock.mp4", plain=True)
-    assert fast == stock                                   # duration and caption cues
+    assert (fast["duration"], fast["cues"]) == (stock["duration"], stock["cues"])
+    assert fast["frames"] == fast["encoded"] == stock["frames"]
     a, b = frames(tmp_path / "fast.mp4"), frames(tmp_path / "stock.mp4")
     assert len(a) == len(b) > 50
     moving = sum(not np.array_equal(x, y) for x, y in zip(a, a[1:]))
@@ -70,7 +72,7 @@ def test_every_format_matches_stock_manim(tmp_path, fmt, transparent):
     sb = title_card(lesson)
     for plain in (False, True):
         render_clip(sb, lesson.lesson.style, 256, 144, 5, tmp_path / f"{plain}.{fmt}", fmt=fmt,
-                    transparent=transparent, plain=plain)
+                    transparent=transparent, plain=plain, cfr=True)
 
     def rgba(path):
         with av.open(str(path)) as cont:
@@ -78,3 +80,79 @@ def test_every_format_matches_stock_manim(tmp_path, fmt, transparent):
     a, b = rgba(tmp_path / f"False.{fmt}"), rgba(tmp_path / f"True.{fmt}")
     assert len(a) == len(b) > 10
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def _lossless(monkeypatch):
+    """x264 lossless in both modes, so CFR and VFR must decode to identical pixels."""
+    from embedviz import worker
+    monkeypatch.setitem(worker.X264_OPTIONS, "crf", "0")
+    monkeypatch.setitem(worker.X264_VFR_OPTIONS, "crf", "0")
+
+
+@pytest.mark.parametrize("name", ["cosine-vs-distance", "lookup"])
+def test_variable_frame_rate_shows_the_same_pictures_at_the_same_times(tmp_path, monkeypatch, name):
+    """A hold stored once: every frame time of the constant-rate clip shows the same picture in the VFR clip."""
+    from embedviz.video import frames_on_grid, probe
+    from embedviz.worker import render_clip
+    _lossless(monkeypatch)
+    lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
+    sb = lesson.storyboards[0]
+    cfr = render_clip(sb, lesson.lesson.style, 256, 144, 15, tmp_path / "cfr.mp4", cfr=True)
+    vfr = render_clip(sb, lesson.lesson.style, 256, 144, 15, tmp_path / "vfr.mp4")
+    assert (vfr["duration"], vfr["cues"]) == (cfr["duration"], cfr["cues"])
+    assert vfr["frames"] == cfr["frames"] == round(cfr["duration"] * 15)
+    assert vfr["encoded"] < 0.8 * vfr["frames"], "holds are not encoded frame by frame"
+    assert vfr["pictures"] <= cfr["pictures"]
+    a, b = frames_on_grid(tmp_path / "cfr.mp4", 15), frames_on_grid(tmp_path / "vfr.mp4", 15)
+    assert len(a) == len(b) == cfr["frames"]
+    for i, (x, y) in enumerate(zip(a, b)):
+        assert np.array_equal(x, y), f"frame time {i}/15 s shows another picture"
+    assert probe(tmp_path / "vfr.mp4", 15)["frame_rate"] == "variable"
+    assert probe(tmp_path / "cfr.mp4", 15)["frame_rate"] == "constant"
+    with av.open(str(tmp_path / "vfr.mp4")) as c:        # decode and display order agree (no B-frames)
+        packets = [p for p in c.demux(c.streams.video[0]) if p.pts is not None]
+        assert all(p.dts == p.pts and p.duration > 0 for p in packets)
+        assert sum(p.duration for p in packets) * c.streams.video[0].time_base == pytest.approx(vfr["duration"],
+                                                                                                abs=1e-3)
+
+
+def test_vfr_webm_keeps_time_and_pictures(tmp_path):
+    """VP9 is lossy whatever the setting here: same length and frame times, pictures within coding noise."""
+    from embedcore.title_card import title_card
+    from embedviz.video import frames_on_grid
+    from embedviz.worker import render_clip
+    lesson = load_lesson(ROOT / "configs" / "similarity-matrix.yaml")
+    for sb in (title_card(lesson), lesson.storyboards[0]):
+        cfr = render_clip(sb, lesson.lesson.style, 256, 144, 5, tmp_path / "cfr.webm", fmt="webm", cfr=True)
+        vfr = render_clip(sb, lesson.lesson.style, 256, 144, 5, tmp_path / "vfr.webm", fmt="webm")
+        assert vfr["encoded"] < vfr["frames"] == cfr["frames"]
+        a, b = frames_on_grid(tmp_path / "cfr.webm", 5), frames_on_grid(tmp_path / "vfr.webm", 5)
+        assert abs(len(a) - len(b)) <= 1 and abs(len(b) - cfr["frames"]) <= 1   # WebM: last packet has no duration
+        for x, y in zip(a, b):
+            assert np.abs(x.astype(int) - y.astype(int)).mean() < 2.5
+
+
+def test_holding_encoder_merges_repeats_and_identical_pictures(tmp_path):
+    """Pictures A, A (a copy), B×3, C: three pictures stored, each shown as long as it was handed over."""
+    from fractions import Fraction
+
+    from manim._config.video_encoder import VideoEncoderSpec
+
+    from embedviz.fast_frames import HoldingSegmentEncoder
+    from embedviz.video import frames_on_grid
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(10),
+                            (("crf", "0"), ("x264-params", "bframes=0")))
+    pics = [np.full((48, 64, 4), v, np.uint8) for v in (30, 30, 120, 200)]
+    for p in pics:
+        p[..., 3] = 255
+    for vfr, stored in ((True, 4), (False, 7)):          # C is the last picture: written as 2 frames if held
+        stats: dict = {}
+        enc = HoldingSegmentEncoder(target=tmp_path / f"{vfr}.mp4", spec=spec, stats=stats)
+        enc.vfr = vfr
+        for p, repeat in zip(pics, (1, 1, 3, 2)):
+            enc.write_frame(p.copy(), repeat=repeat)
+        enc.finish()
+        assert stats == {"frames": 7, "pictures": 3 if vfr else 4, "encoded": stored}
+        grid = frames_on_grid(tmp_path / f"{vfr}.mp4", 10)
+        shown = [int(g[0, 0, 0]) for g in grid]               # YUV round trip: within 2 levels
+        assert np.allclose(shown, [30, 30, 120, 120, 120, 200, 200], atol=2), shown
