@@ -179,6 +179,10 @@ def machine() -> dict:
             "manim": manim.__version__, "load_start": load_text()}
 
 
+def cpu_text(cpu: float | None) -> str:
+    return "" if cpu is None else f", {cpu:.0f} CPU-s"
+
+
 def median(xs: list[float]) -> float:
     return float(np.median(xs))
 
@@ -206,12 +210,12 @@ def render_figures(args, tmp: Path) -> dict:
     secs = video_seconds(tmp / "par")
     full, plain = median([r.wall for r in ours]), median([r.wall for r in stock])
     runs = f", median of {args.repeat} alternating runs" if args.repeat > 1 else ""
-    line("1", f"full render -q {q}, --jobs {jobs}, no clip cache, cold text cache: wall ÷ video seconds",
-         full / secs, "×", "≤ 0.5", f"({full:.1f} s for {secs:.1f} s of video{runs})", ".2f")
-    line("2", f"stock Manim (EMBEDVIZ_PLAIN_MANIM=1, CFR) through the same pipeline, --jobs {jobs}: wall ÷ video s",
-         plain / secs, "×", "-", f"({plain:.1f} s)", ".2f")
     forkserver = uses_forkserver(args.jobs, n_clips, w, h)
     cpu_ours, cpu_stock = (render_stats(r[-1], forkserver)["cpu"] for r in (ours, stock))
+    line("1", f"full render -q {q}, --jobs {jobs}, no clip cache, cold text cache: wall ÷ video seconds",
+         full / secs, "×", "≤ 0.5", f"({full:.1f} s{cpu_text(cpu_ours)} for {secs:.1f} s of video{runs})", ".2f")
+    line("2", f"stock Manim (EMBEDVIZ_PLAIN_MANIM=1, CFR) through the same pipeline, --jobs {jobs}: wall ÷ video s",
+         plain / secs, "×", "-", f"({plain:.1f} s{cpu_text(cpu_stock)})", ".2f")
     line("1÷2", "embedviz ÷ stock Manim, side by side in this run: wall", full / plain, "×", "≤ 0.5",
          "" if None in (cpu_ours, cpu_stock) else
          f"(CPU seconds: {cpu_ours:.0f} ÷ {cpu_stock:.0f} = {cpu_ours / cpu_stock:.2f})", ".2f")
@@ -227,15 +231,19 @@ def render_figures(args, tmp: Path) -> dict:
     warm = run_render(lesson, tmp / "low-warm", "-q", "l", "--jobs", jobs, "--no-cache",
                       env={"EMBEDVIZ_TEXT_CACHE": str(tmp / "text-cache-low")})
     low_secs = video_seconds(tmp / "low-cold")
-    line("3", "-q l preview, cold (fresh text cache, no clip cache): wall ÷ video seconds", cold.wall / low_secs,
-         "×", "-", f"({cold.wall:.1f} s)", ".3f")
-    line("3′", "-q l preview, warm (text cache warm, no clip cache): wall ÷ video seconds", warm.wall / low_secs,
-         "×", "≤ 0.1", f"({warm.wall:.1f} s)", ".3f")
+    low_fork = uses_forkserver(args.jobs, n_clips, *render_size(lesson, "l")[:2])
+    for n, what, run, target in (("3", "cold (fresh text cache", cold, "-"), ("3′", "warm (text cache warm", warm, "≤ 0.1")):
+        line(n, f"-q l preview, {what}, no clip cache): wall ÷ video seconds", run.wall / low_secs, "×", target,
+             f"({run.wall:.1f} s{cpu_text(render_stats(run, low_fork)['cpu'])})", ".3f")
 
     # (4) CPU and holds of the render in (1) (its last run: tmp/par holds its clips)
     stats = render_stats(ours[-1], forkserver)
-    parts = (f"(CLI {stats['cli_cpu']:.1f} + workers {stats['worker_cpu']:.1f} CPU-s for {secs:.1f} s of video)"
-             if stats["cpu"] is not None else "(the clips' entries have no cpu_seconds yet)")
+    if stats["cpu"] is None:
+        parts = "(the clips' entries have no cpu_seconds yet)"
+    elif forkserver:
+        parts = f"(CLI {stats['cli_cpu']:.1f} + workers {stats['worker_cpu']:.1f} CPU-s for {secs:.1f} s of video)"
+    else:
+        parts = f"({stats['cpu']:.1f} CPU-s for {secs:.1f} s of video, the workers' {stats['worker_cpu']:.1f} included)"
     line("4", "CPU-seconds per video-second of the render in 1", None if stats["cpu"] is None
          else stats["cpu"] / secs, "", "-", parts, ".2f")
     holds = None if stats["holds"] is None else stats["holds"] * 100
