@@ -139,7 +139,9 @@ def cmd_render(args) -> int:
     fmt = api.check_format(args.format, args.transparent)
     api.check_package(args.package, fmt)
     api.select_segments(c, args.segment)
-    voices = resolve(c, fmt)        # every line's voice, before anything is drawn or written
+    # every recording decoded and checked before anything is drawn or written; lines not yet in the
+    # voice cache are synthesised while the first segments render
+    voices = resolve(c, fmt, defer=True)
     executor = api.make_executor(args.jobs or None, args.cluster, args.store)     # a cluster is checked now
     con = Console(stderr=True)
     progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
@@ -152,7 +154,9 @@ def cmd_render(args) -> int:
             progress.console.print(
                 f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
                 f"({info.get('synthesised', 0)} synthesised, {info.get('cached', 0)} from cache, "
-                f"{info.get('decoded', 0)} recordings; {info['wall']:.1f} s)", markup=False, highlight=False)
+                f"{info.get('decoded', 0)} recordings; {info['wall']:.1f} s"
+                + (f"; {info['pending']} to synthesise while rendering" if info.get("pending") else "") + ")",
+                markup=False, highlight=False)
         if kind in ("cached", "rendered", "shared"):
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \

@@ -119,12 +119,14 @@ class DaskExecutor:
         return len(seen)
 
     def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
-            on_begin: Callable[[Job], None] = lambda job: None) -> None:
+            on_begin: Callable[[Job], None] = lambda job: None,
+            prepare: Callable[[Job], None] = lambda job: None) -> None:
         from distributed import as_completed
 
         futures = {}
         try:
             for job in todo:
+                prepare(job)
                 fut = self.client.submit(render_remote, job, self.store, pure=False)
                 futures[fut] = job
                 on_begin(job)

@@ -22,11 +22,13 @@ picture at every frame time.
 """
 from __future__ import annotations
 
+import threading
 from fractions import Fraction
 
 import av
 import numpy as np
 from manim.camera.camera import Camera
+from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
@@ -96,8 +98,9 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
 
     vfr = False
 
-    def __init__(self, *, target, spec, stats: dict | None = None) -> None:
+    def __init__(self, *, target, spec, stats: dict | None = None, pool: FramePool | None = None) -> None:
         super().__init__(target=target, spec=spec)
+        self._pool = pool
         self._time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
         self._stats = stats if stats is not None else {}
         for k in ("frames", "pictures", "encoded"):
@@ -132,6 +135,7 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
                 held = self._held
                 if held is not None and np.array_equal(held[0], pixels):
                     held[2] += repeat
+                    self._give_back(pixels)
                     return
                 self._flush_held(last=False)
                 self._stats["pictures"] += 1
@@ -141,19 +145,25 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
             frame = self._convert(pixels)
             for _ in range(repeat):
                 self._encode(frame, 1)
+            self._give_back(pixels)         # the encoder has its own copy of what it still needs
         except BaseException as error:
             raise self._operation_error("encode", error) from error
 
     def _flush_held(self, *, last: bool) -> None:
         if self._held is None:
             return
-        _, frame, length = self._held
+        pixels, frame, length = self._held
         self._held = None
         if last and length > 1:
             self._encode(frame, length - 1)
             self._encode(frame, 1)
         else:
             self._encode(frame, length)
+        self._give_back(pixels)
+
+    def _give_back(self, pixels) -> None:
+        if self._pool is not None:
+            self._pool.give(pixels)
 
     def finish(self) -> None:
         """Write the held picture, flush the encoder, close the segment (as Manim's, with hold lengths)."""
@@ -186,7 +196,8 @@ class HoldingFileWriter(SceneFileWriter):
         if self.video_encoder is None:
             return super()._create_segment_encoder(target)      # raises Manim's own error
         stats = self.__dict__.setdefault("frame_stats", {})
-        encoder = HoldingSegmentEncoder(target=target, spec=self.video_encoder, stats=stats)
+        encoder = HoldingSegmentEncoder(target=target, spec=self.video_encoder, stats=stats,
+                                        pool=getattr(self, "frame_pool", None))
         encoder.vfr = self.vfr
         return encoder
 
@@ -195,3 +206,78 @@ class VfrFileWriter(HoldingFileWriter):
     """:class:`HoldingFileWriter` that writes a hold as one frame (variable frame rate)."""
 
     vfr = True
+
+
+class FramePool:
+    """Picture buffers passed between the camera, which draws into one, and the encoder, which gives
+    it back when it no longer reads it.
+
+    Every buffer lives as long as the pool: the camera caches a Cairo context
+    per buffer by ``id``, and a freed array's id could come back as another's.
+    ``take`` returns None when ``limit`` buffers are out (a writer that never
+    gives back); the renderer then copies, as stock Manim does."""
+
+    def __init__(self, limit: int = 12) -> None:
+        self.limit = limit
+        self._all: dict[int, np.ndarray] = {}
+        self._free: list[np.ndarray] = []
+        self._lock = threading.Lock()
+
+    def adopt(self, array: np.ndarray) -> None:
+        with self._lock:
+            self._all[id(array)] = array
+
+    def take(self, like: np.ndarray) -> np.ndarray | None:
+        with self._lock:
+            while self._free:
+                buf = self._free.pop()
+                if buf.shape == like.shape and buf.dtype == like.dtype:
+                    return buf
+            if len(self._all) >= self.limit:
+                return None
+            buf = np.empty_like(like)
+            self._all[id(buf)] = buf
+            return buf
+
+    def give(self, array: np.ndarray) -> None:
+        with self._lock:
+            if self._all.get(id(array)) is array:
+                self._free.append(array)
+
+
+class PooledCairoRenderer(CairoRenderer):
+    """Cairo renderer that hands the encoder the buffer the camera drew, instead of a copy of it.
+
+    Manim's ``get_frame`` copies the 8 MB picture (1080p) for every frame, into
+    freshly allocated memory. Here the drawn buffer itself goes to the file
+    writer and the camera draws the next frame into a buffer the encoder gave
+    back (the camera starts every frame by copying its background in, so
+    nothing of the old picture survives). ``save_static_frame_data`` keeps its
+    copy: the background must not be drawn over."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pool = FramePool()
+        self.pool.adopt(self.camera.pixel_array)
+
+    def init_scene(self, scene, session_spec, file_writer_settings) -> None:
+        super().init_scene(scene, session_spec, file_writer_settings)
+        self.file_writer.frame_pool = self.pool
+
+    def _hand_out(self) -> np.ndarray:
+        drawn = self.camera.pixel_array
+        if self.skip_animations:        # add_frame will not write it
+            return drawn
+        fresh = self.pool.take(drawn)
+        if fresh is None:
+            return drawn.copy()
+        self.camera.pixel_array = fresh
+        return drawn
+
+    def render(self, scene, time, moving_mobjects=None) -> None:
+        self.update_frame(scene, moving_mobjects)
+        self.add_frame(self._hand_out())
+
+    def freeze_current_frame(self, duration: float) -> None:
+        dt = 1 / self.camera.frame_rate
+        self.add_frame(self._hand_out(), num_frames=int(duration / dt))

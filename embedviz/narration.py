@@ -102,17 +102,65 @@ class NarrationPlan:
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     _tracks: dict = field(default_factory=dict, repr=False)
+    # lines still being synthesised in the background: segment → [(line number, future, job)]
+    _pending: dict = field(default_factory=dict, repr=False)
+    _synth: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _locate: object = field(default=None, repr=False)
+
+    # -- lines synthesised while segments render -------------------------------
+    def wait(self, index: int) -> list[str]:
+        """Block until segment ``index``'s lines are all resolved; return new warnings (long lines).
+
+        A failed synthesis raises its located :class:`LessonError` here, in the
+        thread that renders, so the render stops like any bad input."""
+        todo = self._pending.pop(index, None)
+        if not todo:
+            return []
+        lines = list(self.lines[index])
+        new = []
+        for j, fut, job in todo:
+            try:
+                line = fut.result()
+            except LessonError as e:
+                self.close()
+                raise (self._locate(e) if self._locate else e) from None
+            lines[j] = line
+            self.stats[line.how] = self.stats.get(line.how, 0) + 1
+            self.stats["pending"] = self.stats.get("pending", 1) - 1
+            if line.seconds > LONG_LINE:
+                err = LessonError(f"line {job.line + 1} is {line.seconds:.0f} s long", loc=job.loc,
+                                  hint="it renders, but a shorter line is easier to follow")
+                new.append(str(self._locate(err) if self._locate else err))
+        self.lines[index] = tuple(lines)
+        self.warnings += new
+        return new
+
+    def storyboard(self, sb):
+        """``sb`` with its beat lengths, once its voice exists (waits for a line still being synthesised)."""
+        self.wait(sb.index)
+        return self._with_beats(sb)
+
+    def close(self) -> None:
+        """Stop synthesising (a failed or interrupted render): queued lines are dropped."""
+        if self._synth is not None:
+            self._synth.shutdown(wait=False, cancel_futures=True)
+            self._synth = None
+
+    def _with_beats(self, sb):
+        lines = self.lines.get(sb.index, ())
+        beats = tuple(round(ln.beat, 3) for ln in lines) if any(ln.samples is not None for ln in lines) else ()
+        return dataclasses.replace(sb, beat_seconds=beats,
+                                   captions_on_screen=self.captions_on_screen.get(sb.index, True))
 
     # -- before rendering ---------------------------------------------------
     def apply(self, compiled):
-        """The compiled lesson with each storyboard's beats and caption mode filled in."""
-        boards = []
-        for sb in compiled.storyboards:
-            lines = self.lines.get(sb.index, ())
-            beats = tuple(round(ln.beat, 3) for ln in lines) if any(ln.samples is not None for ln in lines) else ()
-            boards.append(dataclasses.replace(sb, beat_seconds=beats,
-                                              captions_on_screen=self.captions_on_screen.get(sb.index, True)))
-        return dataclasses.replace(compiled, storyboards=tuple(boards))
+        """The compiled lesson with each storyboard's beats and caption mode filled in.
+
+        A segment whose voice is still being synthesised gets its beats from
+        :meth:`storyboard` when it is about to render."""
+        boards = tuple(dataclasses.replace(sb, captions_on_screen=self.captions_on_screen.get(sb.index, True))
+                       if sb.index in self._pending else self._with_beats(sb) for sb in compiled.storyboards)
+        return dataclasses.replace(compiled, storyboards=boards)
 
     def cache_key(self, index: int, key: str) -> str:
         """The segment's cache key with its audio's content hashes (re-recording a line re-renders it)."""
@@ -124,6 +172,7 @@ class NarrationPlan:
     # -- after a clip is drawn ---------------------------------------------
     def cues(self, index: int, cues: list[dict]) -> list[dict]:
         """Cue times from the audio: a voiced line's cue ends where its voice ends."""
+        self.wait(index)
         out = []
         for i, c in enumerate(cues):
             lines = self.lines.get(index, ())
@@ -138,6 +187,7 @@ class NarrationPlan:
         Made once per clip and run (the clip's mux and the lesson's join share it)."""
         if not self.voiced:
             return None
+        self.wait(index)
         memo = (index, json.dumps([c["start"] for c in cues]), duration)
         if memo not in self._tracks:
             self._tracks[memo] = self._make_track(index, cues, duration)
@@ -207,28 +257,47 @@ def _sound_code() -> str:
     return h.hexdigest()[:16]
 
 
-def resolve(compiled, fmt: str = "mp4") -> NarrationPlan:
-    """Find, decode and synthesise every line of every segment; errors are one located line."""
+def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan:
+    """Find, decode and synthesise every line of every segment; errors are one located line.
+
+    ``defer``: lines the voice cache does not hold yet are synthesised in the
+    background, longest segments first, while other segments render (each
+    segment waits only for its own lines: :meth:`NarrationPlan.storyboard`).
+    Recordings are always decoded and checked here, before anything is drawn."""
     lesson = compiled.lesson
     pos = _positions(lesson)
     try:
         jobs = _plan(compiled)
         t0 = time.perf_counter()
-        done = _run(jobs)
+        later = _to_synthesise(jobs) if defer else set()
+        done = _run([job for k, job in enumerate(jobs) if k not in later])
     except LessonError as e:
         raise pos.locate(e) from None
+    synth, pending = None, {}
+    if later:
+        synth = ThreadPoolExecutor(max_workers=2, thread_name_prefix="narration")
+        by_seg: dict[int, list[int]] = {}
+        for k in sorted(later):
+            by_seg.setdefault(jobs[k].seg, []).append(k)
+        # the longest segments render first: their voices first
+        for seg in sorted(by_seg, key=lambda s: -sum(len(jobs[k].say) for k in by_seg[s])):
+            pending[seg] = [(jobs[k].line, synth.submit(_resolve_line, jobs[k]), jobs[k]) for k in by_seg[seg]]
+        it = iter(done)
+        done = [_placeholder(jobs[k]) if k in later else next(it) for k in range(len(jobs))]
     lines: dict[int, list[Line]] = {}
     for job, line in zip(jobs, done):
         lines.setdefault(job.seg, []).append(line)
     cfg = lesson.config
     plan_lines = {sb.index: tuple(lines.get(sb.index, ())) for sb in compiled.storyboards}
-    voiced = any(ln.samples is not None for ls in plan_lines.values() for ln in ls)
+    def sounds(ln):
+        return ln.samples is not None or ln.how == "pending"
+    voiced = any(sounds(ln) for ls in plan_lines.values() for ln in ls)
     mode = cfg.style.captions
     on_screen = {}
     for sb in compiled.storyboards:
-        seg_voiced = any(ln.samples is not None for ln in plan_lines[sb.index])
+        seg_voiced = any(sounds(ln) for ln in plan_lines[sb.index])
         on_screen[sb.index] = mode in ("burned", "both") or (mode is None and not (seg_voiced and fmt != "gif"))
-    plan = NarrationPlan(plan_lines, on_screen, voiced)
+    plan = NarrationPlan(plan_lines, on_screen, voiced, _pending=pending, _synth=synth, _locate=pos.locate)
     for job, line in zip(jobs, done):
         if line.seconds > LONG_LINE:
             err = pos.locate(LessonError(f"line {job.line + 1} is {line.seconds:.0f} s long", loc=job.loc,
@@ -237,12 +306,25 @@ def resolve(compiled, fmt: str = "mp4") -> NarrationPlan:
     if voiced and audio.codec_for("." + fmt) is None:
         plan.warnings.append(f"{fmt} has no audio track: the narration is only timed and captioned, not heard "
                              "(render mp4, webm or mov to hear it)")
-    made = [ln for ln in done if ln.samples is not None]
+    made = [ln for ln in done if sounds(ln)]
     plan.stats = {"lines": len(done), "voiced": len(made), "seconds": round(sum(ln.seconds for ln in made), 1),
                   "wall": round(time.perf_counter() - t0, 2)}
     for ln in done:
         plan.stats[ln.how] = plan.stats.get(ln.how, 0) + 1
     return plan
+
+
+def _to_synthesise(jobs: list[Job]) -> set[int]:
+    """Which lines a voice must still speak (not in the voice cache)."""
+    return {k for k, job in enumerate(jobs)
+            if job.recording is None and job.voice is not None and not _synth_cache_path(job).is_file()}
+
+
+def _placeholder(job: Job) -> Line:
+    """A line being synthesised: its content hash is known (it keys the segment's cache), its sound not yet."""
+    eng = engine(job.voice.engine)
+    return Line(job.text, job.say, f"{eng.name} {job.voice.voice or eng.default_voice}",
+                "tts:" + _synth_key(job), None, "pending")
 
 
 # -- planning: where each line's sound comes from ---------------------------------
@@ -345,13 +427,24 @@ def _resolve_line(job: Job) -> Line:
     return _synthesised(job)
 
 
+def _synth_key(job: Job) -> str:
+    eng = engine(job.voice.engine)
+    name = job.voice.voice or eng.default_voice
+    return hashlib.sha256(json.dumps([job.say, eng.name, eng.version(), name, job.voice.speed, audio.RATE,
+                                      audio.TARGET_LUFS, _CACHE_FORMAT]).encode()).hexdigest()
+
+
+def _synth_cache_path(job: Job) -> Path:
+    key = _synth_key(job)
+    return voice_cache_dir() / key[:2] / f"{key}.npz"
+
+
 def _synthesised(job: Job) -> Line:
     eng = engine(job.voice.engine)
     name = job.voice.voice or eng.default_voice
-    key = hashlib.sha256(json.dumps([job.say, eng.name, eng.version(), name, job.voice.speed, audio.RATE,
-                                     audio.TARGET_LUFS, _CACHE_FORMAT]).encode()).hexdigest()
+    key = _synth_key(job)
     origin = f"{eng.name} {name}"
-    path = voice_cache_dir() / key[:2] / f"{key}.npz"
+    path = _synth_cache_path(job)
     samples = _load_cached(path)
     if samples is not None:
         return Line(job.text, job.say, origin, "tts:" + key, samples, "cached")

@@ -183,6 +183,8 @@ class LessonPlan:
 
     def abandon(self) -> None:
         """After a failure: the previous files stay, finished clips stay staged for the next render."""
+        if self.voices is not None:
+            self.voices.close()
         if self.stage is not None:
             self.stage.discard_work()
         if self.lock is not None:
@@ -213,7 +215,7 @@ def plan_lesson(
     gives both back."""
     # every line's voice first (decoded or synthesised; before the lock: bad audio leaves nothing behind):
     # the beats' lengths are data for the scenes
-    voices = voices or narration.resolve(compiled, fmt)
+    voices = voices or narration.resolve(compiled, fmt, defer=True)
     compiled = voices.apply(compiled)
     for message in voices.warnings:
         on_event("warning", {"message": message})
@@ -242,8 +244,9 @@ def plan_lesson(
     boards = (title_card(compiled), *compiled.storyboards)
     for sb in boards:
         name = f"{clip_name(sb)}{'-alpha' if transparent else ''}.{fmt}"
-        key = keys[sb.index] = voices.cache_key(sb.index,
-                                                segment_key(sb.to_dict(), style_dict, w, h, fps, fmt, transparent, cfr))
+        # beats follow from the voices, whose hashes cache_key adds: the key needs no sound yet
+        key = keys[sb.index] = voices.cache_key(sb.index, segment_key(replace(sb, beat_seconds=()).to_dict(),
+                                                                      style_dict, w, h, fps, fmt, transparent, cfr))
         keep = only is not None and sb.index not in only and sb.index != 0
         clip, meta, why = stage.reusable(name, key, any_key=keep) if (use_cache or keep) else (None, None, None)
         event = {"index": sb.index, "type": sb.type, "lesson": lesson.slug}
@@ -283,11 +286,15 @@ class LocalExecutor:
         self.jobs = max(1, jobs)
 
     def run(self, todo: Sequence[Job], on_result: Callable[[Job, dict], None],
-            on_begin: Callable[[Job], None] = lambda job: None) -> None:
+            on_begin: Callable[[Job], None] = lambda job: None,
+            prepare: Callable[[Job], None] = lambda job: None) -> None:
+        """Render ``todo`` in order; ``prepare(job)`` runs just before a job is handed to a worker
+        (a segment's voice may still be being synthesised until then)."""
         if not todo:
             return
         if self.jobs <= 1 or len(todo) <= 1:
             for job in todo:
+                prepare(job)
                 on_begin(job)
                 on_result(job, _render_job(job.storyboard, job.style, job.width, job.height, job.fps,
                                            str(job.clip), job.fmt, job.transparent, job.cfr))
@@ -297,6 +304,7 @@ class LocalExecutor:
         pending = {}
         try:
             for job in todo:
+                prepare(job)
                 fut = pool.submit(_render_job, job.storyboard, job.style, job.width, job.height, job.fps,
                                   str(job.clip), job.fmt, job.transparent, job.cfr)
                 pending[fut] = job

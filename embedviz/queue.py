@@ -8,6 +8,7 @@ it. The executor (local pool or Dask cluster) only ever sees distinct jobs.
 """
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -77,7 +78,24 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
     def begin(job: Job) -> None:
         on_event("begin", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
 
-    executor.run(leaders, result, begin)
+    def prepare(job: Job) -> None:
+        """The segment's beats, once its voice exists (synthesis runs while earlier jobs render)."""
+        voices = owner[id(job)].voices
+        if voices is not None:
+            for message in voices.wait(job.storyboard.index):
+                on_event("warning", {"message": message})
+            job.storyboard = voices.storyboard(job.storyboard)
+        for other in followers.get(job.key, []):          # shared jobs keep their own lesson's lines
+            other_voices = owner[id(other)].voices
+            if other_voices is not None:
+                other.storyboard = other_voices.storyboard(other.storyboard)
+
+    if "prepare" in inspect.signature(executor.run).parameters:
+        executor.run(leaders, result, begin, prepare)
+    else:                       # an executor of the older interface: every voice before the first job
+        for job in leaders:
+            prepare(job)
+        executor.run(leaders, result, begin)
     return counts
 
 

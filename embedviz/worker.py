@@ -48,12 +48,10 @@ def text_cache_dir() -> Path | None:
 
 def fast_renderer(scene_class, vfr: bool = False):
     """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
-    from manim.renderer.cairo_renderer import CairoRenderer
+    from .fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, with_path_cache
 
-    from .fast_frames import HoldingFileWriter, VfrFileWriter, with_path_cache
-
-    return CairoRenderer(camera_class=with_path_cache(scene_class.camera_kind),
-                         file_writer_class=VfrFileWriter if vfr else HoldingFileWriter)
+    return PooledCairoRenderer(camera_class=with_path_cache(scene_class.camera_kind),
+                               file_writer_class=VfrFileWriter if vfr else HoldingFileWriter)
 
 
 def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int, out_path: Path,

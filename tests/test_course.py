@@ -68,9 +68,9 @@ class CountingExecutor(LocalExecutor):
         super().__init__(jobs)
         self.seen = []
 
-    def run(self, todo, on_result, on_begin=lambda job: None):
+    def run(self, todo, on_result, on_begin=lambda job: None, prepare=lambda job: None):
         self.seen += list(todo)
-        super().run(todo, on_result, on_begin)
+        super().run(todo, on_result, on_begin, prepare)
 
 
 @pytest.fixture(scope="module")
@@ -378,7 +378,7 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
     class KillOnce(DaskExecutor):
         """Kills a busy worker when the first clip arrives; its segments must be rendered elsewhere."""
 
-        def run(self, todo, on_result, on_begin=lambda job: None):
+        def run(self, todo, on_result, on_begin=lambda job: None, prepare=lambda job: None):
             def spy(job, out):
                 if not killed:
                     busy = {w: keys for w, keys in self.client.processing().items() if keys}
@@ -387,7 +387,7 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
                     os.kill(pids[worker], signal.SIGKILL)
                 killed.setdefault("ran", {})[out["task"]] = out["worker"]
                 on_result(job, out)
-            super().run(todo, spy, on_begin)
+            super().run(todo, spy, on_begin, prepare)
 
     pids = client.run(os.getpid)
     ex = KillOnce(cl.scheduler_address, client=client)

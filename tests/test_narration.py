@@ -182,7 +182,8 @@ def test_captions_go_to_the_track_with_a_voice(narrated):
     seg = manifest["segments"][0]
     with av.open(str(result.out_dir / seg["clip"])) as c:
         t = seg["cues"][0]["start"] - seg["start"] + 0.5
-        frame = next(f for f in c.decode(video=0) if f.time >= t).to_ndarray(format="rgb24")
+        shown = [f for f in c.decode(video=0) if f.time <= t]          # the picture on screen at t
+        frame = shown[-1].to_ndarray(format="rgb24")
     bottom = frame[-30:].astype(int)
     assert np.abs(bottom - bottom[0, 0]).max() < 40
 
@@ -435,3 +436,61 @@ def test_caption_mode(tmp_path, monkeypatch, captions, segment_voice, on_screen)
     sb = plan.apply(load_lesson(tmp_path / "l.yaml")).storyboards[idx - 1]
     assert sb.captions_on_screen is on_screen
     assert bool(sb.beat_seconds) is (idx == 1)
+
+
+TWO_SEGMENTS = SYNTH + """  - type: lookup
+    narration: ["A second segment says this.", "And then this."]
+"""
+
+
+def test_deferred_synthesis_gives_the_same_keys_beats_and_sound(tmp_path, monkeypatch):
+    """Lines not yet in the voice cache are synthesised while segments render: what a segment gets
+    when it is about to render, and its cache key, equal what resolving everything first gives."""
+    import dataclasses
+
+    from embedviz.cache import segment_key
+    monkeypatch.setenv("EMBEDVIZ_VOICE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "l.yaml").write_text(TWO_SEGMENTS)
+    compiled = load_lesson(tmp_path / "l.yaml")
+    late = narration.resolve(compiled, defer=True)
+    assert late.stats["pending"] == 4 and "synthesised" not in late.stats
+    assert all(ln.how == "pending" and ln.samples is None for ls in late.lines.values() for ln in ls)
+    assert late.voiced and not any(late.captions_on_screen.values())          # voiced: captions on the track
+
+    def key(plan, sb):
+        return plan.cache_key(sb.index, segment_key(dataclasses.replace(sb, beat_seconds=()).to_dict(), {}, 8, 8, 1))
+    late_boards = late.apply(compiled).storyboards
+    late_keys = [key(late, sb) for sb in late_boards]
+    ready = [late.storyboard(sb) for sb in late_boards]                     # waits for each segment's voice
+    assert late.stats["synthesised"] == 4 and late.stats["pending"] == 0
+    first = narration.resolve(compiled)                                     # now all from the cache
+    assert first.stats["cached"] == 4
+    boards = first.apply(compiled).storyboards
+    assert [key(first, sb) for sb in boards] == late_keys
+    assert [sb.to_dict() for sb in boards] == [sb.to_dict() for sb in ready]
+    assert all(len(sb.beat_seconds) == 2 and min(sb.beat_seconds) > 0.5 for sb in ready)
+    for sb in boards:
+        a, b = first.lines[sb.index], late.lines[sb.index]
+        assert [x.digest for x in a] == [y.digest for y in b]
+        assert all(np.array_equal(x.samples, y.samples) for x, y in zip(a, b))
+
+
+def test_a_failed_deferred_line_stops_the_render_with_one_located_line(tmp_path, monkeypatch):
+    from embedcore.errors import LessonError
+    from embedviz.voice import VoiceError, engine
+    eng = engine("hibari")
+
+    def broken(text, voice, speed):
+        raise VoiceError("the voice engine stopped", "reinstall it")
+    monkeypatch.setattr(eng, "synthesise", broken)
+    monkeypatch.setenv("EMBEDVIZ_VOICE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "l.yaml").write_text(SYNTH)
+    compiled = load_lesson(tmp_path / "l.yaml")
+    plan = narration.resolve(compiled, defer=True)
+    with pytest.raises(LessonError) as e:
+        plan.storyboard(compiled.storyboards[0])
+    assert "the voice engine stopped" in str(e.value) and "l.yaml:" in str(e.value)
+    code = main(["render", str(tmp_path / "l.yaml"), "--resolution", "64x36", "--fps", "2",
+                 "--out", str(tmp_path / "media")])
+    assert code == 2
+    assert not any((tmp_path / "media").rglob("*.mp4")), "nothing half-written"
