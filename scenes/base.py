@@ -171,6 +171,10 @@ class SegmentScene(Scene):
         if sb.captions_on_screen:
             new = self.caption_mob(text)
             if self._caption is not None:
+                # last in the scene's list while it fades: Manim redraws every frame each mobject from
+                # the first animated one on, and the old caption sits under everything added after it
+                # (the caption band overlaps nothing, so drawing it last changes no pixel)
+                self.add(self._caption)
                 self.play(FadeOut(self._caption, run_time=0.2), FadeIn(new, run_time=0.25))
             else:
                 self.play(FadeIn(new, run_time=0.25))

@@ -32,6 +32,7 @@ from manim import (
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from .base import Beat, SegmentScene
+from .components.readout import on_change
 from .components.text import centred_lines, label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
@@ -88,7 +89,7 @@ class CosineDistanceScene(SegmentScene):
         self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
         self.value_x = self.read_labels.get_right()[0] + 0.3
         self.read_labels[2].set_color(th.accent)
-        self._cache: dict[int, list] = {}
+        self._cache: dict[tuple[int, int], object] = {}
         first = self._values_for(0)
         self.values = VGroup(*first[:5])            # live: θ, cos θ, ‖A − B‖, ‖A‖, ‖B‖
         self.scale_value = VGroup(first[5])         # live: the scale factor
@@ -173,21 +174,24 @@ class CosineDistanceScene(SegmentScene):
     def _dist_line(self, k: int) -> DashedLine:
         return DashedLine(self.tip_a, self._tip_b(k), color=self.theme.accent, stroke_width=3, dash_length=0.1)
 
+    def _texts(self, k: int) -> list[str]:
+        sb, s = self.storyboard, self.storyboard.samples[k]
+        return [s.angle_text, s.cosine_text, s.distance_text, sb.a.norm_text, s.norm_b_text, "\u00d7 " + s.factor_text]
+
+    def _value(self, k: int, j: int):
+        """Readout ``j`` (θ, cos θ, ‖A − B‖, ‖A‖, ‖B‖, the factor) as sample ``k`` shows it (built once)."""
+        if (k, j) not in self._cache:
+            th = self.theme
+            t = self._texts(k)[j]
+            colour = [th.text, th.text, th.accent, self.ca, self.cb, self.cb][j]
+            v = number(t, th, size=self.size, colour=colour)      # cached glyphs: no shaping per frame
+            v.move_to([self.value_x, self.read_labels[j].get_y(), 0], aligned_edge=LEFT)
+            align_row_baselines([self.read_labels[j], v], [self.read_names[j], t], th, self.size, [False, True])
+            self._cache[(k, j)] = v
+        return self._cache[(k, j)]
+
     def _values_for(self, k: int) -> list:
-        if k in self._cache:
-            return self._cache[k]
-        sb, th = self.storyboard, self.theme
-        s = sb.samples[k]
-        texts = [s.angle_text, s.cosine_text, s.distance_text, sb.a.norm_text, s.norm_b_text, "\u00d7 " + s.factor_text]
-        colours = [th.text, th.text, th.accent, self.ca, self.cb, self.cb]
-        out = []
-        for name_mob, name, t, c in zip(self.read_labels, self.read_names, texts, colours):
-            v = number(t, th, size=self.size, colour=c)      # cached glyphs: one readout set per frame
-            v.move_to([self.value_x, name_mob.get_y(), 0], aligned_edge=LEFT)
-            align_row_baselines([name_mob, v], [name, t], th, self.size, [False, True])
-            out.append(v)
-        self._cache[k] = out
-        return out
+        return [self._value(k, j) for j in range(6)]
 
     def sample_index(self) -> int:
         return int(round(min(max(self.k.get_value(), 0), len(self.storyboard.samples) - 1)))
@@ -197,11 +201,18 @@ class CosineDistanceScene(SegmentScene):
     # when a play() starts and draws that list every frame, so a swapped-out
     # text would stay on screen under the new one (a ghost of the first value).
     def _update_values(self, group):
-        for shown, new in zip(group.submobjects, self._values_for(self.sample_index())[:5]):
-            _show(shown, new)
+        k = self.sample_index()
+        for j, shown in enumerate(group.submobjects):
+            self._show_value(shown, k, j)
 
     def _update_scale(self, group):
-        _show(group.submobjects[0], self._values_for(self.sample_index())[5])
+        self._show_value(group.submobjects[0], self.sample_index(), 5)
+
+    def _show_value(self, shown, k: int, j: int) -> None:
+        # θ, cos θ and ‖A‖ do not change while B is scaled, and the others keep their text for
+        # several samples: only a readout whose text changes is rebuilt (become() costs ~1 ms)
+        if getattr(shown, "text", None) != self._texts(k)[j]:
+            _show(shown, self._value(k, j))
 
     def _own_readouts(self) -> None:
         """Give the readout groups private copies, so become() never edits the cache."""
@@ -229,12 +240,14 @@ class CosineDistanceScene(SegmentScene):
         # screen never shows two different values of ‖B‖ at once
         self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), FadeOut(self.substituted), run_time=0.4)
         o = self.frame.origin
-        self.arrow_b.add_updater(lambda m: m.become(arrow_2d(o, self._tip_b(self.sample_index()), self.cb)))
-        self.dist_line.add_updater(lambda m: m.become(self._dist_line(self.sample_index())))
-        self.label_b.add_updater(lambda m: m.move_to(self._tip_b(self.sample_index()) + self.b_label_offset))
+        # everything here is drawn from the sample index alone: redraw only when it changes
+        k = self.sample_index
+        self.arrow_b.add_updater(on_change(k, lambda m: m.become(arrow_2d(o, self._tip_b(k()), self.cb))))
+        self.dist_line.add_updater(on_change(k, lambda m: m.become(self._dist_line(k()))))
+        self.label_b.add_updater(on_change(k, lambda m: m.move_to(self._tip_b(k()) + self.b_label_offset)))
         self._own_readouts()
-        self.values.add_updater(self._update_values)
-        self.scale_value.add_updater(self._update_scale)
+        self.values.add_updater(on_change(k, self._update_values))
+        self.scale_value.add_updater(on_change(k, self._update_scale))
         self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)
         for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
             m.clear_updaters()

@@ -255,7 +255,9 @@ class TrainingScene(SegmentScene):
         E = sb.epochs
         tips, labs = self.state(t)
         for i in range(len(sb.tokens)):
-            self.arrows[i].put_start_and_end_on(self.origin, tips[i] + 1e-6 * RIGHT)
+            # a straight Line's points are its two ends and the thirds between them: set them directly
+            # (put_start_and_end_on rotates and scales the old ones: ~1 ms, and the same line to 1e-14)
+            self.arrows[i].set_points_as_corners([self.origin, tips[i] + 1e-6 * RIGHT])
             self.tips[i].move_to(tips[i])
             self.word_labels[i].move_to(labs[i])
             k = int(np.floor(t + 1e-9))

@@ -60,6 +60,20 @@ class ThreeDSegment(SegmentScene, ThreeDScene):
         kwargs.setdefault("camera_class", self.camera_kind)
         super().__init__(storyboard, theme, **kwargs)
 
+    def get_moving_mobjects(self, *animations):
+        """While the camera moves, ThreeDScene redraws every mobject every frame. Overlays fixed in the
+        frame (header, notes, panel, captions) look the same at every angle: those that neither animate
+        nor update go into the background, drawn once per play (they overlap no 3D part)."""
+        moving = super().get_moving_mobjects(*animations)
+        if moving is not self.mobjects:             # the camera is still: Manim's own split
+            return moving
+        fixed = self.renderer.camera.fixed_in_frame_mobjects
+        animated = {m for a in animations for m in a.mobject.get_family()}
+
+        def still(mob) -> bool:
+            return all(m in fixed and m not in animated and not m.updaters for m in mob.get_family())
+        return [m for m in self.mobjects if not still(m)]
+
     def fix_in_frame(self, *mobs) -> None:
         self.renderer.camera.add_fixed_in_frame_mobjects(*mobs)
 

@@ -79,3 +79,27 @@ def test_no_literal_font_sizes_outside_the_theme():
     hits = [f"{p.relative_to(ROOT)}:{i}" for p in (ROOT / "scenes").rglob("*.py") if p.name != "theme.py"
             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert not hits, hits
+
+
+def test_on_change_runs_only_when_its_input_changes():
+    from scenes.components.readout import on_change
+    key, calls = [0], []
+    upd = on_change(lambda: key[0], lambda m: calls.append((m, key[0])))
+    for k in (0, 0, 1, 1, 1, 0, 2):
+        key[0] = k
+        upd("m")
+    assert calls == [("m", 0), ("m", 1), ("m", 0), ("m", 2)]      # the first call always runs
+
+
+def test_shaped_text_copies_without_its_construction_extras():
+    """Copies (every FadeIn/Transform makes some) carry the glyphs, not the SVG's id → VGroup index."""
+    import numpy as np
+
+    from scenes.components.text import label
+    t = label("copy me, quickly", TH, size=SIZE.cell)
+    assert t.id_to_vgroup_dict == {}
+    assert all(getattr(m, "path_obj", None) is None for m in t.get_family())
+    c = t.copy()
+    assert c.text == t.text and len(c.get_family()) == len(t.get_family())
+    for a, b in zip(c.get_family(), t.get_family()):
+        assert np.array_equal(a.points, b.points) and np.array_equal(a.fill_rgbas, b.fill_rgbas)

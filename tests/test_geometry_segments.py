@@ -299,3 +299,23 @@ def test_live_readouts_update_in_place_without_ghosts(manim_frame):
         assert s.scale_value[0].original_text == "\u00d7 " + sb.samples[k].factor_text
     # the cache still holds the first sample's values (become() never edited it)
     assert s._values_for(0)[2].text == sb.samples[0].distance_text
+
+
+def test_vectors_3d_camera_moves_redraw_only_the_3d_part(manim_frame):
+    """While the camera turns, still overlays fixed in the frame are drawn once per play (background);
+    the 3D part and anything animated with the move are redrawn every frame."""
+    from manim import FadeIn
+    c = load_lesson(ROOT / "configs" / "vectors-3d.yaml")
+    s = build_scene(c.storyboards[0], c.lesson.style)
+    s.add(s.header, s.axes, s.arrows, s.labels, s.panel, s.note)
+    cam = s.renderer.camera
+    turn = cam.theta_tracker
+    s.add(turn)                         # as play() adds an animation's mobject
+    moving = s.get_moving_mobjects(turn.animate.set_value(1.0).build())
+    assert s.arrows in moving and s.axes in moving and s.labels in moving
+    assert s.header not in moving and s.panel not in moving and s.note not in moving
+    moving = s.get_moving_mobjects(turn.animate.set_value(1.0).build(), FadeIn(s.note))
+    assert s.note in moving and s.panel not in moving                    # animated overlays are redrawn
+    s.remove(turn)
+    still = s.get_moving_mobjects(FadeIn(s.note))                         # camera still: Manim's own split
+    assert s.note in still and s.arrows not in still and s.panel not in still   # (added before the note)

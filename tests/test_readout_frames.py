@@ -62,8 +62,9 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
                 return i
         return None
 
+    from embedviz.fast_frames import PooledCairoRenderer
+
     orig_static = CairoRenderer.save_static_frame_data
-    orig_render = CairoRenderer.render
 
     def save_static(self, scene, static_mobjects):
         out = orig_static(self, scene, static_mobjects)
@@ -71,7 +72,7 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
         static[id(self)] = [_key(m) for m in _glyphs(static_mobjects)] if self.static_image is not None else []
         return out
 
-    def render(self, scene, time, moving_mobjects=None):
+    def record(self, scene, time, moving_mobjects=None):
         if isinstance(scene, CosineDistanceScene) and not any(isinstance(a, Indicate) for a in scene.animations or []):
             ys, half = bands(scene)
             moving = moving_mobjects or list(scene.mobjects) + list(scene.foreground_mobjects)
@@ -88,10 +89,17 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
                 expected.append(sorted(_key(g) for g in _glyphs([ref])) if mob in on_screen else [])
             frames.append({"scaling": bool(scene.values.updaters), "k": k, "t": round(self.time, 3),
                            "drawn": [sorted(d) for d in drawn], "expected": expected})
-        return orig_render(self, scene, time, moving_mobjects)
+
+    def recording(orig):
+        def render(self, scene, time, moving_mobjects=None):
+            record(self, scene, time, moving_mobjects)
+            return orig(self, scene, time, moving_mobjects)
+        return render
 
     monkeypatch.setattr(CairoRenderer, "save_static_frame_data", save_static)
-    monkeypatch.setattr(CairoRenderer, "render", render)
+    # the fast renderer has its own render(): record whichever draws the frame
+    for cls in (CairoRenderer, PooledCairoRenderer):
+        monkeypatch.setattr(cls, "render", recording(cls.__dict__["render"]))
     render_clip(sb, lesson.lesson.style, 320, 180, 10, tmp_path / "clip.mp4")
 
     scaling = [f for f in frames if f["scaling"]]

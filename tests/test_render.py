@@ -211,26 +211,30 @@ def test_full_hd_segments_get_fresh_processes_with_manim_preloaded():
     assert len({pid for pid, _ in small}) <= 2         # previews reuse their workers
 
 
-def test_cfr_switch_stores_every_frame_and_keeps_the_timeline(rendered, tmp_path):
+def test_cfr_switch_stores_every_frame_and_keeps_the_timeline(tmp_path):
     """`render --cfr`: constant frame rate, its own cache key; same pictures' timeline, cues and chapters."""
     from embedviz.cli import main
-    d, lesson, res, _ = rendered
-    vfr = json.loads((res.out_dir / "manifest.json").read_text())
+    lesson = tmp_path / "two.yaml"
+    lesson.write_text(TWO)
+    dirs = {}
+    for name, extra in (("vfr", []), ("cfr", ["--cfr"])):
+        code = main(["render", str(lesson), "--resolution", "256x144", "--fps", "5", "--out", str(tmp_path / name),
+                     "-j", "2", *extra])
+        assert code == 0
+        dirs[name] = tmp_path / name / "two" / "144p5"
+    vfr_dir, cfr_dir = dirs["vfr"], dirs["cfr"]
+    vfr = json.loads((vfr_dir / "manifest.json").read_text())
     assert vfr["format"]["frame_rate"] == "variable" and vfr["format"]["fps"] == 5
     assert vfr["format"]["frames"] < vfr["duration"] * 5 - 5
-    entry = json.loads((res.out_dir / "clips" / "01-lookup.mp4.json").read_text())
+    entry = json.loads((vfr_dir / "clips" / "01-lookup.mp4.json").read_text())
     assert entry["frames"] == round(entry["duration"] * 5) > entry["encoded"] >= entry["pictures"] > 0
     assert entry["cpu_seconds"] > 0
-    out = tmp_path / "media"
-    code = main(["render", str(lesson), "--resolution", "256x144", "--fps", "5", "--out", str(out), "--cfr", "-j", "1"])
-    assert code == 0
-    cfr_dir = out / "two" / res.out_dir.name
     cfr = json.loads((cfr_dir / "manifest.json").read_text())
     assert cfr["format"]["frame_rate"] == "constant"
     assert cfr["format"]["frames"] == pytest.approx(cfr["duration"] * 5, abs=3)
     assert cfr["duration"] == pytest.approx(vfr["duration"], abs=0.01)
     assert [s["cues"] for s in cfr["segments"]] == [s["cues"] for s in vfr["segments"]]
-    assert (cfr_dir / "chapters.vtt").read_text() == (res.out_dir / "chapters.vtt").read_text()
-    grid_v, grid_c = frames_rgb(res.video), frames_rgb(cfr_dir / cfr["video"])
+    assert (cfr_dir / "chapters.vtt").read_text() == (vfr_dir / "chapters.vtt").read_text()
+    grid_v, grid_c = frames_rgb(vfr_dir / vfr["video"]), frames_rgb(cfr_dir / cfr["video"])
     assert abs(len(grid_v) - len(grid_c)) <= 1
     assert np.mean([np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(grid_v, grid_c)]) < 3

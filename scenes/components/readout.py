@@ -1,9 +1,26 @@
 """Readouts that track a value (an epoch, a loss, a cosine) from prebuilt mobjects."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
-from manim import Animation, UpdateFromFunc, ValueTracker, VGroup
+from manim import Animation, Mobject, UpdateFromFunc, ValueTracker, VGroup
+
+
+def on_change(key: Callable[[], Hashable], update: Callable[[Mobject], object]) -> Callable[[Mobject], None]:
+    """An updater that calls ``update(m)`` only when ``key()`` has changed since its last call.
+
+    For updaters that redraw from a sampled input (a sample index, an epoch):
+    running one again with the same input draws the same picture, and a
+    ``become`` costs milliseconds a mobject, every frame of a 60 fps render.
+    """
+    last: list = []
+
+    def updater(m: Mobject) -> None:
+        k = key()
+        if not last or last[0] != k:
+            last[:] = [k]
+            update(m)
+    return updater
 
 
 class _Shared:
