@@ -4,6 +4,8 @@ The segment table comes from the registry (:data:`embedcore.segments.SEGMENT_TYP
 in its order): each type's ``Options`` docstring says what it shows and its
 fields' ``Field(description=...)`` texts say what its keys do. The source table
 comes from the ``embeddings`` models in :mod:`embedcore.config` the same way.
+The speed table comes from ``bench/speed.json``, which ``make bench``
+(``bench/bench_render.py --record``) writes.
 Only the text between the markers is replaced; ``--check`` changes nothing and
 exits 1 when README.md is not current (tests/test_docs.py runs it).
 """
@@ -27,6 +29,7 @@ from embedcore.segments import SEGMENT_TYPES  # noqa: E402
 README = ROOT / "README.md"
 BEGIN = "<!-- begin generated: {name} (make docs; edit the models' docstrings and descriptions instead) -->"
 END = "<!-- end generated: {name} -->"
+BEGIN_SPEED = "<!-- begin generated: speed (make bench records bench/speed.json, make docs puts it here) -->"
 
 
 def summary(model: type[BaseModel]) -> str:
@@ -95,13 +98,28 @@ def source_section() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"segments": segment_section, "sources": source_section}
+SPEED = ROOT / "bench" / "speed.json"
+
+
+def speed_section() -> str:
+    """The last recorded benchmark run: its one-line description, then one row per figure."""
+    import json
+
+    recorded = json.loads(SPEED.read_text(encoding="utf-8"))
+    lines = [recorded["summary"], "", "| # | figure | measured | target |", "|---|---|---|---|"]
+    for row in recorded["rows"]:
+        target = "–" if row["target"] == "-" else row["target"]
+        lines.append(f"| {row['n']} | {cell(row['figure'])} | {cell(row['measured'])} | {cell(target)} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"segments": segment_section, "sources": source_section, "speed": speed_section}
 
 
 def regenerate(text: str) -> str:
     """``text`` with every marked section rewritten; a missing marker is an error."""
     for name, make in SECTIONS.items():
-        begin, end = BEGIN.format(name=name), END.format(name=name)
+        begin, end = BEGIN_SPEED if name == "speed" else BEGIN.format(name=name), END.format(name=name)
         pattern = re.compile(re.escape(begin) + r"\n.*?" + re.escape(end), re.S)
         if not pattern.search(text):
             raise SystemExit(f"make docs: README.md lacks the markers for {name!r}:\n{begin}\n{end}")

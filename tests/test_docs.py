@@ -47,3 +47,19 @@ def test_check_mode_writes_nothing(tmp_path, monkeypatch, capsys):
     assert make_docs.main(["--check"]) == 1 and stale.read_text() == before
     assert "run 'make docs'" in capsys.readouterr().err
     assert make_docs.main([]) == 0 and stale.read_text() == text
+
+
+def test_speed_table_follows_the_recorded_benchmark(tmp_path, monkeypatch):
+    """README's speed table is bench/speed.json as `make bench` records it."""
+    import json
+
+    recorded = tmp_path / "speed.json"
+    recorded.write_text(json.dumps({"summary": "Recorded in a test.", "rows": [
+        {"n": "1", "figure": "full render | wall", "measured": "0.42 (10 s)", "target": "≤ 0.5"},
+        {"n": "2", "figure": "stock Manim", "measured": "0.9", "target": "-"}]}), encoding="utf-8")
+    monkeypatch.setattr(make_docs, "SPEED", recorded)
+    new = make_docs.regenerate((ROOT / "README.md").read_text(encoding="utf-8"))
+    section = new.split(make_docs.BEGIN_SPEED)[1].split(make_docs.END.format(name="speed"))[0]
+    assert section.strip().splitlines() == ["Recorded in a test.", "", "| # | figure | measured | target |",
+                                            "|---|---|---|---|", "| 1 | full render \\| wall | 0.42 (10 s) | ≤ 0.5 |",
+                                            "| 2 | stock Manim | 0.9 | – |"]
