@@ -76,17 +76,22 @@ def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None)
     return float(offset * tb) if clips else 0.0
 
 
+def video_seconds(path: Path) -> float:
+    """Where a file's video ends: its last packet's end (packets only, nothing decoded)."""
+    with av.open(str(path)) as inp:
+        istream = inp.streams.video[0]
+        end = 0
+        for packet in inp.demux(istream):
+            if packet.pts is not None:
+                end = max(end, packet.pts + (packet.duration or 0))
+        return float(end * istream.time_base)
+
+
 def _video_spans(clips: Sequence[Path]) -> list[tuple[float, float]]:
-    """(start, end) seconds of each clip's video in the joined file (packets only, nothing decoded)."""
+    """(start, end) seconds of each clip's video in the joined file."""
     spans, t = [], 0.0
     for clip in clips:
-        with av.open(str(clip)) as inp:
-            istream = inp.streams.video[0]
-            end = 0
-            for packet in inp.demux(istream):
-                if packet.pts is not None:
-                    end = max(end, packet.pts + (packet.duration or 0))
-            dur = float(end * istream.time_base)
+        dur = video_seconds(clip)
         spans.append((t, t + dur))
         t += dur
     return spans
@@ -175,13 +180,7 @@ def frames_on_grid(path: Path, fps: float, fmt: str = "rgb24") -> list:
     hold is one frame shown for the hold's length) and a constant one of the
     same pictures give equal lists. The end is the last packet's end. Arrays
     repeat by reference, so a long hold costs one picture of memory."""
-    with av.open(str(path)) as c:
-        s = c.streams.video[0]
-        end = 0
-        for packet in c.demux(s):
-            if packet.pts is not None:
-                end = max(end, packet.pts + (packet.duration or 0))
-        n = round(float(end * s.time_base) * fps)
+    n = round(video_seconds(path) * fps)
     out: list = []
     with av.open(str(path)) as c:
         shown = None
