@@ -44,9 +44,9 @@ def main() -> None:
     ap.add_argument("--lesson", help="a lesson file (default: a three-segment synthetic lesson)")
     args = ap.parse_args()
 
-    from embedviz.course import build_course
-    from embedviz.package import write_package
-    from embedviz.pipeline import LocalExecutor
+    from embedviz.publish.course import build_course
+    from embedviz.publish.package import write_package
+    from embedviz.render.pipeline import LocalExecutor
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-course-"))
     lesson = Path(args.lesson).resolve() if args.lesson else tmp / "lesson.yaml"
@@ -73,7 +73,7 @@ def main() -> None:
 
     from distributed import Client, LocalCluster
 
-    from embedviz.cluster import DaskExecutor
+    from embedviz.executors.dask import DaskExecutor
 
     t0 = time.perf_counter()
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cl, \
@@ -84,7 +84,7 @@ def main() -> None:
           f"{t_share:.1f} s: overhead {100 * (t_cluster / t_share - 1):+.0f}% "
           f"(cluster start-up {start:.1f} s not included)", flush=True)
 
-    from embedviz.package import write_course_package
+    from embedviz.publish.package import write_course_package
     root = tmp / "shared" / "bench"
     course_zip = write_course_package(root, "Bench", "bench", [r.out_dir for r in r_share.lessons], "scorm")
     one = write_package(r_share.lessons[0].out_dir, "scorm")

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_encoder.py [CLIP.mp4 ...]
 Without clips it first renders the cosine-vs-distance lesson at 1080p60.
 Each setting re-encodes the same decoded frames (holds and motion alike); the
 PSNR of the luma plane is measured against those frames. Prints one line per
-setting; chooses nothing (the choice is ``embedviz.worker.X264_OPTIONS``).
+setting; chooses nothing (the choice is ``embedviz.draw.worker.X264_OPTIONS``).
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def main() -> None:
         tmp = Path(tmp)
         if not clips:
             from embedcore.lesson import load_lesson
-            from embedviz.worker import render_clip
+            from embedviz.draw.worker import render_clip
             lesson = load_lesson(ROOT / "configs" / "cosine-vs-distance.yaml")
             clip = tmp / "clip.mp4"
             render_clip(lesson.storyboards[0], lesson.lesson.style, 1920, 1080, 60, clip)

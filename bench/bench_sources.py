@@ -68,7 +68,7 @@ def evict(path: Path) -> None:
 def child(case: str, path: Path, n: int, seed: int) -> dict:
     import tracemalloc
 
-    from embedcore.sources_hf import open_matrix, read_safetensors_header  # imported before timing
+    from embedcore.sources.hf import open_matrix, read_safetensors_header  # imported before timing
 
     base_rss, base_anon = rss_mb(), anon_mb()
     evict(path)
@@ -102,7 +102,7 @@ def child(case: str, path: Path, n: int, seed: int) -> dict:
 
 
 def child_text(path: Path, cache: Path, n: int, seed: int) -> dict:
-    from embedcore.sources_text import load_text_vectors
+    from embedcore.sources.text import load_text_vectors
 
     base_rss = rss_mb()
     t0 = time.perf_counter()

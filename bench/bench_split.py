@@ -41,7 +41,7 @@ def tail(spans: list[tuple[float, float]], workers: int) -> float:
 
 def one(lesson, voices, quality: str, jobs: int, mode: str, out: Path) -> dict:
     from embedviz import api
-    from embedviz.pipeline import LocalExecutor
+    from embedviz.render.pipeline import LocalExecutor
 
     spans: list[tuple[float, float]] = []
 
@@ -74,7 +74,7 @@ def main() -> None:
     ap.add_argument("--modes", default="0,auto", help="EMBEDVIZ_SPLIT values to compare (a number forces N chunks)")
     args = ap.parse_args()
     from embedviz import api
-    from embedviz.narration import resolve
+    from embedviz.narration.plan import resolve
 
     lesson = api.load(args.lesson)
     voices = resolve(lesson, "mp4")          # synthesised once, outside the timed renders

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from embedcore import training  # noqa: E402
 from embedcore.similarity import cosine  # noqa: E402
-from embedcore.trained_source import SHIPPED_CORPUS  # noqa: E402
+from embedcore.sources.trained import SHIPPED_CORPUS  # noqa: E402
 
 
 def main() -> None:

@@ -46,8 +46,8 @@ def decode(p):
 def main(clips):
     if not clips:
         from embedcore.lesson import load_lesson
-        from embedviz.pipeline import render_lesson
-        from embedviz.quality import Quality
+        from embedviz.options import Quality
+        from embedviz.render.pipeline import render_lesson
         root = Path(__file__).resolve().parent.parent
         out = Path(tempfile.mkdtemp())
         res = render_lesson(load_lesson(root / "configs" / "matrix-shape.yaml"), Quality("h", 1920, 1080, 60), out, jobs=2)

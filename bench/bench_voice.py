@@ -14,7 +14,7 @@ import time
 
 from embedcore.lesson import load_lesson
 from embedcore.speech import spoken
-from embedviz.voice import engine
+from embedviz.narration.voices import engine
 
 
 def cpu() -> float:

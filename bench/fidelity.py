@@ -145,7 +145,7 @@ def compare(path: Path, truth: dict[int, np.ndarray], fps: int) -> dict:
 
 def render_pair(sb, style, q, tmp: Path, samples: int) -> dict:
     """One segment rendered VFR and CFR; sizes and PSNR of each against the drawn pictures."""
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
 
     has_cfr = "cfr" in inspect.signature(render_clip).parameters
     out: dict = {"segment": sb.index, "type": sb.type, "cfr_switch": has_cfr}
@@ -169,7 +169,8 @@ def render_pair(sb, style, q, tmp: Path, samples: int) -> dict:
 
 
 def measure(lesson: str, segments: list[int], quality: str, samples: int) -> list[dict]:
-    from embedviz import api, narration
+    from embedviz import api
+    from embedviz.narration import plan as narration
 
     compiled = api.load(lesson)
     compiled = narration.resolve(compiled, "mp4").apply(compiled)       # beats last as long as their voice

@@ -31,8 +31,9 @@ def main() -> None:
     ap.add_argument("--cprofile", help="write a cProfile here")
     args = ap.parse_args()
 
-    from embedviz import api, narration
-    from embedviz.worker import render_clip
+    from embedviz import api
+    from embedviz.draw.worker import render_clip
+    from embedviz.narration import plan as narration
 
     compiled = api.load(args.lesson)
     voices = narration.resolve(compiled, "mp4")

@@ -34,8 +34,9 @@ def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | N
     import cProfile
     import tempfile
 
-    from embedviz import api, narration
-    from embedviz.worker import render_clip
+    from embedviz import api
+    from embedviz.draw.worker import render_clip
+    from embedviz.narration import plan as narration
 
     name, _, seg = case.partition(":")
     lesson = "default" if name == "title" else name

@@ -37,7 +37,7 @@ def load(lesson: str | Path | Mapping, *, tokens: str | None = None, set: Iterab
 
 def quality_for(compiled, quality: str = "h", resolution: str | None = None, fps: int | None = None):
     """The output size, with the CLI's checks (a bad option is a :class:`LessonError` naming it)."""
-    from .quality import QUALITIES, output_size
+    from embedviz.options import QUALITIES, output_size
 
     if quality not in QUALITIES:
         raise LessonError(f"unknown quality {quality!r}", file="--quality", hint="choose one of: l, m, h, p, k")
@@ -88,9 +88,9 @@ def make_executor(jobs: int | None = None, cluster: str | None = None, store: st
     import os
 
     if cluster:
-        from .cluster import DaskExecutor
+        from embedviz.executors.dask import DaskExecutor
         return DaskExecutor(cluster, store=store)
-    from .pipeline import LocalExecutor
+    from embedviz.render.pipeline import LocalExecutor
     return LocalExecutor(jobs or os.cpu_count() or 1)
 
 
@@ -119,14 +119,14 @@ def render(
 ):
     """Render one lesson (a path, a dict with the lesson file's keys, or a lesson from
     :func:`load`) and return a
-    :class:`~embedviz.pipeline.RenderResult` whose ``files`` lists every file written.
+    :class:`~embedviz.render.pipeline.RenderResult` whose ``files`` lists every file written.
 
     mp4 and webm are written with variable frame rate (a hold is one frame); ``cfr=True`` writes every
     frame, for video editors that conform variable frame rate badly.
     Raises :class:`LessonError` for bad input, with the CLI's one-line message. ``voices``: the
-    lesson's :class:`~embedviz.narration.NarrationPlan` if already resolved (else it is resolved here).
+    lesson's :class:`~embedviz.narration.plan.NarrationPlan` if already resolved (else it is resolved here).
     """
-    from .pipeline import render_lesson
+    from embedviz.render.pipeline import render_lesson
 
     compiled = load(lesson, tokens=tokens, set=set, base_dir=base_dir)
     q = quality_for(compiled, quality, resolution, fps)
@@ -144,7 +144,7 @@ def render(
         if own and hasattr(executor, "close"):
             executor.close()
     if package:
-        from .package import write_package
+        from embedviz.publish.package import write_package
         result.files.append(write_package(result.out_dir, package))
     return result
 
@@ -152,9 +152,9 @@ def render(
 
 
 def render_segment(job, clip: str | Path) -> dict:
-    """Render one planned segment (:class:`~embedviz.pipeline.Job`) to ``clip``: what every worker runs,
+    """Render one planned segment (:class:`~embedviz.render.pipeline.Job`) to ``clip``: what every worker runs,
     local or on a cluster. Returns its duration, caption cues, render seconds and peak memory."""
-    from .pipeline import _render_job
+    from embedviz.render.pipeline import _render_job
 
     return _render_job(job.storyboard, job.style, job.width, job.height, job.fps, str(clip), job.fmt,
                        job.transparent, job.cfr, job.part)

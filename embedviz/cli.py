@@ -24,8 +24,9 @@ def _err(msg: str) -> None:
 
 
 def cmd_validate(args) -> int:
+    from embedviz.narration.plan import check
+
     from .api import load
-    from .narration import check
 
     status = 0
     for path in args.lessons:
@@ -130,8 +131,8 @@ def cmd_render(args) -> int:
 
     from rich.console import Console
 
-    from . import api
-    from .narration import resolve
+    from embedviz import api
+    from embedviz.narration.plan import resolve
 
     t0 = time.perf_counter()
     c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
@@ -183,8 +184,9 @@ def cmd_render(args) -> int:
 
 
 def cmd_script(args) -> int:
+    from embedviz.narration.script import recording_script
+
     from .api import load
-    from .script import recording_script
 
     print(recording_script(load(args.lesson)), end="")
     return 0
@@ -193,8 +195,8 @@ def cmd_script(args) -> int:
 def cmd_build(args) -> int:
     from rich.console import Console
 
-    from . import api
-    from .course import build_course, load_course
+    from embedviz import api
+    from embedviz.publish.course import build_course, load_course
 
     course = load_course(args.course)
     api.check_package(args.package, "mp4")
@@ -327,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _io_error(e: OSError) -> str:
-    from .staging import public_path
+    from embedviz.render.staging import public_path
 
     where = public_path(e.filename) if e.filename else "the output folder"
     cause = e.strerror or str(e)
@@ -345,7 +347,7 @@ def _stopped_note(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
-    from .lifecycle import Terminated, handle_signals
+    from embedviz.executors.lifecycle import Terminated, handle_signals
 
     handle_signals()
     args = build_parser().parse_args(argv)

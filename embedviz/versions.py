@@ -1,7 +1,7 @@
 """``embedviz --version``: what made a video, for bug reports and for cluster checks.
 
 Nothing heavy is imported: Manim's version comes from package metadata. Voice
-engines are found through ``embedviz.voice`` (``ENGINES`` and ``engine(name)``);
+engines are found through ``embedviz.narration.voices`` (``ENGINES`` and ``engine(name)``);
 when that package is absent the line says so, and a new engine shows up here
 as soon as it is listed there.
 """
@@ -20,7 +20,7 @@ def _pkg(name: str) -> str:
 def voice_engines() -> dict[str, str]:
     """Each voice engine's version, or why it cannot be used here."""
     try:
-        from . import voice
+        from embedviz.narration import voices as voice
     except ImportError:
         return {}
     out = {}
@@ -33,8 +33,9 @@ def voice_engines() -> dict[str, str]:
 
 
 def versions() -> dict:
+    from embedviz.render.cache import code_version
+
     from . import __version__
-    from .cache import code_version
 
     return {"embedviz": __version__, "drawing code": code_version(), "manim": _pkg("manim"),
             "av": _pkg("av"), "voice": voice_engines()}

@@ -54,7 +54,7 @@ def watch(lesson: str | Path, *, quality: str = "l", resolution: str | None = No
           interval: float = 0.5, should_stop: Callable[[], bool] = lambda: False,
           say: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
     """Render now and after every save until interrupted (or ``should_stop()``); return 0."""
-    from . import api
+    from embedviz import api
 
     lesson = Path(lesson).resolve()
     watched = [lesson]

@@ -14,8 +14,8 @@ from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard
+from scenes import layout
 
-from . import layout
 from .components.text import centred_lines, label, wrap, wrapped
 from .theme import SIZE, Theme
 

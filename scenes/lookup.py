@@ -16,8 +16,8 @@ from manim import (
 )
 
 from embedcore.segments.lookup import LookupStoryboard
+from scenes import layout
 
-from . import layout
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
 from .components.grid import CellGrid

@@ -11,8 +11,8 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, UP, Arrow, FadeIn, Indicate, LaggedStart, RoundedRectangle, VGroup
 
 from embedcore.segments.tokenize import TokenizeStoryboard
+from scenes import layout
 
-from . import layout
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, number, wrapped

@@ -62,8 +62,8 @@ def render_case(case: tuple[str, int | None]) -> dict:
     """Render one segment tiny; return its held frames (rgb24), their times and the cue texts."""
     from embedcore.lesson import load_lesson
     from embedcore.title_card import title_card
-    from embedviz.video import frames_on_grid
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
+    from embedviz.media.video import frames_on_grid
 
     name, idx = case
     c = load_lesson(ROOT / "configs" / f"{name}.yaml")

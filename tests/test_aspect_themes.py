@@ -23,7 +23,7 @@ from manim import Mobject, ThreeDScene, VGroup, VMobject, tempconfig  # noqa: E4
 from embedcore.lesson import load_lesson  # noqa: E402
 from embedcore.segments import SEGMENT_TYPES  # noqa: E402
 from embedcore.title_card import title_card  # noqa: E402
-from embedviz.quality import QUALITIES, output_size  # noqa: E402
+from embedviz.options import QUALITIES, output_size  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
 from scenes.theme import THEMES, theme_for  # noqa: E402
 
@@ -253,8 +253,8 @@ def test_every_token_colour_is_readable():
 @pytest.mark.render
 def test_tiny_portrait_render(tmp_path):
     """A 9:16 lookup renders at 256×456, decodes, and draws in both halves of the frame."""
-    from embedviz.video import frames_on_grid
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
+    from embedviz.media.video import frames_on_grid
 
     lesson = tmp_path / "portrait.yaml"
     lesson.write_text(

@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from embedcore.lesson import load_lesson
-from embedviz.worker import render_clip
+from embedviz.draw.worker import render_clip
 
 pytestmark = pytest.mark.render
 

@@ -28,7 +28,7 @@ EXAMPLES = ["glove-text", "matrix-shape", "vectors-2d", "vectors-3d", "cosine-vs
 @pytest.fixture(scope="module", autouse=True)
 def _shaped_text_on_disk():
     """Share shaped glyphs with the other tests' renders (the session's private text cache)."""
-    from embedviz.worker import text_cache_dir
+    from embedviz.draw.worker import text_cache_dir
     from scenes.components.text import text_cache
     old, text_cache.directory = text_cache.directory, text_cache_dir()
     yield
@@ -93,7 +93,7 @@ def test_lookup_says_every_line_whatever_the_token_count(write_lesson, tokens):
 
 @pytest.mark.render
 def test_one_token_four_lines_render_four_cues(write_lesson, tmp_path):
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
     path = write_lesson("""
         lesson: {title: Edges, slug: edges}
         vocabulary: [the, cat]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from embedcore.lesson import load_lesson
-from embedviz.pipeline import render_lesson
-from embedviz.quality import Quality
+from embedviz.options import Quality
+from embedviz.render.pipeline import render_lesson
 
 from .browser import chromium, listen_in_browser, play_in_browser
 
@@ -111,7 +111,7 @@ def test_seeking_into_a_hold_shows_the_held_picture(rendered, tmp_path):
     import numpy as np
     from PIL import Image
 
-    from embedviz.video import frames_on_grid
+    from embedviz.media.video import frames_on_grid
     out = rendered.out_dir
     manifest = json.loads((out / "manifest.json").read_text())
     seg = manifest["segments"][0]

@@ -67,7 +67,7 @@ def test_damaged_trained_vectors_are_trained_again(tmp_path, how):
 @pytest.mark.parametrize("target, how", [("npy", "flip"), ("npy", "truncate"), ("vocab.txt", "flip"),
                                          ("vocab.txt", "delete"), ("json", "flip")])
 def test_damaged_text_vectors_are_converted_again(tmp_path, target, how):
-    from embedcore.sources_text import load_text_vectors
+    from embedcore.sources.text import load_text_vectors
 
     rows = {f"w{i}": [i / 10, -i / 7, 1.0] for i in range(50)}
     src = tmp_path / "g.txt"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from embedcore.lesson import load_lesson
-from embedviz.cache import segment_key
+from embedviz.render.cache import segment_key
 
 LESSON = """
 lesson: {title: Cache, slug: cache}
@@ -69,7 +69,7 @@ def test_irrelevant_edits_keep_keys(write_lesson):
 
 
 def test_drawing_code_is_part_of_the_key(write_lesson, monkeypatch):
-    from embedviz import cache
+    from embedviz.render import cache
 
     base = keys(write_lesson(LESSON))
     monkeypatch.setattr(cache, "code_version", lambda: "a-different-scene-version")
@@ -78,7 +78,7 @@ def test_drawing_code_is_part_of_the_key(write_lesson, monkeypatch):
 
 def test_parallel_workers_write_distinct_files(write_lesson):
     """Every job has its own clip, cache entry and scratch directory (worker.py)."""
-    from embedviz.pipeline import clip_name
+    from embedviz.render.pipeline import clip_name
 
     c = load_lesson(write_lesson(LESSON.replace("  - type: lookup\n    narration: \"One.\"",
                                                 "  - type: lookup\n    narration: \"One.\"\n  - type: lookup")))

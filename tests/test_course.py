@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import embedviz
-from embedviz.course import build_course
-from embedviz.package import lesson_files, write_package
-from embedviz.pipeline import LocalExecutor
+from embedviz.publish.course import build_course
+from embedviz.publish.package import lesson_files, write_package
+from embedviz.render.pipeline import LocalExecutor
 
 from .browser import chromium, open_and_wait, report_url, serve
 
@@ -178,7 +178,7 @@ def test_zip_and_scorm_packages(course, tmp_path):
 
 
 def test_course_package_has_a_sco_per_video(course):
-    from embedviz.package import write_course_package
+    from embedviz.publish.package import write_course_package
     root = course["dir"] / "media" / "embeddings-week-1"
     outs = [r.out_dir for r in course["result"].lessons]
     xml = scorm_check(write_course_package(root, "Embeddings, week 1", "embeddings-week-1", outs, "scorm"))
@@ -370,7 +370,7 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
     import os
     import signal
 
-    from embedviz.cluster import DaskExecutor
+    from embedviz.executors.dask import DaskExecutor
 
     cl, client = cluster
     killed = {}
@@ -414,8 +414,8 @@ def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
     import dataclasses
 
     from embedviz import api
-    from embedviz.cluster import DaskExecutor
-    from embedviz.pipeline import plan_lesson
+    from embedviz.executors.dask import DaskExecutor
+    from embedviz.render.pipeline import plan_lesson
 
     cl, client = cluster
     compiled = api.load(course["dir"] / "b.yaml")
@@ -434,13 +434,13 @@ def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
 
 
 def _pretend_other_code():
-    import embedviz.cache
-    embedviz.cache.code_version = lambda: "0123456789abcdef"
+    import embedviz.render.cache
+    embedviz.render.cache.code_version = lambda: "0123456789abcdef"
 
 
 def test_cluster_refuses_workers_with_other_code(cluster):
-    from embedviz.cache import code_version
-    from embedviz.cluster import DaskExecutor
+    from embedviz.executors.dask import DaskExecutor
+    from embedviz.render.cache import code_version
 
     cl, client = cluster
     workers = sorted(client.run(_pretend_other_code))

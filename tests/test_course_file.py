@@ -5,7 +5,7 @@ import pytest
 
 from embedcore.errors import LessonError
 from embedviz.cli import main
-from embedviz.course import load_course
+from embedviz.publish.course import load_course
 
 LESSON = """\
 lesson: {title: "Cosine lesson", slug: cos}
@@ -84,7 +84,7 @@ def test_build_reports_a_bad_course_in_one_line_and_writes_nothing(course, tmp_p
 
 
 def test_the_page_credits_the_vectors_truthfully():
-    from embedviz.page import licence_line, transcript_text
+    from embedviz.publish.page import licence_line, transcript_text
 
     minilm = {"kind": "minilm", "label": "Learned token embeddings of all-MiniLM-L6-v2", "learned": True,
               "licence": "Apache-2.0", "model": "sentence-transformers/all-MiniLM-L6-v2"}

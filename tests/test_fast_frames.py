@@ -21,7 +21,7 @@ def frames(path) -> list[np.ndarray]:
 @pytest.mark.parametrize("name", ["cosine-vs-distance", "vectors-3d"])
 def test_fast_render_draws_the_same_frames_as_stock_manim(tmp_path, name):
     """Flat camera (updaters, moving arrows, live readouts) and the 3D camera (moving)."""
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb = lesson.storyboards[0]
     fast = render_clip(sb, lesson.lesson.style, 320, 180, 10, tmp_path / "fast.mp4", plain=False, cfr=True)
@@ -42,7 +42,7 @@ def test_path_cache_replays_only_unchanged_points():
     from manim import Square
     from manim.camera.camera import Camera
 
-    from embedviz.fast_frames import with_path_cache
+    from embedviz.draw.fast_frames import with_path_cache
 
     cam = with_path_cache(Camera)(pixel_width=64, pixel_height=64, frame_width=4, frame_height=4)
     stock = Camera(pixel_width=64, pixel_height=64, frame_width=4, frame_height=4)
@@ -67,7 +67,7 @@ def test_path_cache_replays_only_unchanged_points():
 def test_every_format_matches_stock_manim(tmp_path, fmt, transparent):
     """The held-frame encoder converts to each format's own pixel format (rgb8, yuv420p, yuva420p, argb)."""
     from embedcore.title_card import title_card
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
     lesson = load_lesson(ROOT / "configs" / "similarity-matrix.yaml")
     sb = title_card(lesson)
     for plain in (False, True):
@@ -84,7 +84,7 @@ def test_every_format_matches_stock_manim(tmp_path, fmt, transparent):
 
 def _lossless(monkeypatch):
     """x264 lossless in both modes, so CFR and VFR must decode to identical pixels."""
-    from embedviz import worker
+    from embedviz.draw import worker
     monkeypatch.setitem(worker.X264_OPTIONS, "crf", "0")
     monkeypatch.setitem(worker.X264_VFR_OPTIONS, "crf", "0")
 
@@ -92,8 +92,8 @@ def _lossless(monkeypatch):
 @pytest.mark.parametrize("name", ["cosine-vs-distance", "lookup"])
 def test_variable_frame_rate_shows_the_same_pictures_at_the_same_times(tmp_path, monkeypatch, name):
     """A hold stored once: every frame time of the constant-rate clip shows the same picture in the VFR clip."""
-    from embedviz.video import frames_on_grid, probe
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
+    from embedviz.media.video import frames_on_grid, probe
     _lossless(monkeypatch)
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb = lesson.storyboards[0]
@@ -119,8 +119,8 @@ def test_variable_frame_rate_shows_the_same_pictures_at_the_same_times(tmp_path,
 def test_vfr_webm_keeps_time_and_pictures(tmp_path):
     """VP9 is lossy whatever the setting here: same length and frame times, pictures within coding noise."""
     from embedcore.title_card import title_card
-    from embedviz.video import frames_on_grid
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
+    from embedviz.media.video import frames_on_grid
     lesson = load_lesson(ROOT / "configs" / "similarity-matrix.yaml")
     for sb in (title_card(lesson), lesson.storyboards[0]):
         cfr = render_clip(sb, lesson.lesson.style, 256, 144, 5, tmp_path / "cfr.webm", fmt="webm", cfr=True)
@@ -138,8 +138,8 @@ def test_holding_encoder_merges_repeats_and_identical_pictures(tmp_path):
 
     from manim._config.video_encoder import VideoEncoderSpec
 
-    from embedviz.fast_frames import HoldingSegmentEncoder
-    from embedviz.video import frames_on_grid
+    from embedviz.draw.fast_frames import HoldingSegmentEncoder
+    from embedviz.media.video import frames_on_grid
     spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", 64, 48, Fraction(10),
                             (("crf", "0"), ("x264-params", "bframes=0")))
     pics = [np.full((48, 64, 4), v, np.uint8) for v in (30, 30, 120, 200)]

@@ -79,7 +79,7 @@ def test_fontconfig_has_a_font_for_every_character():
 
 
 def test_text_and_clip_keys_change_when_the_fallback_fonts_change(tmp_path, monkeypatch):
-    from embedviz.cache import fonts_version
+    from embedviz.render.cache import fonts_version
 
     font = theme_for(Style()).font
     monkeypatch.setattr(type(text_cache), "_fonts", {})

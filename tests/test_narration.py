@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 
 from embedcore.lesson import load_lesson
-from embedviz import audio, narration
 from embedviz.cli import main
-from embedviz.pipeline import render_lesson
-from embedviz.quality import Quality
+from embedviz.media import audio
+from embedviz.narration import plan as narration
+from embedviz.options import Quality
+from embedviz.render.pipeline import render_lesson
 
 FPS = 10
 FRAME = 1 / FPS
@@ -222,7 +223,7 @@ segments:
 
 
 def test_synthesis_is_cached_and_damaged_entries_are_remade(tmp_path, monkeypatch):
-    from embedviz.voice import engine
+    from embedviz.narration.voices import engine
     eng = engine("hibari")
     calls = []
     real = eng.synthesise
@@ -253,7 +254,7 @@ def test_synthesis_is_cached_and_damaged_entries_are_remade(tmp_path, monkeypatc
 
 def test_offline_voice_says_a_real_sentence():
     """hibari: speech of a plausible length, and an offline recogniser hears most of its words."""
-    from embedviz.voice import engine
+    from embedviz.narration.voices import engine
     sentence = "Each token is first turned into a number."
     sp = engine("hibari").synthesise(sentence, "heart", 1.0)
     x = audio.resample(sp.samples, sp.rate)
@@ -272,11 +273,11 @@ def test_offline_voice_says_a_real_sentence():
 
 
 def test_espeak_runs_as_a_subprocess():
-    from embedviz.voice import engine
+    from embedviz.narration.voices import engine
     sp = engine("espeak").synthesise("one two three", "en-us", 1.0)
     assert 0.8 < sp.samples.size / sp.rate < 4 and sp.samples.dtype == np.float32
     import sys
-    assert not any("espeak" in name for name in sys.modules if name != "embedviz.voice.espeak")
+    assert not any("espeak" in name for name in sys.modules if name != "embedviz.narration.voices.espeak")
 
 
 # -- bad input: one line, exit 2, nothing written ------------------------------------
@@ -336,7 +337,7 @@ def test_video_without_sound_and_video_with_sound(tmp_path, capsys):
     err = _bad(tmp_path, capsys, BAD.replace("AUDIO", "v.mp4"))
     assert "no audio stream" in err
     # ... and a video with sound gives its sound (an m4a too)
-    from embedviz.video import concat
+    from embedviz.media.video import concat
     burst = (np.random.default_rng(0).standard_normal(audio.RATE // 4) * 0.2).astype(np.float32)
     concat([tmp_path / "v.mp4"], tmp_path / "with-sound.mp4", audio=[burst])
     x = audio.decode(tmp_path / "with-sound.mp4")
@@ -375,7 +376,7 @@ def test_a_long_line_renders_with_a_warning(tmp_path, monkeypatch):
 
 def test_recording_script_lists_every_line(tmp_path):
     lesson = make_lesson(tmp_path)
-    from embedviz.script import recording_script
+    from embedviz.narration.script import recording_script
     text = recording_script(load_lesson(lesson))
     assert "01-lookup-1.wav" in text and "02-lookup-1.wav" in text
     assert "Found by the naming convention in voice/." in text
@@ -398,7 +399,7 @@ def _video(path: Path, codec: str, frames: int, fps: int = 10) -> None:
 @pytest.mark.parametrize("suffix, codec, acodec", [(".mp4", "libx264", "aac"), (".webm", "libvpx-vp9", "opus")])
 def test_concat_lays_each_clip_sound_under_its_picture(tmp_path, suffix, codec, acodec):
     """Video packets copied, one sound track: each clip's burst starts where that clip starts."""
-    from embedviz.video import concat
+    from embedviz.media.video import concat
     clips = []
     for i, frames in enumerate((13, 7, 21)):                      # 1.3 s, 0.7 s, 2.1 s at 10 fps
         clips.append(tmp_path / f"c{i}{suffix}")
@@ -448,7 +449,7 @@ def test_deferred_synthesis_gives_the_same_keys_beats_and_sound(tmp_path, monkey
     when it is about to render, and its cache key, equal what resolving everything first gives."""
     import dataclasses
 
-    from embedviz.cache import segment_key
+    from embedviz.render.cache import segment_key
     monkeypatch.setenv("EMBEDVIZ_VOICE_CACHE", str(tmp_path / "cache"))
     (tmp_path / "l.yaml").write_text(TWO_SEGMENTS)
     compiled = load_lesson(tmp_path / "l.yaml")
@@ -477,7 +478,7 @@ def test_deferred_synthesis_gives_the_same_keys_beats_and_sound(tmp_path, monkey
 
 def test_a_failed_deferred_line_stops_the_render_with_one_located_line(tmp_path, monkeypatch):
     from embedcore.errors import LessonError
-    from embedviz.voice import VoiceError, engine
+    from embedviz.narration.voices import VoiceError, engine
     eng = engine("hibari")
 
     def broken(text, voice, speed):

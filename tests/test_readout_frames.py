@@ -39,7 +39,7 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
     from manim import Indicate
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
     from scenes.cosine_vs_distance import CosineDistanceScene
 
     lesson = load_lesson(ROOT / "configs" / "cosine-vs-distance.yaml")
@@ -62,7 +62,7 @@ def test_each_frame_draws_one_current_value_per_readout(tmp_path, monkeypatch):
                 return i
         return None
 
-    from embedviz.fast_frames import PooledCairoRenderer
+    from embedviz.draw.fast_frames import PooledCairoRenderer
 
     orig_static = CairoRenderer.save_static_frame_data
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from embedcore.lesson import load_lesson
-from embedviz.pipeline import render_lesson
-from embedviz.quality import Quality
+from embedviz.options import Quality
+from embedviz.render.pipeline import render_lesson
 
 pytestmark = pytest.mark.render
 TINY = Quality("t", 256, 144, 5)
@@ -32,7 +32,7 @@ segments:
 
 def frames_rgb(path):
     """Every frame time at 5 fps (a hold is one stored frame: variable frame rate)."""
-    from embedviz.video import frames_on_grid
+    from embedviz.media.video import frames_on_grid
     return frames_on_grid(path, 5)
 
 
@@ -86,7 +86,7 @@ def test_longest_segments_start_first_and_entries_record_the_worker(rendered):
 
 
 def test_expected_seconds_prefers_the_last_render():
-    from embedviz.pipeline import expected_seconds
+    from embedviz.render.pipeline import expected_seconds
     sb = load_lesson_text(TWO).storyboards[0]
     assert expected_seconds(sb, {"duration": 12.5}) == 12.5
     assert expected_seconds(sb, None) == expected_seconds(sb, {"key": "x"}) > 4.0
@@ -201,7 +201,7 @@ def _pid_and_manim_loaded(_):
 
 
 def test_full_hd_segments_get_fresh_processes_with_manim_preloaded():
-    from embedviz.pipeline import worker_pool
+    from embedviz.render.pipeline import worker_pool
     with worker_pool(2, 1920, 1080) as pool:
         seen = list(pool.map(_pid_and_manim_loaded, range(4)))
     assert len({pid for pid, _ in seen}) == 4          # one process per segment: memory starts fresh

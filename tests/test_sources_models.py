@@ -59,7 +59,7 @@ def test_safetensors_with_lesson_vocabulary(tmp_path, write_lesson):
 
 def test_hand_writer_agrees_with_reference_safetensors_package(tmp_path):
     st = pytest.importorskip("safetensors.numpy")
-    from embedcore.sources_hf import open_matrix, read_safetensors_header
+    from embedcore.sources.hf import open_matrix, read_safetensors_header
 
     m = embedding_matrix(7, 3)
     bias = np.arange(3, dtype=np.float32)
@@ -72,7 +72,7 @@ def test_hand_writer_agrees_with_reference_safetensors_package(tmp_path):
 
 
 def test_half_and_bfloat16_rows(tmp_path):
-    from embedcore.sources_hf import open_matrix, read_safetensors_header
+    from embedcore.sources.hf import open_matrix, read_safetensors_header
 
     m = embedding_matrix(5, 4)
     bf16 = (m.view(np.uint32) >> 16).astype(np.uint16)            # truncated to bfloat16
@@ -305,7 +305,7 @@ def test_minilm_missing_package_is_a_clear_error(monkeypatch, write_lesson):
 
 def test_minilm_checksum_mismatch_is_refused(tmp_path):
     from embedcore.config import MiniLMSource
-    from embedcore.sources_hf import minilm_table
+    from embedcore.sources.hf import minilm_table
 
     write_model_folder(tmp_path / "fake", tensor="embeddings.word_embeddings.weight")
     with pytest.raises(LessonError, match="SHA-256") as ei:
@@ -315,7 +315,7 @@ def test_minilm_checksum_mismatch_is_refused(tmp_path):
 
 def test_minilm_checks_shape_after_checksum(tmp_path):
     from embedcore.config import MiniLMSource
-    from embedcore.sources_hf import minilm_table, sha256_of
+    from embedcore.sources.hf import minilm_table, sha256_of
 
     folder = tmp_path / "fake"
     write_model_folder(folder, tensor="embeddings.word_embeddings.weight")
@@ -356,7 +356,7 @@ def test_text_vectors_load_and_cache(tmp_path, write_lesson, cache_dir, header):
 def test_text_cache_is_reused_and_refreshed(tmp_path, write_lesson, cache_dir, monkeypatch):
     import os
 
-    from embedcore import sources_text
+    from embedcore.sources import text as sources_text
 
     src = write_glove(tmp_path / "g.txt", GLOVE)
     p = write_lesson(lesson_text("  source: text\n  path: g.txt"))
@@ -373,7 +373,7 @@ def test_text_cache_is_reused_and_refreshed(tmp_path, write_lesson, cache_dir, m
 
 
 def test_text_cache_matches_an_independent_parse(tmp_path, cache_dir):
-    from embedcore.sources_text import load_text_vectors
+    from embedcore.sources.text import load_text_vectors
 
     rng = np.random.default_rng(3)
     rows = {f"w{i}": rng.standard_normal(7).round(5).tolist() for i in range(20000)}   # > one chunk
@@ -384,7 +384,7 @@ def test_text_cache_matches_an_independent_parse(tmp_path, cache_dir):
 
 
 def test_text_tokens_with_spaces_and_duplicates(tmp_path, cache_dir):
-    from embedcore.sources_text import load_text_vectors
+    from embedcore.sources.text import load_text_vectors
 
     (tmp_path / "g.txt").write_text("a 1 2\n. . . 3 4\ndup 5 6\ndup 7 8\nb 9 10 \n\n", encoding="utf-8")
     vocab, m, meta = load_text_vectors(tmp_path / "g.txt", cache_dir, "g.txt")

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from embedcore.lesson import load_lesson
-from embedviz import split
-from embedviz.chunks import Part
+from embedviz.draw.chunks import Part
+from embedviz.executors import split
 
 from .conftest import ROOT
 
@@ -32,7 +32,7 @@ def decoded(path: Path) -> list[tuple[int, float, np.ndarray]]:
 
 def render_in_chunks(sb, style, folder: Path, n: int, span: float, **kw) -> tuple[Path, list[dict]]:
     """What split.run does for one segment, in this process: every chunk, then the join."""
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
 
     job = _Job(folder / f"clip.{kw.get('fmt', 'mp4')}", kw.get("fmt", "mp4"), kw.get("transparent", False))
     seg = split._Segment(job, split.chunk_folder(job.clip))
@@ -57,7 +57,7 @@ def test_joined_chunks_show_the_unsplit_frames_at_the_unsplit_times(tmp_path, na
     """cosine-vs-distance has updaters (its dry plays step frame by frame), in variable frame
     rate; lookup has none (they jump to their end), in constant frame rate. WebM's millisecond
     clock is where a join of whole chunks would slip."""
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
 
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb, style = lesson.storyboards[0], lesson.lesson.style
@@ -162,8 +162,8 @@ def _user_files(out: Path) -> dict[str, bytes]:
 
 @pytest.mark.render
 def test_split_lesson_matches_the_unsplit_one_with_its_voice_muxed_once(tmp_path, monkeypatch):
-    from embedviz.pipeline import render_lesson
-    from embedviz.quality import Quality
+    from embedviz.options import Quality
+    from embedviz.render.pipeline import render_lesson
 
     lesson = _narrated(tmp_path)
     q = Quality("t", W, H, FPS)
@@ -197,7 +197,7 @@ def test_a_split_render_through_dask_matches_the_local_one(tmp_path, monkeypatch
     from distributed import Client, LocalCluster
 
     from embedviz import api
-    from embedviz.cluster import DaskExecutor
+    from embedviz.executors.dask import DaskExecutor
 
     lesson = ROOT / "configs" / "vectors-2d.yaml"
     size = {"resolution": "256x144", "fps": 5}
@@ -240,7 +240,7 @@ def test_gif_and_one_job_stay_whole(tmp_path, monkeypatch):
 def test_a_failed_chunk_leaves_no_chunk_folder(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from embedviz.pipeline import Job
+    from embedviz.render.pipeline import Job
 
     class Boom:
         jobs = 2

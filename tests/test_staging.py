@@ -12,8 +12,8 @@ import time
 import pytest
 
 from embedcore.integrity import VerifiedFile
-from embedviz.lock import output_lock
-from embedviz.staging import PLAN, Staging, public_path
+from embedviz.render.lock import output_lock
+from embedviz.render.staging import PLAN, Staging, public_path
 
 
 def old_output(out):
@@ -83,7 +83,7 @@ def test_public_path_hides_staging():
 
 HOLD = """
 import sys, time
-from embedviz.lock import output_lock
+from embedviz.render.lock import output_lock
 with output_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(60)
@@ -114,7 +114,7 @@ def test_lock_waits_while_held_and_is_freed_when_the_holder_is_killed(tmp_path):
 
 @pytest.mark.parametrize("sig", ["TERM", "HUP"])
 def test_signals_unwind_like_ctrl_c(sig):
-    code = ("import os, signal, time\nfrom embedviz.lifecycle import Terminated, handle_signals\nhandle_signals()\n"
+    code = ("import os, signal, time\nfrom embedviz.executors.lifecycle import Terminated, handle_signals\nhandle_signals()\n"
             "try:\n    os.kill(os.getpid(), signal.SIG" + sig + ")\n    time.sleep(5)\n"
             "except Terminated as e:\n    print(e.name, e.exit_code)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30).stdout.split()
@@ -124,8 +124,8 @@ def test_signals_unwind_like_ctrl_c(sig):
 HELD = """
 import os, signal, sys
 from pathlib import Path
-from embedviz import staging
-from embedviz.lifecycle import Terminated, handle_signals
+from embedviz.render import staging
+from embedviz.executors.lifecycle import Terminated, handle_signals
 out = Path(sys.argv[1])
 (out / "clips").mkdir(parents=True)
 (out / "manifest.json").write_text("old")

@@ -64,7 +64,7 @@ def test_warm_cache_render_draws_the_same_frames(tmp_path, monkeypatch):
     import av
 
     from embedcore.lesson import load_lesson
-    from embedviz.worker import render_clip
+    from embedviz.draw.worker import render_clip
 
     from .conftest import ROOT
     monkeypatch.setenv("EMBEDVIZ_TEXT_CACHE", str(tmp_path / "cache"))

@@ -187,7 +187,7 @@ def test_cli_validate_exit_codes(write):
 
 
 def test_shipped_corpus_is_the_default_and_small():
-    from embedcore.trained_source import SHIPPED_CORPUS
+    from embedcore.sources.trained import SHIPPED_CORPUS
     assert SHIPPED_CORPUS.is_file()
     size = SHIPPED_CORPUS.stat().st_size
     assert 100_000 < size < 300_000

@@ -98,7 +98,7 @@ def pca_basis(x: np.ndarray, k: int = 2) -> tuple[np.ndarray, float]:
 
 
 def _trained(lesson, index: int):
-    from ..trained_source import TrainedTable
+    from embedcore.sources.trained import TrainedTable
 
     table = lesson.table
     if not isinstance(table, TrainedTable):

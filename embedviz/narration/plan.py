@@ -27,9 +27,8 @@ import numpy as np
 from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
 from embedcore.speech import spoken
-
-from . import audio
-from .voice import VoiceError, engine
+from embedviz.media import audio
+from embedviz.narration.voices import VoiceError, engine
 
 GAP = 0.35              # seconds between the end of one line's voice and the start of the next
 LONG_LINE = 60.0        # a line longer than this renders, with a warning
@@ -208,7 +207,7 @@ class NarrationPlan:
         segment already has it); return the worker's answer with audio-timed cues."""
         out = {**out, "cues": self.cues(index, out["cues"])}
         if self.voiced and audio.codec_for(clip.suffix) is not None and not _has_audio(clip):
-            from .video import concat
+            from embedviz.media.video import concat
             concat([clip], clip, audio=[self.track(index, out["cues"], out["duration"])])
         return out
 
@@ -250,10 +249,10 @@ def _positions(lesson):
 @lru_cache(maxsize=1)
 def _sound_code() -> str:
     """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""
-    here = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for name in ("audio.py", "narration.py", "video.py"):
-        h.update((here / name).read_bytes())
+    for name in ("media/audio.py", "narration/plan.py", "media/video.py"):
+        h.update((pkg / name).read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import LessonError
-from .integrity import digest, problem, read_entry, write_entry
-from .vocab import Vocabulary
+from embedcore.errors import LessonError
+from embedcore.integrity import digest, problem, read_entry, write_entry
+from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
-    from .config import TextSource
-    from .sources import EmbeddingTable
+    from embedcore.config import TextSource
+    from embedcore.sources import EmbeddingTable
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
@@ -257,7 +257,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
 
 def text_table(cfg: TextSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
     """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
-    from .sources import EmbeddingTable, SourceInfo, portable_path
+    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
 
     ploc = ("embeddings", "path")
     if vocab is not None:

@@ -15,13 +15,13 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-_DRAWING_CODE = ("scenes", "embedviz/worker.py", "embedviz/fast_frames.py", "embedviz/video.py")
+_DRAWING_CODE = ("scenes", "embedviz/draw/worker.py", "embedviz/draw/fast_frames.py", "embedviz/media/video.py")
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the drawing code, so editing a scene invalidates its clips."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     h = hashlib.sha256()
     for entry in _DRAWING_CODE:
         p = root / entry

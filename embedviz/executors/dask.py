@@ -18,13 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from embedcore.errors import LessonError
-
-from .pipeline import Job
+from embedviz.render.pipeline import Job
 
 
 def _worker_versions() -> dict:
     import embedviz
-    from embedviz.cache import code_version
+    from embedviz.render.cache import code_version
     return {"embedviz": embedviz.__version__, "code": code_version()}
 
 
@@ -90,7 +89,7 @@ def _place(out: dict, clip: Path) -> None:
 
 
 class DaskExecutor:
-    """The same interface as :class:`~embedviz.pipeline.LocalExecutor`, on a Dask scheduler's workers."""
+    """The same interface as :class:`~embedviz.render.pipeline.LocalExecutor`, on a Dask scheduler's workers."""
 
     def __init__(self, address: str, store: str | Path | None = None, *, client=None):
         self.address = address
@@ -116,8 +115,8 @@ class DaskExecutor:
 
     def check_workers(self) -> int:
         """Every worker runs this embedviz (version and drawing code); return how many there are."""
-        from . import __version__
-        from .cache import code_version
+        from embedviz import __version__
+        from embedviz.render.cache import code_version
 
         try:
             seen = self.client.run(_worker_versions)

@@ -8,7 +8,7 @@
   (``prctl(PR_SET_PDEATHSIG)``, Linux), and a watchdog thread checks its
   parent every half second (every other system): even a SIGKILL of the CLI,
   which runs no handler, leaves nothing behind. The forkserver used at 1080p
-  and above gets the same request through :mod:`embedviz.forkserver_guard`;
+  and above gets the same request through :mod:`embedviz.executors.forkserver_guard`;
   it also exits by itself when the CLI's end of its pipe closes.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ import html
 import json
 from pathlib import Path
 
-from .pipeline import atomic_write
+from embedviz.render.pipeline import atomic_write
 
 
 def _clock(t: float) -> str:

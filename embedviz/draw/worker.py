@@ -13,8 +13,7 @@ import tempfile
 from pathlib import Path
 
 from embedcore.storyboard import Storyboard
-
-from .video import remux
+from embedviz.media.video import remux
 
 # libx264 settings for every mp4 clip. Clips are joined by stream copy, so all
 # of them must share these. bench/bench_encoder.py on 1,200 frames of this
@@ -48,7 +47,7 @@ def text_cache_dir() -> Path | None:
 
 def fast_renderer(scene_class, vfr: bool = False):
     """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
-    from .fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, with_path_cache
+    from embedviz.draw.fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, with_path_cache
 
     return PooledCairoRenderer(camera_class=with_path_cache(scene_class.camera_kind),
                                file_writer_class=VfrFileWriter if vfr else HoldingFileWriter)
@@ -57,7 +56,7 @@ def fast_renderer(scene_class, vfr: bool = False):
 def _part_renderer(renderer, scene_class, part):
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from .chunks import take_part
+    from embedviz.draw.chunks import take_part
 
     return take_part(renderer or CairoRenderer(camera_class=scene_class.camera_kind), part)
 

@@ -7,8 +7,7 @@ whole lesson can be recorded in one sitting and dropped into one folder.
 from __future__ import annotations
 
 from embedcore.speech import spoken
-
-from .narration import natural_seconds, recording_name
+from embedviz.narration.plan import natural_seconds, recording_name
 
 
 def recording_script(compiled) -> str:

@@ -41,10 +41,10 @@ def engine(name: str) -> Engine:
     """The engine called ``name`` (one instance per process: loading a model is not free)."""
     if name not in _INSTANCES:
         if name == "hibari":
-            from .hibari import HibariEngine
+            from embedviz.narration.voices.hibari import HibariEngine
             _INSTANCES[name] = HibariEngine()
         elif name == "espeak":
-            from .espeak import EspeakEngine
+            from embedviz.narration.voices.espeak import EspeakEngine
             _INSTANCES[name] = EspeakEngine()
         else:
             raise VoiceError(f"unknown voice engine {name!r}", "choose one of: " + ", ".join(ENGINES))

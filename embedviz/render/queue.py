@@ -13,8 +13,8 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 
-from . import split
-from .pipeline import Job, LessonPlan, finish_job
+from embedviz.executors import split
+from embedviz.render.pipeline import Job, LessonPlan, finish_job
 
 
 def _copy(src, dst) -> None:

@@ -8,7 +8,7 @@ lesson video has been checked does :meth:`Staging.commit` write a plan
 
 * a render that fails or is interrupted before the plan leaves every previous
   file exactly as it was; its finished clips stay in its staging folder and
-  the next render (which owns the folder: :mod:`embedviz.lock`) adopts those
+  the next render (which owns the folder: :mod:`embedviz.render.lock`) adopts those
   that verify, so no finished segment is rendered twice;
 * a render killed while moving files (a few milliseconds) leaves its plan, and
   the next render finishes the moves before it starts (roll forward).

@@ -23,7 +23,7 @@ def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None)
     """Join ``clips`` (same codec parameters) into ``out_path``; return seconds.
 
     Video packets are copied. With ``audio`` (one mono float32 array at
-    :data:`embedviz.audio.RATE` per clip, or None for silence) the output also
+    :data:`embedviz.media.audio.RATE` per clip, or None for silence) the output also
     gets one audio track: each array starts exactly where its clip's video
     starts and is cut or padded to that clip's length, so sound and picture
     stay within a sample of each other at every join. The sound is encoded
@@ -101,7 +101,7 @@ def _audio_packets(out, suffix: str, tracks: Sequence, spans: list[tuple[float, 
     """Encode one track laid out along ``spans`` on a new stream of ``out``; return its packets."""
     import numpy as np
 
-    from .audio import RATE, add_audio_stream, codec_for, encode
+    from embedviz.media.audio import RATE, add_audio_stream, codec_for, encode
 
     codec = codec_for(suffix)
     if codec is None:

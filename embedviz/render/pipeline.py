@@ -24,14 +24,14 @@ from pathlib import Path
 from embedcore.integrity import VerifiedFile, atomic_write_bytes, part_path, read_entry
 from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
-
-from . import captions, narration
-from .cache import segment_key
-from .lifecycle import stop_workers, worker_init
-from .lock import OutputLock
-from .quality import Quality
-from .staging import Staging, check_video, public_path
-from .video import concat, probe, thumbnail
+from embedviz.executors.lifecycle import stop_workers, worker_init
+from embedviz.media import captions
+from embedviz.media.video import concat, probe, thumbnail
+from embedviz.narration import plan as narration
+from embedviz.options import Quality
+from embedviz.render.cache import segment_key
+from embedviz.render.lock import OutputLock
+from embedviz.render.staging import Staging, check_video, public_path
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _render_job(storyboard, style, width, height, fps, clip: str, fmt: str, tran
                 cfr: bool = False, part=None) -> dict:
     import resource
 
-    from .worker import render_clip
+    from embedviz.draw.worker import render_clip
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         out = render_clip(storyboard, style, width, height, fps, Path(clip), fmt=fmt, transparent=transparent,
@@ -127,7 +127,7 @@ def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
     if width * height < FRESH_PROCESS_PIXELS:
         return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["embedviz.forkserver_guard", "embedviz.worker", "manim", "scenes.registry"])
+    ctx.set_forkserver_preload(["embedviz.executors.forkserver_guard", "embedviz.draw.worker", "manim", "scenes.registry"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init,
                                initargs=(os.getpid(),))
 
@@ -338,7 +338,7 @@ def render_lesson(
     cfr: bool = False,
 ) -> RenderResult:
     """plan → run the jobs (local pool by default, or any executor) → assemble."""
-    from .queue import run_queue
+    from embedviz.render.queue import run_queue
 
     plan = plan_lesson(compiled, quality, out_root, use_cache=use_cache, only=only, fmt=fmt,
                        transparent=transparent, on_event=on_event, voices=voices, cfr=cfr)
@@ -357,7 +357,7 @@ def assemble(plan: LessonPlan) -> RenderResult:
 
     All are written into the plan's staging folder; the lesson video is read
     back; then every new file is moved into place and the folder's lock given back."""
-    from .page import write_page
+    from embedviz.publish.page import write_page
 
     stage = plan.stage or Staging(plan.out_dir)
     try:

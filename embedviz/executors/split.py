@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .chunks import Part, join
+from embedviz.draw.chunks import Part, join
 
 SPLIT_FORMATS = ("mp4", "webm", "mov")   # a GIF's frames are re-encoded with one palette: not a stream copy
 MIN_CHUNK = 4.0          # seconds of video in a chunk at least
@@ -206,8 +206,8 @@ def run(executor, todo: Sequence, on_result: Callable, on_begin: Callable = lamb
 
 def _joined(seg: _Segment) -> dict:
     """Join a segment's chunks into its clip; return the worker answer an unsplit render would give."""
-    from .staging import public_path
-    from .video import remux
+    from embedviz.media.video import remux
+    from embedviz.render.staging import public_path
 
     job, outs = seg.job, [seg.outs[k] for k in sorted(seg.outs)]
     for a, b in zip(outs, outs[1:]):      # each chunk starts where the previous one stopped, to the last bit

@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 
-from . import Speech, VoiceError
+from embedviz.narration.voices import Speech, VoiceError
 
 
 class HibariEngine:

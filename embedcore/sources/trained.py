@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import TrainedSource
-from .errors import LessonError
-from .sources import EmbeddingTable, SourceInfo, portable_path
-from .training import CorpusError, TrainParams, TrainResult, train_cached
-from .vocab import Vocabulary
+from embedcore.config import TrainedSource
+from embedcore.errors import LessonError
+from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
+from embedcore.training import CorpusError, TrainParams, TrainResult, train_cached
+from embedcore.vocab import Vocabulary
 
 #: the corpus used when a lesson names none (written for the project, CC0)
-SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "configs" / "corpus" / "pets-and-vehicles.txt"
+SHIPPED_CORPUS = Path(__file__).resolve().parents[2] / "configs" / "corpus" / "pets-and-vehicles.txt"
 
 
 @dataclass(frozen=True)

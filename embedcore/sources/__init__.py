@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .config import (
+from embedcore.config import (
     HuggingFaceSource,
     InlineSource,
     MiniLMSource,
@@ -24,13 +24,13 @@ from .config import (
     TextSource,
     TrainedSource,
 )
-from .errors import LessonError, did_you_mean
-from .rowread import read_rows
-from .vocab import Vocabulary
+from embedcore.errors import LessonError, did_you_mean
+from embedcore.rowread import read_rows
+from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
-    from .config import EmbeddingsConfig
-    from .subwords import SubwordTokenizer
+    from embedcore.config import EmbeddingsConfig
+    from embedcore.subwords import SubwordTokenizer
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class SourceInfo:
     details: dict[str, Any] = field(default_factory=dict)   # shown by `inspect` (seed, path, dtype, ...)
 
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def portable_path(path: str | Path, base_dir: str | Path) -> str:
@@ -150,17 +150,17 @@ def build_table(cfg: EmbeddingsConfig, vocab: Vocabulary | None, base_dir: Path)
     if isinstance(cfg, NpySource):
         return _npy_table(cfg, vocab, base_dir, loc)
     if isinstance(cfg, TrainedSource):
-        from .trained_source import build_trained_table  # imports this module
+        from embedcore.sources.trained import build_trained_table  # imports this module
         return build_trained_table(cfg, vocab, base_dir)
     if isinstance(cfg, (SafetensorsSource, HuggingFaceSource, MiniLMSource)):
-        from . import sources_hf  # tokenizers is imported only for these sources
+        from embedcore.sources import hf as sources_hf  # tokenizers is imported only for these sources
         if isinstance(cfg, SafetensorsSource):
             return sources_hf.safetensors_table(cfg, vocab, base_dir)
         if isinstance(cfg, HuggingFaceSource):
             return sources_hf.huggingface_table(cfg, vocab, base_dir)
         return sources_hf.minilm_table(cfg, vocab, base_dir)
     if isinstance(cfg, TextSource):
-        from .sources_text import text_table
+        from embedcore.sources.text import text_table
         return text_table(cfg, vocab, base_dir)
     raise AssertionError(cfg)
 

@@ -3,7 +3,7 @@
 A course file lists lesson files and, per lesson, optional variants (another
 token sequence, title, theme, or any ``--set``-style override). Every variant
 is checked before anything renders; then every segment of every variant is a
-job in one shared queue (:mod:`embedviz.queue`), so a segment two variants
+job in one shared queue (:mod:`embedviz.render.queue`), so a segment two variants
 share renders once. Each video gets its own folder with its page; the course
 gets ``index.html`` listing them.
 
@@ -31,9 +31,8 @@ from embedcore.errors import LessonError, format_loc
 from embedcore.lesson import CompiledLesson, load_lesson, slugify
 from embedcore.overrides import Override, parse_path
 from embedcore.yamlsource import Positions, load_yaml
-
-from .narration import check as check_narration
-from .pipeline import LessonPlan, RenderResult, assemble, atomic_write, plan_lesson
+from embedviz.narration.plan import check as check_narration
+from embedviz.render.pipeline import LessonPlan, RenderResult, assemble, atomic_write, plan_lesson
 
 
 class CourseInfo(StrictModel):
@@ -164,8 +163,8 @@ def build_course(
     ``share=False`` renders each video's segments even when another video has the
     same one (only for measuring what sharing saves).
     """
-    from . import api
-    from .queue import run_queue
+    from embedviz import api
+    from embedviz.render.queue import run_queue
 
     if not isinstance(course, Course):
         course = load_course(course)
@@ -205,14 +204,14 @@ def build_course(
     page = write_course_page(course, root, results, notes)
     packed = None
     if package:
-        from .package import write_course_package
+        from embedviz.publish.package import write_course_package
         packed = write_course_package(root, course.title, course.slug, [r.out_dir for r in results], package)
     return CourseResult(page, results, counts, packed)
 
 
 def write_course_page(course: Course, root: Path, results: list[RenderResult], notes: list[str]) -> Path:
     """``root/index.html``: one card per video (thumbnail, title, length, its token sequence)."""
-    from .page import course_page
+    from embedviz.publish.page import course_page
 
     entries = []
     for r, note in zip(results, notes):

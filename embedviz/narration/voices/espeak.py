@@ -12,7 +12,7 @@ import wave
 
 import numpy as np
 
-from . import Speech, VoiceError
+from embedviz.narration.voices import Speech, VoiceError
 
 BINARY = "espeak-ng"
 

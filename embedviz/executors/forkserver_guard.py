@@ -13,7 +13,7 @@ import os
 import sys
 
 if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:
-    from .lifecycle import die_with_parent, gone
+    from embedviz.executors.lifecycle import die_with_parent, gone
 
     _CLI = os.getppid()
     die_with_parent(watchdog=False)
