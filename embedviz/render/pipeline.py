@@ -357,6 +357,7 @@ def assemble(plan: LessonPlan) -> RenderResult:
 
     All are written into the plan's staging folder; the lesson video is read
     back; then every new file is moved into place and the folder's lock given back."""
+    from embedviz.publish.descriptions import write_descriptions
     from embedviz.publish.page import write_page
 
     stage = plan.stage or Staging(plan.out_dir)
@@ -365,6 +366,8 @@ def assemble(plan: LessonPlan) -> RenderResult:
         card = plan.results[0]
         result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
                            plan.voices)
+        result.files += write_descriptions(result.out_dir, [title_card(plan.compiled), *plan.compiled.storyboards],
+                                           [card, *ordered])
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
             result.files += write_page(result.out_dir, [s.cues for s in ordered])
         check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
