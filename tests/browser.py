@@ -238,3 +238,37 @@ def open_and_wait(url: str, server, profile: Path, timeout: float = 90.0, window
         tail = log.read_text(errors="replace")[-800:]
         raise AssertionError(f"the page reported nothing in {timeout:.0f} s (chromium said: {tail})")
     return json.loads(server.result)
+
+
+# ---- the lesson page through playwright-core (tests/page_driver.mjs) ----
+
+ROOT = Path(__file__).resolve().parent.parent
+DRIVER = Path(__file__).resolve().parent / "page_driver.mjs"
+
+
+def driver_ready() -> str | None:
+    """Why the page driver cannot run here, or None: node, the npm tools and chromium are all installed."""
+    if shutil.which("node") is None:
+        return "node is not installed: run `make test`, whose set-up installs it"
+    for pkg in ("playwright-core", "axe-core", "scorm-again"):
+        if not (ROOT / "node_modules" / pkg / "package.json").is_file():
+            return f"npm package {pkg} is missing: run `make test` (its set-up runs `npm ci`)"
+    if not Path("/usr/bin/chromium").is_file():
+        return "chromium is not installed: run `make test`, whose set-up installs it"
+    return None
+
+
+def run_driver(*args: str, timeout: float = 180.0, allow_errors: bool = False) -> dict:
+    """Run one page-driver command; return its JSON. Any uncaught error or console error the page
+    raised fails the test (``allow_errors``: return them in ``errors`` instead)."""
+    why = driver_ready()
+    if why:
+        raise AssertionError(why)
+    proc = subprocess.run(["node", str(DRIVER), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+    if proc.returncode != 0:
+        raise AssertionError(f"page driver {args[0]} failed:\n{proc.stderr[-3000:]}")
+    out = json.loads(proc.stdout)
+    if not allow_errors:
+        assert out["errors"] == [], f"the page raised errors: {out['errors']}"
+    return out

@@ -5,7 +5,9 @@
 //   node tests/page_driver.mjs audit URL OUTDIR NAME      axe-core (WCAG 2.2 AA) light + dark, screenshots
 //   node tests/page_driver.mjs keyboard URL               chapters, transcript, toggle with the keyboard alone
 //   node tests/page_driver.mjs motion URL                 prefers-reduced-motion: no smooth scrolling
-//   node tests/page_driver.mjs scorm URL RECORD.json       one launch in scorm-again's SCORM 1.2 runtime
+//   node tests/page_driver.mjs open URL                   load it, nothing else (the errors it raises)
+//   node tests/page_driver.mjs scorm URL OUT.json STEER [LAUNCH.json]   one launch in scorm-again's SCORM 1.2
+//        runtime (LAUNCH: the CMI data an LMS loads; STEER: {"to": 0.5 | "end"}); OUT: the runtime's record
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +41,8 @@ async function newPage(browser, opts = {}) {
 
 async function load(page, target) {
   await page.goto(target, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.dataset.scorm !== undefined);
+  // a lesson page has run its script once it says whether it found an LMS
+  await page.waitForFunction(() => !document.getElementById('lesson-data') || document.body.dataset.scorm !== undefined);
 }
 
 async function axe(page) {
@@ -123,6 +126,13 @@ async function keyboard(browser, target) {
   return result;
 }
 
+async function openOnly(browser, target) {
+  const page = await newPage(browser);
+  await load(page, target);
+  await page.waitForTimeout(500);
+  return { scorm: await page.evaluate(() => document.body.dataset.scorm) };
+}
+
 async function motion(browser, target) {
   const out = {};
   for (const pref of ['reduce', 'no-preference']) {
@@ -150,6 +160,7 @@ try {
   if (cmd === 'audit') result = await audit(browser, url, rest[0], rest[1]);
   else if (cmd === 'keyboard') result = await keyboard(browser, url);
   else if (cmd === 'motion') result = await motion(browser, url);
+  else if (cmd === 'open') result = await openOnly(browser, url);
   else if (cmd === 'scorm') result = await scormRun(browser, url, rest[0]);
   else throw new Error(`unknown command ${cmd}`);
 } finally {
@@ -160,8 +171,8 @@ process.stdout.write(JSON.stringify({ ...result, errors }));
 async function scormRun(browser, target, recordFile) {
   // the record is read in the page before it unloads: LMSFinish runs on pagehide, so capture the API's
   // state from a pagehide listener registered after the page's own
-  const stored = existsSync(recordFile) ? JSON.parse(readFileSync(recordFile, 'utf8')) : null;
   const steer = JSON.parse(rest[1] || '{}');
+  const launch = rest[2] ? JSON.parse(readFileSync(rest[2], 'utf8')) : null;      // what the LMS stored, if any
   const page = await newPage(browser);
   const lib = readFileSync(SCORM12, 'utf8');
   let captured = null;
@@ -170,12 +181,13 @@ async function scormRun(browser, target, recordFile) {
     window.__log = [];
     window.API = new Scorm12API({ logLevel: 5, autocommit: false });
     (function () {
-      const stored = ${JSON.stringify(stored && stored.cmi)};
-      if (stored) window.API.loadFromJSON(stored);
+      const launch = ${JSON.stringify(launch)};
+      if (launch) window.API.loadFromJSON(launch);
       for (const ev of ['LMSInitialize', 'LMSSetValue', 'LMSCommit', 'LMSFinish'])
         window.API.on(ev, (k, v) => window.__log.push(v === undefined ? [ev] : [ev, k, v]));
       window.addEventListener('load', () => window.addEventListener('pagehide', () => {
         window.__capture({ log: window.__log, cmi: JSON.parse(JSON.stringify(window.API.cmi)),
+          commit: JSON.parse(JSON.stringify(window.API.renderCommitCMI(true))),
           finished: window.API.isTerminated(), lastError: String(window.API.LMSGetLastError()) });
       }));
     })();` });

@@ -1,0 +1,140 @@
+"""The lesson page and the course page, as a learner with a screen reader, a keyboard, a phone or a wish
+for less motion meets them: from file://, in Debian's Chromium driven by playwright-core
+(tests/page_driver.mjs).
+
+- axe-core reports no violation of WCAG 2.2 AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa) on the
+  whole document (so on any section a later change adds), in the light and the dark colour scheme, with the
+  audio descriptions hidden and shown;
+- the keyboard alone reaches every chapter, transcript line and the description toggle, with a visible
+  focus ring, and Enter/Space seek the video;
+- under prefers-reduced-motion the transcript jumps to the current line instead of scrolling smoothly;
+- any uncaught error or console error of the page fails the test (and that check can fail: see the last test).
+
+Screenshots (phone 390 px and desktop, light and dark) go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from embedcore.lesson import load_lesson
+from embedviz.options import Quality
+from embedviz.publish.page import course_page
+from embedviz.render.pipeline import render_lesson
+
+from .browser import driver_ready, run_driver
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+LESSON = """
+lesson: {title: "Arrows and a lookup", slug: arrows}
+vocabulary: [the, cat, dog, car, sat]
+embeddings: {source: synthetic, dim: 4, seed: 2, groups: {animals: [cat, dog]}}
+tokens: "the dog sat"
+segments:
+  - type: lookup
+    narration: ["Each id selects one row.", "The rows stack up."]
+  - type: vectors-2d
+    tokens: [cat, dog, car]
+    narration: ["Cat and dog point one way.", "Car points another."]
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    why = driver_ready()
+    if why:
+        pytest.fail(why)
+    d = tmp_path_factory.mktemp("page")
+    (d / "l.yaml").write_text(LESSON)
+    result = render_lesson(load_lesson(d / "l.yaml"), Quality("t", 256, 144, 5), d / "media", jobs=1)
+    out = result.out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    root = d / "media"
+    href = out.relative_to(root).as_posix()
+    (root / "index.html").write_text(course_page("Embeddings, week 1", [
+        {"title": manifest["title"], "href": f"{href}/index.html", "thumbnail": f"{href}/thumbnail.png",
+         "duration": manifest["duration"], "note": "two chapters"},
+        {"title": "The same again", "href": f"{href}/index.html", "thumbnail": f"{href}/thumbnail.png",
+         "duration": manifest["duration"]}]), encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    return {"lesson": (out / "index.html").as_uri(), "course": (root / "index.html").as_uri(), "out": out,
+            "manifest": manifest}
+
+
+def _violations(run: dict) -> list:
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in run["violations"]]
+
+
+@pytest.mark.parametrize("which", ["lesson", "course"])
+def test_axe_finds_no_wcag22_aa_violation_light_and_dark(site, which):
+    seen = run_driver("audit", site[which], ARTIFACTS, f"page-{which}")
+    assert [r["scheme"] for r in seen["runs"]] == ["light", "dark"]
+    for run in seen["runs"]:
+        assert run["closed"]["passes"] > 10, "axe ran its rules"
+        assert _violations(run["closed"]) == [], (run["scheme"], run["closed"]["violations"])
+        if which == "lesson":
+            assert run["opened"] is not None, "the lesson page has the description toggle"
+            assert _violations(run["opened"]) == [], (run["scheme"], "descriptions shown", run["opened"]["violations"])
+    for shot in seen["shots"]:
+        assert Path(shot["file"]).is_file()
+        assert shot["overflow"] <= 0, f"{shot['file']}: the page is wider than a {shot['width']} px screen"
+
+
+def test_keyboard_alone_walks_chapters_transcript_and_descriptions(site):
+    seen = run_driver("keyboard", site["lesson"])
+    manifest = site["manifest"]
+    walk = seen["walk"]
+    # Tab reaches every chapter and every transcript line, in page order, each with a visible focus ring
+    chapters = [w["t"] for w in walk if w["chapter"]]
+    starts = [0.0] + [s["start"] for s in manifest["segments"][1:]]
+    assert chapters[:len(starts)] == pytest.approx(starts, abs=1e-3)
+    lines = [w["line"] for w in walk if w["line"] is not None]
+    n_lines = sum(len(s["cues"]) for s in manifest["segments"])
+    assert lines[:n_lines] == list(range(n_lines))
+    ours = [w for w in walk if w["tag"] in ("BUTTON", "A")]
+    assert ours and all(w["outline"] for w in ours), [w for w in ours if not w["outline"]]
+    assert any(w["id"] == "desc-toggle" for w in walk)
+    assert not any(w["desc"] for w in walk), "hidden descriptions take no tab stop"
+    # Enter on a chapter and Space on a line seek the video there; the focus stays where it was
+    assert seen["chapter"]["landed"] == pytest.approx(manifest["segments"][1]["start"], abs=0.05)
+    assert seen["chapter"]["focus"]["chapter"]
+    last = manifest["segments"][-1]["cues"][-1]["start"]
+    assert seen["line"]["landed"] == pytest.approx(last, abs=0.05)
+    assert seen["line"]["focus"]["line"] == n_lines - 1
+    # Space on the toggle shows every description in the transcript; Enter hides them again
+    assert seen["toggle"] == {"pressed": "true", "shown": len(manifest["descriptions"]),
+                              "all": len(manifest["descriptions"])}
+    assert seen["toggle_again"] == "false"
+    # shown again: Enter on the last description seeks to it, and it is announced (aria-live)
+    assert seen["desc"]["landed"] == pytest.approx(manifest["descriptions"][-1]["start"], abs=0.05)
+    assert seen["live"] == manifest["descriptions"][-1]["text"]
+
+
+def test_reduced_motion_jumps_instead_of_scrolling(site):
+    seen = run_driver("motion", site["lesson"])
+    calm, moving = seen["reduce"], seen["no-preference"]
+    assert calm["behavior"] == "auto" and moving["behavior"] == "smooth"
+    # reduced: the transcript is at its new place at once; otherwise it is still on its way just after
+    assert calm["soon"] == calm["later"] > calm["before"]
+    assert moving["later"] == calm["later"] and moving["soon"] < moving["later"]
+
+
+def test_a_page_error_fails_the_browser_test(site, tmp_path):
+    """The check behind every test above: a page that throws, or logs an error, is reported."""
+    out = site["out"]
+    for name, bad in (("throws", "<script>null.boom();</script>"),
+                      ("logs", "<script>console.error('broken on purpose');</script>")):
+        copy = tmp_path / name
+        shutil.copytree(out, copy)
+        page = (copy / "index.html").read_text()
+        (copy / "index.html").write_text(page.replace("</body>", bad + "</body>"))
+        seen = run_driver("open", (copy / "index.html").as_uri(), allow_errors=True)
+        assert len(seen["errors"]) == 1, seen["errors"]
+        with pytest.raises(AssertionError, match="the page raised errors"):
+            run_driver("open", (copy / "index.html").as_uri())
+    assert run_driver("open", site["lesson"])["scorm"] == "none"        # the page itself raises nothing
