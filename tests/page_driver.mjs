@@ -130,7 +130,15 @@ async function openOnly(browser, target) {
   const page = await newPage(browser);
   await load(page, target);
   await page.waitForTimeout(500);
-  return { scorm: await page.evaluate(() => document.body.dataset.scorm) };
+  return page.evaluate(async () => {
+    const v = document.getElementById('video');
+    // each text track with the cues the browser loaded (on file:// from the page's data: URLs)
+    for (let k = 0; k < 50 && Array.from(v.textTracks).some(t => !t.cues || !t.cues.length); k++)
+      await new Promise(r => setTimeout(r, 100));
+    return { scorm: document.body.dataset.scorm,
+      tracks: Array.from(v.querySelectorAll('track')).map(el => ({ kind: el.kind, label: el.label, state: el.readyState,
+        cues: el.track.cues ? Array.from(el.track.cues).map(c => [c.startTime, c.endTime, c.text]) : null })) };
+  });
 }
 
 async function motion(browser, target) {

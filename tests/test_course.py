@@ -20,7 +20,7 @@ import pytest
 
 import embedviz
 from embedviz.publish.course import build_course
-from embedviz.publish.package import lesson_files, write_package
+from embedviz.publish.package import SCHEMAS, lesson_files, write_package
 from embedviz.render.pipeline import LocalExecutor
 
 from .browser import chromium, open_and_wait, report_url, serve
@@ -159,7 +159,8 @@ def scorm_check(package: Path) -> ET.Element:
             assert res.get("href") in names
         listed = {f.get("href") for r in resources.values() for f in r.findall("cp:file", ns)}
         assert listed <= names, f"files listed but not packed: {listed - names}"
-        assert names - {"imsmanifest.xml"} <= listed, "files packed but not listed"
+        assert names - {"imsmanifest.xml", *SCHEMAS} <= listed, "files packed but not listed"
+        assert set(SCHEMAS) <= names                        # the XSDs the manifest names, at the root
     return root
 
 
@@ -303,10 +304,18 @@ def test_scorm_completion_is_reported_when_the_video_ends(course, tmp_path):
     seen, _ = drive(tmp_path / "sco", tmp_path, "check-scorm.html", stub=True)
     calls = [tuple(c) for c in seen["calls"]]
     assert seen["scorm"] == "connected"
-    assert calls[:3] == [("LMSInitialize", ""), ("LMSGetValue", "cmi.core.lesson_status"),
-                         ("LMSSetValue", "cmi.core.lesson_status", "incomplete")]
-    assert seen["calls_before_end"] == 3                  # nothing is completed by seeking and clicking around
-    assert calls[3:] == [("LMSSetValue", "cmi.core.lesson_status", "completed"), ("LMSCommit", "")]
+    assert calls[:5] == [("LMSInitialize", ""), ("LMSGetValue", "cmi.core.lesson_status"),
+                         ("LMSSetValue", "cmi.core.lesson_status", "incomplete"),
+                         ("LMSGetValue", "cmi.core.lesson_location"), ("LMSSetValue", "cmi.core.exit", "suspend")]
+    before, after = calls[:seen["calls_before_end"]], calls[seen["calls_before_end"]:]
+    # nothing is completed by seeking and clicking around; the position is kept (resume: tests/test_scorm.py)
+    assert ("LMSSetValue", "cmi.core.lesson_status", "completed") not in before
+    assert {c[1] for c in before[5:] if c[0] == "LMSSetValue"} <= {"cmi.core.lesson_location"}
+    done = after.index(("LMSSetValue", "cmi.core.lesson_status", "completed"))
+    assert after[done + 1] == ("LMSSetValue", "cmi.core.exit", "")
+    assert after[done + 2][:2] == ("LMSSetValue", "cmi.core.session_time")
+    assert re.fullmatch(r"\d{4}:\d{2}:\d{2}\.\d{2}", after[done + 2][2])
+    assert after[done + 3:] == [("LMSCommit", "")]
 
 
 def test_watch_rerenders_what_changed_and_survives_a_bad_edit(course, tmp_path):

@@ -138,3 +138,31 @@ def test_a_page_error_fails_the_browser_test(site, tmp_path):
         with pytest.raises(AssertionError, match="the page raised errors"):
             run_driver("open", (copy / "index.html").as_uri())
     assert run_driver("open", site["lesson"])["scorm"] == "none"        # the page itself raises nothing
+
+
+def test_description_tracks_are_written_named_and_loaded_from_file(site):
+    out, manifest = site["out"], site["manifest"]
+    # one track per clip (title card included) and one for the lesson, named by the manifest
+    names = [manifest["title_card"]["descriptions"], *[s["descriptions"] for s in manifest["segments"]]]
+    assert names == ["clips/00-title.descriptions.vtt", "clips/01-lookup.descriptions.vtt",
+                     "clips/02-vectors-2d.descriptions.vtt"]
+    assert manifest["captions"]["descriptions"] == "arrows.descriptions.vtt"
+    for n in [*names, manifest["captions"]["descriptions"]]:
+        assert (out / n).read_text().startswith("WEBVTT\n")
+    cues = manifest["descriptions"]
+    assert [c["start"] for c in cues] == sorted(c["start"] for c in cues)
+    assert all(a["end"] <= b["start"] + 1e-6 for a, b in zip(cues, cues[1:]))
+    assert cues[0]["start"] == 0.0 and cues[0]["text"].startswith("Title card: Arrows and a lookup.")
+    # each segment's first description starts with its first narration line (clip time + the segment's start)
+    for s in manifest["segments"]:
+        first = next(c for c in cues if c["start"] >= s["start"])
+        assert first["start"] == pytest.approx(s["cues"][0]["start"], abs=1e-3)
+    page = (out / "index.html").read_text()
+    assert '<track kind="descriptions" src="arrows.descriptions.vtt" srclang="en" label="Audio description">' in page
+    # from file:// the browser loads the same cues into the page's descriptions track
+    seen = run_driver("open", site["lesson"])
+    (desc,) = [t for t in seen["tracks"] if t["kind"] == "descriptions"]
+    assert [(round(a, 3), round(b, 3), t) for a, b, t in desc["cues"]] == \
+        [(c["start"], c["end"], c["text"]) for c in cues]
+    (caps,) = [t for t in seen["tracks"] if t["kind"] == "captions"]
+    assert len(caps["cues"]) == sum(len(s["cues"]) for s in manifest["segments"])
