@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from embedcore.lesson import load_lesson
 from embedviz.options import Quality
 from embedviz.render.pipeline import render_lesson
 
-from .browser import chromium, listen_in_browser, play_in_browser
+from .browser import chromium, listen_in_browser, play_in_browser, run_driver
 
 pytestmark = pytest.mark.render
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -134,3 +135,23 @@ def test_seeking_into_a_hold_shows_the_held_picture(rendered, tmp_path):
     got = np.asarray(Image.open(shot).convert("RGB"), float)
     assert np.abs(got - held).mean() < 2.0, "the browser shows the held picture"
     assert np.abs(got - other).mean() > 5 * np.abs(got - held).mean()      # the comparison can tell pictures apart
+
+
+def test_the_lesson_page_raises_no_error_and_a_broken_one_fails(rendered, tmp_path):
+    """The lesson page from file:// in Chromium (playwright-core): an uncaught error or a console error of
+    the page fails every browser test that drives it (tests/browser.py: run_driver); here on a copy of the
+    page broken on purpose, then on the page itself."""
+    out = rendered.out_dir
+    for name, bad in (("throws", "<script>null.boom();</script>"),
+                      ("logs", "<script>console.error('broken on purpose');</script>"),
+                      ("rejects", "<script>Promise.reject(new Error('unhandled on purpose'));</script>")):
+        copy = tmp_path / name
+        shutil.copytree(out, copy)
+        page = (copy / "index.html").read_text()
+        (copy / "index.html").write_text(page.replace("</body>", bad + "</body>"))
+        seen = run_driver("open", (copy / "index.html").as_uri(), allow_errors=True)
+        assert len(seen["errors"]) == 1, (name, seen["errors"])
+        with pytest.raises(AssertionError, match="the page raised errors"):
+            run_driver("open", (copy / "index.html").as_uri())
+    seen = run_driver("open", (out / "index.html").as_uri())          # the page itself raises nothing
+    assert seen["scorm"] == "none" and {t["kind"] for t in seen["tracks"]} == {"captions", "descriptions", "chapters"}
