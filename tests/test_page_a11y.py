@@ -143,6 +143,10 @@ def test_description_tracks_are_written_named_and_loaded_from_file(site):
     for s in manifest["segments"]:
         first = next(c for c in cues if c["start"] >= s["start"])
         assert first["start"] == pytest.approx(s["cues"][0]["start"], abs=1e-3)
+    # the text transcript carries them too, under each chapter's narration
+    text = (out / "transcript.txt").read_text()
+    seg2 = [c["text"] for c in cues if c["start"] >= manifest["segments"][1]["start"]]
+    assert "Car points another.\nOn screen: " + " ".join(seg2) + "\n" in text
     page = (out / "index.html").read_text()
     assert '<track kind="descriptions" src="arrows.descriptions.vtt" srclang="en" label="Audio description">' in page
     # from file:// the browser loads the same cues into the page's descriptions track

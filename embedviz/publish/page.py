@@ -73,13 +73,20 @@ def page_data(manifest: dict, narration: list[list[dict]] | None = None) -> dict
 
 
 def transcript_text(manifest: dict, narration: list[list[dict]] | None = None) -> str:
-    """Plain text for LMSs that ask for a transcript: each chapter with its time, then its narration."""
+    """Plain text for LMSs that ask for a transcript: each chapter with its time, then its narration and
+    what the screen shows (the audio description), so the text alone carries the lesson."""
+    described = manifest.get("descriptions", [])
     out = [manifest["title"], licence_line(manifest["source"]), ""]
+    card = [d["text"] for d in described if d["start"] < manifest["title_card"]["end"]]
+    out += [f"On screen: {' '.join(card)}", ""] if card else []
     for i, s in enumerate(manifest["segments"]):
         out.append(f"[{_clock(s['start'])}] {s['title']}")
         said = narration[i] if narration is not None else s["cues"]
         text = " ".join(c["text"].strip() if "text" in c else _cue_text(c) for c in said)
-        out += [text, ""] if text else [""]
+        out += [text] if text else []
+        shown = [d["text"] for d in described if s["start"] <= d["start"] < s["end"]]
+        out += [f"On screen: {' '.join(shown)}"] if shown else []
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
