@@ -294,8 +294,10 @@ def test_a_killed_split_render_leaves_no_chunk_and_no_process(tmp_path, monkeypa
     assert proc.returncode == 0, err
     assert left_behind(mark) == [] and _chunk_folders(out) == []
     (clips,) = list(out.glob("*/*/clips"))
-    assert sorted(p.name for p in clips.iterdir()) == ["00-title.mp4", "00-title.mp4.json", "01-lookup.mp4",
-                                                       "01-lookup.mp4.json", "01-lookup.vtt", "02-lookup.mp4",
+    assert sorted(p.name for p in clips.iterdir()) == ["00-title.descriptions.vtt", "00-title.mp4", "00-title.mp4.json",
+                                                       "01-lookup.descriptions.vtt", "01-lookup.mp4",
+                                                       "01-lookup.mp4.json", "01-lookup.vtt",
+                                                       "02-lookup.descriptions.vtt", "02-lookup.mp4",
                                                        "02-lookup.mp4.json", "02-lookup.vtt"]
     for entry in clips.glob("*.json"):
         assert json.loads(entry.read_text())["chunks"] == 2
