@@ -61,6 +61,13 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def _note(where: str, text: str, sb: Storyboard) -> str:
+    """An on-screen sentence: quoted, unless the narration says it word for word (then only where it is)."""
+    if text.strip() in (line.strip() for line in sb.narration):
+        return f"{where} shows a sentence the narration says."
+    return _sentence(f"{where}: {text}")
+
+
 def _listed(items: Sequence[str], sep: str = "; ") -> str:
     shown = list(items[:LISTED])
     more = len(items) - len(shown)
@@ -118,7 +125,7 @@ def _matrix_shape(sb: MatrixShapeStoryboard) -> list[str]:
     return [
         plain(f"A block stands for the matrix, braced down the side: {sb.v_label}; and along the top: "
               f"{sb.d_label}. Below it: {sb.shape_label}."),
-        plain(f"A table of sizes at float32 starts with {row(first)}. A note: {sb.pitfall}"),
+        plain(f"A table of sizes at float32 starts with {row(first)}. " + _note("A note", sb.pitfall, sb)),
         plain("More rows join the table: " + "; ".join(row(r) for r in rest)
               + f". The last row's parameter count, {rest[-1].parameters} ({rest[-1].name}), is highlighted.")
         if rest else "",
@@ -198,8 +205,8 @@ def _spelling(sb: SpellingStoryboard) -> list[str]:
         f"{look.edit_text}.",
         f"Its cosine appears: {look.cosine_text}. A second card headed '{rel.kind}': {_q(rel.a)} and {_q(rel.b)}, "
         f"{rel.edit_text}, cosine {rel.cosine_text}.",
-        plain(_sentence(f"Under the cards: {sb.finding}")),
-        plain(_sentence(f"A note: {sb.honesty}")),
+        plain(_note("A line under the cards", sb.finding, sb)),
+        plain(_note("A note", sb.honesty, sb)),
     ]
 
 
@@ -231,7 +238,7 @@ def _analogy(sb: AnalogyStoryboard) -> list[str]:
         plain(f"Left list, raw top {sb.k}, inputs allowed: {_hits(sb.raw)}."),
         plain(f"Right list, top {sb.k} with the inputs excluded: {_hits(sb.excluded)}."
               + (f" {_q(sb.expect)} is boxed in both lists." if marked and sb.expect else "")),
-        plain(_sentence(f"A note: {sb.honesty}")),
+        plain(_note("A note", sb.honesty, sb)),
     ]
 
 
