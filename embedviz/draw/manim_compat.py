@@ -51,6 +51,7 @@ except ImportError as error:    # a module or class moved: one line, as for a ch
 __all__ = ["Animation", "CairoRenderer", "Camera", "EndSceneEarlyException", "SceneFileWriter",
            "VideoSegmentEncoder", "MEMBERS", "MIRRORED", "ManimMismatch", "Member", "problems"]
 
+
 @dataclass(frozen=True)
 class Member:
     """``owner.spec``: a method as ``name(params)`` (without ``self``), or a bare attribute name.
@@ -191,10 +192,8 @@ def _assigned(owner: type, name: str) -> bool:
     for cls in owner.__mro__:
         if name in vars(cls):
             return True
-        for value in vars(cls).values():
-            code = getattr(inspect.unwrap(value), "__code__", None) if inspect.isfunction(value) else None
-            if code is not None and name in code.co_names:
-                return True
+        if any(inspect.isfunction(value) and name in value.__code__.co_names for value in vars(cls).values()):
+            return True
     return False
 
 
