@@ -82,6 +82,8 @@ async function audit(browser, target, outdir, name) {
 
 async function keyboard(browser, target) {
   const page = await newPage(browser);
+  // the page plays after a seek; here it only seeks, so where a key sent the video is where it stays
+  await page.addInitScript(() => { HTMLMediaElement.prototype.play = function () { return Promise.resolve(); }; });
   await load(page, target);
   await page.evaluate(() => { document.getElementById('video').muted = true; });
   const focus = () => page.evaluate(() => {
@@ -94,9 +96,12 @@ async function keyboard(browser, target) {
         parseFloat(el.closest('[data-t]').dataset.t) : null };
   });
   const walk = [];
-  for (let k = 0; k < 60; k++) {
+  // Tab through the whole page (whatever sections it has) until the focus leaves it
+  for (let k = 0; k < 400; k++) {
     await page.keyboard.press('Tab');
-    walk.push(await focus());
+    const f = await focus();
+    if (f.tag === 'BODY') break;
+    walk.push(f);
   }
   const result = { walk };
   // Enter on the second chapter, Space on the last transcript line: each seeks the video there

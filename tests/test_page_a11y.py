@@ -92,12 +92,13 @@ def test_keyboard_alone_walks_chapters_transcript_and_descriptions(site):
     # Tab reaches every chapter and every transcript line, in page order, each with a visible focus ring
     chapters = [w["t"] for w in walk if w["chapter"]]
     starts = [0.0] + [s["start"] for s in manifest["segments"][1:]]
-    assert chapters[:len(starts)] == pytest.approx(starts, abs=1e-3)
+    assert chapters == pytest.approx(starts, abs=1e-3)
     lines = [w["line"] for w in walk if w["line"] is not None]
     n_lines = sum(len(s["cues"]) for s in manifest["segments"])
-    assert lines[:n_lines] == list(range(n_lines))
-    ours = [w for w in walk if w["tag"] in ("BUTTON", "A")]
-    assert ours and all(w["outline"] for w in ours), [w for w in ours if not w["outline"]]
+    assert lines == list(range(n_lines))
+    # every stop but the video's own controls (drawn by the browser) shows the page's focus ring
+    ours = [w for w in walk if w["tag"] != "VIDEO"]
+    assert len(ours) > n_lines and all(w["outline"] for w in ours), [w for w in ours if not w["outline"]]
     assert any(w["id"] == "desc-toggle" for w in walk)
     assert not any(w["desc"] for w in walk), "hidden descriptions take no tab stop"
     # Enter on a chapter and Space on a line seek the video there; the focus stays where it was

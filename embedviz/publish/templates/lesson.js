@@ -10,14 +10,15 @@
     return 'WEBVTT\n\n' + cues.map((c, i) =>
       `${i + 1}\n${ts(c.start)} --> ${ts(Math.max(c.end, c.start + 0.001))}\n${text(c).replace(/-->/g, '\u2192')}\n`).join('\n');
   }
+  // No <track> is "default" in the HTML: a track loads only once its mode leaves "disabled", so on file://
+  // none has tried (and failed: no origin there) before it is replaced here by the same cues as a data: URL.
+  // On http(s) and in an LMS the files load as they are; captions are switched on below either way.
   if (location.protocol === 'file:') {
-    // <track> files do not load on file:// (no origin): the same tracks, from the embedded cues, as data: URLs
     const made = {captions: vtt(data.cues, c => c.text), descriptions: vtt(data.descriptions, c => c.text),
                   chapters: vtt(data.chapters, c => c.title)};
     video.querySelectorAll('track').forEach(old => {
       const t = document.createElement('track');
       for (const a of ['kind', 'srclang', 'label']) t.setAttribute(a, old.getAttribute(a));
-      if (old.hasAttribute('default')) t.default = true;
       t.src = 'data:text/vtt;charset=utf-8,' + encodeURIComponent(made[old.kind] || 'WEBVTT\n');
       old.replaceWith(t);
     });
