@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from embedcore.errors import LessonError, did_you_mean
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.subwords import SubwordTokenizer, load_tokenizer, tokenizer_vocabulary
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
     from embedcore.config import HuggingFaceSource, MiniLMSource, SafetensorsSource
-    from embedcore.sources import EmbeddingTable
 
 MAX_HEADER = 100 * 1024 * 1024      # the format's own limit on the JSON header
 
@@ -213,8 +213,6 @@ def _no_lesson_vocab(vocab: Vocabulary | None, what: str) -> None:
 
 
 def safetensors_table(cfg: SafetensorsSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
     ploc, tloc = ("embeddings", "path"), ("embeddings", "tensor")
     path = _resolve(base_dir, cfg.path)
     if not path.is_file():
@@ -315,8 +313,6 @@ def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool,
 
 
 def huggingface_table(cfg: HuggingFaceSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
     _no_lesson_vocab(vocab, "the model's tokenizer")
     folder = _resolve(base_dir, cfg.path)
     mf = load_model_folder(folder, tensor=cfg.tensor, special_tokens=cfg.special_tokens,
@@ -367,8 +363,6 @@ def minilm_folder() -> Path:
 def minilm_table(cfg: MiniLMSource, vocab: Vocabulary | None, base_dir: Path, *, folder: Path | None = None,
                  sha256: str = MINILM_SHA256) -> EmbeddingTable:
     """all-MiniLM-L6-v2's [30522, 384] token embeddings, after checking the file is the real one."""
-    from embedcore.sources import EmbeddingTable, SourceInfo
-
     loc = ("embeddings", "source")
     _no_lesson_vocab(vocab, "MiniLM's tokenizer")
     folder = folder or minilm_folder()

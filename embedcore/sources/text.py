@@ -30,11 +30,11 @@ import numpy as np
 
 from embedcore.errors import LessonError
 from embedcore.integrity import digest, problem, read_entry, write_entry
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
     from embedcore.config import TextSource
-    from embedcore.sources import EmbeddingTable
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
@@ -256,9 +256,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
 
 
 def text_table(cfg: TextSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
+    """Build the :class:`~embedcore.sources.base.EmbeddingTable` of a ``text`` source."""
     ploc = ("embeddings", "path")
     if vocab is not None:
         raise LessonError("a text vectors file names its own rows, so the lesson must not list a vocabulary",
