@@ -12,6 +12,8 @@ from embedcore import integrity
 from embedcore.integrity import VerifiedFile
 from embedcore.training import TrainParams, train_cached
 
+pytestmark = pytest.mark.unit
+
 
 def flip(path, at=None):
     b = bytearray(path.read_bytes())

@@ -19,6 +19,8 @@ from embedcore.config import Style
 from scenes.components.text import shaped_text, text_cache
 from scenes.theme import theme_for
 
+pytestmark = pytest.mark.unit
+
 TOKENS = ["猫", "犬", "日本語", "こんにちは", "カタカナ", "한국어", "café", "naïve", "Ωμέγα", "αβγ", "🐱", "😀", "🙂"]
 NEVER_COVERED = "\u0378"            # an unassigned code point: always the box
 

@@ -21,6 +21,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,8 @@ from hypothesis import strategies as st
 from embedviz.cli import main
 
 from .conftest import run_cli
+
+pytestmark = pytest.mark.unit
 
 FUZZ_EXAMPLES = int(os.environ.get("EMBEDVIZ_FUZZ_EXAMPLES", "200"))
 

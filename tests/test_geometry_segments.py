@@ -18,6 +18,8 @@ from embedcore.storyboard import fmt
 
 from .conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.unit
+
 HEAD = """
 lesson: {title: "Geometry", slug: geometry}
 vocabulary: [the, cat, dog, car, bus, king, queen, sat]

@@ -8,6 +8,8 @@ from manim import Rectangle, Square
 
 from scenes import layout
 
+pytestmark = pytest.mark.unit
+
 EPS = 1e-6
 
 

@@ -14,6 +14,8 @@ from embedcore.storyboard import fmt
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 VOCAB = ("[the, cat, dog, sat, on, mat, bat, car, bus, king, queen, man, woman, prince, princess, boy, girl, a, "
          "ran, kitten]")
 HEAD = f"""

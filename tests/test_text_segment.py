@@ -7,6 +7,8 @@ from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 HEAD = """lesson: {title: T, slug: t}
 vocabulary: [the, cat]
 embeddings: {source: synthetic, dim: 2}

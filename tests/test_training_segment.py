@@ -14,6 +14,8 @@ from embedcore.storyboard import fmt
 from .conftest import run_cli
 from .test_training import shared_context_corpus
 
+pytestmark = pytest.mark.unit
+
 LESSON = """
 lesson: {title: "Learned live", slug: learned-live}
 embeddings:

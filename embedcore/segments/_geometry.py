@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import LessonError
+from ..errors import LessonError, Loc
 from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
@@ -65,7 +65,7 @@ def angle_text(deg: float) -> str:
     return fmt(deg, 1) + "\u00b0"
 
 
-def check_tokens(lesson: Lesson, tokens: list[str], loc: tuple, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
+def check_tokens(lesson: Lesson, tokens: list[str], loc: Loc, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
     """Ids and full vectors of ``tokens``; refuses repeats, unknown tokens, zero vectors."""
     seen: dict[str, int] = {}
     ids = []
@@ -83,7 +83,7 @@ def check_tokens(lesson: Lesson, tokens: list[str], loc: tuple, *, explicit: boo
     return ids_arr, vecs
 
 
-def check_nonzero(v: np.ndarray, tok: str, loc: tuple) -> None:
+def check_nonzero(v: np.ndarray, tok: str, loc: Loc) -> None:
     if not np.any(v):
         raise LessonError(f"{tok!r} has a zero vector: it has no direction, so its angle and cosine are undefined",
                           loc=loc, hint="choose another token or give it a non-zero vector")

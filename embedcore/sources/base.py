@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embedcore.errors import LessonError
-from embedcore.rowread import read_rows
+from embedcore.rowread import Rows, read_rows
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def portable_path(path: str | Path, base_dir: str | Path) -> str:
 @dataclass(frozen=True)
 class EmbeddingTable:
     vocab: Vocabulary
-    matrix: np.ndarray          # [V, d]; may be a read-only memmap
+    matrix: Rows                # [V, d]: an ndarray, a read-only memmap, or a view read by rows
     source: SourceInfo
     #: a :class:`~embedcore.subwords.SubwordTokenizer` when the vectors come
     #: from a model: the lesson's text is then split as the model splits it

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from embedcore.config import InlineSource
-from embedcore.errors import LessonError, did_you_mean
+from embedcore.errors import LessonError, Loc, did_you_mean
 from embedcore.sources.base import EmbeddingTable, SourceInfo
 from embedcore.vocab import Vocabulary
 
 
-def inline_table(cfg: InlineSource, vocab: Vocabulary | None, loc: tuple) -> EmbeddingTable:
+def inline_table(cfg: InlineSource, vocab: Vocabulary | None, loc: Loc) -> EmbeddingTable:
     vloc = loc + ("vectors",)
     if isinstance(cfg.vectors, dict):
         keys = list(cfg.vectors)

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 
 from embedcore.config import NpySource
-from embedcore.errors import LessonError
+from embedcore.errors import LessonError, Loc
 from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.vocab import Vocabulary
 
 
-def npy_table(cfg: NpySource, vocab: Vocabulary | None, base_dir: Path, loc: tuple) -> EmbeddingTable:
+def npy_table(cfg: NpySource, vocab: Vocabulary | None, base_dir: Path, loc: Loc) -> EmbeddingTable:
     ploc = loc + ("path",)
     path = (base_dir / cfg.path).resolve() if not Path(cfg.path).is_absolute() else Path(cfg.path)
     if not path.is_file():

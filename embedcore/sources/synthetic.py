@@ -17,7 +17,7 @@ def synthetic_matrix(V: int, d: int, seed: int, groups: list[np.ndarray], streng
     unit group direction g, giving within-group cosines near s²/(s²+1).
     """
     rng = np.random.default_rng(seed)
-    m = rng.standard_normal((V, d)) / np.sqrt(d)
+    m: np.ndarray = rng.standard_normal((V, d)) / np.sqrt(d)
     for members in groups:
         g = rng.standard_normal(d)
         g /= np.linalg.norm(g)
