@@ -1,6 +1,6 @@
 # The two commands a new machine needs. Both set everything up first
 # (system libraries, fonts, .venv); running them again reinstalls nothing.
-.PHONY: setup demo test docs bench clean
+.PHONY: setup demo check test docs bench clean
 
 setup:
 	@bash scripts/setup.sh dev
@@ -8,11 +8,23 @@ setup:
 demo: setup
 	.venv/bin/embedviz render configs/default.yaml -q h
 
-# the test set-up also installs Debian's chromium for the browser playback test
+# The typed seams mypy holds to strict besides embedcore ([tool.mypy] in pyproject.toml): those that exist.
+SEAMS := $(wildcard embedviz/executors/base.py embedviz/render/outcome.py embedviz/render/events.py)
+
+# The edit loop (under a minute): lint, types, and the unit layer of the tests (after `make setup`).
+check:
+	.venv/bin/ruff check .
+	.venv/bin/mypy embedcore $(SEAMS)
+	.venv/bin/python -m pytest -q -m unit
+
+# Everything: every layer (unit, golden, render, browser, faults) on 2 workers. tests/conftest.py keeps a
+# file's tests on one worker (module fixtures render once) and runs faults and browser tests one at a time.
+# The test set-up also installs Debian's chromium for the browser playback test.
 test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/ruff check .
-	.venv/bin/python -m pytest -q
+	.venv/bin/mypy embedcore $(SEAMS)
+	.venv/bin/python -m pytest -q -n 2 --dist loadgroup --durations=15
 
 # README's segment and source tables, from the lesson schema's docstrings and field descriptions
 docs:

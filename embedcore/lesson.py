@@ -7,24 +7,24 @@ file:line:col filled in.
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 
 from .config import MAX_TOKEN, LessonFile, Style, VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
 from .errors import LessonError, Loc
+from .overrides import Override, apply_overrides
+from .segments import LessonConfig, build_storyboard
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard
 from .vocab import Vocabulary
 from .yamlsource import Positions, load_yaml
-
-if TYPE_CHECKING:
-    from .overrides import Override
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,6 @@ def _own_slug(data: object) -> str | None:
 
 
 def _load(path: Path, overrides: Iterable[Override] | None = None, data: Any = None) -> CompiledLesson:
-    from .overrides import apply_overrides
-    from .segments import LessonConfig, build_storyboard
-
     if data is None:
         data, pos = load_yaml(path)
     else:
@@ -189,5 +186,4 @@ def lesson_from_data(data: dict[str, Any], base_dir: str | Path = ".", name: str
                      overrides: Iterable[Override] | None = None) -> CompiledLesson:
     """The same from already-parsed data (a dict built in Python); files it names are
     relative to ``base_dir``, and errors name ``name`` instead of a file."""
-    import copy
     return _load(Path(base_dir) / name, overrides, copy.deepcopy(data))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from embedcore.errors import LessonError
 from embedcore.rowread import Rows, read_rows
@@ -67,7 +68,7 @@ class EmbeddingTable:
     def d(self) -> int:
         return int(self.matrix.shape[1])
 
-    def rows(self, ids: np.ndarray) -> np.ndarray:
+    def rows(self, ids: ArrayLike) -> np.ndarray:
         """Rows ``ids`` as float64 ([n, d]): O(n·d), reads only those rows.
 
         A memory-mapped file is read with positioned reads of just those rows
