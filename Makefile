@@ -17,14 +17,16 @@ check:
 	.venv/bin/mypy embedcore $(SEAMS)
 	.venv/bin/python -m pytest -q -m unit
 
-# Everything: every layer (unit, golden, render, browser, faults) on 2 workers. tests/conftest.py keeps a
-# file's tests on one worker (module fixtures render once) and runs faults and browser tests one at a time.
+# Everything: every layer. Unit, golden and render tests on 2 workers, each file on one worker (its module
+# fixtures, such as the course and golden renders, run once); then faults and browser tests one at a time,
+# alone, since they time kills, signals and playback. The 15 slowest of each run are printed.
 # The test set-up also installs Debian's chromium for the browser playback test.
 test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/ruff check .
 	.venv/bin/mypy embedcore $(SEAMS)
-	.venv/bin/python -m pytest -q -n 2 --dist loadgroup --durations=15
+	.venv/bin/python -m pytest -q -n 2 --dist loadfile -m "unit or golden or render" --durations=15
+	.venv/bin/python -m pytest -q -m "faults or browser" --durations=15
 
 # README's segment and source tables, from the lesson schema's docstrings and field descriptions
 docs:

@@ -57,30 +57,37 @@ def _private_text_cache(tmp_path_factory):
         os.environ["EMBEDVIZ_TEXT_CACHE"] = old
 
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_manim_media(tmp_path_factory):
+    """Under pytest-xdist, scenes built in a worker write Manim's text SVGs to that worker's own folder.
+
+    Manim writes them to ``media_dir/texts`` in place, not atomically: two workers sharing ``./media``
+    could read each other's half-written file. A plain (one-process) run keeps Manim's default.
+    """
+    import os
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    from manim import config
+    old = config.media_dir
+    config.media_dir = str(tmp_path_factory.mktemp("manim-media"))
+    yield
+    config.media_dir = old
+
 #: The test layers (registered in pyproject.toml). Every test carries exactly one, so ``-m unit`` (make check)
-#: and the rest (make test) together run everything.
+#: and ``make test``'s two runs (unit, golden and render on 2 workers; faults and browser alone) run everything.
 LAYERS = ("unit", "golden", "render", "browser", "faults")
-#: Run one at a time on a single xdist worker (kills, signals, full disks, headless Chromium: timing-sensitive).
-SERIAL = ("faults", "browser")
 
 
 def layers_of(item: pytest.Item) -> list[str]:
     return sorted({m.name for m in item.iter_markers() if m.name in LAYERS})
 
 
-@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the xdist_group marks it adds
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Refuse a test without exactly one layer marker; group tests for ``pytest -n --dist loadgroup``.
-
-    A file's tests stay on one worker (module-scoped fixtures such as the course and golden renders run
-    once); faults and browser tests share one group so they never run at the same time as each other.
-    """
+    """Refuse a test without exactly one layer marker, so the layers stay complete and disjoint."""
     bad = [f"{item.nodeid}: {', '.join(layers_of(item)) or 'no layer marker'}" for item in items
            if len(layers_of(item)) != 1]
     if bad:
         raise pytest.UsageError("every test needs exactly one of the markers " + ", ".join(LAYERS)
                                 + " (pytestmark at the top of the file, or per test):\n  " + "\n  ".join(bad))
-    for item in items:
-        layer = layers_of(item)[0]
-        group = "serial" if layer in SERIAL else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))

@@ -186,10 +186,11 @@ def test_example_lessons_validate(name):
 # -- scenes built without rendering ------------------------------------------------------
 
 @pytest.fixture
-def manim_frame():
+def manim_frame(tmp_path_factory):
     from manim import tempconfig
+    media = tmp_path_factory.getbasetemp() / "manim-media"     # this session's (each xdist worker has its own)
     with tempconfig({"frame_height": 8.0, "frame_width": 8.0 * 16 / 9, "pixel_width": 854, "pixel_height": 480,
-                     "media_dir": "/tmp/embedviz-test-media"}):
+                     "media_dir": str(media)}):
         yield
 
 
