@@ -11,11 +11,12 @@ demo: setup
 # The typed seams mypy holds to strict besides embedcore ([tool.mypy] in pyproject.toml): those that exist.
 SEAMS := $(wildcard embedviz/executors/base.py embedviz/render/outcome.py embedviz/render/events.py)
 
-# The edit loop (under a minute): lint, types, and the unit layer of the tests (after `make setup`).
+# The edit loop (under a minute on a quiet 2-core machine): lint, types, and the unit layer of the tests on
+# 2 workers (after `make setup`; ~65 CPU-seconds in all, most of it CLI subprocesses).
 check:
 	.venv/bin/ruff check .
 	.venv/bin/mypy embedcore $(SEAMS)
-	.venv/bin/python -m pytest -q -m unit
+	.venv/bin/python -m pytest -q -m unit -n 2 --dist loadfile
 
 # Everything: every layer. Unit, golden and render tests on 2 workers, each file on one worker (its module
 # fixtures, such as the course and golden renders, run once); then faults and browser tests one at a time,

@@ -16,7 +16,7 @@ from scenes.components.grid import CellGrid
 from scenes.components.readout import Readout
 from scenes.theme import SIZE, THEMES
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.render
 
 ROOT = Path(__file__).resolve().parent.parent
 TH = THEMES["dark"]

@@ -8,7 +8,7 @@ from manim import Rectangle, Square
 
 from scenes import layout
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.render
 
 EPS = 1e-6
 

@@ -11,7 +11,7 @@ from embedcore.lesson import load_lesson  # noqa: E402
 from scenes.lookup import LookupScene  # noqa: E402
 from scenes.theme import theme_for  # noqa: E402
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.render
 
 
 def build(path):
