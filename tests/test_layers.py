@@ -259,3 +259,19 @@ def test_checker_finds_a_cycle_hidden_in_a_function_and_resolves_relative_import
     assert ("core.sub.x", "json", True, False) in edges
     assert runtime_cycles(imps) == [["core.a", "core.b"]]         # the type-only edge makes no cycle
     assert cycles([("p", "q"), ("q", "r"), ("r", "p"), ("r", "s")]) == [["p", "q", "r"]]
+
+
+# --- the test layers: tests/conftest.py refuses a test without exactly one layer marker ---------------------
+
+def test_a_test_without_exactly_one_layer_marker_fails_collection(tmp_path):
+    import subprocess
+    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "test_x.py").write_text(
+        "import pytest\n\n\n@pytest.mark.unit\ndef test_marked():\n    pass\n\n\ndef test_unmarked():\n    pass\n\n\n"
+        "@pytest.mark.unit\n@pytest.mark.render\ndef test_two():\n    pass\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestUnknownMarkWarning",
+                        "test_x.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    out = r.stdout + r.stderr
+    assert r.returncode == pytest.ExitCode.USAGE_ERROR, out
+    assert "test_x.py::test_unmarked: no layer marker" in out and "test_x.py::test_two: render, unit" in out, out
+    assert "test_marked" not in out and "passed" not in out, out
