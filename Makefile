@@ -1,6 +1,6 @@
 # The two commands a new machine needs. Both set everything up first
 # (system libraries, fonts, .venv); running them again reinstalls nothing.
-.PHONY: setup demo check test docs bench clean
+.PHONY: setup demo check test docs gallery bench clean
 
 setup:
 	@bash scripts/setup.sh dev
@@ -32,6 +32,11 @@ test:
 # README's segment and source tables, from the lesson schema's docstrings and field descriptions
 docs:
 	.venv/bin/python scripts/make_docs.py
+
+# one still per segment type (and two at 9:16) in docs/gallery/, shown in README's segment table; run it
+# when a scene's picture changes on purpose, look at the PNGs, commit them
+gallery: setup
+	.venv/bin/python scripts/make_gallery.py
 
 # the speed figures (bench/bench_render.py, ~20 min on 2 cores; run it on a quiet machine), recorded in
 # bench/speed.json and README.md's speed table
