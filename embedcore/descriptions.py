@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from embedcore.segments._geometry import VectorsStoryboard
 from embedcore.segments.analogy import AnalogyStoryboard, Hit
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 from embedcore.segments.lookup import LookupStoryboard
-from embedcore.segments.matrix_shape import MatrixShapeStoryboard
+from embedcore.segments.matrix_shape import MatrixShapeStoryboard, ShapeRow
 from embedcore.segments.nearest_neighbours import Neighbour, NeighboursStoryboard
 from embedcore.segments.pitfall_learned import LearnedStoryboard, RowView
 from embedcore.segments.pitfall_spelling import SpellingStoryboard
@@ -95,7 +96,7 @@ def _title(sb: TitleCardStoryboard) -> list[str]:
 
 def _lookup(sb: LookupStoryboard) -> list[str]:
     chips = ", ".join(f"{_q(s.text)} id {s.id:,}" for s in sb.steps)
-    shown_rows = [r.token for r in sb.matrix_rows if r.kind == "row"]
+    shown_rows = [r.token for r in sb.matrix_rows if r.kind == "row" and r.token is not None]
     cols = ", ".join("…" if c is None else str(c) for c in sb.columns)
     hidden = []
     if sb.rows_elided:
@@ -119,7 +120,7 @@ def _lookup(sb: LookupStoryboard) -> list[str]:
 
 
 def _matrix_shape(sb: MatrixShapeStoryboard) -> list[str]:
-    def row(r) -> str:
+    def row(r: ShapeRow) -> str:
         return f"{r.name}: V {r.V}, d {r.d}, {r.parameters} parameters, {r.memory}"
     first, rest = sb.rows[0], sb.rows[1:]
     return [
@@ -320,7 +321,7 @@ def describe(sb: Storyboard) -> list[str]:
     return fn(sb)
 
 
-def description_cues(sb: Storyboard, cues: Sequence[dict], duration: float) -> list[dict]:
+def description_cues(sb: Storyboard, cues: Sequence[dict[str, Any]], duration: float) -> list[dict[str, Any]]:
     """The clip's description cues (start, end, text), in clip time.
 
     ``cues``: the clip's narration cues, one per narration line, as the scene recorded them."""
@@ -345,7 +346,7 @@ def description_cues(sb: Storyboard, cues: Sequence[dict], duration: float) -> l
     return out
 
 
-def to_vtt(cues: Sequence[dict]) -> str:
+def to_vtt(cues: Sequence[dict[str, Any]]) -> str:
     """A WebVTT file for ``<track kind="descriptions">``: one cue per beat group, its text on one line."""
     out = ["WEBVTT", ""]
     for i, c in enumerate(cues, 1):
