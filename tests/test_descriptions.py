@@ -18,7 +18,6 @@ from embedcore.lesson import load_lesson
 from embedcore.storyboard import narration_phases
 from embedcore.title_card import title_card
 
-pytestmark = pytest.mark.render          # builds scenes (Manim), draws no frame
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p.name for p in (ROOT / "configs").glob("*.yaml"))
 NARRATION_SHAPES = {"text", "pitfall-learned"}     # what these draw depends on how the lines fall on beats
@@ -78,6 +77,7 @@ def _cases():
 CASES = _cases()
 
 
+@pytest.mark.render                # builds scenes (Manim), draws no frame
 @pytest.mark.parametrize("name,i", CASES, ids=[f"{n[:-5]}-{i}" for n, i in CASES])
 def test_every_beat_that_draws_is_described(name, i):
     style, sbs = boards(name)
@@ -95,6 +95,7 @@ def test_every_beat_that_draws_is_described(name, i):
             assert "-->" not in text and "\n" not in text and "\u22ef" not in text
 
 
+@pytest.mark.unit
 def test_descriptions_carry_the_screens_numbers():
     _, sbs = boards("default.yaml")
     by_type = {sb.type: sb for sb in sbs}
@@ -110,10 +111,12 @@ def test_descriptions_carry_the_screens_numbers():
     assert describe(sim)[3] == "" and sim.repeats == ()          # no repeated token: that beat draws nothing
 
 
+@pytest.mark.unit
 def test_formula_is_written_as_read():
     assert formula_text("cos theta = (A dot B) / (norm(A) thin norm(B))") == "cos θ = (A ⋅ B) / (‖A‖ ‖B‖)"
 
 
+@pytest.mark.unit
 def test_cues_start_with_the_line_of_their_beat_and_lineless_beats_join_the_one_before():
     _, sbs = boards("lookup.yaml")
     sb = dataclasses.replace(sbs[1], narration=("First.", "Last."))        # lookup: 4 beats, lines on 0 and 3
