@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -85,6 +86,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> dict:
             tmp.unlink()
     return digest_bytes(data)
 
+
+
+def atomic_write_text(path: Path, text: str) -> dict:
+    """UTF-8 ``text`` to ``path``, as :func:`atomic_write_bytes` writes bytes."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` via a per-process temporary and a rename: ``dst`` is
+    the whole copy or what it was before. Nothing is left behind if the copy fails."""
+    tmp = part_path(dst)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 def _seal_of(entry: dict) -> str:
     body = {k: v for k, v in entry.items() if k != "sealed"}

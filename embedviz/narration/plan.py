@@ -27,8 +27,11 @@ import numpy as np
 from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
 from embedcore.speech import spoken
+from embedcore.storyboard import reading_time
 from embedviz.media import audio
+from embedviz.media.video import concat
 from embedviz.narration.voices import VoiceError, engine
+from embedviz.render.outcome import ClipOutcome
 
 GAP = 0.35              # seconds between the end of one line's voice and the start of the next
 LONG_LINE = 60.0        # a line longer than this renders, with a warning
@@ -39,11 +42,6 @@ _CACHE_FORMAT = 2       # bump when the stored samples change meaning (rate, lou
 def recording_name(index: int, seg_type: str, line: int) -> str:
     """File stem a recording of line ``line`` (1-based) of segment ``index`` has in a ``voice_dir``."""
     return f"{index:02d}-{seg_type}-{line}"
-
-
-def reading_time(text: str) -> float:
-    """A silent line's hold, as the scenes use it (≈ 15 characters a second)."""
-    return max(1.6, 0.6 + len(text) / 15)
 
 
 def natural_seconds(text: str) -> float:
@@ -202,14 +200,28 @@ class NarrationPlan:
             x[a:a + piece.size] += piece
         return audio.normalise(x)
 
-    def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
+    def finish_clip(self, index: int, clip: Path, out: ClipOutcome) -> ClipOutcome:
         """Mux the sound into a drawn clip (in place, if it has none yet: a clip copied from an identical
-        segment already has it); return the worker's answer with audio-timed cues."""
-        out = {**out, "cues": self.cues(index, out["cues"])}
+        segment already has it); return the worker's outcome with audio-timed cues."""
+        out = dataclasses.replace(out, cues=tuple(self.cues(index, list(out.cues))))
         if self.voiced and audio.codec_for(clip.suffix) is not None and not _has_audio(clip):
-            from embedviz.media.video import concat
-            concat([clip], clip, audio=[self.track(index, out["cues"], out["duration"])])
+            concat([clip], clip, audio=[self.track(index, list(out.cues), out.duration)])
         return out
+
+
+class SilentNarration(NarrationPlan):
+    """No voice at all (the null object): storyboards, cues and keys pass through unchanged,
+    there is no sound track, nothing to wait for or close. Callers that render without
+    resolving narration pass this instead of ``None``, so nothing branches on it."""
+
+    def __init__(self) -> None:
+        super().__init__({}, {}, False)
+
+    def storyboard(self, sb):
+        return sb
+
+    def apply(self, compiled):
+        return compiled
 
 
 def _has_audio(path: Path) -> bool:

@@ -16,7 +16,7 @@ import html
 import json
 from pathlib import Path
 
-from embedviz.render.pipeline import atomic_write
+from embedcore.integrity import atomic_write_text as atomic_write
 
 
 def _clock(t: float) -> str:
