@@ -8,15 +8,9 @@ Bad input raises :class:`embedviz.LessonError` with a ``file:line:col`` message.
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from embedcore.errors import LessonError
 
 from .api import load, render
-
-try:
-    __version__ = version("embedviz")
-except PackageNotFoundError:        # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from .version import __version__
 
 __all__ = ["LessonError", "load", "render", "__version__"]

@@ -26,11 +26,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:          # annotations only: plan imports nothing from here at run time either
-    from embedviz.render.outcome import ClipOutcome
-    from embedviz.render.plan import Job
+from embedviz.render.outcome import ClipOutcome
+from embedviz.render.plan import Job
 
 
 class JobListener:

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import embedviz
 from embedcore.errors import LessonError
 from embedcore.integrity import VerifiedFile, atomic_write_bytes, digest_bytes, entry_problem, read_entry
 from embedviz.executors.base import Executor, JobListener
@@ -30,10 +29,11 @@ from embedviz.executors.scratch import scratch
 from embedviz.render.cache import code_version
 from embedviz.render.outcome import ClipOutcome
 from embedviz.render.plan import Job
+from embedviz.version import __version__
 
 
 def _worker_versions() -> dict:
-    return {"embedviz": embedviz.__version__, "code": code_version()}
+    return {"embedviz": __version__, "code": code_version()}
 
 
 @dataclass(frozen=True)

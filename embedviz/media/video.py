@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import av
+import numpy as np
 
 from embedcore.integrity import part_path
+from embedviz.media.audio import RATE, add_audio_stream, codec_for, encode
 
 FASTSTART = {"movflags": "+faststart"}
 CONTAINERS = {".mp4": ("mp4", FASTSTART), ".mov": ("mov", FASTSTART), ".webm": ("webm", {}), ".gif": ("gif", {})}
@@ -99,10 +101,6 @@ def _video_spans(clips: Sequence[Path]) -> list[tuple[float, float]]:
 
 def _audio_packets(out, suffix: str, tracks: Sequence, spans: list[tuple[float, float]]) -> list:
     """Encode one track laid out along ``spans`` on a new stream of ``out``; return its packets."""
-    import numpy as np
-
-    from embedviz.media.audio import RATE, add_audio_stream, codec_for, encode
-
     codec = codec_for(suffix)
     if codec is None:
         return []

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import av
 import numpy as np
 
 from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
 from embedcore.speech import spoken
 from embedcore.storyboard import reading_time
+from embedcore.yamlsource import Positions, load_yaml
 from embedviz.media import audio
 from embedviz.media.video import concat
 from embedviz.narration.voices import VoiceError, engine
@@ -225,7 +227,6 @@ class SilentNarration(NarrationPlan):
 
 
 def _has_audio(path: Path) -> bool:
-    import av
     with av.open(str(path)) as c:
         return bool(c.streams.audio)
 
@@ -248,8 +249,6 @@ def check(compiled) -> None:
 
 def _positions(lesson):
     """Where each key of the lesson file is, for error messages (a lesson built from a dict has no file)."""
-    from embedcore.yamlsource import Positions, load_yaml
-
     if lesson.path.is_file():
         try:
             return load_yaml(lesson.path)[1]

@@ -37,7 +37,7 @@ class ClipOutcome:
     chunk_seconds: tuple[float, ...] = ()
     start: float | None = None             # a chunk's clock where its first play starts
     end: float | None = None               # ... and where it stops
-    plays: int | None = None
+    plays: tuple[int, int] | None = None   # [first, last + 1) of the plays a chunk rendered
     partials: tuple[str, ...] = ()
     worker: str | None = None
     task: str | None = None
@@ -45,10 +45,11 @@ class ClipOutcome:
     @classmethod
     def from_worker(cls, answer: dict, **extra) -> ClipOutcome:
         """The outcome from :func:`embedviz.draw.worker.render_clip`'s answer (a dict) and ``extra`` fields."""
-        fields = {k: v for k, v in answer.items() if k in cls.__dataclass_fields__}
-        fields["cues"] = tuple(dict(c) for c in fields.get("cues", ()))
+        fields = {**answer, "cues": tuple(dict(c) for c in answer["cues"])}    # a key it does not know: TypeError
         if "partials" in fields:
             fields["partials"] = tuple(fields["partials"])
+        if fields.get("plays") is not None:
+            fields["plays"] = tuple(fields["plays"])
         return cls(**{**fields, **extra})
 
     @classmethod

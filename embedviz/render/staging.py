@@ -26,6 +26,8 @@ import signal
 import tempfile
 from pathlib import Path
 
+import av
+
 from embedcore.integrity import entry_problem, problem, read_entry
 
 PREFIX = ".staging-"
@@ -186,8 +188,6 @@ def check_video(path: Path, seconds: float, fps: float, clips: int = 1) -> None:
     length with the ``clips`` it joins; raise ValueError if it is short or
     unreadable. A frame per clip is allowed (WebM packets carry no duration,
     so the last frame of each clip counts as zero long)."""
-    import av
-
     try:
         with av.open(str(path)) as c:
             s = c.streams.video[0]
