@@ -444,6 +444,65 @@ def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
     assert again.clip.read_bytes() == local.read_bytes()
 
 
+def test_a_damaged_store_entry_is_rendered_again_never_served(course, cluster, tmp_path):
+    """The store is checked as the output folder's cache is (size and SHA-256 in a sealed entry)."""
+    import dataclasses
+
+    from embedviz import api
+    from embedviz.executors.dask import DaskExecutor
+    from embedviz.render.plan import plan_lesson
+
+    cl, client = cluster
+    compiled = api.load(course["dir"] / "b.yaml")
+    plan = plan_lesson(compiled, api.quality_for(compiled, **SIZE), tmp_path / "out")
+    (card,) = [job for job in plan.todo if job.storyboard.index == 0]
+    store = tmp_path / "store"
+    ex = DaskExecutor(cl.scheduler_address, store=store, client=client)
+    got, why = [], []
+
+    class Heard(JobListener):
+        def result(self, job, out):
+            got.append(out)
+
+        def damaged(self, job, reason):
+            why.append(reason)
+
+    ex.run([card], Heard())
+    good = card.clip.read_bytes()
+    stored = store / f"{card.key}.mp4"
+    flipped = bytearray(good)
+    flipped[len(flipped) // 2] ^= 0xFF
+    damages = [(bytes(flipped), "its content changed (SHA-256 differs from its cache entry)"),
+               (good[:1000], f"it has 1,000 bytes, its cache entry says {len(good):,}")]
+    for n, (bad, _) in enumerate(damages, start=1):
+        stored.write_bytes(bad)
+        again = dataclasses.replace(card, clip=tmp_path / f"again{n}.mp4")
+        ex.run([again], Heard())
+        assert why == [d for _, d in damages[:n]]
+        assert got[-1].seconds > 0, "rendered again, not served"
+        assert again.clip.read_bytes() == good == stored.read_bytes()
+    # an entry written before entries were sealed is not trusted either
+    entry = stored.with_name(stored.name + ".json")
+    entry.write_text(json.dumps({"duration": got[0].duration, "cues": list(got[0].cues)}))
+    ex.run([dataclasses.replace(card, clip=tmp_path / "again3.mp4")], Heard())
+    assert why[-1] == "its cache entry has no checksum (written by an older version)" and got[-1].seconds > 0
+    plan.abandon()
+
+
+def test_a_damaged_store_entry_is_one_line_in_the_cli():
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from embedviz.cli import _say_cache_event
+
+    shown = SimpleNamespace(console=Console(file=io.StringIO(), width=200))
+    _say_cache_event(shown, ev.Damaged(0, "title", "arrows", "its content changed", "stored clip"))
+    assert shown.console.file.getvalue() == (
+        "  arrows: segment 0 (title): stored clip not reused, its content changed; rendering it again\n")
+
+
 def _pretend_other_code():
     import embedviz.render.cache
     embedviz.render.cache.code_version = lambda: "0123456789abcdef"
