@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import numpy as np
 
 from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
+from embedcore.integrity import atomic_path
 from embedcore.speech import spoken
 from embedcore.storyboard import reading_time
 from embedcore.yamlsource import Positions, load_yaml
@@ -485,18 +485,11 @@ def _load_cached(path: Path) -> np.ndarray | None:
 
 
 def _store(path: Path, samples: np.ndarray) -> None:
-    """Write atomically (temp file + rename): a reader sees the whole entry or none."""
-    tmp = None
+    """Write atomically: a reader sees the whole entry or none."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
             np.savez(f, samples=samples,
                      sha256=np.frombuffer(hashlib.sha256(samples.tobytes()).digest(), np.uint8))
-        os.replace(tmp, path)
-        tmp = None
     except OSError:
         pass          # a cache that cannot be written only costs time
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
