@@ -504,8 +504,10 @@ def test_a_damaged_store_entry_is_one_line_in_the_cli():
 
 
 def _pretend_other_code():
-    import embedviz.render.cache
-    embedviz.render.cache.code_version = lambda: "0123456789abcdef"
+    import importlib
+
+    # (``embedviz.render`` is the API's function; the package is reached by its module name)
+    importlib.import_module("embedviz.render.cache").code_version = lambda: "0123456789abcdef"
 
 
 def test_cluster_refuses_workers_with_other_code(cluster):

@@ -26,14 +26,14 @@ from embedcore.integrity import VerifiedFile, atomic_write_bytes, digest_bytes, 
 from embedviz.executors.base import Executor, JobListener
 from embedviz.executors.local import render_job
 from embedviz.executors.scratch import scratch
-from embedviz.render.cache import code_version
+from embedviz.render import cache
 from embedviz.render.outcome import ClipOutcome
 from embedviz.render.plan import Job
 from embedviz.version import __version__
 
 
 def _worker_versions() -> dict:
-    return {"embedviz": __version__, "code": code_version()}
+    return {"embedviz": __version__, "code": cache.code_version()}
 
 
 @dataclass(frozen=True)
