@@ -13,20 +13,20 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embedcore.errors import LessonError
-from embedcore.lesson import CompiledLesson, lesson_from_data, load_lesson
-from embedcore.overrides import from_args
-from embedviz.executors.base import Executor
-from embedviz.executors.dask import DaskExecutor
-from embedviz.executors.local import LocalExecutor, render_job
-from embedviz.narration.plan import NarrationPlan
-from embedviz.options import QUALITIES, output_size
-from embedviz.publish.package import write_package
 from embedviz.render import events
-from embedviz.render.lesson import render_lesson
-from embedviz.render.outcome import ClipOutcome, RenderResult
-from embedviz.render.plan import Job
+
+if TYPE_CHECKING:
+    from embedviz.executors.base import Executor
+    from embedviz.narration.plan import NarrationPlan
+    from embedviz.render.outcome import ClipOutcome, RenderResult
+    from embedviz.render.plan import Job
+
+# The render stack (numpy, PyAV, pydantic, the lesson compiler) is imported by the functions
+# that use it: ``import embedviz`` and the CLI start in a tenth of a second, and the CLI has its
+# signal handlers in place before it loads. None of these imports is a cycle (tests/test_seams.py).
 
 FORMATS = ("mp4", "webm", "gif", "mov")
 PACKAGES = ("zip", "scorm")
@@ -35,6 +35,9 @@ PACKAGES = ("zip", "scorm")
 def load(lesson: str | Path | Mapping, *, tokens: str | None = None, set: Iterable[str] = (),
          base_dir: str | Path = "."):
     """A compiled lesson from a file path or a dict, with ``--tokens`` / ``--set`` overrides applied."""
+    from embedcore.lesson import CompiledLesson, lesson_from_data, load_lesson
+    from embedcore.overrides import from_args
+
     overrides = from_args(tokens, list(set))
     if isinstance(lesson, CompiledLesson):       # already loaded (the CLI checks before it draws a progress bar)
         if overrides:
@@ -47,6 +50,8 @@ def load(lesson: str | Path | Mapping, *, tokens: str | None = None, set: Iterab
 
 def quality_for(compiled, quality: str = "h", resolution: str | None = None, fps: int | None = None):
     """The output size, with the CLI's checks (a bad option is a :class:`LessonError` naming it)."""
+    from embedviz.options import QUALITIES, output_size
+
     if quality not in QUALITIES:
         raise LessonError(f"unknown quality {quality!r}", file="--quality", hint="choose one of: l, m, h, p, k")
     if resolution and not re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", resolution.lower()):
@@ -95,7 +100,9 @@ def make_executor(jobs: int | None = None, cluster: str | None = None,
                   store: str | Path | None = None) -> Executor:
     """The local process pool (default), or a Dask cluster's workers for ``cluster='tcp://HOST:8786'``."""
     if cluster:
+        from embedviz.executors.dask import DaskExecutor
         return DaskExecutor(cluster, store=store)
+    from embedviz.executors.local import LocalExecutor
     return LocalExecutor(jobs or os.cpu_count() or 1)
 
 
@@ -132,6 +139,8 @@ def render(
     lesson's :class:`~embedviz.narration.plan.NarrationPlan` if already resolved (else it is resolved here).
     ``on_event`` hears typed progress events (:mod:`embedviz.render.events`).
     """
+    from embedviz.render.lesson import render_lesson
+
     compiled = load(lesson, tokens=tokens, set=set, base_dir=base_dir)
     q = quality_for(compiled, quality, resolution, fps)
     fmt = check_format(format, transparent)
@@ -147,6 +156,7 @@ def render(
         if own:
             executor.close()
     if package:
+        from embedviz.publish.package import write_package
         result.files.append(write_package(result.out_dir, package))
     return result
 
@@ -156,6 +166,8 @@ def render(
 def render_segment(job: Job, clip: str | Path) -> ClipOutcome:
     """Render one planned segment (:class:`~embedviz.render.plan.Job`) to ``clip``: what every worker runs,
     local or on a cluster. Returns its duration, caption cues, render seconds and peak memory."""
+    from embedviz.executors.local import render_job
+
     return render_job(job, clip)
 
 

@@ -1,7 +1,10 @@
 """``embedviz``: render, validate and inspect lesson files.
 
-No Manim here, so ``validate`` and ``inspect`` answer in well under a second;
-rendering imports Manim in the worker processes (:mod:`embedviz.draw.worker`).
+Imports stay light here, and the commands import what they use when they run: the CLI
+starts in a tenth of a second and has its signal handlers in place (``main``) before the
+render stack (numpy, PyAV, pydantic, the lesson compiler) loads, so a Ctrl-C or SIGTERM
+during start-up unwinds like one during a render. No Manim here: ``validate`` and
+``inspect`` answer in well under a second; rendering imports Manim in the worker processes.
 """
 from __future__ import annotations
 
@@ -10,26 +13,9 @@ import errno
 import json
 import os
 import sys
-import time
-from concurrent.futures.process import BrokenProcessPool
-
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from embedcore.errors import LessonError
-from embedcore.report import lesson_report
-from embedcore.storyboard import fmt
-from embedviz import api
-from embedviz.executors.lifecycle import Terminated, handle_signals
-from embedviz.narration.plan import check, resolve
-from embedviz.narration.script import recording_script
-from embedviz.publish.course import build_course, load_course
 from embedviz.render import events
-from embedviz.render.staging import public_path
-from embedviz.versions import version_lines
-from embedviz.watch import watch
 
 EXIT_BAD_INPUT = 2
 EXIT_WORKER_DIED = 75   # EX_TEMPFAIL: a worker was killed (OOM killer, kill -9); render again to continue
@@ -42,10 +28,14 @@ def _err(msg: str) -> None:
 
 
 def cmd_validate(args) -> int:
+    from embedviz.narration.plan import check
+
+    from .api import load
+
     status = 0
     for path in args.lessons:
         try:
-            c = api.load(path, tokens=args.tokens, set=args.set or ())
+            c = load(path, tokens=args.tokens, set=args.set or ())
             check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
@@ -59,12 +49,22 @@ def cmd_validate(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
+    from embedcore.report import lesson_report
+
+    from .api import load
+
+    c = load(args.lesson, tokens=args.tokens, set=args.set or ())
     report = lesson_report(c)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from embedcore.storyboard import fmt
+
     con = Console()
     dec = c.lesson.style.decimals
     con.print(f"[bold]{report['title']}[/]  ({report['file']})")
@@ -108,6 +108,8 @@ def cmd_inspect(args) -> int:
 
 
 def _progress(con, description: str, total: int, unit: str = "segments"):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                         TextColumn("{task.completed}/{task.total} " + unit), TimeElapsedColumn(),
                         console=con, transient=False)
@@ -129,6 +131,13 @@ def _say_cache_event(progress, event: events.Event) -> None:
 
 
 def cmd_render(args) -> int:
+    import time
+
+    from rich.console import Console
+
+    from embedviz import api
+    from embedviz.narration.plan import resolve
+
     t0 = time.perf_counter()
     c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
     quality = api.quality_for(c, args.quality, args.resolution, args.fps)
@@ -180,11 +189,20 @@ def cmd_render(args) -> int:
 
 
 def cmd_script(args) -> int:
-    print(recording_script(api.load(args.lesson)), end="")
+    from embedviz.narration.script import recording_script
+
+    from .api import load
+
+    print(recording_script(load(args.lesson)), end="")
     return 0
 
 
 def cmd_build(args) -> int:
+    from rich.console import Console
+
+    from embedviz import api
+    from embedviz.publish.course import build_course, load_course
+
     course = load_course(args.course)
     api.check_package(args.package, "mp4")
     for _name, compiled in course.videos:
@@ -221,6 +239,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_watch(args) -> int:
+    from .watch import watch
+
     return watch(args.lesson, quality=args.quality, resolution=args.resolution, fps=args.fps, out=args.out,
                  tokens=args.tokens, set=args.set or (), jobs=args.jobs or None, interval=args.interval)
 
@@ -253,6 +273,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from .versions import version_lines
         print("\n".join(version_lines()))
         parser.exit()
 
@@ -313,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _io_error(e: OSError) -> str:
+    from embedviz.render.staging import public_path
+
     where = public_path(e.filename) if e.filename else "the output folder"
     cause = e.strerror or str(e)
     fix = {errno.ENOSPC: "free some disk space or choose another --out",
@@ -327,6 +350,10 @@ def _stopped_note(args) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from embedviz.executors.lifecycle import Terminated, handle_signals
+
     handle_signals()
     args = build_parser().parse_args(argv)
     try:
