@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from embedcore.errors import LessonError
 
-# the package of render stages is loaded first, so that the name ``embedviz.render`` stays the API
-# function bound below (importing a subpackage later would rebind it to the package)
-from . import render as _stages  # noqa: F401
+# The subpackage embedviz.render is imported first: importing a submodule binds its name on the
+# parent package, and the public function ``embedviz.render`` must be what that name holds.
+from . import render as _render_package  # noqa: F401
 from .api import load, render
 from .version import __version__
 

@@ -40,7 +40,7 @@ def _until(what, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.render
+@pytest.mark.faults
 @pytest.mark.parametrize("nanny,use_store", [(False, False), (False, True), (True, True)],
                          ids=["no-nanny", "no-nanny-store", "nanny-store"])
 def test_a_killed_worker_leaves_no_scratch_folder(tmp_path, nanny, use_store):

@@ -15,6 +15,7 @@ from embedviz.render import events as ev
 from embedviz.render.lesson import render_lesson
 
 pytestmark = pytest.mark.render
+
 TINY = Quality("t", 256, 144, 5)
 
 TWO = """

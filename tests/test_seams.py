@@ -24,9 +24,11 @@ from embedviz.render.queue import run_queue
 from . import import_graph
 from .conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 # Imports that may stay inside functions: optional or heavy dependencies loaded only when used.
 # scipy/pyloudnorm: ~1.3 s of CPU to import, needed only to process narration audio (validate stays fast).
-LAZY_OK = ("distributed", "manim", "hibari", "scenes", "embedviz.draw.fast_frames", "embedviz.draw.chunks",
+LAZY_OK = ("distributed", "manim", "hibari", "scenes", "embedviz.draw",
            "scipy", "pyloudnorm")
 # In draw/, which another part of issue 18 rewrites (Manim's internals): left to it.
 LAZY_ELSEWHERE = {("embedviz.draw.worker", "logging"), ("embedviz.draw.chunks", "av")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class ClipOutcome:
     """
 
     duration: float
-    cues: tuple[dict, ...]
+    cues: tuple[dict[str, Any], ...]
     frames: int | None = None
     pictures: int | None = None
     encoded: int | None = None
@@ -43,7 +44,7 @@ class ClipOutcome:
     task: str | None = None
 
     @classmethod
-    def from_worker(cls, answer: dict, **extra) -> ClipOutcome:
+    def from_worker(cls, answer: dict[str, Any], **extra: Any) -> ClipOutcome:
         """The outcome from :func:`embedviz.draw.worker.render_clip`'s answer (a dict) and ``extra`` fields."""
         fields = {**answer, "cues": tuple(dict(c) for c in answer["cues"])}    # a key it does not know: TypeError
         if "partials" in fields:
@@ -53,11 +54,11 @@ class ClipOutcome:
         return cls(**{**fields, **extra})
 
     @classmethod
-    def from_entry(cls, entry: dict) -> ClipOutcome:
+    def from_entry(cls, entry: dict[str, Any]) -> ClipOutcome:
         """The outcome a cache entry records (a clip reused or copied: no render time)."""
         return cls(entry["duration"], tuple(entry["cues"]), peak_rss_mb=entry.get("worker_peak_rss_mb"))
 
-    def entry(self) -> dict:
+    def entry(self) -> dict[str, Any]:
         """What a clip's cache entry records about its render."""
         return {"duration": self.duration, "cues": list(self.cues), "render_seconds": round(self.seconds, 2),
                 "worker_peak_rss_mb": self.peak_rss_mb,
@@ -74,7 +75,7 @@ class SegmentResult:
     title: str
     clip: Path
     duration: float
-    cues: list[dict]
+    cues: list[dict[str, Any]]
     cached: bool
     seconds: float = 0.0
 
