@@ -23,7 +23,7 @@ import pytest
 from embedcore.lesson import load_lesson
 from embedviz.options import Quality
 from embedviz.publish.page import course_page
-from embedviz.render.pipeline import render_lesson
+from embedviz.render.lesson import render_lesson
 
 from .browser import driver_ready, run_driver
 

@@ -21,7 +21,7 @@ from embedcore.lesson import load_lesson
 from embedviz.options import Quality
 from embedviz.publish.package import SCHEMAS, schema_files, write_course_package, write_package
 from embedviz.publish.page import course_page
-from embedviz.render.pipeline import render_lesson
+from embedviz.render.lesson import render_lesson
 
 from .browser import ROOT, driver_ready, run_driver
 

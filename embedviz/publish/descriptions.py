@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from embedcore.descriptions import description_cues, to_vtt
-from embedcore.integrity import atomic_write_bytes
+from embedcore.integrity import atomic_write_text
 from embedcore.storyboard import Storyboard
+from embedviz.render.outcome import SegmentResult
 
 
 def descriptions_name(clip: str) -> str:
@@ -22,7 +23,7 @@ def descriptions_name(clip: str) -> str:
     return str(Path(clip).with_suffix(".descriptions.vtt").as_posix())
 
 
-def write_descriptions(out_dir: Path, boards: Sequence[Storyboard], clips: Sequence) -> list[Path]:
+def write_descriptions(out_dir: Path, boards: Sequence[Storyboard], clips: Sequence[SegmentResult]) -> list[Path]:
     """Write every clip's description track and the lesson's, and name them in ``manifest.json``.
 
     ``boards``: the title card's storyboard, then each segment's; ``clips``: their results in the
@@ -36,18 +37,15 @@ def write_descriptions(out_dir: Path, boards: Sequence[Storyboard], clips: Seque
     for entry, sb, res in zip(entries, boards, clips):
         cues = description_cues(sb, res.cues, res.duration)
         name = descriptions_name(entry["clip"])
-        atomic_write(out_dir / name, to_vtt(cues))
+        atomic_write_text(out_dir / name, to_vtt(cues))
         files.append(out_dir / name)
         entry["descriptions"] = name
         t = entry["start"]
         lesson += [{**c, "start": round(c["start"] + t, 3), "end": round(c["end"] + t, 3)} for c in cues]
     whole = f"{manifest['slug']}.descriptions.vtt"
-    atomic_write(out_dir / whole, to_vtt(lesson))
+    atomic_write_text(out_dir / whole, to_vtt(lesson))
     manifest["captions"]["descriptions"] = whole
     manifest["descriptions"] = lesson
-    atomic_write(path, json.dumps(manifest, indent=2, ensure_ascii=False))
+    atomic_write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False))
     return [out_dir / whole, *files]
 
-
-def atomic_write(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
