@@ -5,7 +5,8 @@
 //   node tests/page_driver.mjs audit URL OUTDIR NAME      axe-core (WCAG 2.2 AA) light + dark, screenshots
 //   node tests/page_driver.mjs keyboard URL               chapters, transcript, toggle with the keyboard alone
 //   node tests/page_driver.mjs motion URL                 prefers-reduced-motion: no smooth scrolling
-//   node tests/page_driver.mjs open URL                   load it, nothing else (the errors it raises)
+//   node tests/page_driver.mjs open URL [URL...]          load each, nothing else (the errors it raises); with
+//        several URLs (one browser for all): `pages`, each with its own `errors`
 //   node tests/page_driver.mjs scorm URL OUT.json STEER [LAUNCH.json]   one launch in scorm-again's SCORM 1.2
 //        runtime (LAUNCH: the CMI data an LMS loads; STEER: {"to": 0.5 | "end"}); OUT: the runtime's record
 import { createRequire } from 'node:module';
@@ -48,10 +49,14 @@ async function load(page, target) {
 async function axe(page) {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async tags => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
     return { violations: r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })) })),
-      passes: r.passes.length, incomplete: r.incomplete.map(v => v.id), version: window.axe.version };
+      passes: r.passes.length, passed: r.passes.map(v => v.id).sort(), inapplicable: r.inapplicable.map(v => v.id).sort(),
+      // what axe could not decide (for a person to check): the rule, each node and axe's reason
+      incomplete: r.incomplete.map(v => ({ id: v.id, nodes: v.nodes.map(n => ({ target: n.target,
+        why: [...n.any, ...n.all, ...n.none].map(c => c.message).join(' ') })) })),
+      version: window.axe.version };
   }, TAGS);
 }
 
@@ -67,7 +72,15 @@ async function audit(browser, target, outdir, name) {
       await page.click('#desc-toggle');
       opened = await axe(page);
     }
-    out.runs.push({ scheme, closed, opened });
+    // axe cannot tell the contrast of a line the transcript box's scroll edge cuts ("incomplete"): once more
+    // with the box at full height, every line in view, so each one's contrast is decided
+    let unclipped = null;
+    if (await page.$('#transcript')) {
+      await page.evaluate(() => { document.getElementById('transcript').style.maxHeight = 'none'; });
+      unclipped = await axe(page);
+      await page.evaluate(() => { document.getElementById('transcript').style.maxHeight = ''; });
+    }
+    out.runs.push({ scheme, closed, opened, unclipped });
     for (const [label, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]]) {
       await page.setViewportSize({ width, height });
       const file = path.join(outdir, `${name}-${label}-${scheme}.png`);
@@ -146,6 +159,18 @@ async function openOnly(browser, target) {
   });
 }
 
+async function openEach(browser, targets) {
+  // each page's errors apart (from the shared list, by where it stood before that page), then the page closed
+  const pages = [];
+  for (const target of targets) {
+    const before = errors.length;
+    const seen = await openOnly(browser, target);
+    await browser.contexts().at(-1).close();
+    pages.push({ url: target, ...seen, errors: errors.splice(before) });
+  }
+  return pages;
+}
+
 async function motion(browser, target) {
   const out = {};
   for (const pref of ['reduce', 'no-preference']) {
@@ -175,7 +200,8 @@ try {
   if (cmd === 'audit') result = await audit(browser, url, rest[0], rest[1]);
   else if (cmd === 'keyboard') result = await keyboard(browser, url);
   else if (cmd === 'motion') result = await motion(browser, url);
-  else if (cmd === 'open') result = await openOnly(browser, url);
+  else if (cmd === 'open' && rest.length === 0) result = await openOnly(browser, url);
+  else if (cmd === 'open') result = { pages: await openEach(browser, [url, ...rest]) };
   else if (cmd === 'scorm') result = await scormRun(browser, url, rest[0]);
   else throw new Error(`unknown command ${cmd}`);
 } finally {

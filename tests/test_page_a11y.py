@@ -81,6 +81,10 @@ def test_axe_finds_no_wcag22_aa_violation_light_and_dark(site, which):
         if which == "lesson":
             assert run["opened"] is not None, "the lesson page has the description toggle"
             assert _violations(run["opened"]) == [], (run["scheme"], "descriptions shown", run["opened"]["violations"])
+            # every line at full height: axe decides every contrast (none left "incomplete")
+            assert _violations(run["unclipped"]) == [], (run["scheme"], "unclipped", run["unclipped"]["violations"])
+            assert run["unclipped"]["incomplete"] == [], (run["scheme"], run["unclipped"]["incomplete"])
+            assert "color-contrast" in run["unclipped"]["passed"]
     for shot in seen["shots"]:
         assert Path(shot["file"]).is_file()
         assert shot["overflow"] <= 0, f"{shot['file']}: the page is wider than a {shot['width']} px screen"
