@@ -78,6 +78,12 @@ if [ "${EMBEDVIZ_BROWSER:-0}" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${npm_missing[@]}" >/dev/null
   fi
+  # playwright-core 1.65 and scorm-again 3.4 need Node.js 20 or newer (Debian 12's own nodejs is 18)
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$node_major" -lt 20 ]; then
+    echo "setup: Node.js $(node --version) is too old for the browser tests: install Node.js 20 or newer" >&2
+    exit 1
+  fi
   npm_stamp="node_modules/.embedviz-installed"
   if [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; then
     echo "setup: installing the browser-test tools (npm ci: playwright-core, axe-core, scorm-again)"

@@ -90,7 +90,7 @@ def test_every_beat_that_draws_is_described(name, i):
                 assert text.strip(), f"{sb.type} beat {k} draws but has no description"
             else:
                 assert text == "", f"{sb.type} beat {k} draws nothing but is described: {text!r}"
-        # the numbers on screen are in the words: every number of the storyboard's own texts
+        # each entry is one line of cue text (the numbers themselves: test_descriptions_carry_the_screens_numbers)
         for text in words:
             assert "-->" not in text and "\n" not in text and "\u22ef" not in text
 
