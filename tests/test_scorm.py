@@ -145,4 +145,4 @@ def test_scorm_again_resumes_where_the_learner_stopped_and_completes(package, tm
     assert ("LMSSetValue", "cmi.core.lesson_status", "incomplete") not in log2     # status was already set
     (Path(__file__).resolve().parent.parent / "test-artifacts").mkdir(exist_ok=True)
     (Path(__file__).resolve().parent.parent / "test-artifacts/scorm-again-record.json").write_text(
-        json.dumps({"first": rec, "second": rec2}, indent=1))
+        json.dumps({"first": {"seen": first["seen"], **rec}, "second": {"seen": second["seen"], **rec2}}, indent=1))
