@@ -44,6 +44,8 @@ async function load(page, target) {
   await page.goto(target, { waitUntil: 'load' });
   // a lesson page has run its script once it says whether it found an LMS
   await page.waitForFunction(() => !document.getElementById('lesson-data') || document.body.dataset.scorm !== undefined);
+  // and a playground has loaded its vectors (or said they are missing) and drawn its tables
+  await page.waitForFunction(() => !document.getElementById('playground') || document.body.dataset.playground !== undefined);
 }
 
 async function axe(page) {
@@ -80,7 +82,10 @@ async function audit(browser, target, outdir, name) {
       unclipped = await axe(page);
       await page.evaluate(() => { document.getElementById('transcript').style.maxHeight = ''; });
     }
-    out.runs.push({ scheme, closed, opened, unclipped });
+    const playground = await page.evaluate(() => document.getElementById('playground') ? {
+      state: document.body.dataset.playground || null, tokens: document.querySelectorAll('#pg-out .pg-tok').length,
+      tables: document.querySelectorAll('#pg-out table').length } : null);
+    out.runs.push({ scheme, closed, opened, unclipped, playground });
     for (const [label, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]]) {
       await page.setViewportSize({ width, height });
       const file = path.join(outdir, `${name}-${label}-${scheme}.png`);
@@ -104,7 +109,7 @@ async function keyboard(browser, target) {
     const cs = getComputedStyle(el);
     return { tag: el.tagName, id: el.id, text: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 60),
       chapter: !!el.closest('#chapters'), line: el.closest('#transcript p') ? +el.closest('p').dataset.i : null,
-      desc: !!el.closest('#transcript .desc'),
+      desc: !!el.closest('#transcript .desc'), pg: !!el.closest('#playground'), cls: el.className || '',
       outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, t: el.closest('[data-t]') ?
         parseFloat(el.closest('[data-t]').dataset.t) : null };
   });
@@ -141,7 +146,42 @@ async function keyboard(browser, target) {
   result.desc = await press('#transcript .desc:last-of-type button', 'Enter');
   await page.waitForTimeout(300);
   result.live = await page.evaluate(() => document.getElementById('desc-live').textContent);
+  if (await page.$('#playground')) result.playground = await playgroundKeys(page, focus);
   return result;
+}
+
+async function playgroundKeys(page, focus) {
+  // the playground with the keyboard alone: a chapter's "try these tokens" link (Enter), a sentence typed
+  // and sent (Enter), then Tab to another token and Enter: its nearest neighbours
+  const out = {};
+  const state = () => page.evaluate(() => ({ text: document.getElementById('pg-text').value,
+    tokens: Array.from(document.querySelectorAll('#pg-out .pg-tok')).map(b => b.querySelector('.pg-piece').textContent),
+    pressed: Array.from(document.querySelectorAll('#pg-out .pg-tok')).findIndex(b => b.getAttribute('aria-pressed') === 'true'),
+    heading: (document.getElementById('pg-nn-h') || {}).textContent || null,
+    neighbours: document.querySelectorAll('#pg-out .pg-nn tbody tr').length,
+    status: document.getElementById('pg-status').textContent }));
+  const tries = await page.$$('#chapters .pg-try');
+  out.tries = tries.length;
+  if (tries.length) {
+    await tries[tries.length - 1].focus();
+    await page.keyboard.press('Enter');
+    out.tried = { ...(await state()), focus: await focus() };
+  }
+  await page.focus('#pg-text');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('the cat sat');
+  await page.keyboard.press('Enter');
+  out.typed = await state();
+  // Tab from the text box to the second token
+  let k = 0;
+  for (; k < 20; k++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement.dataset.pos === '1')) break;
+  }
+  out.tabs = k + 1;
+  await page.keyboard.press('Enter');
+  out.chosen = { ...(await state()), focus: await focus() };
+  return out;
 }
 
 async function openOnly(browser, target) {

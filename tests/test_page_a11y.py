@@ -16,6 +16,7 @@ Screenshots (phone 390 px and desktop, light and dark) go to test-artifacts/.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,13 @@ def site(tmp_path_factory):
             "manifest": manifest, "files": result.files}
 
 
+def _playground(site) -> dict | None:
+    """The lesson page's playground data (its chapters' tokens), or None: the page has no playground."""
+    page = (site["out"] / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="playground-data">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1).replace("<\\/", "</")) if m else None
+
+
 def _violations(run: dict) -> list:
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in run["violations"]]
 
@@ -85,6 +93,10 @@ def test_axe_finds_no_wcag22_aa_violation_light_and_dark(site, which):
             assert _violations(run["unclipped"]) == [], (run["scheme"], "unclipped", run["unclipped"]["violations"])
             assert run["unclipped"]["incomplete"] == [], (run["scheme"], run["unclipped"]["incomplete"])
             assert "color-contrast" in run["unclipped"]["passed"]
+        if which == "lesson" and _playground(site):
+            # axe saw the playground drawn: its tokens, rows, cosines and neighbours (the first token's)
+            pg = run["playground"]
+            assert pg["state"] == "ready" and pg["tokens"] == 3 and pg["tables"] == 4, (run["scheme"], pg)
     for shot in seen["shots"]:
         assert Path(shot["file"]).is_file()
         assert shot["overflow"] <= 0, f"{shot['file']}: the page is wider than a {shot['width']} px screen"
@@ -95,7 +107,7 @@ def test_keyboard_alone_walks_chapters_transcript_and_descriptions(site):
     manifest = site["manifest"]
     walk = seen["walk"]
     # Tab reaches every chapter and every transcript line, in page order, each with a visible focus ring
-    chapters = [w["t"] for w in walk if w["chapter"]]
+    chapters = [w["t"] for w in walk if w["chapter"] and w["tag"] == "BUTTON"]
     starts = [0.0] + [s["start"] for s in manifest["segments"][1:]]
     assert chapters == pytest.approx(starts, abs=1e-3)
     lines = [w["line"] for w in walk if w["line"] is not None]
@@ -119,6 +131,27 @@ def test_keyboard_alone_walks_chapters_transcript_and_descriptions(site):
     # shown again: Enter on the last description seeks to it, and it is announced (aria-live)
     assert seen["desc"]["landed"] == pytest.approx(manifest["descriptions"][-1]["start"], abs=0.05)
     assert seen["live"] == manifest["descriptions"][-1]["text"]
+    data = _playground(site)
+    if data:
+        _keyboard_playground(seen, walk, data)
+
+
+def _keyboard_playground(seen: dict, walk: list, data: dict) -> None:
+    """Tab reaches each chapter's "try these tokens" link, the text box, its button and every token;
+    Enter on a link loads that chapter's tokens, Enter sends typed text, Enter on a token shows its neighbours."""
+    assert sum("pg-try" in w["cls"] for w in walk) == len(data["chapters"])
+    stops = [w for w in walk if w["pg"]]
+    assert [w["id"] for w in stops][:1] == ["pg-text"] and sum("pg-tok" in w["cls"] for w in stops) == 3
+    assert all(w["outline"] for w in stops + [w for w in walk if "pg-try" in w["cls"]])
+    pg = seen["playground"]
+    assert pg["tries"] == len(data["chapters"])
+    assert pg["tried"]["text"] == data["chapters"][-1]["text"] and pg["tried"]["tokens"]
+    assert pg["tried"]["focus"]["id"] == "pg-text"
+    assert pg["typed"]["tokens"] == ["the", "cat", "sat"] and pg["typed"]["pressed"] == 0
+    chosen = pg["chosen"]
+    assert pg["tabs"] <= 3, "from the text box: its button, then the tokens"
+    assert chosen["pressed"] == 1 and "cat" in chosen["heading"] and chosen["neighbours"] > 0
+    assert "pg-tok" in chosen["focus"]["cls"] and chosen["focus"]["text"].startswith("cat")
 
 
 def test_reduced_motion_jumps_instead_of_scrolling(site):
