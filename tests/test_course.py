@@ -234,15 +234,16 @@ CHECK = """
     v.muted = true;
     await v.play(); await sleep(800); v.pause(); R.played_to = v.currentTime;
     R.tracks = Array.from(v.textTracks).map(t => ({kind: t.kind, mode: t.mode, cues: t.cues ? t.cues.length : -1}));
-    // a click seeks and plays: take the time where the seek landed, before playback moves it
-    let s = once('seeked'); document.querySelectorAll('#chapters button')[%(chapter)d].click();
-    R.after_chapter = await s; v.pause();
+    // a click seeks and plays: take the time the seek went to ('seeking'), before playback moves it (on a
+    // busy machine playback had already moved on by 'seeked')
+    let s = once('seeking'), d = once('seeked'); document.querySelectorAll('#chapters button')[%(chapter)d].click();
+    R.after_chapter = await s; await d; v.pause();
     s = once('seeked'); v.currentTime = %(mid)f; await s; await sleep(400);
     R.now = Array.from(document.querySelectorAll('#transcript p.now')).map(p => +p.dataset.i);
     const caps = Array.from(v.textTracks).find(t => t.kind === 'captions');
     R.active = Array.from(caps.activeCues || []).map(c => c.text);
-    s = once('seeked'); document.querySelectorAll('#transcript p')[0].click();
-    R.after_line = await s; v.pause();
+    s = once('seeking'); d = once('seeked'); document.querySelectorAll('#transcript p')[0].click();
+    R.after_line = await s; await d; v.pause();
     R.calls_before_end = (window.__calls || []).length;
     s = once('seeked'); v.currentTime = v.duration - 0.4; await s;
     const ended = once('ended'); await v.play(); await ended; await sleep(100);
