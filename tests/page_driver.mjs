@@ -86,7 +86,8 @@ async function audit(browser, target, outdir, name) {
       state: document.body.dataset.playground || null, tokens: document.querySelectorAll('#pg-out .pg-tok').length,
       tables: document.querySelectorAll('#pg-out table').length } : null);
     out.runs.push({ scheme, closed, opened, unclipped, playground });
-    for (const [label, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]]) {
+    // 320 px: WCAG 1.4.10 reflow (no sideways scrolling at 320 CSS px, as at 400% zoom of 1280)
+    for (const [label, width, height] of [['phone', 390, 844], ['reflow', 320, 640], ['desktop', 1280, 900]]) {
       await page.setViewportSize({ width, height });
       const file = path.join(outdir, `${name}-${label}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });

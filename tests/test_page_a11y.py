@@ -11,7 +11,8 @@ for less motion meets them: from file://, in Debian's Chromium driven by playwri
 - any uncaught error or console error of the page fails the test (tests/browser.py's run_driver; shown to
   fail on a broken page in tests/test_browser.py).
 
-Screenshots (phone 390 px and desktop, light and dark) go to test-artifacts/.
+No sideways scrolling of the page at 390 px (a phone) nor at 320 px (WCAG 1.4.10 reflow; a wide table
+scrolls in its own focusable region). Screenshots (390 px, 320 px, desktop; light and dark) go to test-artifacts/.
 """
 from __future__ import annotations
 
