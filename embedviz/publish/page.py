@@ -17,8 +17,12 @@ import json
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embedviz.render.pipeline import atomic_write
+
+if TYPE_CHECKING:
+    from embedcore.lesson import CompiledLesson
 
 
 @cache
@@ -86,7 +90,8 @@ def _json_for_script(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
-def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> str:
+def lesson_page(manifest: dict, narration: list[list[dict]] | None = None, playground: str = "") -> str:
+    """The page; ``playground``: the playground's block (:func:`embedviz.publish.playground.page_block`)."""
     e = html.escape
     data = page_data(manifest, narration)
     caps = manifest["captions"]
@@ -104,18 +109,22 @@ def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> st
         vtt=e(caps["vtt"]), srt=e(caps["srt"]), chapters_vtt=e(caps["chapters"]),
         licence=e(licence_line(manifest["source"])), chapters=chapters, transcript=transcript, clips=clips,
         length=_clock(manifest["duration"]), size=f'{fmt.get("width", "?")}×{fmt.get("height", "?")}',
-        data=_json_for_script(data), style=template("page.css"), script=template("lesson.js"))
+        data=_json_for_script(data), style=template("page.css"), script=template("lesson.js"), playground=playground)
 
 
-def write_page(out_dir: Path, narration: list[list[dict]] | None = None) -> list[Path]:
+def write_page(out_dir: Path, narration: list[list[dict]] | None = None, lesson: CompiledLesson | None = None,
+               root: Path | None = None) -> list[Path]:
     """Write ``index.html`` and ``transcript.txt`` from the folder's manifest; return their paths.
 
-    ``narration``: per segment, the scene's cues (clip time, one per narration line)."""
+    ``narration``: per segment, the scene's cues (clip time, one per narration line). ``lesson`` and
+    ``root``: the playground's source, and the output root its shared asset is written to."""
+    from embedviz.publish.playground import page_block
+
     out_dir = Path(out_dir)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     page, text = out_dir / "index.html", out_dir / "transcript.txt"
     atomic_write(text, transcript_text(manifest, narration))
-    atomic_write(page, lesson_page(manifest, narration))
+    atomic_write(page, lesson_page(manifest, narration, page_block(lesson, root)))
     return [page, text]
 
 

@@ -366,7 +366,8 @@ def assemble(plan: LessonPlan) -> RenderResult:
         result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
                            plan.voices)
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
-            result.files += write_page(result.out_dir, [s.cues for s in ordered])
+            result.files += write_page(result.out_dir, [s.cues for s in ordered], plan.compiled,
+                                       plan.out_dir.parent.parent)     # the playground's asset: the output root
         check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
         stage.commit()
     except BaseException:

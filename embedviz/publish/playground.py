@@ -1,0 +1,391 @@
+"""The lesson page's playground: type a sentence, see the model's pieces, ids, rows, cosines and neighbours.
+
+It runs in the page with no network (``file://``, an LMS): everything it needs is one
+content-addressed script, ``playground-<sha256[:12]>.js``, loaded with ``<script src>`` (a
+``fetch`` of a local file fails on ``file://``). That asset holds the vocabulary, every row at
+8 bits (an int8 per entry and a float32 scale per row, base85 text) and, for a model with a
+BERT WordPiece tokenizer, the tokenizer (``templates/wordpiece.js`` with the character classes
+measured from the Python library, ``templates/bert_tables.js``). One asset serves every video
+written under the same output root (the ``--out`` folder, or a course's folder): the page looks
+for it beside itself first (inside a package), then two folders up.
+
+The lesson's own tokens (every chapter's "try these tokens") carry their exact rows in the
+page itself, so they show the video's numbers; any other row is decoded from 8 bits, and the
+page states the largest cosine error measured here over 100,000 random pairs.
+
+A source without a model tokenizer is split on whitespace over its vocabulary. A source whose
+rows would pass the 16 MB budget keeps the rows of its first tokens (one warning says which); a
+tokenizer the page cannot reproduce (BPE, Unigram, another normaliser) leaves the playground out
+with a warning, or is refused (exit 2) when the lesson or ``--playground on`` asked for it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from embedcore.errors import LessonError
+from embedcore.special import examples, special_ids
+from embedcore.wording import count
+
+if TYPE_CHECKING:
+    from embedcore.lesson import CompiledLesson
+    from embedcore.sources import EmbeddingTable
+    from embedcore.subwords import SubwordTokenizer
+
+BUDGET = 16_000_000          # bytes the asset may add (issue 21: "for MiniLM, at most 16 MB")
+PAIRS = 100_000              # random pairs the cosine error bound is measured over
+SEED = 21
+K = 5                        # neighbours listed per metric, as the nearest-neighbours segment's default
+MAX_COLS = 6                 # columns shown before eliding, as the lookup segment's default
+SWITCH = ("on", "off")
+ASSET = re.compile(r"playground-[0-9a-f]{12}\.js")
+B85 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
+CHUNK = 4096                 # rows read at a time
+# chapter options whose values are tokens, in the order a reader meets them
+TOKEN_OPTIONS = ("tokens", "query", "a", "b", "c", "expect", "word", "lookalike", "related", "token", "pair", "pairs")
+
+
+class Unreproducible(Exception):
+    """The source's tokenizer is not one the page's ``wordpiece.js`` reproduces exactly."""
+
+
+# ----------------------------------------------------------------------------- tokenizer
+
+
+def tokenizer_spec(tok: SubwordTokenizer) -> dict:
+    """What ``wordpiece.js`` needs to split text exactly as ``tok`` does; :class:`Unreproducible` if it cannot."""
+    cfg = json.loads(tok.tk.to_str())
+    model, norm, pre = cfg.get("model") or {}, cfg.get("normalizer") or {}, cfg.get("pre_tokenizer") or {}
+    where = Path(tok.file).name
+    if model.get("type") != "WordPiece":
+        raise Unreproducible(f"its tokenizer ({where}) is {model.get('type') or 'of an unknown kind'}, "
+                             "and the page reproduces only BERT's WordPiece")
+    if norm.get("type") != "BertNormalizer":
+        raise Unreproducible(f"its tokenizer ({where}) normalises text with "
+                             f"{norm.get('type') or 'nothing'}, not BERT's normaliser")
+    if pre.get("type") != "BertPreTokenizer":
+        raise Unreproducible(f"its tokenizer ({where}) splits words with {pre.get('type') or 'nothing'}, "
+                             "not BERT's pre-tokenizer")
+    added = []
+    for a in cfg.get("added_tokens") or []:
+        if a.get("normalized") or a.get("lstrip") or a.get("rstrip") or a.get("single_word"):
+            raise Unreproducible(f"its tokenizer ({where}) has an added token {a.get('content')!r} matched with "
+                                 "options the page does not reproduce")
+        added.append({"content": a["content"], "id": int(a["id"]), "special": bool(a.get("special"))})
+    spec = {"unk": model.get("unk_token") or "[UNK]", "prefix": model.get("continuing_subword_prefix") or "",
+            "maxChars": int(model.get("max_input_chars_per_word") or 100),
+            "lowercase": bool(norm.get("lowercase")), "stripAccents": norm.get("strip_accents"),
+            "cleanText": bool(norm.get("clean_text")), "chinese": bool(norm.get("handle_chinese_chars")),
+            "added": added, "addSpecial": bool(tok.special_tokens), "cls": None, "sep": None}
+    if tok.special_tokens:
+        enc = tok.tk.encode("", add_special_tokens=True)
+        if len(enc.ids) == 2:
+            spec["cls"] = {"text": enc.tokens[0], "id": enc.ids[0]}
+            spec["sep"] = {"text": enc.tokens[1], "id": enc.ids[1]}
+        elif enc.ids:
+            raise Unreproducible(f"its tokenizer ({where}) adds special tokens in a pattern the page does not "
+                                 "reproduce")
+    return spec
+
+
+# ----------------------------------------------------------------------------- switch and checks
+
+
+def with_switch(compiled: CompiledLesson, value: str | None, label: str = "--playground") -> CompiledLesson:
+    """The lesson with its ``playground`` key set by the command line's switch (``None``: as the file says).
+
+    Not an override: the video and its folder are the same with or without the playground."""
+    if value is None:
+        return compiled
+    if value not in SWITCH:
+        raise LessonError(f"unknown value {value!r}", file=label, hint="choose on or off")
+    lesson = compiled.lesson
+    config = lesson.config.model_copy(update={"playground": value})
+    return dataclasses.replace(compiled, lesson=dataclasses.replace(lesson, config=config))
+
+
+def _rows_kept(table: EmbeddingTable, vocab_bytes: int) -> int:
+    """How many rows (the first ones) fit the budget beside the vocabulary."""
+    per_row = table.d * 5 / 4 + 5          # base85 of d int8s and a float32 scale
+    return int(max(0, min(table.V, (BUDGET - vocab_bytes - 200_000) // per_row)))
+
+
+def check(compiled: CompiledLesson) -> list[str]:
+    """Warnings about the playground (left out, or cut); :class:`LessonError` when the lesson asked for it
+    (``playground: on``) and the page cannot reproduce the source's tokenizer."""
+    lesson = compiled.lesson
+    setting = lesson.config.playground
+    if setting == "off":
+        return []
+    try:
+        plan = _plan(lesson.table)
+    except Unreproducible as e:
+        if setting == "on":
+            raise _located(compiled, f"the playground cannot run on this source: {e}",
+                           "remove 'playground: on' (or give --playground off) to render without it") from None
+        return [f"playground left out: {e}"]
+    return [plan.note] if plan.note else []
+
+
+def _located(compiled: CompiledLesson, message: str, hint: str) -> LessonError:
+    """The error at the lesson file's ``playground:`` key (or the switch that set it)."""
+    from embedcore.yamlsource import load_yaml
+
+    err = LessonError(message, loc=("playground",), hint=hint)
+    path = compiled.lesson.path
+    try:
+        data, pos = load_yaml(path)
+    except (LessonError, OSError):
+        return err
+    if not (isinstance(data, dict) and data.get("playground") == "on"):
+        return LessonError(message, file="--playground on", hint=hint)
+    return pos.locate(err)
+
+
+# ----------------------------------------------------------------------------- the asset
+
+
+@dataclass(frozen=True)
+class Plan:
+    tokenizer: dict | None          # wordpiece.js's spec, None: whitespace tokens
+    rows: int                       # rows stored: ids 0 .. rows - 1
+    note: str | None                # the warning when rows are cut
+
+
+def _vocab_json(table: EmbeddingTable, n: int) -> str:
+    return json.dumps(list(table.vocab.tokens[:n]), ensure_ascii=True, separators=(",", ":"))
+
+
+def _plan(table: EmbeddingTable) -> Plan:
+    spec = tokenizer_spec(table.tokenizer) if table.tokenizer is not None else None
+    vocab_bytes = len(_vocab_json(table, table.V))
+    rows = _rows_kept(table, vocab_bytes)
+    note = None
+    if rows < table.V:
+        last = table.vocab.tokens[rows - 1] if rows else ""
+        note = (f"playground cut to the budget of {BUDGET / 1e6:.0f} MB: it holds the rows of the first "
+                f"{rows:,} of {table.V:,} tokens (ids 0-{rows - 1:,}, up to {last!r}) and the lesson's own; "
+                "other tokens show no row")
+    return Plan(spec, rows, note)
+
+
+def b85encode(data: bytes) -> str:
+    """``base64.b85encode(data, pad=True)``, vectorised (the pure-Python one takes seconds on 12 MB)."""
+    pad = (-len(data)) % 4
+    words = np.frombuffer(data + b"\0" * pad, dtype=">u4").astype(np.uint64)
+    digits = np.empty((words.size, 5), dtype=np.uint8)
+    for k in range(4, -1, -1):
+        digits[:, k] = words % 85
+        words //= 85
+    return np.frombuffer(B85, dtype=np.uint8)[digits].tobytes().decode("ascii")
+
+
+@dataclass(frozen=True)
+class Quantised:
+    q: np.ndarray                   # int8 [n, d]
+    scale: np.ndarray               # float32 [n]; NaN marks a row with non-finite entries (never ranked)
+
+    def cosines(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """What the page computes: the scale cancels, cosines come from the int8s (float64 sums)."""
+        x, y = self.q[a].astype(np.float64), self.q[b].astype(np.float64)
+        return np.einsum("ij,ij->i", x, y) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        return self.q[ids].astype(np.float64) * self.scale[ids].astype(np.float64)[:, None]
+
+
+def stored_rows(matrix, n: int) -> np.ndarray:
+    """Rows 0..n-1 as float64, read in chunks; the budget keeps n·d under about 13 million entries."""
+    out = np.empty((n, matrix.shape[1]), dtype=np.float64)
+    for s in range(0, n, CHUNK):
+        out[s:s + CHUNK] = np.asarray(matrix[s:min(n, s + CHUNK)], dtype=np.float64)
+    return out
+
+
+def quantise(rows: np.ndarray) -> Quantised:
+    """Each row as int8 with a float32 scale (largest |entry| → 127); a non-finite row gets scale NaN."""
+    bad = ~np.isfinite(rows).all(axis=1)
+    rows = np.where(bad[:, None], 0.0, rows)
+    scale = (np.abs(rows).max(axis=1) / 127.0).astype(np.float32) if rows.size else np.zeros(len(rows), np.float32)
+    safe = np.where(scale > 0, scale, 1).astype(np.float64)
+    q = np.clip(np.rint(rows / safe[:, None]), -127, 127).astype(np.int8)
+    scale[bad] = np.nan
+    return Quantised(q, scale)
+
+
+def error_bound(rows: np.ndarray, qz: Quantised, pairs: int = PAIRS, seed: int = SEED) -> tuple[float, float]:
+    """Largest |cosine error| and |distance error| over ``pairs`` random pairs of distinct, valid rows,
+    the page's decoding against the float64 rows."""
+    valid = np.flatnonzero(np.isfinite(qz.scale) & (qz.scale > 0))
+    if valid.size < 2:
+        return 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    a = valid[rng.integers(0, valid.size, pairs)]
+    b = valid[rng.integers(0, valid.size, pairs)]
+    keep = a != b
+    a, b = a[keep], b[keep]
+    worst_cos = worst_dist = 0.0
+    for s in range(0, a.size, 20_000):
+        ia, ib = a[s:s + 20_000], b[s:s + 20_000]
+        xa, xb = rows[ia], rows[ib]
+        exact = np.einsum("ij,ij->i", xa, xb) / (np.linalg.norm(xa, axis=1) * np.linalg.norm(xb, axis=1))
+        worst_cos = max(worst_cos, float(np.abs(qz.cosines(ia, ib) - exact).max()))
+        dq = np.linalg.norm(qz.rows(ia) - qz.rows(ib), axis=1)
+        worst_dist = max(worst_dist, float(np.abs(dq - np.linalg.norm(xa - xb, axis=1)).max()))
+    return worst_cos, worst_dist
+
+
+def _ceil(x: float, digits: int = 4) -> float:
+    """A bound stated upwards: 0.00303 → 0.0031."""
+    f = 10 ** digits
+    return float(np.ceil(x * f - 1e-9) / f)
+
+
+def _template(name: str) -> str:
+    from embedviz.publish.page import template
+
+    return template(name)
+
+
+_assets: dict[tuple, tuple[str, dict]] = {}
+
+
+def asset(table: EmbeddingTable) -> tuple[str, dict]:
+    """The asset's text and its facts (precision, bound, size, rows), built once per table per process."""
+    key = (id(table.matrix), id(table.vocab))
+    hit = _assets.get(key)
+    if hit is not None:
+        return hit
+    plan = _plan(table)
+    rows = stored_rows(table.matrix, plan.rows)
+    qz = quantise(rows)
+    cos_err, dist_err = error_bound(rows, qz)
+    del rows
+    specials = [int(i) for i in special_ids(table)]
+    facts = {"V": table.V, "d": table.d, "rows": plan.rows, "bits": 8, "pairs": PAIRS,
+             "cosineError": _ceil(cos_err), "distanceError": _ceil(dist_err),
+             "measuredCosineError": cos_err, "source": table.source.label}
+    data = {**facts, "vocab": "@VOCAB@", "scales": b85encode(qz.scale.astype("<f4").tobytes()),
+            "q": b85encode(qz.q.tobytes()), "tokenizer": plan.tokenizer, "special": specials,
+            "specialNote": f"{count(len(specials), 'special token')} left out ({examples(table, np.array(specials))})"
+            if specials else ""}
+    body = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    body = body.replace('"@VOCAB@"', _vocab_json(table, table.V if plan.tokenizer else plan.rows))
+    code = (_template("bert_tables.js") + _template("wordpiece.js")) if plan.tokenizer else _template("wordpiece.js")
+    text = (code + "(function (root) { root.EmbedvizPlaygroundData = " + body
+            + "; })(typeof window !== 'undefined' ? window : globalThis);\n")
+    facts["bytes"] = len(text.encode("utf-8"))
+    facts["name"] = f"playground-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.js"
+    _assets.clear()                  # one table's asset (≈ 15 MB) kept at a time
+    _assets[key] = (text, facts)
+    return text, facts
+
+
+def write_asset(root: Path, table: EmbeddingTable) -> dict:
+    """``root/playground-<hash>.js``, written once (its name is its content); its facts."""
+    from embedviz.render.pipeline import atomic_write
+
+    text, facts = asset(table)
+    target = Path(root) / facts["name"]
+    if not target.is_file() or target.stat().st_size != facts["bytes"]:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text)
+    return facts
+
+
+def asset_of(out_dir: Path) -> str | None:
+    """The asset a lesson folder's page loads (for packages), from its ``index.html``."""
+    page = Path(out_dir) / "index.html"
+    if not page.is_file():
+        return None
+    m = ASSET.search(page.read_text(encoding="utf-8"))
+    return m.group(0) if m else None
+
+
+# ----------------------------------------------------------------------------- the page's part
+
+
+def chapter_text(options, lesson_tokens) -> str:
+    """The tokens a chapter works with, as text the learner could type."""
+    def words(v) -> list[str]:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            return [v]
+        return [w for x in v for w in words(x)]
+
+    out: list[str] = []
+    for name in TOKEN_OPTIONS:
+        for w in words(getattr(options, name, None)):
+            if w not in out or name == "tokens":
+                out.append(w)
+    if out:
+        return " ".join(out)
+    return lesson_tokens if isinstance(lesson_tokens, str) else " ".join(lesson_tokens)
+
+
+def _text_ids(table: EmbeddingTable, text: str) -> list[int]:
+    if table.tokenizer is not None:
+        return [p.id for w in table.tokenizer.split_text(text) for p in w.pieces]
+    return [table.vocab.index[w] for w in text.split() if w in table.vocab.index]
+
+
+def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
+    """The page's own part: each chapter's tokens and the exact rows of every token they use."""
+    lesson = compiled.lesson
+    table = lesson.table
+    tokens = lesson.config.tokens
+    chapters = [{"title": sb.title, "text": chapter_text(opt, tokens)}
+                for sb, opt in zip(compiled.storyboards, lesson.config.segments)]
+    text = tokens if isinstance(tokens, str) else " ".join(tokens)
+    ids = sorted({*(int(i) for i in lesson.sequence.ids),
+                  *(i for c in chapters for i in _text_ids(table, c["text"]))})
+    rows = table.rows(np.array(ids, dtype=np.int64)) if ids else np.empty((0, table.d))
+    bound = facts["cosineError"]
+    where = (f"all {facts['V']:,} rows" if facts["rows"] == facts["V"]
+             else f"the rows of the first {facts['rows']:,} of {facts['V']:,} tokens")
+    return {"asset": facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
+            "maxColumns": MAX_COLS, "k": K,
+            "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
+            "precision": (f"{where} stored as 8-bit integers with a scale per row; cosines within "
+                          f"±{bound:g} of the model's (largest error over {facts['pairs']:,} random pairs); "
+                          "the lesson's own tokens use their exact rows")}
+
+
+def _json_for_script(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def page_block(compiled: CompiledLesson | None, root: Path | None) -> str:
+    """The playground's HTML, style and script for the lesson page, its asset written at ``root``;
+    empty when the lesson turns it off or the page cannot reproduce the source's tokenizer."""
+    if compiled is None or root is None or compiled.lesson.config.playground == "off":
+        return ""
+    try:
+        facts = write_asset(root, compiled.lesson.table)
+    except Unreproducible:
+        return ""
+    data = lesson_data(compiled, facts)
+    e = html.escape
+    return (f'<section id="playground" class="pg" aria-labelledby="pg-h">\n'
+            f'<h2 id="pg-h">Try it: the same model, in your browser</h2>\n'
+            f'<p class="muted" id="pg-precision">{e(data["precision"])}.</p>\n'
+            '<form id="pg-form" autocomplete="off">'
+            '<label for="pg-text">Text to split into tokens</label>'
+            f'<div class="pg-row"><input id="pg-text" name="text" type="text" value="{e(data["text"])}" '
+            'spellcheck="false">'
+            '<button type="submit">Look up</button></div></form>\n'
+            '<p id="pg-status" role="status" class="muted">Loading the vectors…</p>\n'
+            '<div id="pg-out" hidden></div>\n'
+            '</section>\n'
+            f'<style>{_template("playground.css")}</style>\n'
+            f'<script type="application/json" id="playground-data">{_json_for_script(data)}</script>\n'
+            f'<script>{_template("playground.js")}</script>\n')
