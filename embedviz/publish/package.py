@@ -112,7 +112,9 @@ def write_course_package(root: Path, title: str, slug: str, out_dirs: list[Path]
         m = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
         scos.append((m["title"] + (f" ({Path(out).parent.name})" if len(out_dirs) > 1 else ""),
                      f"{rel}/index.html", files))
-    manifest = scorm_manifest(title, slug, scos, ["index.html"]) if kind == "scorm" else None
+    shared = _playground_assets(root, out_dirs)            # one copy at the root, whatever the videos
+    entries += [(root / name, name) for name in shared]
+    manifest = scorm_manifest(title, slug, scos, ["index.html", *shared]) if kind == "scorm" else None
     target = root.parent / (f"{root.name}.scorm.zip" if kind == "scorm" else f"{root.name}.zip")
     return _zip(target, entries, manifest)
 
@@ -122,8 +124,21 @@ def write_package(out_dir: Path, kind: str) -> Path:
     out_dir = Path(out_dir)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     files = lesson_files(out_dir)
+    shared = _playground_assets(out_dir.parent.parent, [out_dir])     # the page finds it beside itself in the zip
+    files += shared
     name = f"{manifest['slug']}-{out_dir.name}"
     target = out_dir.parent / (f"{name}.scorm.zip" if kind == "scorm" else f"{name}.zip")
     xml = scorm_manifest(manifest["title"], manifest["slug"], [(manifest["title"], "index.html", files)]) \
         if kind == "scorm" else None
-    return _zip(target, [(out_dir / f, f) for f in files], xml)
+    return _zip(target, [(out_dir / f, f) if f not in shared else (out_dir.parent.parent / f, f) for f in files], xml)
+
+
+def _playground_assets(root: Path, out_dirs: list[Path]) -> list[str]:
+    """The playground assets the pages load, kept once at ``root`` (embedviz.publish.playground)."""
+    from embedviz.publish.playground import asset_of
+
+    names = sorted({n for out in out_dirs if (n := asset_of(out))})
+    for n in names:
+        if not (root / n).is_file():
+            raise FileNotFoundError(f"{root / n} is loaded by the page but missing; render again")
+    return names

@@ -388,4 +388,4 @@ def page_block(compiled: CompiledLesson | None, root: Path | None) -> str:
             '</section>\n'
             f'<style>{_template("playground.css")}</style>\n'
             f'<script type="application/json" id="playground-data">{_json_for_script(data)}</script>\n'
-            f'<script>{_template("playground.js")}</script>\n')
+            f"<script>{_template('playground_core.js')}\n{_template('playground.js')}</script>\n")

@@ -19,6 +19,39 @@
 
   function isLoneSurrogate(cp) { return cp >= 0xD800 && cp <= 0xDFFF; }
 
+  // NFD as the Rust library does it: its own decomposition map (a browser's normalize('NFD') follows
+  // another Unicode version), Hangul syllables by arithmetic, then marks put in canonical order
+  function nfd(s, tables) {
+    tables = tables || root.EmbedvizBertTables;
+    const out = [];
+    for (const ch of s) {
+      const cp = ch.codePointAt(0);
+      if (cp >= 0xAC00 && cp <= 0xD7A3) {
+        const i = cp - 0xAC00, t = i % 28;
+        out.push(String.fromCharCode(0x1100 + Math.floor(i / 588), 0x1161 + Math.floor((i % 588) / 28)));
+        if (t) out.push(String.fromCharCode(0x11A7 + t));
+        continue;
+      }
+      const m = tables.nfd[cp];
+      if (m === undefined) out.push(ch);
+      else for (const c of m) out.push(c);
+    }
+    const chars = [];
+    for (const piece of out) for (const c of piece) chars.push(c);
+    const ccc = c => tables.ccc[c.codePointAt(0)] || 0;
+    for (let i = 0; i < chars.length; i++) {           // stable sort of each run of marks by class
+      if (!ccc(chars[i])) continue;
+      let j = i;
+      while (j < chars.length && ccc(chars[j])) j++;
+      if (j - i > 1) {
+        const run = chars.slice(i, j).map((c, k) => [ccc(c), k, c]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        for (let k = 0; k < run.length; k++) chars[i + k] = run[k][2];
+      }
+      i = j;
+    }
+    return chars.join('');
+  }
+
   // spec: {vocab: [token per id], unk, prefix, maxChars, lowercase, stripAccents, cleanText, chinese,
   //        added: [{content, id, special}], cls, sep, addSpecial}
   function makeTokenizer(spec, tables) {
@@ -46,7 +79,7 @@
       }
       if (stripAccents) {
         let kept = '';
-        for (const ch of out.normalize('NFD')) if (!inRanges(tables.mark, ch.codePointAt(0))) kept += ch;
+        for (const ch of nfd(out, tables)) if (!inRanges(tables.mark, ch.codePointAt(0))) kept += ch;
         out = kept;
       }
       if (spec.lowercase) {
@@ -155,7 +188,7 @@
     return { encodeWords, encode: text => encodeWords(text).map(w => w.pieces[0].id) };
   }
 
-  const api = { makeTokenizer, makeWhitespace, inRanges };
+  const api = { makeTokenizer, makeWhitespace, inRanges, nfd };
   root.EmbedvizWordPiece = api;
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
 })(typeof window !== 'undefined' ? window : globalThis);
