@@ -31,7 +31,7 @@ def cmd_validate(args) -> int:
     status = 0
     for path in args.lessons:
         try:
-            c = load(path, tokens=args.tokens, set=args.set or ())
+            c = _playground(load(path, tokens=args.tokens, set=args.set or ()), None)
             check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
