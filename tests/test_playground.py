@@ -289,6 +289,13 @@ def test_a_source_over_the_budget_is_cut_with_one_line(tmp_path, monkeypatch):
     block = pg.lesson_data(compiled, facts)
     assert block["precision"].startswith(f"the rows of the first {rows:,} of 3,000 tokens stored as 8-bit")
     assert str(2999) in block["exact"]                   # the lesson's own token keeps its exact row
+    (tmp_path / facts["name"]).write_text(text)
+    got = run_core(tmp_path, tmp_path / facts["name"], block, """
+      out.ids = model.tk.encode('w5 w2999 w2998');
+      out.rows = out.ids.map(id => model.vector(id) === null ? null : core.fmt(model.vector(id)[0], 2));
+    """)
+    assert got["ids"] == [5, 2999, None] and got["rows"][0] is not None and got["rows"][1] is not None
+    assert got["rows"][2] is None
 
 
 # --------------------------------------------------------------------------- sharing and packages

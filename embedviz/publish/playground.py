@@ -384,6 +384,7 @@ def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
     return {"asset": facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
             "maxColumns": MAX_COLS, "k": K,
             "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
+            "names": {str(i): table.vocab.tokens[i] for i in ids if i >= facts["rows"]},
             "precision": (f"{where} stored as 8-bit integers with a scale per row; cosines within "
                           f"±{bound:g} of the model's (largest error over {facts['pairs']:,} random pairs); "
                           "the lesson's own tokens use their exact rows")}
