@@ -342,3 +342,26 @@ def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
         assert 'data-playground="ready"' in dom, page
         assert dom.count('<button type="button" class="pg-tok') == 6 and dom.count('class="pg-try"') == len(compiled.storyboards)
         assert "Nearest to “the” (id 1,996)" in dom and "<td>0.65</td>" in dom
+
+
+def test_numbers_are_written_as_the_video_writes_them(tmp_path):
+    """fmt in the page = embedcore.storyboard.fmt: exact ties round to even, a true minus, no −0.00."""
+    from embedcore.storyboard import fmt
+
+    rng = np.random.default_rng(4)
+    values = [0.125, 0.375, -0.625, 2.5, 3.5, -0.0, 0.0, -0.001, 0.005, 0.015, 1e6, -1234567.0, 999999.995,
+              float("nan"), float("inf"), float("-inf"), 1e100, 5e-324, 0.045, 1.0005, 0.00005]
+    values += (rng.standard_normal(3000) * 10.0 ** rng.integers(-4, 7, 3000)).tolist()
+    values += (rng.integers(-4000, 4000, 2000) / 2 ** rng.integers(1, 8, 2000)).tolist()    # exact ties
+    (tmp_path / "v.json").write_text(json.dumps({"v": [x if np.isfinite(x) else str(x) for x in values]}))
+    script = ("const core = require(process.argv[1]); const fs = require('fs');"
+              "const v = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')).v.map(x => typeof x === 'string' ?"
+              " ({nan: NaN, inf: Infinity, '-inf': -Infinity})[x] : x);"
+              "fs.writeFileSync(process.argv[3], JSON.stringify([0, 1, 2, 3, 4].map(d => v.map(x => core.fmt(x, d)))));")
+    subprocess.run([node(), "-e", script, str(TEMPLATES / "playground_core.js"), str(tmp_path / "v.json"),
+                    str(tmp_path / "out.json")], check=True, timeout=60)
+    got = json.loads((tmp_path / "out.json").read_text())
+    for d in range(5):
+        want = [fmt(x, d) for x in values]
+        bad = [(x, w, g) for x, w, g in zip(values, want, got[d]) if w != g]
+        assert not bad, f"decimals {d}: {len(bad)} differ, first {bad[:3]}"
