@@ -321,7 +321,9 @@ def test_a_course_shares_one_asset_and_its_package_carries_it_once(tmp_path):
     assert names.count(assets[0]) == 1 and f'<file href="{assets[0]}"/>' in manifest
     single = write_package(outs[0], "zip")
     with zipfile.ZipFile(single) as f:
-        assert assets[0] in f.namelist() and "index.html" in f.namelist()
+        assert assets[0] in f.namelist() and f'"src": "{assets[0]}"' in f.read("index.html").decode()
+    assert f'"src": "../../{assets[0]}"' in (outs[0] / "index.html").read_text()       # on disk: the root
+    assert sorted(p.name for p in outs[0].parent.iterdir()) == ["480p15", single.name]    # no work file left
 
 
 def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
@@ -329,12 +331,14 @@ def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
     exe = shutil.which("chromium")
     if exe is None:
         pytest.skip("chromium is not installed (the browser tests need Debian's chromium)")
+    from embedviz.publish.package import write_package
+
     compiled, root, out, facts, _ = minilm
     packed = tmp_path / "packed"
-    packed.mkdir()
-    for f in ("index.html", "manifest.json"):
-        shutil.copy(out / f, packed / f)
-    shutil.copy(root / facts["name"], packed / facts["name"])
+    with zipfile.ZipFile(write_package(out, "zip")) as z:
+        z.extractall(packed)
+    assert f'"src": "{facts["name"]}"' in (packed / "index.html").read_text()
+    assert f'"src": "../../{facts["name"]}"' in (out / "index.html").read_text()
     for page in (out / "index.html", packed / "index.html"):
         dom = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}",
                               "--virtual-time-budget=20000", "--dump-dom", page.as_uri()],

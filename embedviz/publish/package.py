@@ -130,7 +130,18 @@ def write_package(out_dir: Path, kind: str) -> Path:
     target = out_dir.parent / (f"{name}.scorm.zip" if kind == "scorm" else f"{name}.zip")
     xml = scorm_manifest(manifest["title"], manifest["slug"], [(manifest["title"], "index.html", files)]) \
         if kind == "scorm" else None
-    return _zip(target, [(out_dir / f, f) if f not in shared else (out_dir.parent.parent / f, f) for f in files], xml)
+    entries = [(out_dir / f, f) if f not in shared else (out_dir.parent.parent / f, f) for f in files]
+    if not shared:
+        return _zip(target, entries, xml)
+    from embedviz.publish.playground import page_beside_asset
+
+    # the page at the package's root loads the playground's asset from beside it (on disk: two folders up)
+    page = target.with_name(f".{target.name}.index.html")
+    try:
+        page.write_text(page_beside_asset((out_dir / "index.html").read_text(encoding="utf-8")), encoding="utf-8")
+        return _zip(target, [(page, f) if f == "index.html" else (p, f) for p, f in entries], xml)
+    finally:
+        page.unlink(missing_ok=True)
 
 
 def _playground_assets(root: Path, out_dirs: list[Path]) -> list[str]:

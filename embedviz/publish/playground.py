@@ -6,8 +6,9 @@ content-addressed script, ``playground-<sha256[:12]>.js``, loaded with ``<script
 8 bits (an int8 per entry and a float32 scale per row, base85 text) and, for a model with a
 BERT WordPiece tokenizer, the tokenizer (``templates/wordpiece.js`` with the character classes
 measured from the Python library, ``templates/bert_tables.js``). One asset serves every video
-written under the same output root (the ``--out`` folder, or a course's folder): the page looks
-for it beside itself first (inside a package), then two folders up.
+written under the same output root (the ``--out`` folder, or a course's folder): the page, at
+``<root>/<slug>/<quality>/index.html``, loads it from two folders up; a one-lesson package holds a
+copy of the page that loads it from beside itself (:func:`page_beside_asset`).
 
 The lesson's own tokens (every chapter's "try these tokens") carry their exact rows in the
 page itself, so they show the video's numbers; any other row is decoded from 8 bits, and the
@@ -330,6 +331,15 @@ def write_asset(root: Path, table: EmbeddingTable) -> dict:
     return facts
 
 
+SRC = re.compile(r'"src": "(?:\.\./)*(playground-[0-9a-f]{12}\.js)"')
+
+
+def page_beside_asset(page: str) -> str:
+    """A lesson page whose playground loads its asset from beside it: the copy in a one-lesson package,
+    where the page is at the root with the asset (on disk it sits two folders below the output root)."""
+    return SRC.sub(r'"src": "\1"', page, count=1)
+
+
 def asset_of(out_dir: Path) -> str | None:
     """The asset a lesson folder's page loads (for packages), from its ``index.html``."""
     page = Path(out_dir) / "index.html"
@@ -381,7 +391,7 @@ def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
     bound = facts["cosineError"]
     where = (f"all {facts['V']:,} rows" if facts["rows"] == facts["V"]
              else f"the rows of the first {facts['rows']:,} of {facts['V']:,} tokens")
-    return {"asset": facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
+    return {"asset": facts["name"], "src": "../../" + facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
             "maxColumns": MAX_COLS, "k": K,
             "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
             "names": {str(i): table.vocab.tokens[i] for i in ids if i >= facts["rows"]},

@@ -1,6 +1,6 @@
 // The lesson page's playground (embedviz/publish/playground.py builds its data). The vectors come in one
-// shared script, playground-<hash>.js, loaded with <script src> (fetch fails on file://): beside this page
-// inside a package, else at the output root two folders up. Numbers are formatted as the video formats
+// shared script, playground-<hash>.js, loaded with <script src> (fetch fails on file://): at the output
+// root two folders up, or beside the page in a one-lesson package. Numbers are formatted as the video formats
 // them (embedcore.storyboard.fmt); the lesson's own tokens use their exact rows.
 (function () {
   'use strict';
@@ -172,20 +172,15 @@
     document.body.dataset.playground = 'ready';
     run(input.value);
   }
-  const places = [lesson.asset, '../../' + lesson.asset];
-  function load(i) {
-    if (window.EmbedvizPlaygroundData) { ready(window.EmbedvizPlaygroundData); return; }
-    if (i >= places.length) {
-      status.textContent = 'The playground\u2019s data file (' + lesson.asset + ') was not found beside this page.';
-      document.body.dataset.playground = 'missing';
-      return;
-    }
-    const s = document.createElement('script');
-    s.src = places[i];
-    s.charset = 'utf-8';
-    s.onload = () => load(window.EmbedvizPlaygroundData ? i : i + 1);
-    s.onerror = () => { s.remove(); load(i + 1); };
-    document.body.append(s);
+  // one place, decided when the page was written (a package's copy of the page points beside itself)
+  const script = document.createElement('script');
+  script.src = lesson.src;
+  script.charset = 'utf-8';
+  script.onload = () => { if (window.EmbedvizPlaygroundData) ready(window.EmbedvizPlaygroundData); else missing(); };
+  script.onerror = missing;
+  function missing() {
+    status.textContent = 'The playground\u2019s data file (' + lesson.src + ') is missing, so it cannot run here.';
+    document.body.dataset.playground = 'missing';
   }
-  load(0);
+  document.body.append(script);
 })();
