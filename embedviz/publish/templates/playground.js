@@ -147,20 +147,25 @@
 
   form.addEventListener('submit', ev => { ev.preventDefault(); run(input.value); });
 
-  // "try these tokens" beside each chapter
-  document.querySelectorAll('#chapters li').forEach((li, i) => {
-    const c = lesson.chapters[i];
-    if (!c) return;
-    const b = el('button', { type: 'button', class: 'pg-try', text: 'Try these tokens',
-      'aria-label': `Try these tokens: ${c.text} (${c.title}), in the playground below` });
-    b.addEventListener('click', () => {
-      input.value = c.text;
-      run(c.text);
-      document.getElementById('playground').scrollIntoView({ behavior: reduceMotion ? 'auto' : 'smooth', block: 'start' });
-      input.focus({ preventScroll: true });
+  // "try these tokens" beside each chapter, added once the page's own script has wired its chapter buttons
+  // (they seek the video; these do not)
+  function addTryButtons() {
+    document.querySelectorAll('#chapters li').forEach((li, i) => {
+      const c = lesson.chapters[i];
+      if (!c) return;
+      const b = el('button', { type: 'button', class: 'pg-try', text: 'Try these tokens',
+        'aria-label': `Try these tokens: ${c.text} (${c.title}), in the playground below` });
+      b.addEventListener('click', () => {
+        input.value = c.text;
+        run(c.text);
+        document.getElementById('playground').scrollIntoView({ behavior: reduceMotion ? 'auto' : 'smooth', block: 'start' });
+        input.focus({ preventScroll: true });
+      });
+      li.append(b);
     });
-    li.append(b);
-  });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', addTryButtons);
+  else addTryButtons();
 
   function ready(data) {
     try {
