@@ -19,6 +19,7 @@ import pytest
 
 from embedcore.lesson import lesson_from_data, load_lesson
 from embedviz.publish import playground as pg
+from embedviz.publish import playground_asset as pa
 from embedviz.publish.page import write_page
 from tests.helpers_models import write_model_folder
 from tests.test_playground_tokenizer import TEMPLATES, node
@@ -80,7 +81,7 @@ def minilm(tmp_path_factory):
     root = tmp_path_factory.mktemp("out")
     out = fake_folder(root / compiled.lesson.slug / "480p15", compiled)
     write_page(out, None, compiled, root)
-    facts = pg.asset(compiled.lesson.table)[1]
+    facts = pa.asset(compiled.lesson.table)[1]
     page = (out / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'id="playground-data">(.*?)</script>', page, re.S).group(1))
     return compiled, root, out, facts, data
@@ -90,7 +91,7 @@ def test_b85_is_pythons_base85():
     rng = np.random.default_rng(0)
     for n in (0, 1, 3, 4, 5, 1000, 1003):
         raw = rng.integers(0, 256, n, dtype=np.uint8).tobytes()
-        assert pg.b85encode(raw) == base64.b85encode(raw, pad=True).decode()
+        assert pa.b85encode(raw) == base64.b85encode(raw, pad=True).decode()
 
 
 def test_minilm_asset_fits_the_budget_and_is_named_by_its_content(minilm, capsys):
@@ -98,10 +99,10 @@ def test_minilm_asset_fits_the_budget_and_is_named_by_its_content(minilm, capsys
     asset = root / facts["name"]
     body = asset.read_bytes()
     assert facts["name"] == f"playground-{hashlib.sha256(body).hexdigest()[:12]}.js" == data["asset"]
-    assert len(body) == facts["bytes"] <= pg.BUDGET
+    assert len(body) == facts["bytes"] <= pa.BUDGET
     assert facts["rows"] == compiled.lesson.table.V == 30_522 and facts["bits"] == 8
     assert 0 < facts["measuredCosineError"] <= facts["cosineError"] < 0.01
-    assert pg.ASSET.search((out / "index.html").read_text()).group(0) == facts["name"]
+    assert pa.ASSET.search((out / "index.html").read_text()).group(0) == facts["name"]
     with capsys.disabled():
         print(f"\nplayground asset {facts['bytes']:,} bytes; cosines within ±{facts['cosineError']} "
               f"(measured {facts['measuredCosineError']:.5f} over {facts['pairs']:,} pairs)")
@@ -125,8 +126,8 @@ def test_the_page_decodes_the_rows_python_measured(minilm, tmp_path):
         return s / (model.qnorm[i] * model.qnorm[b]); });
       out.scale = job.a.map(i => model.scale[i]);
     """, {"a": a.tolist(), "b": b.tolist()})
-    rows = pg.stored_rows(compiled.lesson.table.matrix, facts["rows"])
-    qz = pg.quantise(rows)
+    rows = pa.stored_rows(compiled.lesson.table.matrix, facts["rows"])
+    qz = pa.quantise(rows)
     assert np.allclose(got["cos"], qz.cosines(a, b), rtol=0, atol=1e-12)
     assert np.array_equal(np.array(got["scale"], dtype=np.float32), qz.scale[a])
     exact = np.einsum("ij,ij->i", rows[a], rows[b]) / (np.linalg.norm(rows[a], axis=1) * np.linalg.norm(rows[b], axis=1))
@@ -259,7 +260,7 @@ def test_a_tokenizer_the_page_cannot_reproduce(tmp_path):
 
 def test_whitespace_tokens_over_the_vocabulary(tmp_path):
     compiled = lesson_from_data(small_lesson())
-    text, facts = pg.asset(compiled.lesson.table)
+    text, facts = pa.asset(compiled.lesson.table)
     (tmp_path / facts["name"]).write_text(text)
     assert "root.EmbedvizBertTables = " not in text and '"tokenizer":null' in text     # nothing to reproduce
     data = pg.lesson_data(compiled, facts)
@@ -278,13 +279,13 @@ def test_a_source_over_the_budget_is_cut_with_one_line(tmp_path, monkeypatch):
     data = small_lesson(vocabulary=vocab, tokens="w5 w2999", segments=[{"type": "lookup"}])
     data["embeddings"]["dim"] = 64
     compiled = lesson_from_data(data)
-    monkeypatch.setattr(pg, "BUDGET", 300_000)
+    monkeypatch.setattr(pa, "BUDGET", 300_000)
     notes = pg.check(compiled)
-    rows = pg._plan(compiled.lesson.table).rows
+    rows = pa.plan(compiled.lesson.table).rows
     assert 0 < rows < 3000
     assert notes == [f"playground cut to the budget of 0 MB: it holds the rows of the first {rows:,} of 3,000 tokens "
                      f"(ids 0-{rows - 1:,}, up to 'w{rows - 1}') and the lesson's own; other tokens show no row"]
-    text, facts = pg.asset(compiled.lesson.table)
+    text, facts = pa.asset(compiled.lesson.table)
     assert len(text.encode()) <= 300_000 and facts["rows"] == rows
     block = pg.lesson_data(compiled, facts)
     assert block["precision"].startswith(f"the rows of the first {rows:,} of 3,000 tokens stored as 8-bit")
@@ -312,7 +313,7 @@ def test_a_course_shares_one_asset_and_its_package_carries_it_once(tmp_path):
         write_page(out, None, compiled, root)
         outs.append(out)
     assets = sorted(p.name for p in root.glob("playground-*.js"))
-    assert len(assets) == 1 and all(pg.asset_of(o) == assets[0] for o in outs)
+    assert len(assets) == 1 and all(pa.asset_of(o) == assets[0] for o in outs)
     (root / "index.html").write_text("<html></html>")
     z = write_course_package(root, "Course", "course", outs, "scorm")
     with zipfile.ZipFile(z) as f:

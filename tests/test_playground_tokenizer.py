@@ -19,7 +19,7 @@ import pytest
 
 from embedcore.subwords import load_tokenizer
 from embedviz.publish import bert_tables
-from embedviz.publish.playground import Unreproducible, tokenizer_spec
+from embedviz.publish.playground_asset import Unreproducible, tokenizer_spec
 from tests.helpers_models import write_wordpiece
 
 TEMPLATES = Path(bert_tables.__file__).with_name("templates")

@@ -133,7 +133,7 @@ def write_package(out_dir: Path, kind: str) -> Path:
     entries = [(out_dir / f, f) if f not in shared else (out_dir.parent.parent / f, f) for f in files]
     if not shared:
         return _zip(target, entries, xml)
-    from embedviz.publish.playground import page_beside_asset
+    from embedviz.publish.playground_asset import page_beside_asset
 
     # the page at the package's root loads the playground's asset from beside it (on disk: two folders up)
     page = target.with_name(f".{target.name}.index.html")
@@ -146,7 +146,7 @@ def write_package(out_dir: Path, kind: str) -> Path:
 
 def _playground_assets(root: Path, out_dirs: list[Path]) -> list[str]:
     """The playground assets the pages load, kept once at ``root`` (embedviz.publish.playground)."""
-    from embedviz.publish.playground import asset_of
+    from embedviz.publish.playground_asset import asset_of
 
     names = sorted({n for out in out_dirs if (n := asset_of(out))})
     for n in names:
