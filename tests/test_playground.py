@@ -345,7 +345,7 @@ def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
                               "--virtual-time-budget=20000", "--dump-dom", page.as_uri()],
                              capture_output=True, text=True, timeout=120).stdout
         assert 'data-playground="ready"' in dom, page
-        assert dom.count('<button type="button" class="pg-tok') == 6 and dom.count('class="pg-try"') == len(compiled.storyboards)
+        assert dom.count('<button type="button" class="pg-tok') == 6 and dom.count('<a href="#playground" class="pg-try"') == len(compiled.storyboards)
         assert "Nearest to “the” (id 1,996)" in dom and "<td>0.65</td>" in dom
 
 

@@ -147,15 +147,16 @@
 
   form.addEventListener('submit', ev => { ev.preventDefault(); run(input.value); });
 
-  // "try these tokens" beside each chapter, added once the page's own script has wired its chapter buttons
-  // (they seek the video; these do not)
+  // "try these tokens" beside each chapter, added once the page's own script has run
   function addTryButtons() {
     document.querySelectorAll('#chapters li').forEach((li, i) => {
       const c = lesson.chapters[i];
       if (!c) return;
-      const b = el('button', { type: 'button', class: 'pg-try', text: 'Try these tokens',
+      // a link to the playground (not a button: the chapter list's buttons are the page's, and seek)
+      const b = el('a', { href: '#playground', class: 'pg-try', text: 'Try these tokens',
         'aria-label': `Try these tokens: ${c.text} (${c.title}), in the playground below` });
-      b.addEventListener('click', () => {
+      b.addEventListener('click', ev => {
+        ev.preventDefault();
         input.value = c.text;
         run(c.text);
         document.getElementById('playground').scrollIntoView({ behavior: reduceMotion ? 'auto' : 'smooth', block: 'start' });
