@@ -112,7 +112,8 @@ def test_the_page_states_the_precision_and_the_bound(minilm):
     _, _, out, facts, _ = minilm
     page = (out / "index.html").read_text(encoding="utf-8")
     assert (f"all 30,522 rows stored as 8-bit integers with a scale per row; cosines within "
-            f"±{facts['cosineError']:g} of the model's (largest error over 100,000 random pairs)") in page
+            f"±{facts['cosineError']:g} of the model's, distances within ±{facts['distanceError']:g} "
+            "(largest errors over 100,000 random pairs)") in page
 
 
 def test_the_page_decodes_the_rows_python_measured(minilm, tmp_path):

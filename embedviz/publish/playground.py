@@ -129,8 +129,9 @@ def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
             "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
             "names": {str(i): table.vocab.tokens[i] for i in ids if i >= facts["rows"]},
             "precision": (f"{where} stored as 8-bit integers with a scale per row; cosines within "
-                          f"±{bound:g} of the model's (largest error over {facts['pairs']:,} random pairs); "
-                          "the lesson's own tokens use their exact rows")}
+                          f"±{bound:g} of the model's, distances within ±{facts['distanceError']:g} (largest "
+                          f"errors over {facts['pairs']:,} random pairs); the lesson's own tokens use their "
+                          "exact rows")}
 
 
 def _json_for_script(data: dict) -> str:
