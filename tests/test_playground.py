@@ -111,7 +111,7 @@ def test_minilm_asset_fits_the_budget_and_is_named_by_its_content(minilm, capsys
 def test_the_page_states_the_precision_and_the_bound(minilm):
     _, _, out, facts, _ = minilm
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert (f"all 30,522 rows stored as 8-bit integers with a scale per row; cosines within "
+    assert (f"All 30,522 rows stored as 8-bit integers with a scale per row; cosines within "
             f"±{facts['cosineError']:g} of the model's, distances within ±{facts['distanceError']:g} "
             "(largest errors over 100,000 random pairs)") in page
 
@@ -289,7 +289,7 @@ def test_a_source_over_the_budget_is_cut_with_one_line(tmp_path, monkeypatch):
     text, facts = pa.asset(compiled.lesson.table)
     assert len(text.encode()) <= 300_000 and facts["rows"] == rows
     block = pg.lesson_data(compiled, facts)
-    assert block["precision"].startswith(f"the rows of the first {rows:,} of 3,000 tokens stored as 8-bit")
+    assert block["precision"].startswith(f"The rows of the first {rows:,} of 3,000 tokens stored as 8-bit")
     assert str(2999) in block["exact"]                   # the lesson's own token keeps its exact row
     (tmp_path / facts["name"]).write_text(text)
     got = run_core(tmp_path, tmp_path / facts["name"], block, """

@@ -122,8 +122,8 @@ def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
                   *(i for c in chapters for i in _text_ids(table, c["text"]))})
     rows = table.rows(np.array(ids, dtype=np.int64)) if ids else np.empty((0, table.d))
     bound = facts["cosineError"]
-    where = (f"all {facts['V']:,} rows" if facts["rows"] == facts["V"]
-             else f"the rows of the first {facts['rows']:,} of {facts['V']:,} tokens")
+    where = (f"All {facts['V']:,} rows" if facts["rows"] == facts["V"]
+             else f"The rows of the first {facts['rows']:,} of {facts['V']:,} tokens")
     return {"asset": facts["name"], "src": "../../" + facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
             "maxColumns": MAX_COLS, "k": K,
             "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
