@@ -24,6 +24,7 @@ from embedcore.errors import LessonError
 from embedviz.publish.playground_asset import Unreproducible, plan, template, write_asset
 
 if TYPE_CHECKING:
+    from embedcore.config import SegmentBase
     from embedcore.lesson import CompiledLesson
     from embedcore.sources import EmbeddingTable
 
@@ -79,13 +80,10 @@ def _located(compiled: CompiledLesson, message: str, hint: str) -> LessonError:
     return pos.locate(err)
 
 
-# ----------------------------------------------------------------------------- the asset
-
-
 # ----------------------------------------------------------------------------- the page's part
 
 
-def chapter_text(options, lesson_tokens) -> str:
+def chapter_text(options: SegmentBase, lesson_tokens: str | list[str]) -> str:
     """The tokens a chapter works with, as text the learner could type."""
     def words(v) -> list[str]:
         if v is None:
@@ -94,9 +92,10 @@ def chapter_text(options, lesson_tokens) -> str:
             return [v]
         return [w for x in v for w in words(x)]
 
+    given = options.model_dump()
     out: list[str] = []
     for name in TOKEN_OPTIONS:
-        for w in words(getattr(options, name, None)):
+        for w in words(given.get(name)):
             if w not in out or name == "tokens":
                 out.append(w)
     if out:
@@ -124,8 +123,8 @@ def lesson_data(compiled: CompiledLesson, facts: dict) -> dict:
     bound = facts["cosineError"]
     where = (f"All {facts['V']:,} rows" if facts["rows"] == facts["V"]
              else f"The rows of the first {facts['rows']:,} of {facts['V']:,} tokens")
-    return {"asset": facts["name"], "src": "../../" + facts["name"], "text": text, "chapters": chapters, "decimals": lesson.style.decimals,
-            "maxColumns": MAX_COLS, "k": K,
+    return {"asset": facts["name"], "src": "../../" + facts["name"],      # the page: <root>/<slug>/<quality>/
+            "text": text, "chapters": chapters, "decimals": lesson.style.decimals, "maxColumns": MAX_COLS, "k": K,
             "exact": {str(i): [float(x) for x in r] for i, r in zip(ids, rows)},
             "names": {str(i): table.vocab.tokens[i] for i in ids if i >= facts["rows"]},
             "precision": (f"{where} stored as 8-bit integers with a scale per row; cosines within "

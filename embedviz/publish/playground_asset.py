@@ -84,7 +84,7 @@ def tokenizer_spec(tok: SubwordTokenizer) -> dict:
     return spec
 
 
-# ----------------------------------------------------------------------------- switch and checks
+# ----------------------------------------------------------------------------- what fits, and the data
 
 
 def _rows_kept(table: EmbeddingTable, vocab_bytes: int) -> int:
@@ -199,15 +199,13 @@ def template(name: str) -> str:
     return (files("embedviz.publish") / "templates" / name).read_text(encoding="utf-8")
 
 
-_assets: dict[tuple, tuple[str, dict]] = {}
+_last: list = []                # [table, text, facts] of the last asset built (≈ 15 MB kept, one at a time)
 
 
 def asset(table: EmbeddingTable) -> tuple[str, dict]:
     """The asset's text and its facts (precision, bound, size, rows), built once per table per process."""
-    key = (id(table.matrix), id(table.vocab))
-    hit = _assets.get(key)
-    if hit is not None:
-        return hit
+    if _last and _last[0] is table:
+        return _last[1], _last[2]
     kept = plan(table)
     rows = stored_rows(table.matrix, kept.rows)
     qz = quantise(rows)
@@ -228,8 +226,7 @@ def asset(table: EmbeddingTable) -> tuple[str, dict]:
             + "; })(typeof window !== 'undefined' ? window : globalThis);\n")
     facts["bytes"] = len(text.encode("utf-8"))
     facts["name"] = f"playground-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.js"
-    _assets.clear()                  # one table's asset (≈ 15 MB) kept at a time
-    _assets[key] = (text, facts)
+    _last[:] = [table, text, facts]
     return text, facts
 
 
