@@ -74,6 +74,7 @@ def fake_folder(out_dir: Path, compiled) -> Path:
     return out_dir
 
 
+# Tests on the MiniLM asset are in the render layer: no Manim, but the asset costs ~10 CPU-s to build.
 @pytest.fixture(scope="module")
 def minilm(tmp_path_factory):
     """The default lesson's page and its asset, built once (about 10 s)."""
@@ -87,6 +88,7 @@ def minilm(tmp_path_factory):
     return compiled, root, out, facts, data
 
 
+@pytest.mark.unit
 def test_b85_is_pythons_base85():
     rng = np.random.default_rng(0)
     for n in (0, 1, 3, 4, 5, 1000, 1003):
@@ -94,6 +96,7 @@ def test_b85_is_pythons_base85():
         assert pa.b85encode(raw) == base64.b85encode(raw, pad=True).decode()
 
 
+@pytest.mark.render
 def test_minilm_asset_fits_the_budget_and_is_named_by_its_content(minilm, capsys):
     compiled, root, out, facts, data = minilm
     asset = root / facts["name"]
@@ -108,6 +111,7 @@ def test_minilm_asset_fits_the_budget_and_is_named_by_its_content(minilm, capsys
               f"(measured {facts['measuredCosineError']:.5f} over {facts['pairs']:,} pairs)")
 
 
+@pytest.mark.render
 def test_the_page_states_the_precision_and_the_bound(minilm):
     _, _, out, facts, _ = minilm
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -116,6 +120,7 @@ def test_the_page_states_the_precision_and_the_bound(minilm):
             "(largest errors over 100,000 random pairs)") in page
 
 
+@pytest.mark.render
 def test_the_page_decodes_the_rows_python_measured(minilm, tmp_path):
     """node's decoding gives the cosines the bound was measured on (so the bound printed is the page's)."""
     compiled, root, _, facts, data = minilm
@@ -135,6 +140,7 @@ def test_the_page_decodes_the_rows_python_measured(minilm, tmp_path):
     assert np.abs(np.array(got["cos"]) - exact).max() < 0.01
 
 
+@pytest.mark.render
 def test_the_lessons_own_tokens_show_the_videos_numbers(minilm, tmp_path):
     """Rows of the lookup and the similarity matrix, computed by the page's code, equal the storyboards'."""
     compiled, root, _, facts, data = minilm
@@ -159,6 +165,7 @@ def out_ids(got: dict) -> list[int]:
     return got["ids"]
 
 
+@pytest.mark.render
 def test_neighbours_leave_out_special_tokens_and_the_query(minilm, tmp_path):
     compiled, root, _, facts, data = minilm
     from embedcore.neighbours import nearest
@@ -180,6 +187,7 @@ def test_neighbours_leave_out_special_tokens_and_the_query(minilm, tmp_path):
         assert np.abs(np.array([x["s"] for x in got[key]]) - want.scores).max() < 0.01
 
 
+@pytest.mark.render
 def test_each_chapter_offers_its_own_tokens(minilm):
     compiled, _, _, _, data = minilm
     texts = [c["text"] for c in data["chapters"]]
@@ -200,6 +208,7 @@ def small_lesson(**extra) -> dict:
     return {**data, **extra}
 
 
+@pytest.mark.unit
 def test_the_lesson_key_and_the_switch_turn_it_off(tmp_path):
     off = lesson_from_data(small_lesson(playground="off"))
     assert pg.page_block(off, tmp_path) == "" and pg.check(off) == []
@@ -217,6 +226,7 @@ def cli(*args, cwd=ROOT) -> subprocess.CompletedProcess:
                           env=env, timeout=120)
 
 
+@pytest.mark.unit
 def test_bad_switch_and_bad_key_are_one_line_and_exit_2(tmp_path):
     r = cli("render", "configs/lookup.yaml", "--playground", "maybe", "--out", str(tmp_path))
     assert r.returncode == 2 and r.stderr.strip() == "--playground: unknown value 'maybe' (choose on or off)"
@@ -237,6 +247,7 @@ def bpe_model(folder: Path) -> None:
     tk.save(str(folder / "tokenizer.json"))
 
 
+@pytest.mark.unit
 def test_a_tokenizer_the_page_cannot_reproduce(tmp_path):
     bpe_model(tmp_path / "model")
     lesson = {"lesson": {"title": "BPE"}, "embeddings": {"source": "huggingface", "path": "model"},
@@ -259,6 +270,7 @@ def test_a_tokenizer_the_page_cannot_reproduce(tmp_path):
                                                       "is BPE, and the page reproduces only BERT's WordPiece")
 
 
+@pytest.mark.unit
 def test_whitespace_tokens_over_the_vocabulary(tmp_path):
     compiled = lesson_from_data(small_lesson())
     text, facts = pa.asset(compiled.lesson.table)
@@ -275,6 +287,7 @@ def test_whitespace_tokens_over_the_vocabulary(tmp_path):
     assert [c for c in got["row"] if c is not None] == [c for c in lookup.steps[1].cells if c != "\u22ef"]
 
 
+@pytest.mark.unit
 def test_a_source_over_the_budget_is_cut_with_one_line(tmp_path, monkeypatch):
     vocab = [f"w{i}" for i in range(3000)]
     data = small_lesson(vocabulary=vocab, tokens="w5 w2999", segments=[{"type": "lookup"}])
@@ -303,6 +316,7 @@ def test_a_source_over_the_budget_is_cut_with_one_line(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- sharing and packages
 
 
+@pytest.mark.unit
 def test_a_course_shares_one_asset_and_its_package_carries_it_once(tmp_path):
     from embedviz.publish.package import write_course_package, write_package
 
@@ -328,6 +342,7 @@ def test_a_course_shares_one_asset_and_its_package_carries_it_once(tmp_path):
     assert sorted(p.name for p in outs[0].parent.iterdir()) == ["480p15", single.name]    # no work file left
 
 
+@pytest.mark.browser
 def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
     """From file:// (asset two folders up) and from an unpacked package (asset beside the page)."""
     exe = shutil.which("chromium")
@@ -350,6 +365,7 @@ def test_the_page_runs_from_file_in_chromium(minilm, tmp_path):
         assert "Nearest to “the” (id 1,996)" in dom and "<td>0.65</td>" in dom
 
 
+@pytest.mark.unit
 def test_numbers_are_written_as_the_video_writes_them(tmp_path):
     """fmt in the page = embedcore.storyboard.fmt: exact ties round to even, a true minus, no −0.00."""
     from embedcore.storyboard import fmt

@@ -129,6 +129,7 @@ def assert_same(texts: list[str], want: list[list[int]], got: list[list[int]]) -
     return len(texts)
 
 
+@pytest.mark.unit
 def test_minilm_ids_equal_python_on_the_corpus(tmp_path):
     tok = minilm_tokenizer()
     spec = spec_of(tok)
@@ -141,6 +142,7 @@ def test_minilm_ids_equal_python_on_the_corpus(tmp_path):
     print(f"wordpiece.js = tokenizers on {same:,} strings")
 
 
+@pytest.mark.render          # not Manim, but ~25 CPU-s: with the slower layer in `make test`, not `make check`
 def test_minilm_ids_equal_python_for_every_code_point(tmp_path):
     tok = minilm_tokenizer()
     texts = every_code_point()
@@ -148,6 +150,7 @@ def test_minilm_ids_equal_python_for_every_code_point(tmp_path):
     assert_same(texts, want, js_ids(tmp_path, spec_of(tok), texts))
 
 
+@pytest.mark.unit
 def test_special_tokens_added_as_the_model_adds_them(tmp_path):
     tok = minilm_tokenizer(special_tokens=True)
     texts = corpus(500, seed=5, vocab=tok.vocabulary())
@@ -156,6 +159,7 @@ def test_special_tokens_added_as_the_model_adds_them(tmp_path):
     assert_same(texts, want, js_ids(tmp_path, spec_of(tok), texts, add_special=True))
 
 
+@pytest.mark.unit
 def test_a_cased_vocab_txt_keeps_case_and_accents(tmp_path):
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "The", "the", "Café", "café", "cafe", "Cat", "cat",
              "##s", "##é", "e", "é", "İ", "i", "Σ", "σ", "ς", ".", "!"]
@@ -169,6 +173,7 @@ def test_a_cased_vocab_txt_keeps_case_and_accents(tmp_path):
     assert_same(texts, want, js_ids(tmp_path, spec, texts))
 
 
+@pytest.mark.unit
 def test_a_bpe_tokenizer_is_named_as_unreproducible(tmp_path):
     from tokenizers import Tokenizer, models, pre_tokenizers
 
@@ -180,6 +185,7 @@ def test_a_bpe_tokenizer_is_named_as_unreproducible(tmp_path):
         tokenizer_spec(tok)
 
 
+@pytest.mark.render          # not Manim, but ~25 CPU-s (1.1 million code points through the library)
 def test_shipped_character_classes_are_the_librarys(tmp_path):
     """bert_tables.js is what ``tokenizers`` does today, and the browser's NFD decomposes as Rust's does."""
     tables = bert_tables.derive()

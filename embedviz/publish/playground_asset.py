@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embedcore.integrity import atomic_write_bytes
 from embedcore.special import examples, special_ids
 from embedcore.wording import count
 
@@ -248,8 +249,6 @@ def write_asset(root: Path, table: EmbeddingTable) -> dict:
 
     ``root/.playground-<key>.json`` remembers the facts of the asset made from this source, so a
     render that finds its asset there does not build it again."""
-    from embedviz.render.pipeline import atomic_write
-
     root = Path(root)
     memo = root / f".playground-{source_key(table)[:24]}.json"
     try:
@@ -263,8 +262,8 @@ def write_asset(root: Path, table: EmbeddingTable) -> dict:
     target = root / facts["name"]
     root.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.stat().st_size != facts["bytes"]:
-        atomic_write(target, text)
-    atomic_write(memo, json.dumps(facts))
+        atomic_write_bytes(target, text.encode("utf-8"))
+    atomic_write_bytes(memo, json.dumps(facts).encode("utf-8"))
     return facts
 
 
