@@ -11,10 +11,12 @@ Cache entries (``clips/*.json``) and work files stay out of both.
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from embedcore.integrity import atomic_path
+from embedviz.publish.playground_asset import asset_of, page_beside_asset
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -80,22 +82,19 @@ def scorm_manifest(title: str, slug: str, scos: list[tuple[str, str, list[str]]]
 """
 
 
-def _zip(target: Path, entries: list[tuple[Path, str]], manifest: str | None) -> Path:
-    """Write ``target`` from (file, name in the zip) pairs, complete or not at all."""
-    tmp = target.with_name(target.name + ".part")
-    try:
-        # videos and pictures are already compressed: store them, deflate the text
-        with zipfile.ZipFile(tmp, "w") as z:
-            if manifest is not None:
-                z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-            for path, name in entries:
-                packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
-                    else zipfile.ZIP_DEFLATED
-                z.write(path, name, compress_type=packed)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def _zip(target: Path, entries: list[tuple[Path | bytes, str]], manifest: str | None) -> Path:
+    """Write ``target`` from (file or its bytes, name in the zip) pairs, complete or not at all."""
+    # videos and pictures are already compressed: store them, deflate the text
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        if manifest is not None:
+            z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        for src, name in entries:
+            packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
+                else zipfile.ZIP_DEFLATED
+            if isinstance(src, bytes):
+                z.writestr(name, src, compress_type=packed)
+            else:
+                z.write(src, name, compress_type=packed)
     return target
 
 
@@ -130,24 +129,16 @@ def write_package(out_dir: Path, kind: str) -> Path:
     target = out_dir.parent / (f"{name}.scorm.zip" if kind == "scorm" else f"{name}.zip")
     xml = scorm_manifest(manifest["title"], manifest["slug"], [(manifest["title"], "index.html", files)]) \
         if kind == "scorm" else None
-    entries = [(out_dir / f, f) if f not in shared else (out_dir.parent.parent / f, f) for f in files]
-    if not shared:
-        return _zip(target, entries, xml)
-    from embedviz.publish.playground_asset import page_beside_asset
-
-    # the page at the package's root loads the playground's asset from beside it (on disk: two folders up)
-    page = target.with_name(f".{target.name}.index.html")
-    try:
-        page.write_text(page_beside_asset((out_dir / "index.html").read_text(encoding="utf-8")), encoding="utf-8")
-        return _zip(target, [(page, f) if f == "index.html" else (p, f) for p, f in entries], xml)
-    finally:
-        page.unlink(missing_ok=True)
+    entries: list[tuple[Path | bytes, str]] = [(out_dir.parent.parent / f if f in shared else out_dir / f, f)
+                                               for f in files]
+    if shared:      # the page at the package's root loads the playground's data from beside it (on disk: ../../)
+        page = page_beside_asset((out_dir / "index.html").read_text(encoding="utf-8")).encode("utf-8")
+        entries = [(page, f) if f == "index.html" else (src, f) for src, f in entries]
+    return _zip(target, entries, xml)
 
 
 def _playground_assets(root: Path, out_dirs: list[Path]) -> list[str]:
     """The playground assets the pages load, kept once at ``root`` (embedviz.publish.playground)."""
-    from embedviz.publish.playground_asset import asset_of
-
     names = sorted({n for out in out_dirs if (n := asset_of(out))})
     for n in names:
         if not (root / n).is_file():

@@ -19,7 +19,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from embedviz.render.pipeline import atomic_write
+from embedcore.integrity import atomic_write_text as atomic_write
+from embedviz.publish.playground import page_block
 
 if TYPE_CHECKING:
     from embedcore.lesson import CompiledLesson
@@ -118,8 +119,6 @@ def write_page(out_dir: Path, narration: list[list[dict]] | None = None, lesson:
 
     ``narration``: per segment, the scene's cues (clip time, one per narration line). ``lesson`` and
     ``root``: the playground's source, and the output root its shared asset is written to."""
-    from embedviz.publish.playground import page_block
-
     out_dir = Path(out_dir)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     page, text = out_dir / "index.html", out_dir / "transcript.txt"

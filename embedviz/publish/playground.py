@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from embedcore.errors import LessonError
+from embedcore.yamlsource import load_yaml
 from embedviz.publish.playground_asset import Unreproducible, plan, template, write_asset
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ def check(compiled: CompiledLesson) -> list[str]:
 
 def _located(compiled: CompiledLesson, message: str, hint: str) -> LessonError:
     """The error at the lesson file's ``playground:`` key (or the switch that set it)."""
-    from embedcore.yamlsource import load_yaml
-
     err = LessonError(message, loc=("playground",), hint=hint)
     path = compiled.lesson.path
     try:
