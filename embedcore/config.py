@@ -326,6 +326,9 @@ class LessonFile(StrictModel):
     voice_dir: str | None = Field(default=None, min_length=1,
                                   description="folder of recordings named NN-type-L.ext (see README)")
     segments: list[SegmentBase] = Field(min_length=1, max_length=MAX_SEGMENTS)
+    playground: Literal["on", "off"] | None = Field(
+        default=None, description="the page's playground (type a sentence, see its tokens, rows, cosines and "
+                                  "neighbours): on, off; default: on where the page reproduces the source's tokenizer")
 
 
 def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[LessonFile]:

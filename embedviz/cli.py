@@ -35,7 +35,7 @@ def cmd_validate(args) -> int:
     status = 0
     for path in args.lessons:
         try:
-            c = load(path, tokens=args.tokens, set=args.set or ())
+            c = _playground(load(path, tokens=args.tokens, set=args.set or ()), None)
             check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
@@ -130,6 +130,16 @@ def _say_cache_event(progress, event: events.Event) -> None:
     progress.console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _playground(compiled, switch: str | None):
+    """The lesson with ``--playground`` applied; a warning line when the page leaves it out or cuts it."""
+    from embedviz.publish.playground import check, with_switch
+
+    compiled = with_switch(compiled, switch)
+    for note in check(compiled):
+        _err(f"warning: {note}")
+    return compiled
+
+
 def cmd_render(args) -> int:
     import time
 
@@ -139,7 +149,7 @@ def cmd_render(args) -> int:
     from embedviz.narration.plan import resolve
 
     t0 = time.perf_counter()
-    c = api.load(args.lesson, tokens=args.tokens, set=args.set or ())
+    c = _playground(api.load(args.lesson, tokens=args.tokens, set=args.set or ()), args.playground)
     quality = api.quality_for(c, args.quality, args.resolution, args.fps)
     fmt = api.check_format(args.format, args.transparent)
     api.check_package(args.package, fmt)
@@ -204,6 +214,7 @@ def cmd_build(args) -> int:
     from embedviz.publish.course import build_course, load_course
 
     course = load_course(args.course)
+    course.videos = [(name, _playground(c, args.playground)) for name, c in course.videos]
     api.check_package(args.package, "mp4")
     for _name, compiled in course.videos:
         api.quality_for(compiled, args.quality, args.resolution, args.fps)
@@ -260,6 +271,12 @@ def _size_flags(p, default_quality: str) -> None:
     p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: CPU cores)")
 
 
+def _playground_flag(p) -> None:
+    p.add_argument("--playground", metavar="on|off",
+                   help="the page's playground (type a sentence, see its tokens, rows, cosines, neighbours); "
+                        "default: the lesson's 'playground:' key, else on where the page can reproduce the tokenizer")
+
+
 def _cluster_flags(p) -> None:
     p.add_argument("--package", choices=["zip", "scorm"],
                    help="also write a zip, or a SCORM 1.2 package, of the lesson (render) or the whole course (build)")
@@ -292,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep an alpha channel (webm with VP9 alpha by default, or --format mov)")
     _variant_flags(r)
     _cluster_flags(r)
+    _playground_flag(r)
     r.add_argument("--cfr", action="store_true",
                    help="constant frame rate: every frame stored, for video editors that handle variable frame "
                         "rate badly (default for mp4/webm: a still picture is stored once, for as long as it shows)")
@@ -321,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="render every segment even if unchanged")
     b.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     _cluster_flags(b)
+    _playground_flag(b)
     b.set_defaults(func=cmd_build)
 
     w = sub.add_parser("watch", help="re-render a lesson each time it (or a file it names) is saved")

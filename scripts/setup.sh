@@ -14,6 +14,8 @@ EXTRAS="${1:-dev}"            # "" for a render-only set-up, "dev" for tests
 SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono
                  fonts-wqy-microhei fonts-symbola espeak-ng)
 [ "${EMBEDVIZ_BROWSER:-0}" = 1 ] && SYSTEM_PACKAGES+=(chromium)
+# node runs the lesson page's playground scripts in the tests (tests/test_playground*.py fail without it)
+[ "$EXTRAS" = dev ] && SYSTEM_PACKAGES+=(nodejs)
 
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do

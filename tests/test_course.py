@@ -23,6 +23,7 @@ from embedviz.executors.base import JobListener
 from embedviz.executors.local import LocalExecutor
 from embedviz.publish.course import build_course
 from embedviz.publish.package import SCHEMAS, lesson_files, write_package
+from embedviz.publish.playground_asset import asset_of
 from embedviz.render import events as ev
 
 from .browser import chromium, open_and_wait, report_url, serve
@@ -173,7 +174,7 @@ def test_zip_and_scorm_packages(course, tmp_path):
     out = folders(course)["arrows"]
     plain = write_package(out, "zip")
     with zipfile.ZipFile(plain) as z:
-        assert sorted(z.namelist()) == sorted(lesson_files(out))
+        assert sorted(z.namelist()) == sorted(lesson_files(out) + [asset_of(out)])      # + the playground's data
         assert "imsmanifest.xml" not in z.namelist() and not any(n.endswith(".mp4.json") for n in z.namelist())
         z.extractall(tmp_path / "unzipped")
     assert (tmp_path / "unzipped" / "arrows.mp4").read_bytes() == (out / "arrows.mp4").read_bytes()

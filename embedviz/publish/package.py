@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from embedcore.integrity import atomic_path
+from embedviz.publish.playground_asset import asset_of, page_beside_asset
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -93,18 +94,21 @@ def scorm_manifest(title: str, slug: str, scos: list[tuple[str, str, list[str]]]
 """
 
 
-def _zip(target: Path, entries: list[tuple[Path, str]], manifest: str | None) -> Path:
-    """Write ``target`` from (file, name in the zip) pairs, complete or not at all."""
+def _zip(target: Path, entries: list[tuple[Path | bytes, str]], manifest: str | None) -> Path:
+    """Write ``target`` from (file or its bytes, name in the zip) pairs, complete or not at all."""
     # videos and pictures are already compressed: store them, deflate the text
     with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as z:
         if manifest is not None:
             z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
             for name, data in schema_files():
                 z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
-        for path, name in entries:
+        for src, name in entries:
             packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
                 else zipfile.ZIP_DEFLATED
-            z.write(path, name, compress_type=packed)
+            if isinstance(src, bytes):
+                z.writestr(name, src, compress_type=packed)
+            else:
+                z.write(src, name, compress_type=packed)
     return target
 
 
@@ -121,7 +125,9 @@ def write_course_package(root: Path, title: str, slug: str, out_dirs: list[Path]
         m = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
         scos.append((m["title"] + (f" ({Path(out).parent.name})" if len(out_dirs) > 1 else ""),
                      f"{rel}/index.html", files))
-    manifest = scorm_manifest(title, slug, scos, ["index.html"]) if kind == "scorm" else None
+    shared = _playground_assets(root, out_dirs)            # one copy at the root, whatever the videos
+    entries += [(root / name, name) for name in shared]
+    manifest = scorm_manifest(title, slug, scos, ["index.html", *shared]) if kind == "scorm" else None
     target = root.parent / (f"{root.name}.scorm.zip" if kind == "scorm" else f"{root.name}.zip")
     return _zip(target, entries, manifest)
 
@@ -131,8 +137,24 @@ def write_package(out_dir: Path, kind: str) -> Path:
     out_dir = Path(out_dir)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     files = lesson_files(out_dir)
+    shared = _playground_assets(out_dir.parent.parent, [out_dir])     # the page finds it beside itself in the zip
+    files += shared
     name = f"{manifest['slug']}-{out_dir.name}"
     target = out_dir.parent / (f"{name}.scorm.zip" if kind == "scorm" else f"{name}.zip")
     xml = scorm_manifest(manifest["title"], manifest["slug"], [(manifest["title"], "index.html", files)]) \
         if kind == "scorm" else None
-    return _zip(target, [(out_dir / f, f) for f in files], xml)
+    entries: list[tuple[Path | bytes, str]] = [(out_dir.parent.parent / f if f in shared else out_dir / f, f)
+                                               for f in files]
+    if shared:      # the page at the package's root loads the playground's data from beside it (on disk: ../../)
+        page = page_beside_asset((out_dir / "index.html").read_text(encoding="utf-8")).encode("utf-8")
+        entries = [(page, f) if f == "index.html" else (src, f) for src, f in entries]
+    return _zip(target, entries, xml)
+
+
+def _playground_assets(root: Path, out_dirs: list[Path]) -> list[str]:
+    """The playground assets the pages load, kept once at ``root`` (embedviz.publish.playground)."""
+    names = sorted({n for out in out_dirs if (n := asset_of(out))})
+    for n in names:
+        if not (root / n).is_file():
+            raise FileNotFoundError(f"{root / n} is loaded by the page but missing; render again")
+    return names

@@ -17,8 +17,13 @@ import json
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embedcore.integrity import atomic_write_text as atomic_write
+from embedviz.publish.playground import page_block
+
+if TYPE_CHECKING:
+    from embedcore.lesson import CompiledLesson
 
 
 @cache
@@ -115,7 +120,8 @@ def _desc_html(d: dict) -> str:
             f'{html.escape(d["text"])}</button></div>')
 
 
-def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> str:
+def lesson_page(manifest: dict, narration: list[list[dict]] | None = None, playground: str = "") -> str:
+    """The page; ``playground``: the playground's block (:func:`embedviz.publish.playground.page_block`)."""
     e = html.escape
     data = page_data(manifest, narration)
     caps = manifest["captions"]
@@ -134,18 +140,20 @@ def lesson_page(manifest: dict, narration: list[list[dict]] | None = None) -> st
         vtt=e(caps["vtt"]), srt=e(caps["srt"]), chapters_vtt=e(caps["chapters"]),
         licence=e(licence_line(manifest["source"])), chapters=chapters, transcript=transcript, clips=clips,
         length=_clock(manifest["duration"]), size=f'{fmt.get("width", "?")}×{fmt.get("height", "?")}',
-        data=_json_for_script(data), style=template("page.css"), script=template("lesson.js"))
+        data=_json_for_script(data), style=template("page.css"), script=template("lesson.js"), playground=playground)
 
 
-def write_page(out_dir: Path, narration: list[list[dict]] | None = None) -> list[Path]:
+def write_page(out_dir: Path, narration: list[list[dict]] | None = None, lesson: CompiledLesson | None = None,
+               root: Path | None = None) -> list[Path]:
     """Write ``index.html`` and ``transcript.txt`` from the folder's manifest; return their paths.
 
-    ``narration``: per segment, the scene's cues (clip time, one per narration line)."""
+    ``narration``: per segment, the scene's cues (clip time, one per narration line). ``lesson`` and
+    ``root``: the playground's source, and the output root its shared asset is written to."""
     out_dir = Path(out_dir)
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     page, text = out_dir / "index.html", out_dir / "transcript.txt"
     atomic_write(text, transcript_text(manifest, narration))
-    atomic_write(page, lesson_page(manifest, narration))
+    atomic_write(page, lesson_page(manifest, narration, page_block(lesson, root)))
     return [page, text]
 
 

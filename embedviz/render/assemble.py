@@ -47,7 +47,8 @@ def assemble(plan: LessonPlan) -> RenderResult:
         result.files += write_descriptions(result.out_dir, [title_card(plan.compiled), *plan.compiled.storyboards],
                                            [card, *ordered])
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
-            result.files += write_page(result.out_dir, [s.cues for s in ordered])
+            result.files += write_page(result.out_dir, [s.cues for s in ordered], plan.compiled,
+                                       plan.out_dir.parent.parent)     # the playground's asset: the output root
         check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
         stage.commit()
     except BaseException:
