@@ -7,6 +7,7 @@ file:line:col filled in.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +167,8 @@ def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
         seq = lesson.resolve_tokens(cfg.tokens, ("tokens",))
         lesson = Lesson(path, cfg, table, seq)
         boards = tuple(build_storyboard(lesson, i) for i in range(len(cfg.segments)))
+        groups = tuple(b.shown_tokens() for b in boards)
+        boards = tuple(dataclasses.replace(b, token_groups=groups) for b in boards)
         return CompiledLesson(lesson, boards)
     except LessonError as e:
         raise pos.locate(e) from None

@@ -46,6 +46,13 @@ class Storyboard:
     beat_seconds: tuple[float, ...] = field(default=(), kw_only=True)
     # False: the narration goes to the caption track only (a voice speaks it), nothing drawn on screen.
     captions_on_screen: bool = field(default=True, kw_only=True)
+    # The tokens every segment of the lesson shows, one tuple a segment, in lesson order (filled in by
+    # load_lesson): the scene kit colours a token string from them, so it keeps one colour in the lesson.
+    token_groups: tuple[tuple[str, ...], ...] = field(default=(), kw_only=True)
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        """The token strings this segment draws in their token colour (none by default)."""
+        return ()
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(dataclasses.asdict(self))

@@ -20,9 +20,9 @@ class AnalogyScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        parts = [TokenChip(sb.a, th.token_colour(0), th), label("\u2212", th, size=SIZE.title),
-                 TokenChip(sb.b, th.token_colour(1), th), label("+", th, size=SIZE.title),
-                 TokenChip(sb.c, th.token_colour(2), th), label("=", th, size=SIZE.title),
+        parts = [TokenChip(sb.a, self.colour_of(sb.a), th), label("\u2212", th, size=SIZE.title),
+                 TokenChip(sb.b, self.colour_of(sb.b), th), label("+", th, size=SIZE.title),
+                 TokenChip(sb.c, self.colour_of(sb.c), th), label("=", th, size=SIZE.title),
                  label("?", th, size=SIZE.title, colour=th.accent)]
         self.expr = VGroup(*parts).arrange(RIGHT, buff=0.25)
         self.expr.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)

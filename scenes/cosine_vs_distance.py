@@ -66,7 +66,7 @@ class CosineDistanceScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         fw = self.fw
-        self.ca, self.cb = th.token_colour(0), th.token_colour(1)
+        self.ca, self.cb = self.colour_of(sb.a.token), self.colour_of(sb.b.token)
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=fw - 0.8, buff=0.06)
         self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
         top = self.note.get_bottom()[1] - 0.3

@@ -20,8 +20,14 @@ from manim import Mobject
 
 from .theme import GAP
 
-MARGIN = 0.35           # frame edge to the header, and to panels (scene units)
-CAPTION_EDGE = 0.3      # frame bottom to the caption's bottom
+SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
+MARGIN = 0.35           # frame edge to the header, and to panels (scene units), at least
+CAPTION_EDGE = 0.3      # frame bottom to the caption's bottom, at least
+
+
+def safe_margins(frame_width: float, frame_height: float) -> tuple[float, float]:
+    """Frame edge to the title-safe area, sideways and up/down (scene units)."""
+    return max(MARGIN, SAFE * frame_width + 0.02), max(MARGIN, SAFE * frame_height + 0.02)
 
 
 @dataclass(frozen=True)
@@ -68,12 +74,13 @@ def regions(frame_width: float, frame_height: float, header_bottom: float, capti
     """The regions of a ``frame_width`` × ``frame_height`` frame whose header ends at ``header_bottom``
     and whose captions are at most ``caption_height`` tall."""
     hw, hh = frame_width / 2, frame_height / 2
-    cap_top = -hh + CAPTION_EDGE + caption_height
+    mx, my = safe_margins(frame_width, frame_height)
+    cap_top = -hh + my + caption_height
     return Regions(
         frame=Box(-hw, -hh, hw, hh),
-        header=Box(-hw + MARGIN, header_bottom, hw - MARGIN, hh - MARGIN),
-        body=Box(-hw + MARGIN, cap_top + GAP.m, hw - MARGIN, header_bottom - GAP.s),
-        caption=Box(-hw + CAPTION_EDGE, -hh + CAPTION_EDGE, hw - CAPTION_EDGE, cap_top),
+        header=Box(-hw + mx, header_bottom, hw - mx, hh - my),
+        body=Box(-hw + mx, cap_top + (GAP.m if caption_height else 0.0), hw - mx, header_bottom - GAP.s),
+        caption=Box(-hw + mx, -hh + my, hw - mx, cap_top),
     )
 
 

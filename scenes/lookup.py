@@ -16,7 +16,7 @@ from manim import (
 )
 
 from embedcore.segments.lookup import LookupStoryboard
-from scenes import layout
+from scenes import layout, marks
 
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
@@ -43,9 +43,7 @@ class LookupScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         n = len(sb.steps)
-        colour_of: dict[str, str] = {}
-        for st in sb.steps:
-            colour_of.setdefault(st.text, th.token_colour(len(colour_of)))
+        colour_of = {st.text: self.colour_of(st.text) for st in sb.steps}
         self.colour_of = colour_of
 
         # sentence chips with ids underneath
@@ -80,6 +78,11 @@ class LookupScene(SegmentScene):
                                label_width=label_w(olabels, 1.5))
         for cells in self.output.cells:
             cells.set_opacity(0)
+        for r, lab in zip(sb.matrix_rows, self.matrix.row_labels):
+            if r.kind != "gap":
+                marks.token(lab, r.token)
+        for st, lab in zip(sb.steps, self.output.row_labels):
+            marks.token(lab, st.text)
 
         self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
         self.matrix_note = label(sb.matrix_note, th, size=SIZE.small, colour=th.muted)

@@ -26,7 +26,7 @@ class NearestNeighboursScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        self.chip = TokenChip(sb.query, th.token_colour(0), th, size=SIZE.value)
+        self.chip = TokenChip(sb.query, self.colour_of(sb.query), th, size=SIZE.value)
         body_top = self.header.get_bottom()[1] - 0.2
         self.chip.move_to([-self.fw / 2 + 0.5, body_top, 0], aligned_edge=UP + LEFT)
         self.query_note = label(f"query  (id {sb.query_id:,})", th, size=SIZE.note, colour=th.muted)

@@ -19,10 +19,7 @@ class PitfallLearnedScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
-        colour_of: dict[str, str] = {}
-        for t in sb.tokens:
-            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
+        colour_of = {t: self.colour_of(t) for t in sb.tokens}
         self.chips = VGroup(*[TokenChip(t, colour_of[t], th) for t in sb.tokens]).arrange(RIGHT, buff=0.18)
         if self.chips.width > self.fw - 1.0:
             self.chips.scale_to_fit_width(self.fw - 1.0)

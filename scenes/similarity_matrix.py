@@ -27,12 +27,7 @@ class SimilarityMatrixScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         n = len(sb.tokens)
-        # token colours, minus the accent: the accent means "highlighted" here
-        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
-        colour_of: dict[str, str] = {}
-        for t in sb.tokens:
-            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
-        colours = [colour_of[t] for t in sb.tokens]
+        colours = [self.colour_of(t) for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)

@@ -7,6 +7,7 @@ common colour-vision deficiencies. The light theme is designed on its own
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -44,6 +45,31 @@ class Spacing:
     xl: float = 0.75        # around a panel that needs air
 
 
+@functools.lru_cache(64)
+def token_slots(groups: tuple[tuple[str, ...], ...], n: int) -> dict[str, int]:
+    """A palette slot for every token string of a lesson, decided once for the whole lesson.
+
+    Segment by segment, a new token takes the slot no other token of its segment holds
+    (the least used in the lesson so far, then the lowest), so tokens shown together differ
+    whenever the palette has room; beyond ``n`` tokens a segment repeats slots and labels
+    carry the difference.
+    """
+    slots: dict[str, int] = {}
+    used = [0] * n
+    for group in groups:
+        for tok in dict.fromkeys(group):
+            if tok in slots:
+                continue
+            taken = [0] * n
+            for other in group:
+                if other in slots:
+                    taken[slots[other]] += 1
+            k = min(range(n), key=lambda i: (taken[i], used[i], i))
+            slots[tok] = k
+            used[k] += 1
+    return slots
+
+
 SIZE = TypeScale()
 GAP = Spacing()
 
@@ -67,15 +93,25 @@ class Theme:
     gap: ClassVar[Spacing] = GAP
 
     def token_colour(self, i: int) -> str:
+        """The palette's colour ``i`` (for things that are not tokens: bullets, series)."""
         return self.tokens[i % len(self.tokens)]
+
+    def colour_of(self, token: str, groups: tuple[tuple[str, ...], ...]) -> str:
+        """The colour of the token string ``token`` in a lesson whose segments show ``groups``
+        (``storyboard.token_groups``): one colour per string in the whole lesson."""
+        slots = token_slots(groups, len(self.tokens))
+        return self.tokens[slots[token]] if token in slots else self.tokens[0]
 
 
 # Okabe-Ito, reordered so neighbours in a sentence contrast
 # Every token colour reaches WCAG 4.5:1 against its theme's background (labels are
 # small text at 480p): Okabe-Ito's blue is lightened on dark, and on light the
 # orange, yellow and vermillion are darkened a step (same hues).
-_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#3A8FD6", "#D55E00")
-_OKABE_ITO_LIGHT = ("#9E5E00", "#0072B2", "#007A5A", "#766800", "#A8427F", "#1F4E9E", "#AD4500")
+# Any two differ by CIEDE2000 >= 20 (tokens set side by side must tell apart): Okabe-Ito's blue
+# is dropped on dark (lightened for contrast it came within 12 of sky blue), and on light the
+# darkened orange and blue (within 12-17 of vermillion, yellow and sky blue).
+_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00")
+_OKABE_ITO_LIGHT = ("#AD4500", "#0072B2", "#007A5A", "#766800", "#A8427F")
 
 THEMES: dict[str, Theme] = {
     "dark": Theme(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from embedcore.title_card import TitleCardStoryboard
+from scenes import layout
 
 from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, wrapped
@@ -41,6 +42,7 @@ class TitleCardScene(SegmentScene):
             self.card.scale_to_fit_height(self.fh - 0.8)
         self.card.move_to([0, 0, 0])
         self.header = VGroup()
+        self.regions = layout.regions(self.fw, self.fh, self.fh / 2, 0.0)
         self._built = True
 
     def beats(self) -> list[Beat]:

@@ -46,13 +46,12 @@ class TokenizeScene(SegmentScene):
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
         self.word_labels = VGroup()
-        plain = 0
+
         for w in sb.words:
             if w.special:
                 colour = th.muted
             else:
-                colour = th.token_colour(plain)
-                plain += 1
+                colour = self.colour_of(w.text)
             pieces = []
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)

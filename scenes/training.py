@@ -52,8 +52,7 @@ class TrainingScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         E = sb.epochs
-        n = len(sb.tokens)
-        self.colours = [th.token_colour(i) for i in range(n)]
+        self.colours = [self.colour_of(t) for t in sb.tokens]
         top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
         # leave room under the plot for the projection note and the tallest caption
         cap_h = self.caption_height()

@@ -17,6 +17,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
+from . import marks
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
@@ -40,7 +41,7 @@ class Vectors2DScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        colours = [self.colour_of(v.token) for v in sb.vectors]
         self.colours = colours
         fw = self.fw
 
@@ -104,6 +105,8 @@ class Vectors2DScene(SegmentScene):
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
         self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour]) for v in sb.vectors])
+        for v, lab, arrow in zip(sb.vectors, self.labels, self.arrows):
+            marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
                      rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
 

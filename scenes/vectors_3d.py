@@ -94,7 +94,7 @@ class Vectors3DScene(ThreeDSegment):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         fw = self.fw
-        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        colours = [self.colour_of(v.token) for v in sb.vectors]
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=0.06)

@@ -60,6 +60,9 @@ class VectorsStoryboard(Storyboard):
     variance_kept: float
     projection_note: str            # the one line the screen shows about the projection
 
+    def shown_tokens(self) -> tuple[str, ...]:
+        return tuple(v.token for v in self.vectors)
+
 
 def angle_text(deg: float) -> str:
     return fmt(deg, 1) + "\u00b0"

@@ -6,6 +6,7 @@ from manim import VGroup
 
 from embedcore.segments._geometry import VectorsStoryboard
 
+from .. import marks
 from ..theme import SIZE
 from .text import label
 from .vectors import align_row_baselines, swatch
@@ -24,6 +25,9 @@ def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per
              label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
     if per_line is None:
         per_line = 1 if len(rows) <= 4 else 2
+    for r, v in zip(rows, sb.vectors):
+        marks.token(r[1], v.token)
+        marks.labels(r[1], r[0])
     grid, recs = _grid(rows, 3, "llr", per_line=per_line)
     for r, v in zip(rows, sb.vectors):
         align_row_baselines(r[1:], [v.token, v.norm_text], th, size, [False, True])
@@ -39,6 +43,9 @@ def pair_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell):
                      label(b.token, th, size=size, colour=colours[b.colour]),
                      label(p.cosine_text, th, size=size, mono=True),
                      label(p.angle_text, th, size=size, mono=True, colour=th.muted)])
+    for r, p in zip(rows, sb.pairs):
+        marks.token(r[0], p.tokens[0])
+        marks.token(r[2], p.tokens[1])
     grid, recs = _grid(rows, 5, "lclrr")
     for r, p in zip(rows, sb.pairs):
         align_row_baselines(r, [p.tokens[0], None, p.tokens[1], p.cosine_text, p.angle_text], th, size,

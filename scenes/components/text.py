@@ -9,6 +9,8 @@ from pathlib import Path
 
 from manim import DOWN, Text, VGroup
 
+from embedcore.wrap import wrap_lines
+
 from ..theme import SIZE, Theme
 
 
@@ -149,18 +151,9 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = SIZE.headin
 
 
 def wrap(s: str, max_chars: int) -> str:
-    """Greedy word wrap for captions."""
-    lines: list[str] = []
-    cur = ""
-    for word in s.split():
-        if cur and len(cur) + 1 + len(word) > max_chars:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    if cur:
-        lines.append(cur)
-    return "\n".join(lines)
+    """Word wrap for captions and labels: the project's one wrap (:func:`embedcore.wrap.wrap_lines`),
+    which never breaks inside an expression."""
+    return "\n".join(wrap_lines(s, max_chars))
 
 
 # -- numbers from cached glyphs ---------------------------------------------------
@@ -202,9 +195,19 @@ def number(s: str, theme: Theme, *, size: float = SIZE.cell, colour: str | None 
         g = glyphs[i].copy()
         g.shift([(pos - i) * adv, 0, 0])
         parts.append(g)
-    out = VGroup(*parts)
-    out.text = out.original_text = s        # as a Text has them, for tests and readouts
+    out = NumberText(s, theme.mono, size, parts)
     out.set_color(colour or theme.text)
     if max_width is not None and out.width > max_width:
         out.scale_to_fit_width(max_width)
     return out
+
+
+class NumberText(VGroup):
+    """A number assembled from cached glyphs: what it says, its font and the size it was shaped at
+    (``initial_width`` at that size, so the size it is drawn at can be measured after scaling)."""
+
+    def __init__(self, text: str, font: str, size: float, glyphs) -> None:
+        super().__init__(*glyphs)
+        self.text = self.original_text = text       # as a Text has them, for tests and readouts
+        self.font, self.size = font, size
+        self.initial_width = self.width

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import Arrow, DashedLine, Dot, Line, VGroup
 
+from .. import marks
 from ..theme import Theme
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
@@ -57,7 +58,7 @@ def axes_cross(frame: PlotFrame, theme: Theme) -> VGroup:
     ox, oy = frame.origin[0], frame.origin[1]
     h = DashedLine([x0, oy, 0], [x1, oy, 0], color=theme.faint, stroke_width=1.5, dash_length=0.08)
     v = DashedLine([ox, y0, 0], [ox, y1, 0], color=theme.faint, stroke_width=1.5, dash_length=0.08)
-    return VGroup(h, v, Dot(frame.origin, radius=0.05, color=theme.muted))
+    return marks.role(VGroup(h, v, Dot(frame.origin, radius=0.05, color=theme.muted)), marks.DECOR)
 
 
 # -- label placement ---------------------------------------------------------
