@@ -84,6 +84,35 @@ def regions(frame_width: float, frame_height: float, header_bottom: float, capti
     )
 
 
+def texts_in(mobs: Iterable[Mobject]) -> list[Mobject]:
+    """Every piece of text in the families of ``mobs``."""
+    from .components.text import is_text
+    out, seen = [], set()
+
+    def walk(m):
+        if id(m) in seen:
+            return
+        seen.add(id(m))
+        if is_text(m):
+            out.append(m)
+        else:
+            for s in m.submobjects:
+                walk(s)
+    for m in mobs:
+        walk(m)
+    return out
+
+
+def floor_scale(mobs: Iterable[Mobject]) -> float:
+    """The least scale ``mobs`` may be drawn at: below it their smallest text would fall under the
+    floor (cap height :data:`~scenes.theme.MIN_CAP_PX`)."""
+    from .components.text import cap_px
+    from .theme import MIN_CAP_PX
+    caps = [cap_px(t, "Inter") for t in texts_in(mobs)]
+    caps = [c for c in caps if c > 0]
+    return MIN_CAP_PX / min(caps) if caps else 0.0
+
+
 def bounds(mobs: Iterable[Mobject]) -> Box:
     pts = [m.get_all_points() for m in mobs]
     pts = np.concatenate([p for p in pts if len(p)])
@@ -121,6 +150,7 @@ def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float 
     width = max(b.width for b in boxes)
     gaps = min_gap * (len(panels) - 1)
     scale = min(max_scale, region.width / width, (region.height - gaps) / max(heights, 1e-9))
+    scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
     spare = region.height - heights * scale - gaps
     extra = min(max_gap - min_gap, spare / (len(panels) + 1)) if len(panels) > 1 else 0.0
     gap = min_gap + max(extra, 0.0)
@@ -142,6 +172,7 @@ def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale:
     height = max(b.height for b in boxes)
     scale = min(max_scale, (region.width - gap * (len(panels) - 1)) / max(width - gap * (len(panels) - 1), 1e-9),
                 region.height / height)
+    scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
     used = sum(b.width for b in boxes) * scale + gap * (len(panels) - 1)
     x = region.centre[0] - used / 2
     top = region.centre[1] + height * scale / 2

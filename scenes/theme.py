@@ -70,6 +70,10 @@ def token_slots(groups: tuple[tuple[str, ...], ...], n: int) -> dict[str, int]:
     return slots
 
 
+PX_PER_UNIT = 1080 / 8     # sizes are judged at a 1080 px short side (8 scene units)
+MIN_CAP_PX = 18.0          # cap height of any text
+READOUT_CAP_PX = 24.0      # cap height of readouts and numbers the narration names
+
 SIZE = TypeScale()
 GAP = Spacing()
 

@@ -30,10 +30,13 @@ from manim import Mobject, Text, VMobject
 from manim.mobject.text.typst_mobject import Typst
 from manim.renderer.cairo_renderer import CairoRenderer
 
+from scenes.components.text import cap_px, is_text
+from scenes.theme import MIN_CAP_PX, PX_PER_UNIT, READOUT_CAP_PX
+
 SHORT_PX = 1080.0            # sizes are measured as if the short side were 1080 px
 SAFE = 0.05                  # title-safe margin, a fraction of each side
-MIN_CAP = 18.0               # px: any text
-MIN_READOUT = 24.0           # px: readouts and numbers the narration names
+MIN_CAP = MIN_CAP_PX         # px: any text (the kit's floor, scenes/theme.py)
+MIN_READOUT = READOUT_CAP_PX # px: readouts and numbers the narration names
 MIN_CONTRAST = 4.5
 MIN_DELTA_E = 20.0
 MIN_FILL = 0.70
@@ -88,11 +91,6 @@ class _Mark(_Item):
     stroke: str | None = None
 
 
-def is_text(m: Mobject) -> bool:
-    from scenes.components.text import NumberText
-    return isinstance(m, (Text, Typst, NumberText))
-
-
 def text_name(m: Mobject) -> str:
     from scenes.components.text import NumberText
     if isinstance(m, (Text, NumberText)):
@@ -101,34 +99,6 @@ def text_name(m: Mobject) -> str:
         s = m.typst_code if isinstance(m, Typst) else type(m).__name__
     s = " ".join(str(s).split())
     return f"'{s[:28]}…'" if len(s) > 29 else f"'{s}'"
-
-
-@functools.lru_cache(16)
-def cap_ratio(font: str) -> float:
-    """Cap height per font-size point, in scene units, of ``font``."""
-    return Text("H", font=font, font_size=100).height / 100
-
-
-def font_size_of(m: Mobject) -> float:
-    """The font size ``m`` is drawn at now (after any scaling), rotation-aware."""
-    from scenes.components.text import NumberText
-    if isinstance(m, NumberText):
-        return m.size * m.width / max(m.initial_width, 1e-9)
-    if isinstance(m, Typst):
-        return float(m.font_size)
-    glyphs = [s for s in m.family_members_with_points()]
-    span = glyphs[-1].get_center() - glyphs[0].get_center() if len(glyphs) > 1 else np.array([1.0, 0.0, 0.0])
-    upright = abs(span[0]) >= abs(span[1])
-    return float(m._font_size) * ((m.height if upright else m.width) / max(m.initial_height, 1e-9))
-
-
-def font_of(m: Mobject, fallback: str) -> str:
-    from scenes.components.text import NumberText
-    if isinstance(m, NumberText):
-        return m.font
-    if isinstance(m, Text):
-        return m.font or fallback
-    return fallback
 
 
 def _hex(c) -> str:
@@ -243,8 +213,7 @@ class Sample:
         if op < 0.05:
             return
         first = max(leaves, key=lambda s: float(s.get_fill_opacity()))
-        size = font_size_of(m)
-        cap = size * cap_ratio(font_of(m, self.scene.theme.font)) * self.px
+        cap = cap_px(m, self.scene.theme.font) * self.px / PX_PER_UNIT
         self.texts.append(_Text(m, chain, z, self._box(m), name=text_name(m), colour=_hex(first.get_fill_color()),
                                 opacity=op, cap=cap))
 
@@ -377,7 +346,7 @@ def _palette(s: Sample) -> list[tuple[str, str, str]]:
         odd = cs - allowed - _neutral(s)
         if odd:
             out.append(("palette", f"'{tok}'", f"colour {sorted(odd)[0]} is not in the theme's colour-blind-safe set"))
-        picked = sorted(cs & allowed)
+        picked = sorted(cs - _neutral(s))
         if len(picked) > 1:
             out.append(("token-colour", f"'{tok}'", f"drawn in {len(picked)} colours in one frame: {', '.join(picked)}"))
         if picked:
@@ -456,8 +425,20 @@ class SceneReport:
     span: float | None
 
 
-def check_storyboard(sb, style, aspect: str, *, fps: int = 6) -> SceneReport:
-    """Play one segment's scene in a frame of ``aspect`` and return what breaks the rules."""
+@functools.lru_cache(1)
+def _media_dir() -> str:
+    """This process's own Manim media folder (Text writes SVGs there; parallel runs must not share one)."""
+    import atexit
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix="embedviz-check-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) -> SceneReport:
+    """Play one segment's scene (``scene_class``, default the registry's for ``sb.type``) in a frame
+    of ``aspect`` and return what breaks the rules."""
     import logging
 
     from manim import logger, tempconfig
@@ -491,11 +472,11 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6) -> SceneReport:
         if span is not None:
             spans.append(span)
 
-    opts = {"dry_run": True, "disable_caching": True, "pixel_width": w, "pixel_height": h, "frame_rate": fps,
+    opts = {"media_dir": _media_dir(), "dry_run": True, "disable_caching": True, "pixel_width": w, "pixel_height": h, "frame_rate": fps,
             "frame_width": fw_u, "frame_height": fh_u, "progress_bar": "none", "verbosity": "ERROR",
             "write_to_movie": False, "save_last_frame": False}
     with tempconfig(opts):
-        cls = SCENES[sb.type]
+        cls = scene_class or SCENES[sb.type]
         renderer = SamplingRenderer(lambda scene, mid: mid and sample(scene, True), camera_class=cls.camera_kind)
         scene = cls(sb, theme_for(style), renderer=renderer)
         scene.beat_observer = lambda scene: sample(scene, False)

@@ -1,6 +1,7 @@
 """Text that never calls LaTeX and always uses the lesson's fonts."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -11,15 +12,71 @@ from manim import DOWN, Text, VGroup
 
 from embedcore.wrap import wrap_lines
 
-from ..theme import SIZE, Theme
+from ..theme import PX_PER_UNIT, SIZE, Theme
 
 
 def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | None = None, mono: bool = False,
           weight: str = "NORMAL", max_width: float | None = None) -> Text:
-    t = shaped_text(s, theme.mono if mono else theme.font, size, colour or theme.text, weight)
-    if max_width is not None and t.width > max_width:
-        t.scale_to_fit_width(max_width)
-    return t
+    """``s`` in the lesson's font. Wider than ``max_width``: a few percent smaller, else cut with "…"
+    (at its size, so labels of one column keep one size and no text shrinks below the floor)."""
+    font = theme.mono if mono else theme.font
+    t = shaped_text(s, font, size, colour or theme.text, weight)
+    if max_width is None or t.width <= max_width:
+        return t
+    if t.width <= max_width * SHRINK_OK:
+        return t.scale_to_fit_width(max_width)
+    keep = max(1, int(len(s) * max_width / t.width))
+    while True:
+        cut = shaped_text(elide(s, keep), font, size, colour or theme.text, weight)
+        if cut.width <= max_width or keep <= 1:
+            return cut if cut.width <= max_width else cut.scale_to_fit_width(max_width)
+        keep -= 1
+
+
+def is_text(m) -> bool:
+    """A mobject that is one piece of text: a shaped Text, a number of cached glyphs, a formula."""
+    from manim.mobject.text.typst_mobject import Typst
+    return isinstance(m, (Text, NumberText, Typst))
+
+
+@functools.lru_cache(16)
+def cap_ratio(font: str) -> float:
+    """Cap height per font-size point, in scene units."""
+    return Text("H", font=font, font_size=100).height / 100
+
+
+def drawn_size(m) -> float:
+    """The font size text ``m`` is drawn at now, after any scaling (a quarter-turned Text too)."""
+    from manim.mobject.text.typst_mobject import Typst
+    if isinstance(m, NumberText):
+        return m.size * m.width / max(m.initial_width, 1e-9)
+    if isinstance(m, Typst):
+        return float(m.font_size)
+    glyphs = m.family_members_with_points()
+    span = glyphs[-1].get_center() - glyphs[0].get_center() if len(glyphs) > 1 else (1.0, 0.0)
+    upright = abs(span[0]) >= abs(span[1])
+    return float(m._font_size) * ((m.height if upright else m.width) / max(m.initial_height, 1e-9))
+
+
+def font_of(m, fallback: str) -> str:
+    if isinstance(m, NumberText):
+        return m.font
+    if isinstance(m, Text):
+        return m.font or fallback
+    return fallback
+
+
+def cap_px(m, fallback_font: str) -> float:
+    """Cap height of text ``m`` in px at a 1080 px short side."""
+    return drawn_size(m) * cap_ratio(font_of(m, fallback_font)) * PX_PER_UNIT
+
+
+SHRINK_OK = 1.08        # a text may be drawn this much smaller to fit; beyond, it is cut
+
+
+def elide(s: str, keep: int) -> str:
+    """``s`` cut to ``keep`` characters, the last of them "…" (unchanged when it is short enough)."""
+    return s if len(s) <= keep else s[:max(0, keep - 1)].rstrip() + "\u2026"
 
 
 # -- shaped text, cached on disk ----------------------------------------------
