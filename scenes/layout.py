@@ -182,6 +182,64 @@ def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale:
     return scale
 
 
+def stack_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+                min_gap: float = GAP.m) -> float:
+    """The scale :func:`stack` would give ``panels`` in ``region`` (nothing moves)."""
+    boxes = [bounds(p) for p in panels]
+    gaps = min_gap * (len(panels) - 1)
+    return min(max_scale, region.width / max(b.width for b in boxes),
+               (region.height - gaps) / max(sum(b.height for b in boxes), 1e-9))
+
+
+def side_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+               gap: float = GAP.l) -> float:
+    """The scale :func:`side_by_side` would give ``panels`` in ``region`` (nothing moves)."""
+    boxes = [bounds(p) for p in panels]
+    gaps = gap * (len(panels) - 1)
+    return min(max_scale, (region.width - gaps) / max(sum(b.width for b in boxes), 1e-9),
+               region.height / max(b.height for b in boxes))
+
+
+def arrange(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GAP.l, above: Sequence[Mobject] = (),
+            max_scale: float = 1.35, apply: bool = True) -> tuple[bool, float]:
+    """Lay ``panels`` out in reading order -- side by side (left to right) or stacked (top to bottom),
+    whichever draws them larger -- below the ``above`` panel (e.g. a sentence), all scaled alike to
+    fill ``region``, never below the text floor. Returns (stacked, the scale that fits, before the floor);
+    ``apply=False`` only measures (the panels are put together, ``above`` does not move).
+
+    The panels are first put together at their own size, so the choice and the fit are one
+    :func:`stack` of at most two rows: ``above`` and the arrangement.
+    """
+    def together(stacked: bool) -> list[Mobject]:
+        from manim import DOWN, LEFT, RIGHT, UP, VGroup
+        groups = [VGroup(*p) for p in panels]
+        VGroup(*groups).arrange(DOWN if stacked else RIGHT, buff=gap, aligned_edge=LEFT if stacked else UP)
+        return [m for p in panels for m in p]
+    head = [list(above)] if above else []
+    scores = {}
+    for stacked in (False, True):
+        together(stacked)
+        scores[stacked] = stack_scale([*head, [m for p in panels for m in p]], region, max_scale=max_scale)
+    stacked = scores[True] > scores[False] * 1.02
+    together(stacked)
+    if apply:
+        stack([*head, [m for p in panels for m in p]], region, max_scale=max_scale)
+    return stacked, scores[stacked]
+
+
+def thin(columns: Sequence, keep: int, gap=None) -> list[int]:
+    """Positions of ``columns`` to draw when only ``keep`` fit: the first ones, one ``gap`` column
+    (standing for the hidden ones) and the last. ``columns`` may already hold a gap."""
+    n = len(columns)
+    if keep >= n:
+        return list(range(n))
+    keep = max(3, keep)
+    first = [i for i in range(n - 1) if columns[i] is not gap][: keep - 2]
+    gaps = [i for i in range(n) if columns[i] is gap]
+    filler = gaps[0] if gaps else None
+    return [*first, *([filler] if filler is not None else []), n - 1] if filler is not None else [*first, n - 1]
+
+
 def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:
     """:func:`stack` or :func:`side_by_side`: one call for a segment whose panels change arrangement with the frame."""
     return (stack if stacked else side_by_side)(panels, region, **kwargs)

@@ -462,7 +462,9 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) 
         s = Sample(scene, px)
         beat = scene.beat_label + (" (moving)" if mid else "")
         for rule, els, what in check_sample(s, full=not mid, frame=frame_px):
-            found.setdefault((rule, els), Violation(seg, beat, rule, els, what))
+            v = Violation(seg, beat, rule, els, what)
+            if (rule, els) not in found or (not mid and found[(rule, els)].beat.endswith("(moving)")):
+                found[(rule, els)] = v          # a beat's end outranks a moment in flight
         if mid:
             return
         for tok, cs in _token_colours(s).items():
