@@ -121,8 +121,8 @@ class LookupScene(SegmentScene):
         """Token by token: its row lights up and is copied into the output; the beat's lines spread over the tokens."""
         sb, th = self.storyboard, self.theme
         n = len(sb.steps)
-        row_mark = Marker(th, buff=0.02, stroke_width=4)
-        chip_mark = Marker(th, buff=0.06, stroke_width=3)
+        row_mark = Marker(th, buff=GAP.xs, stroke_width=4)
+        chip_mark = Marker(th, buff=GAP.xs, stroke_width=3)
         for st in sb.steps:
             beat.pace(st.position, n)
             chip, idl = self.chips[st.position], self.ids[st.position]

@@ -23,7 +23,7 @@ from embedcore.segments.matrix_shape import MatrixShapeStoryboard
 
 from .base import Beat, SegmentScene
 from .components.text import label, wrap, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
         ("V × d", 2.1, RIGHT), ("float32", 1.6, RIGHT))
@@ -50,28 +50,28 @@ class MatrixShapeScene(SegmentScene):
         blk = VGroup(self.block, grid)
         body_top = self.header.get_bottom()[1] - 0.2
         blk.move_to([left_x + 1.75 + bw / 2, body_top - 0.95 - bh / 2, 0])
-        self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=0.08)
+        self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=GAP.xs)
         v_main, v_rest = sb.v_label.split(":", 1)
         self.v_text = VGroup(label(v_main, th, size=SIZE.heading, colour=th.positive),
                              *[label(s, th, size=SIZE.small, colour=th.muted) for s in wrap(v_rest.strip(), 14).split("\n")])
-        self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).next_to(self.v_brace, LEFT, buff=0.1)
-        self.d_brace = Brace(self.block, UP, color=th.negative, buff=0.08)
+        self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=GAP.xs).next_to(self.v_brace, LEFT, buff=GAP.s)
+        self.d_brace = Brace(self.block, UP, color=th.negative, buff=GAP.xs)
         d_main, d_rest = sb.d_label.split(":", 1)
         self.d_text = VGroup(label(d_main, th, size=SIZE.heading, colour=th.negative),
                              label(d_rest.strip(), th, size=SIZE.small, colour=th.muted))
-        self.d_text.arrange(DOWN, buff=0.06).next_to(self.d_brace, UP, buff=0.08)
-        self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=0.25)
+        self.d_text.arrange(DOWN, buff=GAP.xs).next_to(self.d_brace, UP, buff=GAP.xs)
+        self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=GAP.m)
         self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text)
         if self.left.get_left()[0] < -self.fw / 2 + 0.3:
             self.left.shift(RIGHT * (-self.fw / 2 + 0.3 - self.left.get_left()[0]))
         self.pitfall = VGroup(*[label(s, th, size=SIZE.note, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
-        self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        self.pitfall.next_to(self.shape_text, DOWN, buff=0.3).align_to(self.left, LEFT)
+        self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+        self.pitfall.next_to(self.shape_text, DOWN, buff=GAP.m).align_to(self.left, LEFT)
         square = not self.landscape and not self.portrait
         if square:          # beside the block, where the table goes in 16:9
             room = self.fw / 2 - 0.4 - (self.left.get_right()[0] + 0.35)
-            self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=room, buff=0.08, max_lines=6)
-            self.pitfall.next_to(self.left, RIGHT, buff=0.35).align_to(self.block, UP)
+            self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=room, buff=GAP.xs, max_lines=6)
+            self.pitfall.next_to(self.left, RIGHT, buff=GAP.l).align_to(self.block, UP)
 
         # reference table: right of the block in 16:9, under it (full width) in narrow frames
         if self.landscape:
@@ -116,26 +116,26 @@ class MatrixShapeScene(SegmentScene):
         self.table_rule = Line([xs[0][0], top - 0.25, 0], [xs[-1][1], top - 0.25, 0], stroke_color=th.faint,
                                stroke_width=1.5)
         self.table = VGroup(self.table_head, self.table_rule, self.table_rows)
-        self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=0.08, stroke_width=2)
+        self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=GAP.xs, stroke_width=2)
                            if len(self.table_rows) else VGroup())
 
         # complexity card
         lines = VGroup()
         for c in sb.complexity:
             head = VGroup(label(c.big_o, th, size=SIZE.chip, mono=True, colour=th.accent),
-                          label(c.what, th, size=SIZE.cell, colour=th.muted)).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
+                          label(c.what, th, size=SIZE.cell, colour=th.muted)).arrange(RIGHT, buff=GAP.m, aligned_edge=DOWN)
             body = label(c.filled, th, size=SIZE.cell, mono=True)
-            lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+            lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=GAP.s))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.l)
         maxw = self.fw / 2 - 0.45 - x0 - 0.4
         for line in lines:      # the filled-in formula wraps rather than shrinks
             body = line[1]
             if body.width > maxw:
-                new = wrapped(body.original_text, th, size=SIZE.cell, mono=True, max_width=maxw, buff=0.06)
+                new = wrapped(body.original_text, th, size=SIZE.cell, mono=True, max_width=maxw, buff=GAP.xs)
                 new.move_to(body, aligned_edge=UP + LEFT)
                 line.remove(body)
                 line.add(new)
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.l)
         if lines.width > maxw:
             lines.scale_to_fit_width(maxw)
         self.card_box = RoundedRectangle(corner_radius=0.15, width=lines.width + 0.5, height=lines.height + 0.45,

@@ -13,7 +13,7 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 from .base import Beat, SegmentScene
 from .components.heatmap import ColourLegend, Heatmap
 from .components.text import label, wrap
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
@@ -73,7 +73,7 @@ class SimilarityMatrixScene(SegmentScene):
         else:
             x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
             self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
-        self.legend_title.next_to(self.legend, UP, buff=0.12).align_to(self.legend, LEFT)
+        self.legend_title.next_to(self.legend, UP, buff=GAP.s).align_to(self.legend, LEFT)
         if self.legend_title.get_top()[1] > body_top:
             VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
         if square:              # readouts and notes under the matrix, full width
@@ -95,8 +95,8 @@ class SimilarityMatrixScene(SegmentScene):
     def note(self, text: str, below):
         lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
                          for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+        return lines.next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
 
     def pair_text(self, i: int, j: int) -> str:
         sb = self.storyboard
@@ -144,7 +144,7 @@ class SimilarityMatrixScene(SegmentScene):
         for i in range(1, n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
-                                       color=th.accent, buff=0.02, stroke_width=3)
+                                       color=th.accent, buff=GAP.xs, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
             self.remove(*[m for m in (row_mark, readout) if m is not None])
@@ -192,8 +192,8 @@ class SimilarityMatrixScene(SegmentScene):
         shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
-            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
-            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=0.02, stroke_width=3)
+            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=GAP.xs, stroke_width=3)
+            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=GAP.xs, stroke_width=3)
             self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)

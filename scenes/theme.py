@@ -114,7 +114,9 @@ class Theme:
 # Any two differ by CIEDE2000 >= 20 (tokens set side by side must tell apart): Okabe-Ito's blue
 # is dropped on dark (lightened for contrast it came within 12 of sky blue), and on light the
 # darkened orange and blue (within 12-17 of vermillion, yellow and sky blue).
-_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00")
+# Yellow is the accent (highlighted), so it is no token's colour on dark and high-contrast; the light
+# theme's accent is an indigo that no token uses.
+_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00")
 _OKABE_ITO_LIGHT = ("#AD4500", "#0072B2", "#007A5A", "#766800", "#A8427F")
 
 THEMES: dict[str, Theme] = {
@@ -125,13 +127,13 @@ THEMES: dict[str, Theme] = {
     ),
     "light": Theme(
         name="light", background="#FBF8F1", text="#1D232B", muted="#5A6270", faint="#C9CDD3",
-        panel="#FFFFFF", accent="#0072B2", highlight_fill="#DCEBF7",
+        panel="#FFFFFF", accent="#4B0082", highlight_fill="#E6DDF2",
         negative="#B5540F", positive="#1F6FB2", tokens=_OKABE_ITO_LIGHT,
     ),
     "high-contrast": Theme(
         name="high-contrast", background="#000000", text="#FFFFFF", muted="#D0D0D0", faint="#808080",
         panel="#000000", accent="#FFFF00", highlight_fill="#333300",
-        negative="#FF8C00", positive="#00BFFF", tokens=("#FFB000", "#00BFFF", "#00E08A", "#FFFF00", "#FF6FD8", "#FFFFFF"),
+        negative="#FF8C00", positive="#00BFFF", tokens=("#FFB000", "#00BFFF", "#00E08A", "#FF6FD8", "#A0A0FF"),
     ),
 }
 

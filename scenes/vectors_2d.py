@@ -29,7 +29,7 @@ from .components.vectors import (
     place_labels,
     polyline_segments,
 )
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 PANEL_W = 4.9
 
@@ -46,8 +46,8 @@ class Vectors2DScene(SegmentScene):
         fw = self.fw
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
-                            max_width=fw - 0.8, buff=0.06)
-        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+                            max_width=fw - 0.8, buff=GAP.xs)
+        self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
 
         # right-hand panel: lengths, then pair cosines
         self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
@@ -57,14 +57,14 @@ class Vectors2DScene(SegmentScene):
         head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
         self.pair_head = (label(head, th, size=SIZE.cell, colour=th.muted) if self.landscape else
                           wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
-                                  buff=0.05))
+                                  buff=GAP.xs))
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         top = self.note.get_bottom()[1] - 0.35
         bottom = self.body_bottom
 
         def stack():
             parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
-            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
             if len(self.pair_rows):
                 self.pair_head.shift(0.2 * DOWN)
                 self.pair_rows.shift(0.2 * DOWN)

@@ -122,3 +122,21 @@ def test_a_token_keeps_one_slot_in_the_lesson_and_tokens_shown_together_differ()
         shown = list(dict.fromkeys(g))
         assert len({slots[t] for t in shown}) == len(shown), g
     assert token_slots(groups, 6) is slots
+
+
+@pytest.mark.parametrize("words", [("puppy", "queen"), ("0.81", "dog"), ("jig", "ox")])
+def test_rows_share_a_baseline(words):
+    """Texts sat on one baseline have their flat-bottomed glyphs on the same line (not their outlines)."""
+    from scenes.components.text import baseline_y, sit_on
+    th = THEMES["dark"]
+    a, b = (label(w, th, size=22) for w in words)
+    sit_on(a, 0.0)
+    sit_on(b, 0.0)
+    ref = label("x", th, size=22)
+    sit_on(ref, 0.0)
+    assert abs(ref.get_bottom()[1]) < 1e-6
+    for m in (a, b):
+        assert abs(baseline_y(m)) < 0.01            # < 1.4 px at 1080
+    # 'x' and 'n' in "queen" sit on the line; "puppy"'s descenders reach below it
+    if words[0] == "puppy":
+        assert a.get_bottom()[1] < -0.05 and abs(b.submobjects[-1].get_bottom()[1]) < 0.01

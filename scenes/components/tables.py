@@ -7,7 +7,7 @@ from manim import VGroup
 from embedcore.segments._geometry import VectorsStoryboard
 
 from .. import marks
-from ..theme import SIZE
+from ..theme import GAP, SIZE
 from .text import label
 from .vectors import align_row_baselines, swatch
 
@@ -16,7 +16,7 @@ def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -
     """Cells laid out in a grid (``per_line`` records side by side); returns the grid and one group per record."""
     cells = VGroup(*[c for r in rows for c in r])
     if len(cells):
-        cells.arrange_in_grid(cols=cols_per_row * per_line, buff=(0.18, 0.14), col_alignments=aligns * per_line)
+        cells.arrange_in_grid(cols=cols_per_row * per_line, buff=(GAP.m, GAP.s), col_alignments=aligns * per_line)
     return cells, [VGroup(*r) for r in rows]
 
 

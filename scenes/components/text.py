@@ -12,7 +12,7 @@ from manim import DOWN, Text, VGroup
 
 from embedcore.wrap import wrap_lines
 
-from ..theme import PX_PER_UNIT, SIZE, Theme
+from ..theme import GAP, PX_PER_UNIT, SIZE, Theme
 
 
 def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | None = None, mono: bool = False,
@@ -69,6 +69,41 @@ def font_of(m, fallback: str) -> str:
 def cap_px(m, fallback_font: str) -> float:
     """Cap height of text ``m`` in px at a 1080 px short side."""
     return drawn_size(m) * cap_ratio(font_of(m, fallback_font)) * PX_PER_UNIT
+
+
+_FLAT = set("xzvwkhnmrilfdtbaHIKLMNTVWXYZEFBDPR1234579")       # glyphs that sit on the baseline (no overshoot)
+
+
+def baseline_y(m) -> float:
+    """y of the baseline text ``m`` sits on: the bottom of one of its flat-bottomed glyphs, so rows of
+    "puppy", "queen" and "0.81" share a line whatever their descenders. Text without such a glyph
+    (CJK, emoji, "og"): its bottom, raised by the font's descender when it has descenders."""
+    if isinstance(m, (Text, NumberText)):
+        chars = [c for c in (m.original_text if isinstance(m, Text) else m.text) if not c.isspace()]
+        glyphs = m.submobjects
+        if len(chars) == len(glyphs):
+            for c, g in zip(chars, glyphs):
+                if c in _FLAT and len(g.points):
+                    return float(g.get_bottom()[1])
+    from .vectors import _DESCENDERS
+    bottom = float(m.get_bottom()[1])
+    s = m.original_text if isinstance(m, Text) else m.text if isinstance(m, NumberText) else ""
+    if not set(s) & _DESCENDERS:
+        return bottom
+    return bottom + _descender(font_of(m, "Inter"), round(drawn_size(m), 2))
+
+
+@functools.lru_cache(64)
+def _descender(font: str, size: float) -> float:
+    """How far a descender ('g') reaches below the baseline ('x'), in scene units."""
+    x, g = Text("xp", font=font, font_size=size).submobjects     # one Text: both glyphs on its baseline
+    return float(x.get_bottom()[1] - g.get_bottom()[1])
+
+
+def sit_on(m, y: float):
+    """Move text ``m`` up or down so its baseline is at ``y``. Returns ``m``."""
+    m.shift([0, y - baseline_y(m), 0])
+    return m
 
 
 SHRINK_OK = 1.08        # a text may be drawn this much smaller to fit; beyond, it is cut
@@ -171,7 +206,7 @@ def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = SIZE.ca
                   max_width: float | None = None) -> VGroup:
     """A wrapped caption whose lines are centred under each other."""
     lines = VGroup(*[label(line, theme, size=size, colour=colour) for line in wrap(s, max_chars).split("\n")])
-    lines.arrange(DOWN, buff=0.12)
+    lines.arrange(DOWN, buff=GAP.s)
     if max_width is not None and lines.width > max_width:
         lines.scale_to_fit_width(max_width)
     return lines

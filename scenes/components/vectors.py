@@ -156,33 +156,16 @@ def swatch(colour: str, size: float = 0.18) -> Line:
 
 
 _DESCENDERS = set("gjpqy(),;_[]{}|Q\u2016")
-_DEPTH: dict[tuple, float] = {}
-
-
-def _descender_depth(theme: Theme, size: float, mono: bool) -> float:
-    from .text import label
-    key = (theme.font, theme.mono, size, mono)
-    if key not in _DEPTH:
-        _DEPTH[key] = label("xg", theme, size=size, mono=mono).get_bottom()[1] - label("x", theme, size=size,
-                                                                                       mono=mono).get_bottom()[1]
-    return _DEPTH[key]
-
-
-def baseline(mob, text: str, theme: Theme, size: float, mono: bool = False) -> float:
-    """y of a Text's baseline (its bottom, raised by the descender depth if it has one)."""
-    y = mob.get_bottom()[1]
-    return y - _descender_depth(theme, size, mono) if set(text) & _DESCENDERS else y
-
 
 def align_row_baselines(cells: Sequence, texts: Sequence[str | None], theme: Theme, size: float,
                         monos: Sequence[bool]) -> None:
     """Shift the Text cells of one table row so they share the first text cell's baseline."""
+    from .text import baseline_y, sit_on
     ref = None
-    for mob, text, mono in zip(cells, texts, monos):
+    for mob, text in zip(cells, texts):
         if text is None:
             continue
-        b = baseline(mob, text, theme, size, mono)
         if ref is None:
-            ref = b
+            ref = baseline_y(mob)
         else:
-            mob.shift([0, ref - b, 0])
+            sit_on(mob, ref)
