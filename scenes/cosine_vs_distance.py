@@ -169,7 +169,7 @@ class CosineDistanceScene(SegmentScene):
         bis = np.array([np.cos(mid), np.sin(mid), 0.0])
         for dist in (r * 0.55, r * 0.7, r + GAP.s + self.theta.width / 2 + self.theta.height / 2):
             self.theta.move_to(o + dist * bis)
-            if not any(segment_hits_box(p, q, box_of(self.theta, 0.03)) for p, q in arrows):
+            if not any(segment_hits_box(p, q, box_of(self.theta, 0.12)) for p, q in arrows):      # tips are wide
                 break
         else:
             place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)

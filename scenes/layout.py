@@ -155,7 +155,8 @@ def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float 
     extra = min(max_gap - min_gap, spare / (len(panels) + 1)) if len(panels) > 1 else 0.0
     gap = min_gap + max(extra, 0.0)
     used = heights * scale + gap * (len(panels) - 1)
-    y = region.centre[1] + used / 2
+    # held at the floor and still too tall: hang from the region's top (never over the header)
+    y = min(region.centre[1] + used / 2, region.y1)
     for p, b in zip(panels, boxes):
         top_centre = np.array([(b.x0 + b.x1) / 2, b.y1, 0.0])
         transform(p, scale, top_centre, np.array([region.centre[0], y, 0.0]))
@@ -174,7 +175,7 @@ def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale:
                 region.height / height)
     scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
     used = sum(b.width for b in boxes) * scale + gap * (len(panels) - 1)
-    x = region.centre[0] - used / 2
+    x = max(region.centre[0] - used / 2, region.x0)
     top = region.centre[1] + height * scale / 2
     for p, b in zip(panels, boxes):
         transform(p, scale, np.array([b.x0, b.y1, 0.0]), np.array([x, top, 0.0]))

@@ -32,6 +32,7 @@ from .components.vectors import (
 from .theme import GAP, SIZE
 
 PANEL_W = 4.9
+TOKEN_W = 2.6        # a token label longer than this is cut with "…" (the panel names it in full)
 
 
 class Vectors2DScene(SegmentScene):
@@ -104,7 +105,8 @@ class Vectors2DScene(SegmentScene):
                 arc = self._arc(p, r0 + 0.18 * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
-        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour]) for v in sb.vectors])
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=TOKEN_W)
+                               for v in sb.vectors])
         for v, lab, arrow in zip(sb.vectors, self.labels, self.arrows):
             marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,

@@ -146,7 +146,7 @@ class Vectors3DScene(ThreeDSegment):
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
         self.labels = VGroup()
         for v, t in zip(sb.vectors, self.tips):
-            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour])
+            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=2.6)
             u = t / max(np.linalg.norm(t), 1e-9)
             lab.move_to(t + u * 0.42)
             self.labels.add(lab)

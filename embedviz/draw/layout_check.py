@@ -448,6 +448,9 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) 
     from scenes.theme import theme_for
 
     logger.setLevel(logging.ERROR)
+    from embedviz.draw.worker import text_cache_dir
+    from scenes.components.text import text_cache
+    text_cache.directory = text_cache_dir()     # shaped text from the render's cache (the same outlines)
     q = output_size(QUALITIES["l"], aspect)
     w, h = q.width, q.height
     fw_u, fh_u = 8.0 * max(1.0, w / h), 8.0 * max(1.0, h / w)

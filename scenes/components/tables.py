@@ -11,6 +11,8 @@ from ..theme import GAP, SIZE
 from .text import label
 from .vectors import align_row_baselines, swatch
 
+TOKEN_W = 2.2        # a token in a table row longer than this is cut with "…"
+
 
 def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -> tuple[VGroup, list[VGroup]]:
     """Cells laid out in a grid (``per_line`` records side by side); returns the grid and one group per record."""
@@ -21,7 +23,7 @@ def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -
 
 
 def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per_line: int | None = None):
-    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour]),
+    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour], max_width=TOKEN_W),
              label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
     if per_line is None:
         per_line = 1 if len(rows) <= 4 else 2
@@ -38,9 +40,9 @@ def pair_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell):
     rows = []
     for p in sb.pairs:
         a, b = sb.vectors[p.a], sb.vectors[p.b]
-        rows.append([label(a.token, th, size=size, colour=colours[a.colour]),
+        rows.append([label(a.token, th, size=size, colour=colours[a.colour], max_width=TOKEN_W),
                      label("\u00b7", th, size=size, colour=th.muted),
-                     label(b.token, th, size=size, colour=colours[b.colour]),
+                     label(b.token, th, size=size, colour=colours[b.colour], max_width=TOKEN_W),
                      label(p.cosine_text, th, size=size, mono=True),
                      label(p.angle_text, th, size=size, mono=True, colour=th.muted)])
     for r, p in zip(rows, sb.pairs):
