@@ -159,7 +159,8 @@ def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float 
     y = min(region.centre[1] + used / 2, region.y1)
     for p, b in zip(panels, boxes):
         top_centre = np.array([(b.x0 + b.x1) / 2, b.y1, 0.0])
-        transform(p, scale, top_centre, np.array([region.centre[0], y, 0.0]))
+        x = max(region.centre[0], region.x0 + b.width * scale / 2)     # too wide: from the left edge
+        transform(p, scale, top_centre, np.array([x, y, 0.0]))
         y -= b.height * scale + gap
     return scale
 

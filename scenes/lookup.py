@@ -61,7 +61,7 @@ class LookupScene(SegmentScene):
             if fit >= layout.floor_scale([self.chips, self.ids, *self.grid_panels[0], *self.grid_panels[1]]) - 1e-6:
                 break
         # E, then the output: left to right or top to bottom, whichever draws the numbers larger
-        self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.xl)
+        self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m)
 
     def _build_grids(self, cols: list[int], colour_of: dict[str, str]) -> float:
         """Build E and the output with the storyboard's columns at ``cols``; returns the scale they fit at."""
@@ -79,7 +79,7 @@ class LookupScene(SegmentScene):
 
         def label_w(texts, cap):           # as wide as the longest label (longer ones are cut with "…")
             longest = max(texts, key=len)
-            return min(cap, label(longest, th, size=SIZE.cell).width + GAP.l) if longest else cap
+            return min(cap, label(longest, th, size=SIZE.cell).width + GAP.m) if longest else cap
         self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=label_w(mlabels, 2.1))
         # the stacked output, filled row by row
         orows = [pick(st.cells) for st in sb.steps]
@@ -95,13 +95,13 @@ class LookupScene(SegmentScene):
             marks.token(lab, st.text)
 
         self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
-        self.matrix_note = label(sb.matrix_note, th, size=SIZE.small, colour=th.muted)
+        self.matrix_note = label(sb.matrix_note, th, size=SIZE.note, colour=th.muted)
         self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
         for t, g, where in ((self.matrix_title, self.matrix, UP), (self.matrix_note, self.matrix, DOWN),
                             (self.output_title, self.output, UP)):
             marks.labels(t.next_to(g, where, buff=GAP.s).align_to(g, LEFT), g)
         self.grid_panels = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
-        return layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.xl,
+        return layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m,
                               apply=False)[1]
 
     def beats(self) -> list[Beat]:

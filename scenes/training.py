@@ -55,7 +55,6 @@ class TrainingScene(SegmentScene):
         self.colours = [self.colour_of(t) for t in sb.tokens]
         top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
         # leave room under the plot for the projection note and the tallest caption
-        cap_h = self.caption_height()
         left = -self.fw / 2 + 0.45
         split = left + (self.fw - 0.9) * (0.56 if self.landscape else 0.45)   # plot | readouts
         ptop = top                              # the plot's top
@@ -71,8 +70,8 @@ class TrainingScene(SegmentScene):
                 break
         if self.note.width > split - left:
             self.note.scale_to_fit_width(split - left)
-        bottom = -self.fh / 2 + 0.3 + cap_h + 0.2 + self.note.height + 0.12
-        self.readout_bottom = -self.fh / 2 + 0.3 + cap_h + 0.25
+        bottom = self.regions.body.y0 + self.note.height + GAP.s      # the note sits at the body's bottom
+        self.readout_bottom = self.regions.body.y0
         if self.portrait:
             self.readout_bottom = ptop + 0.2
 

@@ -32,6 +32,18 @@ LESSONS = sorted(p.stem for p in ROOT.glob("configs/*.yaml"))
 CASES = [(lesson, aspect, theme) for lesson in LESSONS for aspect in ASPECTS for theme in THEMES]
 
 
+COLOUR_RULES = ("contrast", "palette", "token-colour")
+
+
+def _key(line: str) -> str:
+    """A violation as the baseline holds it: rules of geometry are the same in every theme (only colours
+    change), so their lines name no theme; colour rules keep theirs."""
+    lesson, rest = line.split(": ", 1)
+    aspect, theme, tail = rest.split(" ", 2)
+    rule = tail.split("  ")[-1].split(":")[0].split()[-1] if "  " in tail else ""
+    return f"{lesson}: {aspect} {theme if rule in COLOUR_RULES else '*'} {tail.strip()}"
+
+
 def _baseline() -> set[str]:
     return set(BASELINE.read_text(encoding="utf-8").splitlines()) if BASELINE.exists() else set()
 
@@ -40,9 +52,9 @@ def _baseline() -> set[str]:
 @pytest.mark.parametrize("lesson,aspect,theme", CASES, ids=[f"{a}-{b}-{c}" for a, b, c in CASES])
 def test_example_lessons_keep_the_layout_rules(lesson, aspect, theme):
     c = load_lesson(ROOT / "configs" / f"{lesson}.yaml")
-    lines = {f"{lesson}: {line}" for line in check_lesson(c, aspects=[aspect], themes=[theme])}
+    lines = {_key(f"{lesson}: {line}") for line in check_lesson(c, aspects=[aspect], themes=[theme])}
     if RECORD:
-        keep = {x for x in _baseline() if not x.startswith(f"{lesson}: {aspect} {theme} ")}
+        keep = {x for x in _baseline() if not x.startswith((f"{lesson}: {aspect} {theme} ", f"{lesson}: {aspect} * "))}
         BASELINE.write_text("".join(f"{x}\n" for x in sorted(keep | lines)), encoding="utf-8")
         return
     if STRICT:
