@@ -55,7 +55,8 @@ class Storyboard:
         return ()
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        d: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return d
 
 
 def _plain(obj: Any) -> Any:

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from manim import Mobject
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
-from .theme import GAP
+from .components.text import cap_px, is_text
+from .theme import GAP, MIN_CAP_PX
 
 SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
 MARGIN = 0.35           # frame edge to the header, and to panels (scene units), at least
@@ -86,7 +87,6 @@ def regions(frame_width: float, frame_height: float, header_bottom: float, capti
 
 def texts_in(mobs: Iterable[Mobject]) -> list[Mobject]:
     """Every piece of text in the families of ``mobs``."""
-    from .components.text import is_text
     out, seen = [], set()
 
     def walk(m):
@@ -106,8 +106,6 @@ def texts_in(mobs: Iterable[Mobject]) -> list[Mobject]:
 def floor_scale(mobs: Iterable[Mobject]) -> float:
     """The least scale ``mobs`` may be drawn at: below it their smallest text would fall under the
     floor (cap height :data:`~scenes.theme.MIN_CAP_PX`)."""
-    from .components.text import cap_px
-    from .theme import MIN_CAP_PX
     caps = [cap_px(t, "Inter") for t in texts_in(mobs)]
     caps = [c for c in caps if c > 0]
     return MIN_CAP_PX / min(caps) if caps else 0.0
@@ -213,7 +211,6 @@ def arrange(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GA
     :func:`stack` of at most two rows: ``above`` and the arrangement.
     """
     def together(stacked: bool) -> list[Mobject]:
-        from manim import DOWN, LEFT, RIGHT, UP, VGroup
         groups = [VGroup(*p) for p in panels]
         VGroup(*groups).arrange(DOWN if stacked else RIGHT, buff=gap, aligned_edge=LEFT if stacked else UP)
         return [m for p in panels for m in p]

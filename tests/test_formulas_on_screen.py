@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 from embedcore.lesson import load_lesson
 from embedcore.segments.cosine_vs_distance import substituted_formula
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.render
+
 pytest.importorskip("manim")
 
 from manim import Arrow, FadeIn, Rectangle, VGroup  # noqa: E402

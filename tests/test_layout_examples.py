@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.render
 import yaml
 
 pytest.importorskip("manim")
@@ -48,7 +50,6 @@ def _baseline() -> set[str]:
     return set(BASELINE.read_text(encoding="utf-8").splitlines()) if BASELINE.exists() else set()
 
 
-@pytest.mark.render
 @pytest.mark.parametrize("lesson,aspect,theme", CASES, ids=[f"{a}-{b}-{c}" for a, b, c in CASES])
 def test_example_lessons_keep_the_layout_rules(lesson, aspect, theme):
     c = load_lesson(ROOT / "configs" / f"{lesson}.yaml")
@@ -106,7 +107,6 @@ def lessons(draw):
     return lesson, vocab
 
 
-@pytest.mark.render
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(lessons())

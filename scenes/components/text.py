@@ -71,6 +71,7 @@ def cap_px(m, fallback_font: str) -> float:
     return drawn_size(m) * cap_ratio(font_of(m, fallback_font)) * PX_PER_UNIT
 
 
+DESCENDERS = set("gjpqy(),;_[]{}|Q\u2016")     # glyphs that reach below the baseline
 _FLAT = set("xzvwkhnmrilfdtbaHIKLMNTVWXYZEFBDPR1234579")       # glyphs that sit on the baseline (no overshoot)
 
 
@@ -85,10 +86,9 @@ def baseline_y(m) -> float:
             for c, g in zip(chars, glyphs):
                 if c in _FLAT and len(g.points):
                     return float(g.get_bottom()[1])
-    from .vectors import _DESCENDERS
     bottom = float(m.get_bottom()[1])
     s = m.original_text if isinstance(m, Text) else m.text if isinstance(m, NumberText) else ""
-    if not set(s) & _DESCENDERS:
+    if not set(s) & DESCENDERS:
         return bottom
     return bottom + _descender(font_of(m, "Inter"), round(drawn_size(m), 2))
 

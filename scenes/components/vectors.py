@@ -14,6 +14,7 @@ from manim import Arrow, DashedLine, Dot, Line, VGroup
 
 from .. import marks
 from ..theme import Theme
+from .text import baseline_y, sit_on
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
@@ -155,12 +156,10 @@ def swatch(colour: str, size: float = 0.18) -> Line:
     return Line([0, 0, 0], [size * 1.6, 0, 0], color=colour, stroke_width=8)
 
 
-_DESCENDERS = set("gjpqy(),;_[]{}|Q\u2016")
 
 def align_row_baselines(cells: Sequence, texts: Sequence[str | None], theme: Theme, size: float,
                         monos: Sequence[bool]) -> None:
     """Shift the Text cells of one table row so they share the first text cell's baseline."""
-    from .text import baseline_y, sit_on
     ref = None
     for mob, text in zip(cells, texts):
         if text is None:
