@@ -504,6 +504,18 @@ def _grouped(vs: list[Violation]) -> list[Violation]:
             groups.setdefault((v.segment, v.beat, v.rule), []).append(v)
         else:
             keep.append(v)
+    overlaps: dict[tuple, list[Violation]] = {}
+    for v in [v for v in keep if v.rule == "overlap"]:
+        overlaps.setdefault((v.segment, v.beat, v.elements.split(" × ")[0]), []).append(v)
+    keep = [v for v in keep if v.rule != "overlap"]
+    for (seg, beat, first), g in overlaps.items():      # one text over many: one line
+        if len(g) == 1:
+            keep.append(g[0])
+            continue
+        others = [v.elements.split(" × ", 1)[1] for v in g]
+        names = ", ".join(others[:3]) + (f", and {len(others) - 3} more" if len(others) > 3 else "")
+        keep.append(Violation(seg, beat, "overlap", f"{first} × {len(g)} things ({names})",
+                              "overlaps them (texts, or marks it does not label)"))
     for (seg, beat, rule), g in groups.items():
         if len(g) == 1:
             keep.append(g[0])
