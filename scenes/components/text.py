@@ -42,7 +42,8 @@ def is_text(m) -> bool:
 @functools.lru_cache(16)
 def cap_ratio(font: str) -> float:
     """Cap height per font-size point, in scene units."""
-    return Text("H", font=font, font_size=100).height / 100
+    probe = SIZE.display          # any size: the ratio is the font's
+    return Text("H", font=font, font_size=probe).height / probe
 
 
 def drawn_size(m) -> float:
