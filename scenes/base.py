@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
-from embedcore.storyboard import Storyboard
+from embedcore.storyboard import Storyboard, token_slots
 from scenes import layout
 
 from .components.text import centred_lines, label, wrap, wrapped
@@ -107,7 +107,8 @@ class SegmentScene(Scene):
     def colour_of(self, token: str) -> str:
         """The token string's colour: one per string in the whole lesson (``storyboard.token_groups``)."""
         sb = self.storyboard
-        return self.theme.colour_of(token, sb.token_groups or (sb.shown_tokens(),))
+        slots = dict(sb.token_colours) or token_slots((sb.shown_tokens(),))
+        return self.theme.colour_of(slots.get(token, 0))
 
     @property
     def safe_width(self) -> float:

@@ -7,7 +7,6 @@ common colour-vision deficiencies. The light theme is designed on its own
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -45,31 +44,6 @@ class Spacing:
     xl: float = 0.75        # around a panel that needs air
 
 
-@functools.lru_cache(64)
-def token_slots(groups: tuple[tuple[str, ...], ...], n: int) -> dict[str, int]:
-    """A palette slot for every token string of a lesson, decided once for the whole lesson.
-
-    Segment by segment, a new token takes the slot no other token of its segment holds
-    (the least used in the lesson so far, then the lowest), so tokens shown together differ
-    whenever the palette has room; beyond ``n`` tokens a segment repeats slots and labels
-    carry the difference.
-    """
-    slots: dict[str, int] = {}
-    used = [0] * n
-    for group in groups:
-        for tok in dict.fromkeys(group):
-            if tok in slots:
-                continue
-            taken = [0] * n
-            for other in group:
-                if other in slots:
-                    taken[slots[other]] += 1
-            k = min(range(n), key=lambda i: (taken[i], used[i], i))
-            slots[tok] = k
-            used[k] += 1
-    return slots
-
-
 PX_PER_UNIT = 1080 / 8     # sizes are judged at a 1080 px short side (8 scene units)
 MIN_CAP_PX = 18.0          # cap height of any text
 READOUT_CAP_PX = 24.0      # cap height of readouts and numbers the narration names
@@ -100,11 +74,9 @@ class Theme:
         """The palette's colour ``i`` (for things that are not tokens: bullets, series)."""
         return self.tokens[i % len(self.tokens)]
 
-    def colour_of(self, token: str, groups: tuple[tuple[str, ...], ...]) -> str:
-        """The colour of the token string ``token`` in a lesson whose segments show ``groups``
-        (``storyboard.token_groups``): one colour per string in the whole lesson."""
-        slots = token_slots(groups, len(self.tokens))
-        return self.tokens[slots[token]] if token in slots else self.tokens[0]
+    def colour_of(self, slot: int) -> str:
+        """The colour of palette slot ``slot`` (a token's, from ``storyboard.token_colours``)."""
+        return self.tokens[slot % len(self.tokens)]
 
 
 # Okabe-Ito, reordered so neighbours in a sentence contrast

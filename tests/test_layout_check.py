@@ -10,12 +10,16 @@ pytest.importorskip("manim")
 from manim import Arrow, FadeIn, Rectangle, VGroup  # noqa: E402
 
 from embedcore.config import Style  # noqa: E402
-from embedcore.storyboard import Storyboard  # noqa: E402
+from embedcore.storyboard import (  # noqa: E402
+    TOKEN_PALETTE,
+    Storyboard,  # noqa: E402
+    token_slots,
+)
 from embedviz.draw.layout_check import check_storyboard, contrast, delta_e  # noqa: E402
 from scenes import marks  # noqa: E402
 from scenes.base import Beat, SegmentScene  # noqa: E402
 from scenes.components.text import label, number  # noqa: E402
-from scenes.theme import THEMES, token_slots  # noqa: E402
+from scenes.theme import THEMES  # noqa: E402
 
 SB = Storyboard(type="probe", index=1, title="A probe", narration=("One line.",), source_label="made up",
                 decimals=2)
@@ -119,11 +123,11 @@ def test_palettes_are_colour_blind_safe_apart_and_readable():
 
 def test_a_token_keeps_one_slot_in_the_lesson_and_tokens_shown_together_differ():
     groups = (("the", "cat", "sat", "on", "the", "mat"), ("dog", "cat", "queen", "king"), ("the", "king", "bus"))
-    slots = token_slots(groups, 6)
+    slots = token_slots(groups, 5)
     for g in groups:
         shown = list(dict.fromkeys(g))
         assert len({slots[t] for t in shown}) == len(shown), g
-    assert token_slots(groups, 6) is slots
+    assert all(len(th.tokens) == TOKEN_PALETTE for th in THEMES.values())
 
 
 @pytest.mark.parametrize("words", [("puppy", "queen"), ("0.81", "dog"), ("jig", "ox")])
