@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
-from embedcore.storyboard import Storyboard, token_slots
+from embedcore.storyboard import Storyboard, reading_time, token_slots
 from scenes import layout
 
 from .components.text import centred_lines, label, wrap, wrapped
@@ -25,11 +25,6 @@ CAPTION_CHARS = 64      # characters per on-screen caption line in a line 13.2 u
 def caption_chars(width: float) -> int:
     """Characters per caption line ``width`` units wide (the title-safe width: 58 at 16:9, 32 at 9:16)."""
     return max(20, int(CAPTION_CHARS * width / (16 / 9 * 8 - 1.0)))
-
-
-def reading_time(text: str) -> float:
-    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second)."""
-    return max(1.6, 0.6 + len(text) / 15)
 
 
 @dataclass
