@@ -7,6 +7,7 @@ from embedcore.segments.analogy import AnalogyStoryboard
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
+from .components.emphasis import fade_in
 from .components.text import baseline_y, label, sit_on, wrapped
 from .theme import GAP, SIZE
 
@@ -82,16 +83,16 @@ class AnalogyScene(SegmentScene):
         return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]
 
     def _show_expression(self, beat: Beat) -> None:
-        self.play(LaggedStart(*[FadeIn(p, shift=0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
+        self.play(LaggedStart(*[fade_in(p, self.regions.safe, 0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.expr_note), run_time=0.4)
 
     def _show_raw(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), run_time=0.4)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
 
     def _show_excluded(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[1]), run_time=0.4)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
         if len(self.marks):
             self.play(FadeIn(self.marks), run_time=0.5)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
+from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Mobject, Scene, VGroup, config
 from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard, reading_time, token_slots
@@ -68,6 +68,14 @@ class Beat:
 class SegmentScene(Scene):
     storyboard: Storyboard
     camera_kind = Camera        # the camera this scene draws with (a renderer passed in must use it)
+    #: after ``build_body``, bring the body inside the body region (:func:`layout.contain`). Only for a
+    #: scene that keeps no coordinates of its own (every later position read from its mobjects): a
+    #: stored origin or anchor would not move with it
+    CONTAIN = False
+    #: pairs of attribute names whose panels share the body one after the other when ``turns`` is set
+    #: (content too tall at the text floor: the first gives its place to the second)
+    TAKE_TURNS: tuple[tuple[str, str], ...] = ()
+    turns = False
 
     def __init__(self, storyboard: Storyboard, theme: Theme, **kwargs) -> None:
         self.storyboard = storyboard
@@ -149,8 +157,22 @@ class SegmentScene(Scene):
         self.source.next_to(self.title, DOWN, buff=GAP.s, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
         self.regions = layout.regions(self.fw, self.fh, self.header.get_bottom()[1], self.caption_height())
+        before = set(vars(self))
         self.build_body()
+        if self.CONTAIN:
+            layout.contain(self.body_mobjects(before), self.regions.body)
         self._built = True
+
+    def body_mobjects(self, before: set[str]) -> list[Mobject]:
+        """The mobjects ``build_body`` made (attributes not in ``before``, and those in lists of them)."""
+        out: list[Mobject] = []
+        for k, v in vars(self).items():
+            if k in before:
+                continue
+            for m in (v if isinstance(v, (list, tuple)) else [v]):
+                if isinstance(m, Mobject):
+                    out.append(m)
+        return out
 
     def build_body(self) -> None:
         raise NotImplementedError

@@ -20,7 +20,6 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
-    Indicate,
     LaggedStart,
     MathTypst,
     ValueTracker,
@@ -33,6 +32,7 @@ from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from . import marks
 from .base import Beat, SegmentScene
+from .components.emphasis import fade_in, indicate
 from .components.readout import on_change
 from .components.text import label, number, wrapped
 from .components.vectors import (
@@ -244,8 +244,8 @@ class CosineDistanceScene(SegmentScene):
 
     def _show_formula(self, beat: Beat) -> None:
         self.play(Write(self.formula), run_time=1.2)
-        self.play(FadeIn(self.substituted, shift=0.15 * DOWN), run_time=0.8)
-        self.play(Indicate(self.values[1], color=self.theme.accent), run_time=0.6)
+        self.play(fade_in(self.substituted, self.regions.safe, 0.15 * DOWN), run_time=0.8)
+        self.play(indicate(self.values[1], self.regions.safe, colour=self.theme.accent), run_time=0.6)
 
     def _scale_b(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
@@ -264,10 +264,10 @@ class CosineDistanceScene(SegmentScene):
         self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)
         for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
             m.clear_updaters()
-        self.play(Indicate(self.values[1], color=th.accent), Indicate(self.values[2], color=th.accent), run_time=0.8)
+        self.play(indicate(self.values[1], self.regions.safe, colour=th.accent), indicate(self.values[2], self.regions.safe, colour=th.accent), run_time=0.8)
 
     def _show_closing(self, beat: Beat) -> None:
         self.play(FadeOut(self.formula), run_time=0.4)
-        self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
+        self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()
         self.wait(0.5)

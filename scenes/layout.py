@@ -63,6 +63,7 @@ class Regions:
     header: Box
     body: Box
     caption: Box
+    safe: Box           # the title-safe area: every text stays inside it, moving or not
 
     @property
     def shape(self) -> str:
@@ -82,6 +83,7 @@ def regions(frame_width: float, frame_height: float, header_bottom: float, capti
         header=Box(-hw + mx, header_bottom, hw - mx, hh - my),
         body=Box(-hw + mx, cap_top + (GAP.m if caption_height else 0.0), hw - mx, header_bottom - GAP.s),
         caption=Box(-hw + mx, -hh + my, hw - mx, cap_top),
+        safe=Box(-hw * (1 - 2 * SAFE), -hh * (1 - 2 * SAFE), hw * (1 - 2 * SAFE), hh * (1 - 2 * SAFE)),
     )
 
 
@@ -237,6 +239,37 @@ def thin(columns: Sequence, keep: int, gap=None) -> list[int]:
     gaps = [i for i in range(n) if columns[i] is gap]
     filler = gaps[0] if gaps else None
     return [*first, *([filler] if filler is not None else []), n - 1] if filler is not None else [*first, n - 1]
+
+
+def contain(mobs: Sequence[Mobject], region: Box, *, pad: float = 0.0) -> float:
+    """Bring the texts of ``mobs`` (all moved as one) inside ``region``: shifted in when they poke
+    out, and scaled down about their centre only when they span more than it (never below the
+    text floor). A scene's own layout whose labels spill a little over the body's edge lands
+    inside; one whose texts are inside does not move (marks may reach past the body: only text
+    must stay title-safe). Returns the scale used."""
+    mobs = [m for m in mobs if any(len(s.points) for s in m.get_family())]
+    texts = [t for t in texts_in(mobs) if len(t.get_all_points())]
+    if not texts:
+        return 1.0
+    r = region.inset(pad)
+    b = bounds(texts)
+    scale = min(1.0, r.width / max(b.width, 1e-9), r.height / max(b.height, 1e-9))
+    scale = max(scale, min(1.0, floor_scale(mobs)))
+    centre = b.centre
+    w, h = b.width * scale, b.height * scale
+    x = min(max(centre[0], r.x0 + w / 2), r.x1 - w / 2) if w <= r.width else r.centre[0]
+    y = min(max(centre[1], r.y0 + h / 2), r.y1 - h / 2) if h <= r.height else r.y1 - h / 2
+    if scale < 1.0 or abs(x - centre[0]) > 1e-9 or abs(y - centre[1]) > 1e-9:
+        transform(mobs, scale, centre, np.array([x, y, 0.0]))
+    return scale
+
+
+def room_to_grow(box: Box, region: Box) -> float:
+    """The largest factor ``box`` may grow by about its centre and stay inside ``region`` (≥ 1)."""
+    c = box.centre
+    limits = [(c[0] - region.x0) / max(c[0] - box.x0, 1e-9), (region.x1 - c[0]) / max(box.x1 - c[0], 1e-9),
+              (c[1] - region.y0) / max(c[1] - box.y0, 1e-9), (region.y1 - c[1]) / max(box.y1 - c[1], 1e-9)]
+    return max(1.0, min(limits))
 
 
 def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:

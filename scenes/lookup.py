@@ -10,7 +10,6 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    Indicate,
     LaggedStart,
     VGroup,
 )
@@ -20,8 +19,9 @@ from scenes import layout, marks
 
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
+from .components.emphasis import fade_in, indicate
 from .components.grid import CellGrid
-from .components.text import label, number
+from .components.text import label, number, wrapped
 from .theme import GAP, SIZE
 
 
@@ -39,6 +39,8 @@ class LookupScene(SegmentScene):
     storyboard: LookupStoryboard
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header", "chips", "ids"), ("matrix", "matrix_title", "matrix_note"), ("output", "output_title"))
+    TAKE_TURNS = tuple((a, b) for a in ("chips", "ids") for b in ("matrix", "matrix_title", "matrix_note", "output",
+                                                                 "output_title"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -55,16 +57,29 @@ class LookupScene(SegmentScene):
                   hbuff=GAP.m, vbuff=GAP.m)
 
         # as many of the storyboard's columns as fit with every number at or above the floor:
-        # the first ones, ⋯ and the last (the grids' own layout decides; nothing is computed)
-        for keep in range(len(sb.columns), 2, -1):
-            fit = self._build_grids(layout.thin(sb.columns, keep), colour_of)
-            if fit >= layout.floor_scale([self.chips, self.ids, *self.grid_panels[0], *self.grid_panels[1]]) - 1e-6:
-                break
+        # the first ones, ⋯ and the last (the grids' own layout decides; nothing is computed).
+        # When even the fewest columns do not fit under the sentence, the sentence and the tables take
+        # turns (the sentence fills the body, then gives it to the tables: each output row is labelled
+        # with its token, and E's rows with its id)
+        sentence = [self.chips, self.ids]
+        self.turns = False
+        for above in (sentence, []):
+            for keep in range(len(sb.columns), 2, -1):
+                fit = self._build_grids(layout.thin(sb.columns, keep), colour_of, above)
+                if fit >= layout.floor_scale([*sentence, *self.grid_panels[0], *self.grid_panels[1]]) - 1e-6:
+                    break
+            else:
+                continue
+            break
+        self.turns = not above
+        if self.turns:
+            layout.stack([sentence], self.regions.body)
         # E, then the output: left to right or top to bottom, whichever draws the numbers larger
-        self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m)
+        self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=above, gap=GAP.m)
 
-    def _build_grids(self, cols: list[int], colour_of: dict[str, str]) -> float:
-        """Build E and the output with the storyboard's columns at ``cols``; returns the scale they fit at."""
+    def _build_grids(self, cols: list[int], colour_of: dict[str, str], above: list) -> float:
+        """Build E and the output with the storyboard's columns at ``cols``; returns the scale they fit at
+        under ``above`` (the sentence, or nothing)."""
         sb, th = self.storyboard, self.theme
         n = len(sb.steps)
         header = [("\u22ef" if sb.columns[j] is None else f"d{sb.columns[j]}") for j in cols]
@@ -94,25 +109,30 @@ class LookupScene(SegmentScene):
         for st, lab in zip(sb.steps, self.output.row_labels):
             marks.token(lab, st.text)
 
-        self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
-        self.matrix_note = label(sb.matrix_note, th, size=SIZE.note, colour=th.muted)
-        self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
+        # titles no wider than their grid: they wrap (never inside an expression) rather than widen the panel
+        self.matrix_title = wrapped(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label,
+                                    max_width=self.matrix.width, buff=GAP.xs)
+        self.matrix_note = wrapped(sb.matrix_note, th, size=SIZE.note, colour=th.muted,
+                                   max_width=self.matrix.width, buff=GAP.xs)
+        self.output_title = wrapped(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label, max_width=self.output.width,
+                                    buff=GAP.xs)
         for t, g, where in ((self.matrix_title, self.matrix, UP), (self.matrix_note, self.matrix, DOWN),
                             (self.output_title, self.output, UP)):
             marks.labels(t.next_to(g, where, buff=GAP.s).align_to(g, LEFT), g)
         self.grid_panels = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
-        return layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m,
-                              apply=False)[1]
+        return layout.arrange(self.grid_panels, self.regions.body, above=above, gap=GAP.m, apply=False)[1]
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_sentence), Beat(self._show_tables), Beat(self._walk_tokens, spread=True),
                 Beat(self._show_output)]
 
     def _show_sentence(self, beat: Beat) -> None:
-        self.play(LaggedStart(*[FadeIn(c, shift=0.2 * DOWN) for c in self.chips], lag_ratio=0.15, run_time=1.2))
+        self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.2 * DOWN) for c in self.chips], lag_ratio=0.15, run_time=1.2))
         self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.1, run_time=0.8))
 
     def _show_tables(self, beat: Beat) -> None:
+        if self.turns:          # the sentence gives the body to the tables
+            self.play(FadeOut(self.chips), FadeOut(self.ids), run_time=0.5)
         self.play(FadeIn(self.matrix_title), FadeIn(self.matrix.header), Create(self.matrix.body), run_time=1.4)
         self.play(FadeIn(self.matrix_note), FadeIn(self.output_title), FadeIn(self.output.header),
                   FadeIn(VGroup(*self.output.boxes, *self.output.row_labels)), run_time=0.6)
@@ -128,7 +148,8 @@ class LookupScene(SegmentScene):
             chip, idl = self.chips[st.position], self.ids[st.position]
             row_box = self.matrix.row_box(st.view_row)
             slow = 1.0 if st.position < 2 else 0.6
-            self.play(row_mark.to(row_box), chip_mark.to(VGroup(chip, idl)), run_time=0.6 * slow)
+            marked = [row_mark.to(row_box)] + ([] if self.turns else [chip_mark.to(VGroup(chip, idl))])
+            self.play(*marked, run_time=0.6 * slow)
             if st.first_position != st.position:
                 again = label(f"same row as token {st.first_position + 1}", th, size=SIZE.small, colour=th.accent)
                 again.next_to(self.matrix, RIGHT, buff=GAP.s).match_y(row_box)
@@ -137,14 +158,15 @@ class LookupScene(SegmentScene):
                     again.move_to(self.matrix_note, aligned_edge=LEFT)
                     hide = [self.matrix_note]
                 marks.labels(again, row_box)
-                self.play(Indicate(self.matrix.row_labels[st.view_row], color=th.accent), FadeIn(again),
+                self.play(indicate(self.matrix.row_labels[st.view_row], self.regions.safe, colour=th.accent), FadeIn(again),
                           *[FadeOut(m) for m in hide], run_time=0.7)
                 self.play(FadeOut(again), *[FadeIn(m) for m in hide], run_time=0.2)
             self.play(self.matrix.copy_row_to(st.view_row, self.output, st.position), run_time=0.9 * slow)
             self.settle()
-        if row_mark.shown:
-            self.play(row_mark.off(), chip_mark.off(), run_time=0.3)
-            self.remove(row_mark.rect, chip_mark.rect)
+        marks_on = [m for m in (row_mark, chip_mark) if m.shown]
+        if marks_on:
+            self.play(*[m.off() for m in marks_on], run_time=0.3)
+            self.remove(*[m.rect for m in marks_on])
 
     def _show_output(self, beat: Beat) -> None:
         th = self.theme
@@ -161,4 +183,4 @@ class LookupScene(SegmentScene):
             if clear and body.x0 <= g.get_left()[0] and g.get_right()[0] <= body.x1:
                 grp = VGroup(brace, btxt)
                 break
-        self.play(Indicate(self.output_title, color=th.accent), FadeIn(grp), run_time=1.0)
+        self.play(indicate(self.output_title, self.regions.safe, colour=th.accent), FadeIn(grp), run_time=1.0)

@@ -10,7 +10,6 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    Indicate,
     LaggedStart,
     Line,
     Rectangle,
@@ -24,6 +23,7 @@ from scenes import layout
 
 from . import marks
 from .base import Beat, SegmentScene
+from .components.emphasis import fade_in, indicate
 from .components.text import baseline_y, label, sit_on, wrap, wrapped
 from .theme import GAP, SIZE
 
@@ -136,8 +136,8 @@ class MatrixShapeScene(SegmentScene):
 
     def _show_block(self, beat: Beat) -> None:
         self.play(Create(self.block), FadeIn(self.block_grid), run_time=0.9)
-        self.play(FadeIn(self.v_brace), FadeIn(self.v_text, shift=0.2 * RIGHT), run_time=0.7)
-        self.play(FadeIn(self.d_brace), FadeIn(self.d_text, shift=0.2 * DOWN), run_time=0.7)
+        self.play(FadeIn(self.v_brace), fade_in(self.v_text, self.regions.safe, 0.2 * RIGHT), run_time=0.7)
+        self.play(FadeIn(self.d_brace), fade_in(self.d_text, self.regions.safe, 0.2 * DOWN), run_time=0.7)
         self.play(FadeIn(self.shape_text), run_time=0.5)
 
     def _show_table(self, beat: Beat) -> None:
@@ -152,9 +152,9 @@ class MatrixShapeScene(SegmentScene):
 
     def _show_sizes(self, beat: Beat) -> None:
         if len(self.table_rows) > 1:
-            self.play(FadeOut(self.lesson_box), LaggedStart(*[FadeIn(r, shift=0.15 * UP) for r in self.table_rows[1:]],
+            self.play(FadeOut(self.lesson_box), LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * UP) for r in self.table_rows[1:]],
                                                             lag_ratio=0.4), run_time=1.5)
-            self.play(Indicate(self.table_rows[-1][2], color=self.theme.negative), run_time=0.8)
+            self.play(indicate(self.table_rows[-1][2], self.regions.safe, colour=self.theme.negative), run_time=0.8)
 
     def _show_card(self, beat: Beat) -> None:
         if self.card_replaces_table:

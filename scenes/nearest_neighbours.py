@@ -12,6 +12,7 @@ from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
+from .components.emphasis import fade_in
 from .components.text import baseline_y, label, sit_on, wrapped
 from .theme import GAP, SIZE
 
@@ -20,6 +21,7 @@ COL_W = 4.6
 
 class NearestNeighboursScene(SegmentScene):
     storyboard: NeighboursStoryboard
+    CONTAIN = True          # hand placed; every later position is read from its mobjects
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header",), ("chip", "query_note"), ("space",), ("heads", "subheads"), ("left_rows",),
               ("right_rows",), ("legend",))
@@ -119,9 +121,9 @@ class NearestNeighboursScene(SegmentScene):
 
     def _show_lists(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), FadeIn(self.subheads[0]), run_time=0.5)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
         self.play(FadeIn(self.heads[1]), FadeIn(self.subheads[1]), run_time=0.5)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * LEFT) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
 
     def _show_links(self, beat: Beat) -> None:
         if len(self.links):

@@ -14,6 +14,7 @@ from .theme import GAP, SIZE
 
 class PitfallLearnedScene(SegmentScene):
     storyboard: LearnedStoryboard
+    CONTAIN = True          # hand placed; every later position is read from its mobjects
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header",), ("chips",), ("grid",), ("same",), ("look_note",), ("origin",))
 

@@ -49,7 +49,7 @@ class SimilarityMatrixScene(SegmentScene):
                           label_size=label_size, label_colours=colours)
         self.hm.move_to([0, 0, 0])
         # place: top of column labels at BODY_TOP, left edge near the frame's left
-        self.hm.shift([-self.fw / 2 + 0.5 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
+        self.hm.shift([self.regions.body.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
         # the empty grid: one panel and 2(n + 1) lines, not n² rectangles (cheaper every frame)
         body = self.hm.body
@@ -68,7 +68,7 @@ class SimilarityMatrixScene(SegmentScene):
         self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=SIZE.small)
         self.legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         if self.portrait:       # legend under the matrix, readouts and notes under the legend
-            x0 = -self.fw / 2 + 0.5
+            x0 = self.regions.body.x0
             self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
         else:
             x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
@@ -77,14 +77,14 @@ class SimilarityMatrixScene(SegmentScene):
         if self.legend_title.get_top()[1] > body_top:
             VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
         if square:              # readouts and notes under the matrix, full width
-            x0 = -self.fw / 2 + 0.5
+            x0 = self.regions.body.x0
             self.note_anchor = Line([x0, self.hm.get_bottom()[1] - 0.05, 0], [x0 + 0.01, self.hm.get_bottom()[1] - 0.05, 0],
                                     stroke_width=0)
             self.readout_anchor = [x0, self.hm.get_bottom()[1] - 0.2, 0]
         else:
             self.note_anchor = self.legend
             self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
-        self.panel_w = self.fw / 2 - 0.4 - x0
+        self.panel_w = self.regions.body.x1 - x0
         self.colours = colours
 
     # -- helpers ------------------------------------------------------------

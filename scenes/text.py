@@ -7,11 +7,12 @@ height. Each bullet is revealed with the narration line that goes with it
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, FadeIn, MathTypst, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, MathTypst, VGroup, Write
 
 from embedcore.segments.text import TextStoryboard
 
 from .base import Beat, SegmentScene, narration_phases
+from .components.emphasis import fade_in
 from .components.text import label, wrap, wrapped
 from .theme import GAP, SIZE
 
@@ -86,4 +87,4 @@ class TextScene(SegmentScene):
             if item is self.formula:
                 self.play(Write(self.formula), run_time=1.2)
             else:
-                self.play(FadeIn(item, shift=0.15 * RIGHT), run_time=0.6)
+                self.play(fade_in(item, self.regions.safe, 0.15 * RIGHT), run_time=0.6)

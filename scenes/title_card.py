@@ -10,6 +10,8 @@ from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, wrapped
 from .theme import GAP, SIZE
 
+DROP = 0.2      # scene units the card falls as it fades in
+
 
 class TitleCardScene(SegmentScene):
     storyboard: TitleCardStoryboard
@@ -20,7 +22,9 @@ class TitleCardScene(SegmentScene):
         if self._built:
             return
         sb, th = self.storyboard, self.theme
-        width = self.fw - 1.2
+        self.regions = layout.regions(self.fw, self.fh, self.fh / 2, 0.0)
+        safe = self.regions.safe.inset(0.0, DROP)       # the card drops in from DROP above its place
+        width = safe.width
         self.heading = centred_lines(sb.title, th, max_chars=int(width * 3.2), size=SIZE.display, max_width=width)
         parts = [self.heading]
         if sb.subtitle:         # lines wrap in narrow frames rather than shrink
@@ -38,18 +42,17 @@ class TitleCardScene(SegmentScene):
         else:
             parts.append(label(foot, th, size=SIZE.small, colour=th.muted))
         self.card = VGroup(*parts).arrange(DOWN, buff=GAP.l)
-        if self.card.height > self.fh - 0.8:
-            self.card.scale_to_fit_height(self.fh - 0.8)
+        if self.card.height > safe.height:
+            self.card.scale_to_fit_height(safe.height)
         self.card.move_to([0, 0, 0])
         self.header = VGroup()
-        self.regions = layout.regions(self.fw, self.fh, self.fh / 2, 0.0)
         self._built = True
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_card)]
 
     def _show_card(self, beat: Beat) -> None:
-        self.play(FadeIn(self.card, shift=0.2 * DOWN), run_time=0.8)
+        self.play(FadeIn(self.card, shift=DROP * DOWN), run_time=0.8)
         self.wait(2.2)
 
     def construct(self) -> None:        # no header to fade in: the card is the whole frame

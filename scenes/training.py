@@ -22,7 +22,6 @@ from manim import (
     Create,
     Dot,
     FadeIn,
-    Indicate,
     Line,
     Rectangle,
     ValueTracker,
@@ -34,6 +33,7 @@ from manim import (
 from embedcore.segments.training import TrainingStoryboard
 
 from .base import Beat, SegmentScene
+from .components.emphasis import indicate
 from .components.readout import Readout
 from .components.text import label, wrap
 from .theme import GAP, SIZE
@@ -55,11 +55,12 @@ class TrainingScene(SegmentScene):
         self.colours = [self.colour_of(t) for t in sb.tokens]
         top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
         # leave room under the plot for the projection note and the tallest caption
-        left = -self.fw / 2 + 0.45
-        split = left + (self.fw - 0.9) * (0.56 if self.landscape else 0.45)   # plot | readouts
+        body = self.regions.body
+        left, right = body.x0, body.x1
+        split = left + body.width * (0.56 if self.landscape else 0.45)   # plot | readouts
         ptop = top                              # the plot's top
         if self.portrait:                       # readouts on top, full width; the plot below them
-            split = self.fw / 2 - 0.45
+            split = right
             ptop = top - (0.4 + 0.55 + 1.35 + 0.45 + 0.9 + 0.5 * len(sb.pairs) + 0.35)
         # the projection note sits under the plot, no wider than it
         for chars in range(80, 30, -6):
@@ -122,7 +123,7 @@ class TrainingScene(SegmentScene):
 
         # readouts (right)
         rx = split + 0.45 if not self.portrait else left
-        rw = self.fw / 2 - 0.45 - rx
+        rw = right - rx
         self.epoch_text = Readout([label(s, th, size=SIZE.value, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
         self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
         for it in self.epoch_text.items:
@@ -133,7 +134,7 @@ class TrainingScene(SegmentScene):
         self.loss_text.next_to(loss_head, RIGHT, buff=GAP.m)
         for it in self.loss_text.items:
             it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
-        if self.loss_text.get_right()[0] > self.fw / 2 - 0.3:
+        if self.loss_text.get_right()[0] > right:
             self.loss_text.next_to(loss_head, DOWN, buff=GAP.s).align_to(loss_head, LEFT)
             for it in self.loss_text.items:
                 it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
@@ -151,7 +152,7 @@ class TrainingScene(SegmentScene):
         y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.xs)
         y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=GAP.xs)
         x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
-        if x_lab.get_right()[0] > self.fw / 2 - 0.15:
+        if x_lab.get_right()[0] > right:
             x_lab.align_to(self.chart_xy(E, 0), RIGHT)
         x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
         self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
@@ -313,4 +314,4 @@ class TrainingScene(SegmentScene):
 
     def _show_result(self, beat: Beat) -> None:
         if self.cos_rows:
-            self.play(*[Indicate(row[1], color=self.theme.accent) for row in self.cos_rows], run_time=1.0)
+            self.play(*[indicate(row[1], self.regions.safe, colour=self.theme.accent) for row in self.cos_rows], run_time=1.0)

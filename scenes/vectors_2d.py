@@ -45,6 +45,7 @@ class Vectors2DScene(SegmentScene):
         colours = [self.colour_of(v.token) for v in sb.vectors]
         self.colours = colours
         fw = self.fw
+        body = self.regions.body
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
                             max_width=fw - 0.8, buff=GAP.xs)
@@ -81,14 +82,14 @@ class Vectors2DScene(SegmentScene):
             pw = fw - 1.0
             if self.panel.width > pw:
                 self.panel.scale(pw / self.panel.width)
-            self.panel.move_to([-fw / 2 + 0.5, top, 0], aligned_edge=UL)
-            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4, self.panel.get_bottom()[1] - 0.3)
+            self.panel.move_to([body.x0, top, 0], aligned_edge=UL)
+            rect = (body.x0, bottom, body.x1, self.panel.get_bottom()[1] - 0.3)
         else:                   # plot left, panel right
             pw = min(PANEL_W, 0.46 * fw)
             if self.panel.height > top - bottom or self.panel.width > pw:
                 self.panel.scale(min((top - bottom) / self.panel.height, pw / self.panel.width))
-            self.panel.move_to([fw / 2 - 0.5 - pw, top, 0], aligned_edge=UL)
-            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.8 - pw, top)
+            self.panel.move_to([body.x1 - pw, top, 0], aligned_edge=UL)
+            rect = (body.x0, bottom, body.x1 - pw - GAP.l, top)
         coords = [v.coords for v in sb.vectors]
         self.frame = fit_plot(coords, rect)
         self.axes = axes_cross(self.frame, th)

@@ -28,6 +28,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
+from . import marks
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
@@ -131,7 +132,8 @@ class Vectors3DScene(ThreeDSegment):
             self.arrow_len = ARROW_LEN
         else:
             self.view_centre = np.array([view_centre_x, (view_top + bottom) / 2 - 0.3])
-            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 0.7, 1.0, 2.4))
+            # room for a label beyond each tip, whichever way the camera turns it
+            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 1.0, 1.0, 2.4))
         self.renderer.camera.screen_shift = np.array([*self.view_centre, 0.0])
         self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
 
@@ -141,14 +143,15 @@ class Vectors3DScene(ThreeDSegment):
         self.unit = self.arrow_len / longest
         self.tips = [self.unit * np.array(v.coords, dtype=float) for v in sb.vectors]
         L = self.arrow_len * 1.05
-        self.axes = VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
-                             for e in np.eye(3)])
+        self.axes = marks.role(VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
+                                        for e in np.eye(3)]), marks.DECOR)     # faint: labels may cross them
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
         self.labels = VGroup()
         for v, t in zip(sb.vectors, self.tips):
             lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=2.6)
             u = t / max(np.linalg.norm(t), 1e-9)
             lab.move_to(t + u * 0.42)
+            marks.labels(lab, self.arrows[len(self.labels)])
             self.labels.add(lab)
         self.fix_orientation(*self.labels)
 

@@ -138,9 +138,8 @@ def delta_e(a: str, b: str) -> float:
     return float(Color(a).delta_e(b, method="2000"))
 
 
-def _outline(m: VMobject, px: float) -> np.ndarray:
-    """The mobject's outline as straight pieces (n, 2, 2) in px: each cubic sampled at 8 steps."""
-    pts = m.points
+def _outline(pts: np.ndarray, px: float) -> np.ndarray:
+    """An outline's Bézier points as straight pieces (n, 2, 2) in px: each cubic sampled at 8 steps."""
     n = len(pts) // 4
     if n == 0:
         return np.zeros((0, 2, 2))
@@ -211,8 +210,12 @@ class Sample:
         for top in [*scene.mobjects, *scene.foreground_mobjects]:
             walk(top, ())
 
+    def _points(self, m: Mobject) -> np.ndarray:
+        """``m``'s own points where the camera shows them (a 3D camera projects what is not fixed in frame)."""
+        return self.scene.renderer.camera.transform_points_pre_display(m, m.points)
+
     def _box(self, m: Mobject) -> np.ndarray:
-        pts = np.concatenate([s.points for s in m.family_members_with_points()])[:, :2] * self.px
+        pts = np.concatenate([self._points(s) for s in m.family_members_with_points()])[:, :2] * self.px
         return np.array([*pts.min(axis=0), *pts.max(axis=0)])
 
     def _add_text(self, m: Mobject, chain, z) -> None:
@@ -235,7 +238,7 @@ class Sample:
         box = self._box(m)
         if box[2] - box[0] < 0.5 and box[3] - box[1] < 0.5:
             return
-        self.marks.append(_Mark(m, chain, z, box, segments=_outline(m, self.px),
+        self.marks.append(_Mark(m, chain, z, box, segments=_outline(self._points(m), self.px),
                                 fill=_hex(m.get_fill_color()) if fill_op >= 0.05 else None, fill_opacity=fill_op,
                                 stroke=_hex(m.get_stroke_color()) if stroke_op >= 0.05 else None))
 
@@ -529,8 +532,9 @@ def _grouped(vs: list[Violation]) -> list[Violation]:
 
 
 def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
-                 progress: Callable[[str], None] | None = None) -> list[str]:
-    """Every violation of the lesson's scenes in each aspect and theme, one line each."""
+                 progress: Callable[[str], None] | None = None, fps: int = 6) -> list[str]:
+    """Every violation of the lesson's scenes in each aspect and theme, one line each (plays stepped at
+    ``fps``: samples are taken at beat ends and mid-play, so fewer steps find the same frames)."""
 
     lines: list[str] = []
     boards = [title_card(compiled), *compiled.storyboards]
@@ -544,7 +548,7 @@ def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
                 sb = dataclasses.replace(sb, captions_on_screen=captions_on_screen(compiled, sb))
                 if progress:
                     progress(f"{where} {sb.index:02d}-{sb.type}")
-                rep = check_storyboard(sb, style, aspect)
+                rep = check_storyboard(sb, style, aspect, fps=fps)
                 lines += [v.line(where) for v in rep.violations]
                 for tok, cs in rep.token_colours.items():
                     for c in cs:

@@ -14,7 +14,7 @@ from .text import label, number
 
 HEAD = 0.9          # headers and ⋮ a step under the numbers: the smallest text decides how far a grid may shrink
 CELL_W = 1.0
-CELL_H = 0.38
+CELL_H = 0.34
 GAP_H = 0.24
 
 
