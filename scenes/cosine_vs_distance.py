@@ -30,7 +30,7 @@ from manim import (
 
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
-from . import marks
+from . import layout, marks
 from .base import Beat, SegmentScene
 from .components.emphasis import fade_in, indicate
 from .components.readout import on_change
@@ -257,7 +257,8 @@ class CosineDistanceScene(SegmentScene):
         k = self.sample_index
         self.arrow_b.add_updater(on_change(k, lambda m: m.become(arrow_2d(o, self._tip_b(k()), self.cb))))
         self.dist_line.add_updater(on_change(k, lambda m: m.become(self._dist_line(k()))))
-        self.label_b.add_updater(on_change(k, lambda m: m.move_to(self._tip_b(k()) + self.b_label_offset)))
+        self.label_b.add_updater(on_change(k, lambda m: layout.keep_inside(
+            m.move_to(self._tip_b(k()) + self.b_label_offset), self.regions.safe)))
         self._own_readouts()
         self.values.add_updater(on_change(k, self._update_values))
         self.scale_value.add_updater(on_change(k, self._update_scale))

@@ -264,6 +264,18 @@ def contain(mobs: Sequence[Mobject], region: Box, *, pad: float = 0.0) -> float:
     return scale
 
 
+def keep_inside(mob: Mobject, region: Box) -> Mobject:
+    """Shift ``mob`` the least that puts it inside ``region`` (a label that follows a moving tip)."""
+    if not any(len(s.points) for s in mob.get_family()):
+        return mob
+    b = bounds([mob])
+    dx = max(region.x0 - b.x0, 0.0) - max(b.x1 - region.x1, 0.0)
+    dy = max(region.y0 - b.y0, 0.0) - max(b.y1 - region.y1, 0.0)
+    if dx or dy:
+        mob.shift([dx, dy, 0.0])
+    return mob
+
+
 def room_to_grow(box: Box, region: Box) -> float:
     """The largest factor ``box`` may grow by about its centre and stay inside ``region`` (≥ 1)."""
     c = box.centre

@@ -132,8 +132,7 @@ class Vectors3DScene(ThreeDSegment):
             self.arrow_len = ARROW_LEN
         else:
             self.view_centre = np.array([view_centre_x, (view_top + bottom) / 2 - 0.3])
-            # room for a label beyond each tip, whichever way the camera turns it
-            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 1.0, 1.0, 2.4))
+            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 0.7, 1.0, 2.4))
         self.renderer.camera.screen_shift = np.array([*self.view_centre, 0.0])
         self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
 
@@ -150,7 +149,7 @@ class Vectors3DScene(ThreeDSegment):
         for v, t in zip(sb.vectors, self.tips):
             lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=2.6)
             u = t / max(np.linalg.norm(t), 1e-9)
-            lab.move_to(t + u * 0.42)
+            lab.move_to(t + u * (0.3 + lab.width / 2))     # clear of the tip by half its width
             marks.labels(lab, self.arrows[len(self.labels)])
             self.labels.add(lab)
         self.fix_orientation(*self.labels)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from coloraide import Color
 from manim import Mobject, Text, VMobject, logger, tempconfig
+from manim.camera.three_d_camera import ThreeDCamera
 from manim.mobject.text.typst_mobject import Typst
 from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -184,6 +185,8 @@ class Sample:
         self.texts: list[_Text] = []
         self.marks: list[_Mark] = []
         cam = scene.renderer.camera
+        if isinstance(cam, ThreeDCamera):
+            cam.reset_rotation_matrix()     # a render refreshes it while drawing; the check draws nothing
         self.background = _hex(cam.background_color) if not isinstance(cam.background_color, str) else \
             cam.background_color.upper()
         z = 0

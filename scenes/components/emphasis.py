@@ -15,12 +15,16 @@ from .. import layout
 
 def indicate(mob: Mobject, region: layout.Box, *, colour: str, scale_factor: float = 1.2, **kwargs) -> Indicate:
     """``Indicate(mob)`` whose pulse stays inside ``region`` (the scene's ``regions.safe``)."""
+    if not _drawn(mob):
+        return Indicate(mob, color=colour, scale_factor=scale_factor, **kwargs)
     grow = layout.room_to_grow(layout.bounds([mob]), region)
     return Indicate(mob, color=colour, scale_factor=min(scale_factor, grow), **kwargs)
 
 
 def fade_in(mob: Mobject, region: layout.Box, shift: np.ndarray, **kwargs) -> FadeIn:
     """``FadeIn(mob, shift=shift)`` whose starting place stays inside ``region`` (the shift shortened)."""
+    if not _drawn(mob):         # nothing to draw (a glyph no font has): nothing can leave the area
+        return FadeIn(mob, shift=shift, **kwargs)
     b = layout.bounds([mob])
     v = np.asarray(shift, dtype=float)
     f = 1.0
@@ -30,3 +34,7 @@ def fade_in(mob: Mobject, region: layout.Box, shift: np.ndarray, **kwargs) -> Fa
         elif d < -1e-9:
             f = min(f, max(0.0, (rhi - hi) / -d))
     return FadeIn(mob, shift=v * f, **kwargs) if f > 1e-3 else FadeIn(mob, **kwargs)
+
+
+def _drawn(mob: Mobject) -> bool:
+    return any(len(m.points) for m in mob.get_family())
