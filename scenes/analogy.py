@@ -7,8 +7,9 @@ from embedcore.segments.analogy import AnalogyStoryboard
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
-from .components.text import label, wrapped
-from .theme import SIZE
+from .components.emphasis import fade_in
+from .components.text import baseline_y, label, sit_on, wrapped
+from .theme import GAP, SIZE
 
 COL_W = 4.4
 
@@ -20,15 +21,15 @@ class AnalogyScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        parts = [TokenChip(sb.a, th.token_colour(0), th), label("\u2212", th, size=SIZE.title),
-                 TokenChip(sb.b, th.token_colour(1), th), label("+", th, size=SIZE.title),
-                 TokenChip(sb.c, th.token_colour(2), th), label("=", th, size=SIZE.title),
+        parts = [TokenChip(sb.a, self.colour_of(sb.a), th), label("\u2212", th, size=SIZE.title),
+                 TokenChip(sb.b, self.colour_of(sb.b), th), label("+", th, size=SIZE.title),
+                 TokenChip(sb.c, self.colour_of(sb.c), th), label("=", th, size=SIZE.title),
                  label("?", th, size=SIZE.title, colour=th.accent)]
-        self.expr = VGroup(*parts).arrange(RIGHT, buff=0.25)
+        self.expr = VGroup(*parts).arrange(RIGHT, buff=GAP.m)
         self.expr.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
         self.expr_note = wrapped("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
-                                 th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
-        self.expr_note.next_to(self.expr, DOWN, buff=0.2)
+                                 th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=GAP.xs)
+        self.expr_note.next_to(self.expr, DOWN, buff=GAP.m)
         top = self.expr_note.get_bottom()[1] - (0.45 if self.landscape else 0.3) - (0.5 if self.portrait else 0.0)
         gap = 1.4 if self.landscape else 0.6
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
@@ -56,21 +57,24 @@ class AnalogyScene(SegmentScene):
                 room = v.get_left()[0] - 0.15 - (x + 0.6) - (tag.width + 0.15 if tag else 0)
                 t = label(h.token, th, size=SIZE.label, colour=colour, max_width=min(2.0, room)).move_to([x + 0.6, y, 0],
                                                                                                 aligned_edge=LEFT)
+                base = baseline_y(r)            # one baseline for the row, not each glyph's outline
+                sit_on(t, base)
+                sit_on(v, base)
                 g2 = VGroup(r, t)
                 if tag is not None:
-                    g2.add(tag.next_to(t, RIGHT, buff=0.15))
+                    g2.add(sit_on(tag.next_to(t, RIGHT, buff=GAP.s), base))
                 g2.add(v)
                 g.add(g2)
             return g
 
         self.raw_rows = rows(sb.raw, xl)
         self.exc_rows = rows(sb.excluded, xr)
-        self.marks = VGroup(*[SurroundingRectangle(g, color=th.accent, buff=0.06, stroke_width=2)
+        self.marks = VGroup(*[SurroundingRectangle(g, color=th.accent, buff=GAP.xs, stroke_width=2)
                               for hits, rows_ in ((sb.raw, self.raw_rows), (sb.excluded, self.exc_rows))
                               for h, g in zip(hits, rows_) if h.is_expected])
         bottom = min(self.raw_rows.get_bottom()[1], self.exc_rows.get_bottom()[1])
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
-                               centred=True, buff=0.06)
+                               centred=True, buff=GAP.xs)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
         self.fill_body([[self.expr, self.expr_note], [self.heads, self.raw_rows, self.exc_rows, self.marks],
                         [self.honesty]])
@@ -79,16 +83,16 @@ class AnalogyScene(SegmentScene):
         return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]
 
     def _show_expression(self, beat: Beat) -> None:
-        self.play(LaggedStart(*[FadeIn(p, shift=0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
+        self.play(LaggedStart(*[fade_in(p, self.regions.safe, 0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.expr_note), run_time=0.4)
 
     def _show_raw(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), run_time=0.4)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * RIGHT) for r in self.raw_rows], lag_ratio=0.25), run_time=1.3)
 
     def _show_excluded(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[1]), run_time=0.4)
-        self.play(LaggedStart(*[FadeIn(r, shift=0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * LEFT) for r in self.exc_rows], lag_ratio=0.25), run_time=1.3)
         if len(self.marks):
             self.play(FadeIn(self.marks), run_time=0.5)
 

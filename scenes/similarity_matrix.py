@@ -13,7 +13,7 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 from .base import Beat, SegmentScene
 from .components.heatmap import ColourLegend, Heatmap
 from .components.text import label, wrap
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
@@ -27,12 +27,7 @@ class SimilarityMatrixScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         n = len(sb.tokens)
-        # token colours, minus the accent: the accent means "highlighted" here
-        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
-        colour_of: dict[str, str] = {}
-        for t in sb.tokens:
-            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
-        colours = [colour_of[t] for t in sb.tokens]
+        colours = [self.colour_of(t) for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
@@ -54,7 +49,7 @@ class SimilarityMatrixScene(SegmentScene):
                           label_size=label_size, label_colours=colours)
         self.hm.move_to([0, 0, 0])
         # place: top of column labels at BODY_TOP, left edge near the frame's left
-        self.hm.shift([-self.fw / 2 + 0.5 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
+        self.hm.shift([self.regions.body.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
         # the empty grid: one panel and 2(n + 1) lines, not n² rectangles (cheaper every frame)
         body = self.hm.body
@@ -73,23 +68,23 @@ class SimilarityMatrixScene(SegmentScene):
         self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=SIZE.small)
         self.legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         if self.portrait:       # legend under the matrix, readouts and notes under the legend
-            x0 = -self.fw / 2 + 0.5
+            x0 = self.regions.body.x0
             self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
         else:
             x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
             self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
-        self.legend_title.next_to(self.legend, UP, buff=0.12).align_to(self.legend, LEFT)
+        self.legend_title.next_to(self.legend, UP, buff=GAP.s).align_to(self.legend, LEFT)
         if self.legend_title.get_top()[1] > body_top:
             VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
         if square:              # readouts and notes under the matrix, full width
-            x0 = -self.fw / 2 + 0.5
+            x0 = self.regions.body.x0
             self.note_anchor = Line([x0, self.hm.get_bottom()[1] - 0.05, 0], [x0 + 0.01, self.hm.get_bottom()[1] - 0.05, 0],
                                     stroke_width=0)
             self.readout_anchor = [x0, self.hm.get_bottom()[1] - 0.2, 0]
         else:
             self.note_anchor = self.legend
             self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
-        self.panel_w = self.fw / 2 - 0.4 - x0
+        self.panel_w = self.regions.body.x1 - x0
         self.colours = colours
 
     # -- helpers ------------------------------------------------------------
@@ -100,8 +95,8 @@ class SimilarityMatrixScene(SegmentScene):
     def note(self, text: str, below):
         lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
                          for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+        return lines.next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
 
     def pair_text(self, i: int, j: int) -> str:
         sb = self.storyboard
@@ -149,7 +144,7 @@ class SimilarityMatrixScene(SegmentScene):
         for i in range(1, n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
-                                       color=th.accent, buff=0.02, stroke_width=3)
+                                       color=th.accent, buff=GAP.xs, stroke_width=3)
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
             self.remove(*[m for m in (row_mark, readout) if m is not None])
@@ -197,8 +192,8 @@ class SimilarityMatrixScene(SegmentScene):
         shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
-            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
-            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=0.02, stroke_width=3)
+            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=GAP.xs, stroke_width=3)
+            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=GAP.xs, stroke_width=3)
             self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)

@@ -25,6 +25,8 @@ from pydantic.fields import FieldInfo  # noqa: E402
 
 from embedcore.config import EmbeddingsConfig, SegmentBase  # noqa: E402
 from embedcore.segments import SEGMENT_TYPES  # noqa: E402
+from scripts.make_gallery import cases as gallery_cases  # noqa: E402
+from scripts.make_gallery import file_name as gallery_file  # noqa: E402
 
 README = ROOT / "README.md"
 BEGIN = "<!-- begin generated: {name} (make docs; edit the models' docstrings and descriptions instead) -->"
@@ -78,11 +80,23 @@ def segment_section() -> str:
                        for n, f in SegmentBase.model_fields.items())
     lines = [f"Every segment also takes {common}.",
              "One example lesson per type is in `configs/<type>.yaml`.", "",
-             "| type | shows | options |", "|---|---|---|"]
+             "| type | looks like (`make gallery`) | shows | options |", "|---|---|---|---|"]
     skip = set(SegmentBase.model_fields) | {"type"}
     for kind, entry in SEGMENT_TYPES.items():
-        lines.append(f"| `{kind}` | {cell(summary(entry.options))} | {cell(keys(entry.options, skip))} |")
+        lines.append(f"| `{kind}` | {gallery_cell(kind)} | {cell(summary(entry.options))} | "
+                     f"{cell(keys(entry.options, skip))} |")
     return "\n".join(lines)
+
+
+def gallery_cell(kind: str) -> str:
+    """The type's stills in docs/gallery/ (16:9, and 9:16 for a few), as small linked images."""
+    shots = []
+    for seg_type, aspect in gallery_cases():
+        if seg_type == kind:
+            path = f"docs/gallery/{gallery_file(seg_type, aspect)}"
+            width = 200 if aspect == "16:9" else 64
+            shots.append(f'<a href="{path}"><img src="{path}" width="{width}" alt="{kind} at {aspect}"></a>')
+    return " ".join(shots)
 
 
 def source_models() -> list[type[BaseModel]]:

@@ -65,3 +65,22 @@ def test_speed_table_follows_the_recorded_benchmark(tmp_path, monkeypatch):
     assert section.strip().splitlines() == ["Recorded in a test.", "", "| # | figure | measured | target |",
                                             "|---|---|---|---|", "| 1 | full render \\| wall | 0.42 (10 s) | ≤ 0.5 |",
                                             "| 2 | stock Manim | 0.9 | – |"]
+
+
+def test_segment_table_shows_each_types_gallery_still():
+    """README's segment table shows every type's still from docs/gallery/ (``make gallery``), and the file is there."""
+    import re
+
+    from embedcore.segments import SEGMENT_TYPES
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(make_docs.BEGIN.format(name="segments"))[1].split(make_docs.END.format(name="segments"))[0]
+    rows = {line.split("`")[1]: line for line in section.splitlines() if line.startswith("| `")}
+    assert list(rows) == list(SEGMENT_TYPES)
+    for kind, row in rows.items():
+        shots = re.findall(r'<img src="(docs/gallery/[^"]+\.png)"', row)
+        assert f"docs/gallery/{kind}.png" in shots, f"{kind}: README's table shows no still (run 'make gallery')"
+        for shot in shots:
+            png = ROOT / shot
+            assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{shot} is missing"
+            assert png.stat().st_size < 120_000, f"{shot} is not a small PNG"

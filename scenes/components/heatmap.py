@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
-from ..theme import SIZE, Theme
-from .text import label
+from ..theme import MIN_CAP_PX, SIZE, Theme
+from .text import cap_px, label
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -110,6 +110,10 @@ class Heatmap(VGroup):
             probe = label(widest, theme, size=value_size, mono=True)
             if probe.width > cell * 0.86:
                 value_size *= cell * 0.86 / probe.width
+            # a number that would fall under the text floor is not drawn: the colours carry the values,
+            # and the scene's readouts name the ones the narration reads
+            show_values = cap_px(label("0", theme, size=value_size, mono=True), theme.font) >= MIN_CAP_PX - 0.5
+        self.show_values = show_values
         self.value_size = value_size
         for i in range(n_rows):
             rr, tt, ff = [], [], []
