@@ -12,8 +12,9 @@ from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
+from .components.neighbourhood import ConeAndBallPicture
 from .components.text import label, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 COL_W = 4.6
 
@@ -108,6 +109,12 @@ class NearestNeighboursScene(SegmentScene):
         self.legend.move_to([0, bottom - 0.35, 0])
         self.fill_body([[self.chip, self.query_note, self.space],
                         [self.heads, self.subheads, self.left_rows, self.right_rows, self.links], [self.legend]])
+        # the cone-and-ball picture takes the lists' place before they come in
+        body = self.regions.body
+        top = min(self.chip.get_bottom()[1], self.space.get_bottom()[1]) - GAP.l
+        self.picture = ConeAndBallPicture(sb.picture, sb.query, type(body)(body.x0, body.y0, body.x1, top), th,
+                                          query_colour=th.token_colour(0), cone_colour=th.positive,
+                                          ball_colour=th.token_colour(2))
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_query), Beat(self._show_lists), Beat(self._show_links)]
@@ -115,8 +122,23 @@ class NearestNeighboursScene(SegmentScene):
     def _show_query(self, beat: Beat) -> None:
         self.play(FadeIn(self.chip), FadeIn(self.query_note), run_time=0.6)
         self.play(FadeIn(self.space), run_time=0.5)
+        self.play(self.picture.draw_query(), run_time=0.8)
+        self.play(self.picture.draw_points(), run_time=1.5)
+
+    def _show_cone_and_ball(self) -> None:
+        """Near by angle (the cone) and near by gap (the ball); the tokens inside only one are ringed."""
+        pic = self.picture
+        self.play(pic.sweep_cone(), run_time=1.4)
+        self.wait(0.4)
+        self.play(pic.grow_ball(), run_time=1.2)
+        self.wait(0.4)
+        if len(pic.rings):
+            self.play(pic.mark_disagreement(), run_time=1.2)
+        self.wait(1.5)
+        self.play(pic.clear(), run_time=0.5)
 
     def _show_lists(self, beat: Beat) -> None:
+        self._show_cone_and_ball()
         self.play(FadeIn(self.heads[0]), FadeIn(self.subheads[0]), run_time=0.5)
         self.play(LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
         self.play(FadeIn(self.heads[1]), FadeIn(self.subheads[1]), run_time=0.5)

@@ -224,6 +224,8 @@ def check_cone_and_ball(c, sb):
         assert pic.angle_text == fmt(pic.half_angle, 1) + "\u00b0"
     assert pic.radius == pytest.approx(max(n.value for n in sb.by_distance))
     assert pic.radius_text == sb.by_distance[-1].text
+    assert pic.cone_label == f"top {len(sb.by_cosine)} by cosine: within {pic.angle_text}"
+    assert pic.ball_label == f"top {len(sb.by_distance)} by distance: within {pic.radius_text}"
 
 
 def test_cone_and_ball_example():

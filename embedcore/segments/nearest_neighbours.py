@@ -74,6 +74,8 @@ class ConeAndBall:
     angle_text: str                    # "38.2°"
     radius_text: str                   # the k-th distance as the list shows it
     note: str                          # what is exact in the picture and what is not
+    cone_label: str                    # "top 5 by cosine: within 74.3°"
+    ball_label: str                    # "top 5 by distance: within 1.06"
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,11 @@ def cone_and_ball(q: np.ndarray, rows: np.ndarray, by_cos, by_dist, query: str) 
     radius = max((n.value for n in by_dist), default=0.0)
     note = (f"Each token at its true angle from '{query}' and its true length: the cone and the ball are exact, "
             "the gaps between the other tokens are not.")
-    return ConeAndBall((nq, 0.0), points, half, float(radius), fmt(half, 1) + "\u00b0",
-                       by_dist[-1].text if by_dist else fmt(0.0, 2), note)
+    angle_text = fmt(half, 1) + "\u00b0"
+    radius_text = by_dist[-1].text if by_dist else fmt(0.0, 2)
+    return ConeAndBall((nq, 0.0), points, half, float(radius), angle_text, radius_text, note,
+                       f"top {len(by_cos)} by cosine: within {angle_text}",
+                       f"top {len(by_dist)} by distance: within {radius_text}")
 
 
 def _list(words: list[str]) -> str:
