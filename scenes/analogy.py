@@ -1,7 +1,7 @@
 """Scene for ``analogy``: a − b + c, then its neighbours with and without the inputs."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, ReplacementTransform, SurroundingRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ReplacementTransform, SurroundingRectangle, VGroup
 
 from embedcore.segments.analogy import AnalogyStoryboard
 
@@ -77,7 +77,11 @@ class AnalogyScene(SegmentScene):
         eq = VGroup(*parts[5:])
         self.resolved = label(sb.resolved, th, size=SIZE.title, colour=th.accent)
         self.resolved.move_to(eq.get_left() + RIGHT * (eq.width - self.resolved.width) / 2, aligned_edge=LEFT)
-        self.fill_body([[self.expr, self.expr_note, self.resolved],
+        # the line as it will read once resolved (chips moved left): the layout must make room for it
+        grow = (self.resolved.width - eq.width) / 2
+        self.resolved_line = Line(self.expr.get_left() + LEFT * grow, self.expr.get_right() + RIGHT * grow,
+                                  stroke_width=0)
+        self.fill_body([[self.expr, self.expr_note, self.resolved, self.resolved_line],
                         [self.heads, self.raw_rows, self.exc_rows, self.marks], [self.honesty]])
         self.resolve_shift = self.resolved.get_left()[0] - eq.get_left()[0]
         body = self.regions.body

@@ -160,8 +160,10 @@ class SimilarityMatrixScene(SegmentScene):
         self.play(d.multiply(), run_time=1.8)
         self.play(d.add_up(), run_time=1.0)
         self.wait(0.4)
-        # the cell first: what an animation brings on is added in argument order, and the value lands on top
-        self.play(FadeIn(hm.rects[i][j]), d.fly_to(hm.texts[i][j], hm.rects[i][j]), run_time=0.9)
+        # the cell goes on screen (clear) before the flying value, so the value lands on top of its colour
+        # (a FadeIn would add the cell after the value: introducers join the scene last)
+        self.add(hm.rects[i][j].set_opacity(0))
+        self.play(d.fly_to(hm.texts[i][j], hm.rects[i][j]), hm.rects[i][j].animate.set_opacity(1), run_time=0.9)
         self.play(d.clear(), FadeOut(mark), hm.row_labels[i].animate.set_color(self.colours[i]),
                   hm.col_labels[j].animate.set_color(self.colours[j]), run_time=0.5)
 

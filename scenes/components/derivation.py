@@ -32,7 +32,7 @@ from .clearing import FadeOutAll
 from .text import label, number
 
 ROW_H = 0.36        # one component's row, at the natural size (SIZE.cell)
-FIRST = 1.6         # rows above the first component: the token, then its length
+FIRST = 1.85        # rows above the first component: the token, then its length
 
 
 class DerivedCell(VGroup):
@@ -76,7 +76,7 @@ class DerivedCell(VGroup):
                                  for x in xs])
             below += 1
         self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted, max_width=col_w + op_w)
-                                .move_to([x, y(0.75), 0]) for n, x in zip(dv.norms, xs)])
+                                .move_to([x, y(0.9), 0]) for n, x in zip(dv.norms, xs)])
         rule_y = y(below) + ROW_H / 2
         self.rule = Line([xs[2] - col_w / 2, rule_y, 0], [xs[2] + col_w / 2, rule_y, 0], color=th.muted,
                          stroke_width=2)
@@ -99,7 +99,7 @@ class DerivedCell(VGroup):
         self.scale_used = scale
         self.backing = VGroup()
         if backing:
-            w, h = (x1 - x0) * scale + 2 * pad, (y1 - y0) * scale + 2 * pad
+            w, h = box.width, (y1 - y0) * scale + 2 * pad        # full width: it hides the rows' labels too
             self.backing.add(Rectangle(width=w, height=h, stroke_color=th.faint, stroke_width=1.5,
                                        fill_color=th.background, fill_opacity=0.96)
                              .move_to([box.centre[0], box.y1 - h / 2, 0]))

@@ -1,0 +1,133 @@
+"""Issue 19 §3: the new motion in analogy, similarity-matrix and nearest-neighbours lays out in
+16:9, 9:16 and 1:1, and the beats leave the scene as the next beat expects.
+
+The pictures take the body while the lists/legend are not yet on screen, so they are checked
+against what is on screen with them (header, expression, query row), not against PANELS.
+Beats are played dry (nothing drawn): what each leaves in the scene is what the frames show.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+pytest.importorskip("manim")
+
+from manim import Mobject, VGroup, tempconfig  # noqa: E402
+
+from .test_aspect_themes import ASPECTS, EPS, box, build, frame_for, has_points, overlap  # noqa: E402
+
+
+def inside(b, region) -> bool:
+    return b[0] >= region.x0 - EPS and b[1] >= region.y0 - EPS and b[2] <= region.x1 + EPS and b[3] <= region.y1 + EPS
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_parallelogram_fits_beside_the_expression(aspect):
+    _, scene, _, fw, fh = build("analogy", aspect, "dark")
+    pic = scene.picture
+    assert inside(box(pic), scene.regions.body), f"picture {box(pic)} outside the body {scene.regions.body}"
+    for other in (scene.header, scene.expr, scene.expr_note, scene.resolved):
+        assert not overlap(box(pic), box(other))
+    # the answer replaces "= ?" on the expression's line, clear of the note and of the shifted chips
+    assert inside(box(scene.resolved), scene.regions.body) or inside(box(scene.resolved), scene.regions.frame)
+    assert not overlap(box(scene.resolved), box(scene.expr_note)) and not overlap(box(scene.resolved), box(scene.header))
+    chips_right = VGroup(*scene.expr[:5]).get_right()[0] + scene.resolve_shift
+    assert chips_right < scene.resolved.get_left()[0]
+    # the labels of the picture do not collide with each other
+    labels = [*pic.labels, pic.diff_label]
+    for a, b in itertools.combinations(labels, 2):
+        assert not overlap(box(a), box(b)), (a.text, b.text)
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_derived_cell_fits_and_leaves_its_cell_in_view(aspect):
+    _, scene, _, fw, fh = build("similarity-matrix", aspect, "dark")
+    d, hm, dv = scene.derived, scene.hm, scene.storyboard.derivation
+    assert d is not None
+    assert inside(box(d), scene.regions.body)
+    assert not overlap(box(d), box(scene.header))
+    assert d.scale_used >= 0.85 or len(d.backing)          # near full size, or on a panel of its own
+    # the cell the sum flies into, its row and column labels stay visible
+    for m in (hm.rects[dv.i][dv.j], hm.row_labels[dv.i], hm.col_labels[dv.j]):
+        assert not overlap(box(d), box(m))
+    if not len(d.backing):
+        assert not overlap(box(d), box(hm))
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_cone_and_ball_fit_under_the_query(aspect):
+    _, scene, _, fw, fh = build("nearest-neighbours", aspect, "dark")
+    pic = scene.picture
+    assert inside(box(pic), scene.regions.body)
+    for other in (scene.header, scene.chip, scene.query_note, scene.space):
+        assert not overlap(box(pic), box(other))
+    names = [*pic.names, pic.query_label, pic.cone_label, pic.ball_label]
+    for a, b in itertools.combinations(names, 2):
+        assert not overlap(box(a), box(b)), (a.text, b.text)
+    # every token on which the rankings disagree is ringed
+    split = {p.token for p in scene.storyboard.picture.points if p.by_cosine != p.by_distance}
+    assert {n.text for n in pic.split_names} == split and len(pic.rings) == len(split)
+
+
+# -- the beats, played dry ---------------------------------------------------------
+
+def play_dry(kind: str, aspect: str, upto: int):
+    """Build the example's scene and play its first ``upto`` beats with nothing drawn."""
+    from embedcore.lesson import load_lesson
+    from scenes.base import narration_phases
+    from scenes.registry import SCENES
+    from scenes.theme import theme_for
+
+    from .test_aspect_themes import ROOT
+    c = load_lesson(ROOT / "configs" / f"{kind}.yaml")
+    sb = c.storyboards[0]
+    with tempconfig({**frame_for(aspect), "frame_rate": 5}):
+        scene = SCENES[sb.type](sb, theme_for(c.lesson.style.model_copy(update={"aspect": aspect})))
+        scene.build()
+        beats = scene.beats()
+        for beat, lines in list(zip(beats, narration_phases(sb.narration, len(beats))))[:upto]:
+            beat.scene, beat.lines, beat.said = scene, list(lines), 0
+            beat.show(beat)
+            beat.finish()
+    return scene
+
+
+def on_screen(scene) -> list[Mobject]:
+    return [m for top in scene.mobjects for m in top.get_family() if has_points(m)]
+
+
+def test_analogy_resolves_and_clears_the_picture():
+    scene = play_dry("analogy", "16:9", 1)
+    shown = on_screen(scene)
+    assert scene.resolved in scene.mobjects
+    assert not any(m in shown for m in scene.expr[5:].get_family() if has_points(m))    # "= ?" is gone
+    assert not any(m in shown for m in scene.picture.get_family() if has_points(m))     # the picture too
+    assert all(m in shown for m in scene.expr[:5])
+
+
+def test_similarity_derived_value_sits_on_its_cell():
+    scene = play_dry("similarity-matrix", "9:16", 1)
+    dv, hm = scene.storyboard.derivation, scene.hm
+    text, rect = hm.texts[dv.i][dv.j], hm.rects[dv.i][dv.j]
+    order = scene.mobjects
+    assert text in order and rect in order and order.index(text) > order.index(rect)      # value over its colour
+    assert rect.get_fill_opacity() == 1
+    shown = on_screen(scene)
+    assert not any(m in shown for m in VGroup(scene.derived, scene.derived.unit).get_family() if has_points(m))
+    # the second beat fills every other cell once, and not the derived one again
+    scene2 = play_dry("similarity-matrix", "9:16", 2)
+    shown = on_screen(scene2)
+    hm2 = scene2.hm
+    n = len(scene2.storyboard.tokens)
+    assert all(hm2.rects[i][j] in shown for i in range(n) for j in range(n))
+
+
+def test_nearest_neighbours_picture_gives_way_to_the_lists():
+    scene = play_dry("nearest-neighbours", "1:1", 1)
+    shown = on_screen(scene)
+    assert scene.picture.query in shown and all(d in shown for d in scene.picture.dots)
+    scene = play_dry("nearest-neighbours", "1:1", 2)
+    shown = on_screen(scene)
+    assert not any(m in shown for m in scene.picture.get_family() if has_points(m))
+    assert all(r in shown for r in scene.left_rows) and all(r in shown for r in scene.right_rows)
