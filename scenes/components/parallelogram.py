@@ -93,11 +93,20 @@ class ParallelogramPicture(VGroup):
         dirs = [float(np.degrees(np.arctan2(*(at[k] - o)[[1, 0]]))) if np.linalg.norm(at[k] - o) > TINY else 90.0
                 for _, _, k in names]
         place_labels(list(self.labels), [[at[k]] for _, _, k in names], dirs, segs, rect)
-        mid = (at["b"] + at["a"]) / 2
+        # the difference's label goes by whichever of its two copies has room closest to it
         d = at["a"] - at["b"]
         normal = np.array([-d[1], d[0], 0.0]) / max(np.linalg.norm(d), TINY)
-        place_labels([self.diff_label], [[mid]], [float(np.degrees(np.arctan2(normal[1], normal[0])))], segs, rect,
-                     avoid=[_box(m) for m in self.labels])
+        best = None
+        for k, mid in enumerate(((at["b"] + at["a"]) / 2, (at["c"] + at["result"]) / 2)):
+            for side in (1, -1):
+                place_labels([self.diff_label], [[mid]], [float(np.degrees(np.arctan2(side * normal[1],
+                                                                                      side * normal[0])))],
+                             segs, rect, avoid=[_box(m) for m in self.labels])
+                far = float(np.linalg.norm(self.diff_label.get_center() - mid))
+                if best is None or far < best[0] - 1e-6:
+                    best = (far, self.diff_label.get_center().copy(), k)
+        self.diff_label.move_to(best[1])
+        self.label_on_moved = best[2] == 1
         self.add(self.axes, self.inputs, self.labels[:3], self.difference, self.diff_label, self.moved, self.sides,
                  self.result, self.answer, self.labels[3], self.angle, self.note)
 
@@ -109,11 +118,14 @@ class ParallelogramPicture(VGroup):
 
     def draw_difference(self) -> Animation:
         """b → a: what separates a from b, as one arrow."""
+        if self.label_on_moved:
+            return _grow(self.difference)
         return LaggedStart(_grow(self.difference), FadeIn(self.diff_label), lag_ratio=0.6)
 
     def move_difference(self) -> Animation:
         """The same arrow, moved (not redrawn) to start at c's tip: it ends at a − b + c."""
-        return ReplacementTransform(self.difference.copy(), self.moved)
+        move = ReplacementTransform(self.difference.copy(), self.moved)
+        return LaggedStart(move, FadeIn(self.diff_label), lag_ratio=0.7) if self.label_on_moved else move
 
     def close(self) -> Animation:
         """The dashed sides close the parallelogram; the result's point lands."""
