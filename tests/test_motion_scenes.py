@@ -131,3 +131,32 @@ def test_nearest_neighbours_picture_gives_way_to_the_lists():
     shown = on_screen(scene)
     assert not any(m in shown for m in scene.picture.get_family() if has_points(m))
     assert all(r in shown for r in scene.left_rows) and all(r in shown for r in scene.right_rows)
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_derived_cell_lays_out_down_or_across(wide):
+    """A tall box gets one row per component, a wide one a column per component; nothing collides."""
+    from embedcore.segments.similarity_matrix import derive_cell
+    from scenes.components.derivation import DerivedCell
+    from scenes.layout import Box
+    from scenes.theme import THEMES
+    th = THEMES["dark"]
+    import numpy as np
+    x = np.random.default_rng(1).normal(size=(2, 12))
+    dv = derive_cell(x, 0, 1, ("cat", "dog"), "0.12", 2)
+    box_ = Box(-7.0, -1.2, 7.0, 1.2) if wide else Box(-2.5, -4.0, 2.5, 4.0)
+    with tempconfig(frame_for("16:9")):
+        d = DerivedCell(dv, th, (th.tokens[0], th.tokens[1]), box_, backing=True)
+    assert d.across == wide
+    assert inside(box(VGroup(d, d.unit, d.unit_heads)), box_)
+    cells = [*d.raw[0], *d.raw[1], *d.products, *[g for op in d.ops for g in op], *d.more, d.total, d.sum_words, *d.heads, *d.lengths,
+             d.product_head]
+    for a, b in itertools.combinations(cells, 2):
+        assert not overlap(box(a), box(b))
+    for series in (d.raw[0], d.raw[1], d.products):
+        if wide:        # one row per series
+            ys = [float(c.get_y()) for c in series]
+            assert max(ys) - min(ys) < 0.1
+        else:           # one right-aligned column per series
+            rights = [float(c.get_right()[0]) for c in series]
+            assert max(rights) - min(rights) < 1e-6
