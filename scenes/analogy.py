@@ -9,6 +9,7 @@ from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.parallelogram import ParallelogramPicture
 from .components.text import label, wrapped
+from .layout import Box
 from .theme import GAP, SIZE
 
 COL_W = 4.4
@@ -86,7 +87,7 @@ class AnalogyScene(SegmentScene):
         self.resolve_shift = self.resolved.get_left()[0] - eq.get_left()[0]
         body = self.regions.body
         self.picture = ParallelogramPicture(
-            sb.plane, type(body)(body.x0, body.y0, body.x1, self.expr_note.get_bottom()[1] - GAP.l), th,
+            sb.plane, Box(body.x0, body.y0, body.x1, self.expr_note.get_bottom()[1] - GAP.l), th,
             (th.token_colour(0), th.token_colour(1), th.token_colour(2),
              next(c for c in (*th.tokens[3:], th.text) if c.upper() != th.accent.upper())))
 

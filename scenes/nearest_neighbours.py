@@ -14,6 +14,7 @@ from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.neighbourhood import ConeAndBallPicture
 from .components.text import label, wrapped
+from .layout import Box
 from .theme import GAP, SIZE
 
 COL_W = 4.6
@@ -112,7 +113,7 @@ class NearestNeighboursScene(SegmentScene):
         # the cone-and-ball picture takes the lists' place before they come in
         body = self.regions.body
         top = min(self.chip.get_bottom()[1], self.space.get_bottom()[1]) - GAP.l
-        self.picture = ConeAndBallPicture(sb.picture, sb.query, type(body)(body.x0, body.y0, body.x1, top), th,
+        self.picture = ConeAndBallPicture(sb.picture, sb.query, Box(body.x0, body.y0, body.x1, top), th,
                                           query_colour=th.token_colour(0), cone_colour=th.positive,
                                           ball_colour=th.token_colour(2))
 
