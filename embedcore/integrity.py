@@ -17,12 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 CHUNK = 1 << 20
 
 
-def digest(path: Path) -> dict:
+def digest(path: str | os.PathLike[str]) -> dict[str, Any]:
     """``{"size": bytes, "sha256": hex}`` of the file at ``path``."""
     h = hashlib.sha256()
     size = 0
@@ -33,11 +37,11 @@ def digest(path: Path) -> dict:
     return {"size": size, "sha256": h.hexdigest()}
 
 
-def digest_bytes(data: bytes) -> dict:
+def digest_bytes(data: bytes) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def problem(path: Path, record) -> str | None:
+def problem(path: Path, record: object) -> str | None:
     """Why the file at ``path`` does not match ``record`` (None: it matches).
 
     The size is compared first (a truncated file costs one ``stat``), then the
@@ -69,29 +73,50 @@ def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.part")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> dict:
-    """Write ``data`` to ``path`` via a per-process temporary and a rename;
-    return its record. Nothing is left behind if the write fails."""
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to (by any means: a file, a zip, an encoder);
+    renamed to ``path`` when the block ends, removed if it raises. Readers of ``path`` see the
+    whole new file or the old one. The one way this project writes a file in place."""
     path = Path(path)
     tmp = part_path(path)
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> dict[str, Any]:
+    """Write ``data`` to ``path`` via :func:`atomic_path` (flushed to disk first unless
+    ``sync=False``, for caches that only cost time to rebuild); return its record."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
     return digest_bytes(data)
 
 
-def _seal_of(entry: dict) -> str:
+def atomic_write_text(path: Path, text: str) -> dict[str, Any]:
+    """UTF-8 ``text`` to ``path``, as :func:`atomic_write_bytes` writes bytes."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` via a per-process temporary and a rename: ``dst`` is
+    the whole copy or what it was before. Nothing is left behind if the copy fails."""
+    with atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)
+
+
+def _seal_of(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "sealed"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def write_entry(path: Path, entry: dict) -> None:
+def write_entry(path: Path, entry: dict[str, Any]) -> None:
     """A JSON cache entry, sealed with the SHA-256 of its own content and written
     atomically. The entry is what makes a cached file count, so it is written
     after the file it describes."""
@@ -99,7 +124,7 @@ def write_entry(path: Path, entry: dict) -> None:
     atomic_write_bytes(path, json.dumps(sealed, indent=1, ensure_ascii=False).encode("utf-8"))
 
 
-def read_entry(path: Path) -> dict | None:
+def read_entry(path: Path) -> dict[str, Any] | None:
     """A cache entry, or None if it is missing, not a JSON object, or its seal
     does not match its content (a flipped byte inside a caption stays JSON)."""
     try:
@@ -138,7 +163,7 @@ class VerifiedFile:
         self.path = Path(path)
         self.entry_path = self.path.with_name(self.path.name + ".json")
 
-    def load(self, key: str | None = None) -> dict | None:
+    def load(self, key: str | None = None) -> dict[str, Any] | None:
         """The entry if the file is there and matches it (and ``key``), else None."""
         entry = read_entry(self.entry_path)
         if entry is None or (key is not None and entry.get("key") != key):
@@ -146,13 +171,13 @@ class VerifiedFile:
         self.why = problem(self.path, entry.get("file"))
         return None if self.why else entry
 
-    def commit(self, key: str | None, meta: dict | None = None) -> dict:
+    def commit(self, key: str | None, meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """Record the file now at ``path`` (already complete) with ``meta``."""
         entry = {**(meta or {}), "key": key, "file": digest(self.path)}
         write_entry(self.entry_path, entry)
         return entry
 
-    def store(self, key: str | None, data: bytes, meta: dict | None = None) -> dict:
+    def store(self, key: str | None, data: bytes, meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """Write ``data`` atomically, then its entry."""
         atomic_write_bytes(self.path, data)
         return self.commit(key, meta)

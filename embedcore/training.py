@@ -29,7 +29,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import time
 import zipfile
 from collections import Counter
@@ -38,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .integrity import VerifiedFile
+from .integrity import VerifiedFile, atomic_path
 
 #: a word: letters/digits, with inner apostrophes or hyphens ("don't", "x-ray")
 WORD_RE = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -173,7 +172,8 @@ def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray, scale:
 
 
 def _log_sigmoid(x: np.ndarray) -> np.ndarray:
-    return -np.logaddexp(0.0, -x)
+    out: np.ndarray = -np.logaddexp(0.0, -x)
+    return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -286,20 +286,14 @@ def _save(path: Path, r: TrainResult) -> None:
     """Write the result, then its entry (size and SHA-256: :mod:`embedcore.integrity`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"params": asdict(r.params), "n_tokens": r.n_tokens, "n_pairs": r.n_pairs, "seconds": r.seconds}
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, vocab=np.array(r.vocab, dtype=str), counts=r.counts, vectors=r.vectors,
-                     snapshot_ids=r.snapshot_ids, snapshots=r.snapshots, losses=r.losses,
-                     meta=np.array(json.dumps(meta)))
-        os.replace(tmp, path)           # readers see a complete file or none
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:      # readers see a complete file or none
+        np.savez(f, vocab=np.array(r.vocab, dtype=str), counts=r.counts, vectors=r.vectors,
+                 snapshot_ids=r.snapshot_ids, snapshots=r.snapshots, losses=r.losses,
+                 meta=np.array(json.dumps(meta)))
     VerifiedFile(path).commit(path.stem)
 
 
-def _load(path) -> TrainResult:
+def _load(path: Path | io.BytesIO) -> TrainResult:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         return TrainResult(vocab=tuple(str(w) for w in z["vocab"]), counts=z["counts"], vectors=z["vectors"],

@@ -8,11 +8,12 @@ import pytest
 
 from embedcore.lesson import load_lesson
 from embedviz.options import Quality
-from embedviz.render.pipeline import render_lesson
+from embedviz.render.lesson import render_lesson
 
 from .browser import chromium, listen_in_browser, play_in_browser
 
-pytestmark = pytest.mark.render
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 LESSON = """

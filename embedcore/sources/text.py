@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 from embedcore.errors import LessonError
-from embedcore.integrity import digest, problem, read_entry, write_entry
+from embedcore.integrity import atomic_path, digest, problem, read_entry, write_entry
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
     from embedcore.config import TextSource
-    from embedcore.sources import EmbeddingTable
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
@@ -73,7 +72,7 @@ def _npy_header(V: int, d: int) -> bytes:
 class _Converter:
     """Streams a text file into ``rows.npy`` + ``vocab.txt`` (temporary files)."""
 
-    def __init__(self, src: Path, display: str, npy_out, vocab_out) -> None:
+    def __init__(self, src: Path, display: str, npy_out: BinaryIO, vocab_out: BinaryIO) -> None:
         self.src, self.display = src, display
         self.npy_out, self.vocab_out = npy_out, vocab_out
         self.d: int | None = None
@@ -158,7 +157,7 @@ class _Converter:
         self.V += len(out_tokens)
         self.lines += len(lines)
 
-    def _parse_slowly(self, lines, values) -> np.ndarray:
+    def _parse_slowly(self, lines: list[tuple[int, str]], values: list[str]) -> np.ndarray:
         """Find the first unreadable number for a precise error."""
         for (lineno, line), vals in zip(lines, values):
             for j, v in enumerate(vals.split(" ")):
@@ -200,7 +199,7 @@ def _column_of_value(line: str, j: int, d: int | None) -> int:
     return col
 
 
-def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, dict]:
+def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, dict[str, Any]]:
     """Parse ``src`` into the cache (if not there yet); return (npy, vocab, meta)."""
     key = fingerprint(src)
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in src.stem)[:60]
@@ -216,31 +215,24 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
         raise LessonError(f"cannot create the vectors cache folder {str(cache_dir)!r} ({e.strerror})",
                           loc=("embeddings", "cache_dir"),
                           hint="set 'cache_dir:' or EMBEDVIZ_CACHE_DIR to a writable folder") from None
-    fd_n, tmp_npy = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=cache_dir)
-    fd_v, tmp_vocab = tempfile.mkstemp(prefix=".tmp-", suffix=".txt", dir=cache_dir)
-    try:
-        with os.fdopen(fd_n, "wb") as fn, os.fdopen(fd_v, "wb") as fv, src.open("rb") as f:
+    with atomic_path(npy) as tmp_npy, atomic_path(vocab) as tmp_vocab:
+        with open(tmp_npy, "wb") as fn, open(tmp_vocab, "wb") as fv, src.open("rb") as f:
             fn.write(b"\0" * HEADER_BYTES)
             conv = _Converter(src, display, fn, fv)
             for lineno, raw in enumerate(f, start=1):
                 conv.feed(lineno, raw)
             conv.finish()
             fn.seek(0)
+            assert conv.d is not None       # finish() refused a file without rows
             fn.write(_npy_header(conv.V, conv.d))
         meta = {"version": CACHE_VERSION, "source": str(src), "key": key, "V": conv.V, "d": conv.d,
                 "duplicates_skipped": conv.duplicates, "word2vec_header": conv.header is not None,
                 "files": {"npy": digest(tmp_npy), "vocab": digest(tmp_vocab)}}
-        os.replace(tmp_npy, npy)
-        os.replace(tmp_vocab, vocab)
-        write_entry(meta_path, meta)          # written last: marks the cache complete
-        return npy, vocab, meta
-    finally:
-        for t in (tmp_npy, tmp_vocab):
-            if os.path.exists(t):
-                os.unlink(t)
+    write_entry(meta_path, meta)          # written last: marks the cache complete
+    return npy, vocab, meta
 
 
-def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabulary, np.ndarray, dict]:
+def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabulary, np.ndarray, dict[str, Any]]:
     """Vocabulary and a read-only memory-mapped float32 [V, d] matrix for ``src``."""
     npy, vocab_path, meta = convert_text(src, cache_dir, display)
     m = np.load(npy, mmap_mode="r", allow_pickle=False)
@@ -256,9 +248,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
 
 
 def text_table(cfg: TextSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
+    """Build the :class:`~embedcore.sources.base.EmbeddingTable` of a ``text`` source."""
     ploc = ("embeddings", "path")
     if vocab is not None:
         raise LessonError("a text vectors file names its own rows, so the lesson must not list a vocabulary",
