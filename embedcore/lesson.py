@@ -8,6 +8,7 @@ file:line:col filled in.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from .errors import LessonError, Loc
 from .overrides import Override, apply_overrides
 from .segments import LessonConfig, build_storyboard
 from .sources import EmbeddingTable, build_table
-from .storyboard import Storyboard
+from .storyboard import Storyboard, token_slots
 from .vocab import Vocabulary
 from .yamlsource import Positions, load_yaml
 
@@ -168,6 +169,9 @@ def _load(path: Path, overrides: Iterable[Override] | None = None, data: Any = N
         seq = lesson.resolve_tokens(cfg.tokens, ("tokens",))
         lesson = Lesson(path, cfg, table, seq)
         boards = tuple(build_storyboard(lesson, i) for i in range(len(cfg.segments)))
+        slots = token_slots(tuple(b.shown_tokens() for b in boards))
+        boards = tuple(dataclasses.replace(b, token_colours=tuple((t, slots[t]) for t in dict.fromkeys(b.shown_tokens())))
+                       for b in boards)
         return CompiledLesson(lesson, boards)
     except LessonError as e:
         raise pos.locate(e) from None

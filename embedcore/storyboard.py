@@ -38,6 +38,32 @@ def reading_time(text: str) -> float:
     ``READING_FLOOR``): a silent line's hold in the scenes, and a segment's expected
     length before its first render. The one rule; everything that times a line calls it."""
     return max(READING_FLOOR, 0.6 + len(text) / 15)
+TOKEN_PALETTE = 5       # colours in every theme's token palette (scenes/theme.py; a test holds them equal)
+
+
+def token_slots(groups: tuple[tuple[str, ...], ...], n: int = TOKEN_PALETTE) -> dict[str, int]:
+    """A palette slot for every token string of a lesson, decided once for the whole lesson.
+
+    Segment by segment (``groups``: the tokens each one shows), a new token takes a slot no
+    other token of its segment holds (the least used in the lesson so far, then the lowest), so
+    tokens shown together differ whenever the palette has room; beyond ``n`` tokens a segment
+    repeats slots and the labels carry the difference.
+    """
+    slots: dict[str, int] = {}
+    used = [0] * n
+    for group in groups:
+        for tok in dict.fromkeys(group):
+            if tok in slots:
+                continue
+            taken = [0] * n
+            for other in group:
+                if other in slots:
+                    taken[slots[other]] += 1
+            k = min(range(n), key=lambda i: (taken[i], used[i], i))
+            slots[tok] = k
+            used[k] += 1
+    return slots
+
 
 @dataclass(frozen=True)
 class Storyboard:
@@ -56,6 +82,13 @@ class Storyboard:
     beat_seconds: tuple[float, ...] = field(default=(), kw_only=True)
     # False: the narration goes to the caption track only (a voice speaks it), nothing drawn on screen.
     captions_on_screen: bool = field(default=True, kw_only=True)
+    # The palette slot of every token this segment shows, decided once for the whole lesson by
+    # load_lesson (token_slots), so a token string keeps one colour in every segment.
+    token_colours: tuple[tuple[str, int], ...] = field(default=(), kw_only=True)
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        """The token strings this segment draws in their token colour (none by default)."""
+        return ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = _plain(dataclasses.asdict(self))

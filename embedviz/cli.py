@@ -48,6 +48,24 @@ def cmd_validate(args) -> int:
     return status
 
 
+def cmd_check(args) -> int:
+    """Play every scene without drawing and print each layout violation (exit 1 if any)."""
+    from embedviz.draw.layout_check import ASPECTS, THEMES, check_lesson
+
+    from .api import load
+
+    c = load(args.lesson, tokens=args.tokens, set=args.set or ())
+    style = c.lesson.style
+    aspects = ASPECTS if args.aspect == "all" else (args.aspect or style.aspect,)
+    themes = THEMES if args.theme == "all" else (args.theme or style.theme,)
+    lines = check_lesson(c, aspects=aspects, themes=themes)
+    for line in lines:
+        print(line)
+    print(f"{args.lesson}: {len(lines)} layout violation{'s' if len(lines) != 1 else ''} "
+          f"({', '.join(aspects)}; {', '.join(themes)})", file=sys.stderr)
+    return 1 if lines else 0
+
+
 def cmd_inspect(args) -> int:
     from embedcore.report import lesson_report
 
@@ -304,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("lessons", nargs="+")
     _variant_flags(v)
     v.set_defaults(func=cmd_validate)
+
+    ck = sub.add_parser("check", help="play every scene without rendering and list what breaks the frame's rules")
+    ck.add_argument("lesson")
+    ck.add_argument("--aspect", choices=["16:9", "9:16", "1:1", "all"], help="frame shape (default: the lesson's)")
+    ck.add_argument("--theme", choices=["dark", "light", "high-contrast", "all"], help="theme (default: the lesson's)")
+    _variant_flags(ck)
+    ck.set_defaults(func=cmd_check)
 
     sc = sub.add_parser("script", help="print the recording script: every narration line and its file name")
     sc.add_argument("lesson")

@@ -8,7 +8,7 @@ from embedcore.segments.analogy import AnalogyStoryboard
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.parallelogram import ParallelogramPicture
-from .components.text import label, wrapped
+from .components.text import baseline_y, label, sit_on, wrapped
 from .layout import Box
 from .theme import GAP, SIZE
 
@@ -22,15 +22,15 @@ class AnalogyScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        parts = [TokenChip(sb.a, th.token_colour(0), th), label("\u2212", th, size=SIZE.title),
-                 TokenChip(sb.b, th.token_colour(1), th), label("+", th, size=SIZE.title),
-                 TokenChip(sb.c, th.token_colour(2), th), label("=", th, size=SIZE.title),
+        parts = [TokenChip(sb.a, self.colour_of(sb.a), th), label("\u2212", th, size=SIZE.title),
+                 TokenChip(sb.b, self.colour_of(sb.b), th), label("+", th, size=SIZE.title),
+                 TokenChip(sb.c, self.colour_of(sb.c), th), label("=", th, size=SIZE.title),
                  label("?", th, size=SIZE.title, colour=th.accent)]
-        self.expr = VGroup(*parts).arrange(RIGHT, buff=0.25)
+        self.expr = VGroup(*parts).arrange(RIGHT, buff=GAP.m)
         self.expr.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
         self.expr_note = wrapped("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
-                                 th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
-        self.expr_note.next_to(self.expr, DOWN, buff=0.2)
+                                 th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=GAP.xs)
+        self.expr_note.next_to(self.expr, DOWN, buff=GAP.m)
         top = self.expr_note.get_bottom()[1] - (0.45 if self.landscape else 0.3) - (0.5 if self.portrait else 0.0)
         gap = 1.4 if self.landscape else 0.6
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
@@ -58,21 +58,24 @@ class AnalogyScene(SegmentScene):
                 room = v.get_left()[0] - 0.15 - (x + 0.6) - (tag.width + 0.15 if tag else 0)
                 t = label(h.token, th, size=SIZE.label, colour=colour, max_width=min(2.0, room)).move_to([x + 0.6, y, 0],
                                                                                                 aligned_edge=LEFT)
+                base = baseline_y(r)            # one baseline for the row, not each glyph's outline
+                sit_on(t, base)
+                sit_on(v, base)
                 g2 = VGroup(r, t)
                 if tag is not None:
-                    g2.add(tag.next_to(t, RIGHT, buff=0.15))
+                    g2.add(sit_on(tag.next_to(t, RIGHT, buff=GAP.s), base))
                 g2.add(v)
                 g.add(g2)
             return g
 
         self.raw_rows = rows(sb.raw, xl)
         self.exc_rows = rows(sb.excluded, xr)
-        self.marks = VGroup(*[SurroundingRectangle(g, color=th.accent, buff=0.06, stroke_width=2)
+        self.marks = VGroup(*[SurroundingRectangle(g, color=th.accent, buff=GAP.xs, stroke_width=2)
                               for hits, rows_ in ((sb.raw, self.raw_rows), (sb.excluded, self.exc_rows))
                               for h, g in zip(hits, rows_) if h.is_expected])
         bottom = min(self.raw_rows.get_bottom()[1], self.exc_rows.get_bottom()[1])
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
-                               centred=True, buff=0.06)
+                               centred=True, buff=GAP.xs)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
         # "= ?" becomes "≈ answer (score)": the chips move so the longer line stays centred
         eq = VGroup(*parts[5:])

@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
-from embedcore.storyboard import Storyboard, reading_time
+from embedcore.storyboard import Storyboard, reading_time, token_slots
 from scenes import layout
 
 from .components.text import centred_lines, label, wrap, wrapped
-from .theme import SIZE, Theme
+from .theme import GAP, SIZE, Theme
 
-CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 14.2 units wide)
+CAPTION_CHARS = 64      # characters per on-screen caption line in a line 13.2 units wide
 
 
-def caption_chars(frame_width: float) -> int:
-    """Characters per caption line for a frame ``frame_width`` units wide (66 at 16:9, 35 at 9:16)."""
-    return max(20, int(CAPTION_CHARS * (frame_width - 0.6) / (16 / 9 * 8 - 1.0)))
+def caption_chars(width: float) -> int:
+    """Characters per caption line ``width`` units wide (the title-safe width: 58 at 16:9, 32 at 9:16)."""
+    return max(20, int(CAPTION_CHARS * width / (16 / 9 * 8 - 1.0)))
 
 
 @dataclass
@@ -75,6 +75,9 @@ class SegmentScene(Scene):
         self.cues: list[dict] = []           # caption cues: start, end (s), text
         self._caption = None
         self._built = False
+        self.beat_label = "start"        # "beat 2 (_show_tables)" while that beat plays (the layout check)
+        #: called with the scene at the end of every beat (the layout check samples the frame there)
+        self.beat_observer: Callable[[SegmentScene], None] | None = None
         super().__init__(**kwargs)
 
     # -- layout helpers -------------------------------------------------
@@ -96,16 +99,30 @@ class SegmentScene(Scene):
         """Clearly wider than tall (16:9); 1:1 is neither portrait nor landscape."""
         return self.fw > self.fh * 1.3
 
+    def colour_of(self, token: str) -> str:
+        """The token string's colour: one per string in the whole lesson (``storyboard.token_groups``)."""
+        sb = self.storyboard
+        slots = dict(sb.token_colours) or token_slots((sb.shown_tokens(),))
+        return self.theme.colour_of(slots.get(token, 0))
+
+    @property
+    def safe_width(self) -> float:
+        """Width of the title-safe area: every text line fits in it."""
+        return self.fw - 2 * layout.safe_margins(self.fw, self.fh)[0]
+
     @property
     def caption_chars(self) -> int:
-        return caption_chars(self.fw)
+        return caption_chars(self.safe_width)
 
     def caption_height(self) -> float:
-        """Height of the tallest caption this scene will show (at least two lines).
+        """Height of the tallest caption this scene will show (at least two lines); 0 when the
+        narration goes to the caption track only (a voice speaks it): the band is the body's then.
 
         Counted, not built (a caption is dozens of glyphs): lines × the height of
         a line with an ascender and a descender, which no caption line exceeds.
         """
+        if not self.storyboard.captions_on_screen:
+            return 0.0
         if not hasattr(self, "_caption_h"):
             line_h = label("Ay", self.theme, size=SIZE.caption).height
             n = max([2, *[len(wrap(t, self.caption_chars).split("\n")) for t in self.storyboard.narration]])
@@ -123,11 +140,13 @@ class SegmentScene(Scene):
             return
         sb, th = self.storyboard, self.theme
         # titles and source lines wrap (not shrink) when the frame is narrow
-        self.title = wrapped(sb.title, th, size=SIZE.title, weight="BOLD", max_width=self.fw - 0.7, max_lines=3, buff=0.08)
-        self.title.to_corner(UL, buff=0.35)
-        self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 0.7, max_lines=3,
-                              buff=0.06)
-        self.source.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
+        mx, my = layout.safe_margins(self.fw, self.fh)
+        self.title = wrapped(sb.title, th, size=SIZE.title, weight="BOLD", max_width=self.safe_width, max_lines=3,
+                             buff=GAP.xs)
+        self.title.move_to([-self.fw / 2 + mx, self.fh / 2 - my, 0], aligned_edge=UL)
+        self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.safe_width,
+                              max_lines=3, buff=GAP.xs)
+        self.source.next_to(self.title, DOWN, buff=GAP.s, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
         self.regions = layout.regions(self.fw, self.fh, self.header.get_bottom()[1], self.caption_height())
         self.build_body()
@@ -146,13 +165,17 @@ class SegmentScene(Scene):
         kwargs.setdefault("max_gap", layout.GAP.xl * (2 if self.portrait else 1.5))
         return layout.stack(panels, self.regions.body, **kwargs)
 
+    def caption_mobs(self) -> list:
+        """The caption on screen now (none with track-only captions)."""
+        return [self._caption] if self._caption is not None else []
+
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
 
     # -- captions --------------------------------------------------------
     def caption_mob(self, text: str):
-        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=SIZE.caption, max_width=self.fw - 0.6)
-        return t.to_edge(DOWN, buff=0.3)
+        t = centred_lines(text, self.theme, max_chars=self.caption_chars, size=SIZE.caption, max_width=self.safe_width)
+        return t.move_to([0, self.regions.caption.y0, 0], aligned_edge=DOWN)
 
     def say(self, text: str, *, hold: bool = True) -> None:
         """Start the next narration line: its caption (if drawn) and its cue.
@@ -217,13 +240,16 @@ class SegmentScene(Scene):
     def play_beats(self, beats: list[Beat]) -> None:
         """Spread the narration over ``beats`` and play them: every line said once, in order."""
         assigned = narration_phases(self.storyboard.narration, len(beats))
-        for beat, lines in zip(beats, assigned):
+        for k, (beat, lines) in enumerate(zip(beats, assigned)):
             beat.scene, beat.lines, beat.said = self, list(lines), 0
+            self.beat_label = f"beat {k + 1} ({beat.show.__name__.lstrip('_')})"
             if not beat.spread:
                 while beat.said < len(beat.lines):
                     beat.say_next()
             beat.show(beat)
             beat.finish()
+            if self.beat_observer is not None:
+                self.beat_observer(self)
 
 
 def narration_phases(lines: tuple[str, ...] | list[str], phases: int) -> list[list[str]]:

@@ -31,9 +31,10 @@ from manim import (
 
 from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
+from . import marks
 from .base import Beat, SegmentScene
 from .components.readout import on_change
-from .components.text import centred_lines, label, number, wrapped
+from .components.text import label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
     arrow_2d,
@@ -42,8 +43,9 @@ from .components.vectors import (
     fit_plot,
     place_labels,
     polyline_segments,
+    segment_hits_box,
 )
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 PANEL_W = 5.0
 
@@ -66,9 +68,9 @@ class CosineDistanceScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         fw = self.fw
-        self.ca, self.cb = th.token_colour(0), th.token_colour(1)
-        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=fw - 0.8, buff=0.06)
-        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+        self.ca, self.cb = self.colour_of(sb.a.token), self.colour_of(sb.b.token)
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=fw - 0.8, buff=GAP.xs)
+        self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
         top = self.note.get_bottom()[1] - 0.3
         bottom = self.body_bottom
         # the panel (readouts, formula) is right of the plane in wide frames, above it in tall ones
@@ -85,7 +87,7 @@ class CosineDistanceScene(SegmentScene):
         square = not self.portrait and not self.landscape
         self.size = SIZE.label if square else SIZE.heading         # square frames: six readouts and the formulas share 8 units
         self.read_labels = VGroup(*[label(n, th, size=self.size, colour=th.muted) for n in self.read_names])
-        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=0.12 if square else 0.17)
+        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=GAP.s if square else 0.17)
         self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
         self.value_x = self.read_labels.get_right()[0] + 0.3
         self.read_labels[2].set_color(th.accent)
@@ -99,15 +101,15 @@ class CosineDistanceScene(SegmentScene):
         for f in (self.formula, self.substituted):
             if f.width > pw:
                 f.scale_to_fit_width(pw)
-        self.formula.next_to(self.read_labels, DOWN, buff=0.35).align_to([px0, 0, 0], LEFT)
-        self.substituted.next_to(self.formula, DOWN, buff=0.25).align_to(self.formula, LEFT)
+        self.formula.next_to(self.read_labels, DOWN, buff=GAP.l).align_to([px0, 0, 0], LEFT)
+        self.substituted.next_to(self.formula, DOWN, buff=GAP.m).align_to(self.formula, LEFT)
         # square frames: the formulas go side by side in one row under readouts and plane
         self.formula_row = not self.portrait and not self.landscape
         if self.formula_row:
             fl = VGroup(self.formula, self.substituted)
             for f in fl:
                 f.scale(0.85)
-            fl.arrange(RIGHT, buff=0.5, aligned_edge=DOWN)
+            fl.arrange(RIGHT, buff=GAP.l, aligned_edge=DOWN)
             if fl.width > fw - 1.0:
                 fl.scale_to_fit_width(fw - 1.0)
             fl.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
@@ -117,16 +119,16 @@ class CosineDistanceScene(SegmentScene):
             k = 1 + room / (self.formula.get_top()[1] - self.substituted.get_bottom()[1])
             for f in (self.formula, self.substituted):
                 f.scale(k, about_point=f.get_corner(UL))
-            self.substituted.next_to(self.formula, DOWN, buff=0.25 * k).align_to(self.formula, LEFT)
-        self.closing = VGroup(*[centred_lines(t, th, max_chars=int(pw / 0.166), size=SIZE.label, colour=th.accent)
+            self.substituted.next_to(self.formula, DOWN, buff=GAP.m * k).align_to(self.formula, LEFT)
+        self.closing = VGroup(*[wrapped(t, th, max_width=pw, size=SIZE.note, colour=th.accent, buff=GAP.xs)
                                 for t in sb.closing])
-        for c in self.closing:
-            for line in c:
-                line.align_to(c, LEFT)
-        self.closing.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        self.closing.arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
         self.closing.move_to(self.formula.get_corner(UL), aligned_edge=UL)    # replaces the formula at the end
         if self.formula_row:
             self.closing.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
+        low = self.regions.body.y0 - self.closing.get_bottom()[1]
+        if low > 0:         # taller than the formulas it replaces: up, at most to where they began
+            self.closing.shift([0, min(low, self.read_labels.get_bottom()[1] - GAP.s - self.closing.get_top()[1]), 0])
         self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
 
         # -- the plane: A, B, the arc, the distance line ---------------------
@@ -162,10 +164,21 @@ class CosineDistanceScene(SegmentScene):
         segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
         segs += polyline_segments(self.arc.get_points()[::3])
         avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
-        place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)
+        # θ inside the angle, on its bisector, where it clears both arrows; else just outside the arc
+        arrows = [(o, self.tip_a), (o, far_b), (o, self._tip_b(0))]
+        bis = np.array([np.cos(mid), np.sin(mid), 0.0])
+        for dist in (r * 0.55, r * 0.7, r + GAP.s + self.theta.width / 2 + self.theta.height / 2):
+            self.theta.move_to(o + dist * bis)
+            if not any(segment_hits_box(p, q, box_of(self.theta, 0.12)) for p, q in arrows):      # tips are wide
+                break
+        else:
+            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)
+        marks.labels(self.theta, self.arc)
         place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
                      rect, avoid=avoid + [box_of(self.theta, 0.05)])
         self.b_label_offset = self.label_b.get_center() - b_tips[0]
+        for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
+            marks.labels(marks.token(lab, tok), marks.token(arrow, tok))
 
     # -- per-sample drawing (no maths: positions of storyboard coordinates) --
     def _tip_b(self, k: int) -> np.ndarray:

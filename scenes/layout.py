@@ -16,12 +16,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from manim import Mobject
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
-from .theme import GAP
+from .components.text import cap_px, is_text
+from .theme import GAP, MIN_CAP_PX
 
-MARGIN = 0.35           # frame edge to the header, and to panels (scene units)
-CAPTION_EDGE = 0.3      # frame bottom to the caption's bottom
+SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
+MARGIN = 0.35           # frame edge to the header, and to panels (scene units), at least
+CAPTION_EDGE = 0.3      # frame bottom to the caption's bottom, at least
+
+
+def safe_margins(frame_width: float, frame_height: float) -> tuple[float, float]:
+    """Frame edge to the title-safe area, sideways and up/down (scene units)."""
+    return max(MARGIN, SAFE * frame_width + 0.02), max(MARGIN, SAFE * frame_height + 0.02)
 
 
 @dataclass(frozen=True)
@@ -68,13 +75,40 @@ def regions(frame_width: float, frame_height: float, header_bottom: float, capti
     """The regions of a ``frame_width`` × ``frame_height`` frame whose header ends at ``header_bottom``
     and whose captions are at most ``caption_height`` tall."""
     hw, hh = frame_width / 2, frame_height / 2
-    cap_top = -hh + CAPTION_EDGE + caption_height
+    mx, my = safe_margins(frame_width, frame_height)
+    cap_top = -hh + my + caption_height
     return Regions(
         frame=Box(-hw, -hh, hw, hh),
-        header=Box(-hw + MARGIN, header_bottom, hw - MARGIN, hh - MARGIN),
-        body=Box(-hw + MARGIN, cap_top + GAP.m, hw - MARGIN, header_bottom - GAP.s),
-        caption=Box(-hw + CAPTION_EDGE, -hh + CAPTION_EDGE, hw - CAPTION_EDGE, cap_top),
+        header=Box(-hw + mx, header_bottom, hw - mx, hh - my),
+        body=Box(-hw + mx, cap_top + (GAP.m if caption_height else 0.0), hw - mx, header_bottom - GAP.s),
+        caption=Box(-hw + mx, -hh + my, hw - mx, cap_top),
     )
+
+
+def texts_in(mobs: Iterable[Mobject]) -> list[Mobject]:
+    """Every piece of text in the families of ``mobs``."""
+    out, seen = [], set()
+
+    def walk(m):
+        if id(m) in seen:
+            return
+        seen.add(id(m))
+        if is_text(m):
+            out.append(m)
+        else:
+            for s in m.submobjects:
+                walk(s)
+    for m in mobs:
+        walk(m)
+    return out
+
+
+def floor_scale(mobs: Iterable[Mobject]) -> float:
+    """The least scale ``mobs`` may be drawn at: below it their smallest text would fall under the
+    floor (cap height :data:`~scenes.theme.MIN_CAP_PX`)."""
+    caps = [cap_px(t, "Inter") for t in texts_in(mobs)]
+    caps = [c for c in caps if c > 0]
+    return MIN_CAP_PX / min(caps) if caps else 0.0
 
 
 def bounds(mobs: Iterable[Mobject]) -> Box:
@@ -114,14 +148,17 @@ def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float 
     width = max(b.width for b in boxes)
     gaps = min_gap * (len(panels) - 1)
     scale = min(max_scale, region.width / width, (region.height - gaps) / max(heights, 1e-9))
+    scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
     spare = region.height - heights * scale - gaps
     extra = min(max_gap - min_gap, spare / (len(panels) + 1)) if len(panels) > 1 else 0.0
     gap = min_gap + max(extra, 0.0)
     used = heights * scale + gap * (len(panels) - 1)
-    y = region.centre[1] + used / 2
+    # held at the floor and still too tall: hang from the region's top (never over the header)
+    y = min(region.centre[1] + used / 2, region.y1)
     for p, b in zip(panels, boxes):
         top_centre = np.array([(b.x0 + b.x1) / 2, b.y1, 0.0])
-        transform(p, scale, top_centre, np.array([region.centre[0], y, 0.0]))
+        x = max(region.centre[0], region.x0 + b.width * scale / 2)     # too wide: from the left edge
+        transform(p, scale, top_centre, np.array([x, y, 0.0]))
         y -= b.height * scale + gap
     return scale
 
@@ -135,13 +172,71 @@ def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale:
     height = max(b.height for b in boxes)
     scale = min(max_scale, (region.width - gap * (len(panels) - 1)) / max(width - gap * (len(panels) - 1), 1e-9),
                 region.height / height)
+    scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
     used = sum(b.width for b in boxes) * scale + gap * (len(panels) - 1)
-    x = region.centre[0] - used / 2
+    x = max(region.centre[0] - used / 2, region.x0)
     top = region.centre[1] + height * scale / 2
     for p, b in zip(panels, boxes):
         transform(p, scale, np.array([b.x0, b.y1, 0.0]), np.array([x, top, 0.0]))
         x += b.width * scale + gap
     return scale
+
+
+def stack_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+                min_gap: float = GAP.m) -> float:
+    """The scale :func:`stack` would give ``panels`` in ``region`` (nothing moves)."""
+    boxes = [bounds(p) for p in panels]
+    gaps = min_gap * (len(panels) - 1)
+    return min(max_scale, region.width / max(b.width for b in boxes),
+               (region.height - gaps) / max(sum(b.height for b in boxes), 1e-9))
+
+
+def side_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
+               gap: float = GAP.l) -> float:
+    """The scale :func:`side_by_side` would give ``panels`` in ``region`` (nothing moves)."""
+    boxes = [bounds(p) for p in panels]
+    gaps = gap * (len(panels) - 1)
+    return min(max_scale, (region.width - gaps) / max(sum(b.width for b in boxes), 1e-9),
+               region.height / max(b.height for b in boxes))
+
+
+def arrange(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GAP.l, above: Sequence[Mobject] = (),
+            max_scale: float = 1.35, apply: bool = True) -> tuple[bool, float]:
+    """Lay ``panels`` out in reading order -- side by side (left to right) or stacked (top to bottom),
+    whichever draws them larger -- below the ``above`` panel (e.g. a sentence), all scaled alike to
+    fill ``region``, never below the text floor. Returns (stacked, the scale that fits, before the floor);
+    ``apply=False`` only measures (the panels are put together, ``above`` does not move).
+
+    The panels are first put together at their own size, so the choice and the fit are one
+    :func:`stack` of at most two rows: ``above`` and the arrangement.
+    """
+    def together(stacked: bool) -> list[Mobject]:
+        groups = [VGroup(*p) for p in panels]
+        VGroup(*groups).arrange(DOWN if stacked else RIGHT, buff=gap, aligned_edge=LEFT if stacked else UP)
+        return [m for p in panels for m in p]
+    head = [list(above)] if above else []
+    scores = {}
+    for stacked in (False, True):
+        together(stacked)
+        scores[stacked] = stack_scale([*head, [m for p in panels for m in p]], region, max_scale=max_scale)
+    stacked = scores[True] > scores[False] * 1.02
+    together(stacked)
+    if apply:
+        stack([*head, [m for p in panels for m in p]], region, max_scale=max_scale)
+    return stacked, scores[stacked]
+
+
+def thin(columns: Sequence, keep: int, gap=None) -> list[int]:
+    """Positions of ``columns`` to draw when only ``keep`` fit: the first ones, one ``gap`` column
+    (standing for the hidden ones) and the last. ``columns`` may already hold a gap."""
+    n = len(columns)
+    if keep >= n:
+        return list(range(n))
+    keep = max(3, keep)
+    first = [i for i in range(n - 1) if columns[i] is not gap][: keep - 2]
+    gaps = [i for i in range(n) if columns[i] is gap]
+    filler = gaps[0] if gaps else None
+    return [*first, *([filler] if filler is not None else []), n - 1] if filler is not None else [*first, n - 1]
 
 
 def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:

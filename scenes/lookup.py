@@ -16,13 +16,13 @@ from manim import (
 )
 
 from embedcore.segments.lookup import LookupStoryboard
-from scenes import layout
+from scenes import layout, marks
 
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
 from .components.grid import CellGrid
 from .components.text import label, number
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 
 def flow_rows(items, max_width: float, *, hbuff: float, vbuff: float) -> None:
@@ -42,88 +42,67 @@ class LookupScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        n = len(sb.steps)
-        colour_of: dict[str, str] = {}
-        for st in sb.steps:
-            colour_of.setdefault(st.text, th.token_colour(len(colour_of)))
+        colour_of = {st.text: self.colour_of(st.text) for st in sb.steps}
         self.colour_of = colour_of
 
-        # sentence chips with ids underneath
+        # sentence chips with ids underneath; a sentence wider than the body wraps onto more rows
         id_labels = [number(f"id {st.id:,}", th, size=SIZE.note, colour=th.muted) for st in sb.steps]
-        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + 0.12))
+        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + GAP.s))
                               for st, idl in zip(sb.steps, id_labels)])
-        self.chips.arrange(RIGHT, buff=0.22)
-        self.ids = VGroup(*[idl.next_to(chip, DOWN, buff=0.12) for idl, chip in zip(id_labels, self.chips)])
-        sentence = VGroup(self.chips, self.ids)
-        max_w = self.fw - 1.0
-        if sentence.width > max_w:
-            if self.landscape:
-                sentence.scale_to_fit_width(max_w)
-            else:                   # narrow frames: chips wrap onto more rows, at full size
-                flow_rows([VGroup(c, i) for c, i in zip(self.chips, self.ids)], max_w, hbuff=0.22, vbuff=0.22)
-        sentence.next_to(self.source, DOWN, buff=0.3).set_x(0)
+        self.ids = VGroup(*[marks.labels(idl.next_to(chip, DOWN, buff=GAP.s), chip)
+                            for idl, chip in zip(id_labels, self.chips)])
+        flow_rows([VGroup(c, i) for c, i in zip(self.chips, self.ids)], self.regions.body.width,
+                  hbuff=GAP.m, vbuff=GAP.m)
 
-        header = [("\u22ef" if c is None else f"d{c}") for c in sb.columns]
-        # the embedding matrix (right)
-        mrows = [None if r.kind == "gap" else list(r.cells) for r in sb.matrix_rows]
+        # as many of the storyboard's columns as fit with every number at or above the floor:
+        # the first ones, ⋯ and the last (the grids' own layout decides; nothing is computed)
+        for keep in range(len(sb.columns), 2, -1):
+            fit = self._build_grids(layout.thin(sb.columns, keep), colour_of)
+            if fit >= layout.floor_scale([self.chips, self.ids, *self.grid_panels[0], *self.grid_panels[1]]) - 1e-6:
+                break
+        # E, then the output: left to right or top to bottom, whichever draws the numbers larger
+        self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m)
+
+    def _build_grids(self, cols: list[int], colour_of: dict[str, str]) -> float:
+        """Build E and the output with the storyboard's columns at ``cols``; returns the scale they fit at."""
+        sb, th = self.storyboard, self.theme
+        n = len(sb.steps)
+        header = [("\u22ef" if sb.columns[j] is None else f"d{sb.columns[j]}") for j in cols]
+        shown = [None if sb.columns[j] is None else j for j in cols]
+
+        def pick(cells):
+            return ["\u22ef" if j is None else cells[j] for j in shown]
+        # the embedding matrix, read first
+        mrows = [None if r.kind == "gap" else pick(r.cells) for r in sb.matrix_rows]
         mlabels = ["" if r.kind == "gap" else f"{r.id:,}  {r.token}" for r in sb.matrix_rows]
         mcolours = [None if r.kind == "gap" else colour_of.get(r.token) for r in sb.matrix_rows]
-        # label columns as wide as their longest label (wider ones are shrunk by the grid)
-        def label_w(texts, cap):
+
+        def label_w(texts, cap):           # as wide as the longest label (longer ones are cut with "…")
             longest = max(texts, key=len)
-            return min(cap, label(longest, th, size=SIZE.cell).width + 0.35) if longest else cap
+            return min(cap, label(longest, th, size=SIZE.cell).width + GAP.m) if longest else cap
         self.matrix = CellGrid(mrows, mlabels, header, th, label_colours=mcolours, label_width=label_w(mlabels, 2.1))
-        # the stacked output (left), filled row by row
-        orows = [list(st.cells) for st in sb.steps]
+        # the stacked output, filled row by row
+        orows = [pick(st.cells) for st in sb.steps]
         olabels = [st.text for st in sb.steps]
         self.output = CellGrid(orows, olabels, header, th, label_colours=[colour_of[s] for s in olabels],
                                label_width=label_w(olabels, 1.5))
         for cells in self.output.cells:
             cells.set_opacity(0)
+        for r, lab in zip(sb.matrix_rows, self.matrix.row_labels):
+            if r.kind != "gap":
+                marks.token(lab, r.token)
+        for st, lab in zip(sb.steps, self.output.row_labels):
+            marks.token(lab, st.text)
 
         self.matrix_title = label(f"Embedding matrix E: V × d = {sb.vocab_size:,} × {sb.dim}", th, size=SIZE.label)
-        self.matrix_note = label(sb.matrix_note, th, size=SIZE.small, colour=th.muted)
+        self.matrix_note = label(sb.matrix_note, th, size=SIZE.note, colour=th.muted)
         self.output_title = label(f"Output: n × d = {n} × {sb.dim}", th, size=SIZE.label)
-        self._layout_grids()
-        # tall and square frames: sentence, matrix and output fill the body, top to bottom
-        grids = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
-        self.fill_body([[self.chips, self.ids], *(grids if self.stacked else [grids[0] + grids[1]])])
-
-    def _layout_grids(self) -> None:
-        """Output and matrix side by side (wide frames) or matrix above output (tall frames),
-        whichever lets the numbers be drawn larger; titles and notes keep their size."""
-        top = self.ids.get_bottom()[1] - 0.3
-        bottom = self.body_bottom
-        m, o = self.matrix, self.output
-        t_h = self.matrix_title.height + 0.12
-        n_h = self.matrix_note.height + 0.1
-        # side by side: output left, matrix right
-        half = (self.fw - 1.2) / 2
-        side = min(1.0, (top - bottom - t_h - n_h) / max(m.height, o.height), half / m.width, half / o.width)
-        # stacked: matrix (title, grid, note) above the output (title, grid)
-        gap = 0.3
-        stack = min(1.0, (top - bottom - 2 * t_h - n_h - gap) / (m.height + o.height),
-                    (self.fw - 1.0) / max(m.width, o.width))
-        self.stacked = (not self.landscape) and stack > side
-        if self.stacked:
-            for g in (m, o):
-                g.scale(stack)
-            x = -max(m.width, o.width) / 2
-            m.move_to([x, top - t_h, 0], aligned_edge=UP + LEFT)
-            self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)
-            o.move_to([x, self.matrix_note.get_bottom()[1] - gap - t_h, 0], aligned_edge=UP + LEFT)
-        else:
-            for grid, x_edge in ((o, -self.fw / 2 + 0.5), (m, 0.25)):
-                grid.scale(side)
-                grid.move_to([x_edge, top - t_h, 0], aligned_edge=UP + LEFT)
-            self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)
-        for t, g in ((self.matrix_title, m), (self.output_title, o), (self.matrix_note, m)):
-            room = (self.fw / 2 - 0.3) - g.get_left()[0]
-            if t.width > room:
-                t.scale_to_fit_width(room)
-        self.matrix_note.next_to(m, DOWN, buff=0.1).align_to(m, LEFT)     # shrinking moved it off the left edge
-        self.matrix_title.next_to(m, UP, buff=0.12).align_to(m, LEFT)
-        self.output_title.next_to(o, UP, buff=0.12).align_to(o, LEFT)
+        for t, g, where in ((self.matrix_title, self.matrix, UP), (self.matrix_note, self.matrix, DOWN),
+                            (self.output_title, self.output, UP)):
+            marks.labels(t.next_to(g, where, buff=GAP.s).align_to(g, LEFT), g)
+        self.grid_panels = [[self.matrix_title, self.matrix, self.matrix_note], [self.output_title, self.output]]
+        return layout.arrange(self.grid_panels, self.regions.body, above=[self.chips, self.ids], gap=GAP.m,
+                              apply=False)[1]
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_sentence), Beat(self._show_tables), Beat(self._walk_tokens, spread=True),
@@ -142,8 +121,8 @@ class LookupScene(SegmentScene):
         """Token by token: its row lights up and is copied into the output; the beat's lines spread over the tokens."""
         sb, th = self.storyboard, self.theme
         n = len(sb.steps)
-        row_mark = Marker(th, buff=0.02, stroke_width=4)
-        chip_mark = Marker(th, buff=0.06, stroke_width=3)
+        row_mark = Marker(th, buff=GAP.xs, stroke_width=4)
+        chip_mark = Marker(th, buff=GAP.xs, stroke_width=3)
         for st in sb.steps:
             beat.pace(st.position, n)
             chip, idl = self.chips[st.position], self.ids[st.position]
@@ -152,11 +131,15 @@ class LookupScene(SegmentScene):
             self.play(row_mark.to(row_box), chip_mark.to(VGroup(chip, idl)), run_time=0.6 * slow)
             if st.first_position != st.position:
                 again = label(f"same row as token {st.first_position + 1}", th, size=SIZE.small, colour=th.accent)
-                again.next_to(self.matrix, RIGHT, buff=0.1).match_y(row_box)
-                if again.get_right()[0] > self.fw / 2 - 0.1:
-                    again.next_to(row_box, UP, buff=0.05).align_to(row_box, RIGHT)
-                self.play(Indicate(self.matrix.row_labels[st.view_row], color=th.accent), FadeIn(again), run_time=0.7)
-                self.play(FadeOut(again), run_time=0.2)
+                again.next_to(self.matrix, RIGHT, buff=GAP.s).match_y(row_box)
+                hide = []
+                if again.get_right()[0] > self.regions.body.x1:      # no room beside E: in its note's place
+                    again.move_to(self.matrix_note, aligned_edge=LEFT)
+                    hide = [self.matrix_note]
+                marks.labels(again, row_box)
+                self.play(Indicate(self.matrix.row_labels[st.view_row], color=th.accent), FadeIn(again),
+                          *[FadeOut(m) for m in hide], run_time=0.7)
+                self.play(FadeOut(again), *[FadeIn(m) for m in hide], run_time=0.2)
             self.play(self.matrix.copy_row_to(st.view_row, self.output, st.position), run_time=0.9 * slow)
             self.settle()
         if row_mark.shown:
@@ -165,9 +148,17 @@ class LookupScene(SegmentScene):
 
     def _show_output(self, beat: Beat) -> None:
         th = self.theme
-        brace = Brace(self.output.body, LEFT, color=th.muted, buff=0.05)
-        btxt = label(f"n = {len(self.storyboard.steps)}", th, size=SIZE.note, colour=th.muted).next_to(brace, LEFT, buff=0.08)
-        grp = VGroup(brace, btxt)
-        if grp.get_left()[0] < -self.fw / 2 + 0.05:
-            grp = VGroup()
+        body = self.regions.body
+        grp = VGroup()
+        for side in (LEFT, RIGHT):          # the count beside the output, on a side with room
+            brace = Brace(self.output.body, side, color=th.muted, buff=GAP.xs)
+            btxt = label(f"n = {len(self.storyboard.steps)}", th, size=SIZE.note, colour=th.muted)
+            btxt.next_to(brace, side, buff=GAP.xs)
+            marks.labels(btxt, brace)
+            g = VGroup(brace, btxt)
+            clear = g.get_right()[0] < self.matrix.get_left()[0] or g.get_left()[0] > self.matrix.get_right()[0] \
+                or g.get_top()[1] < self.matrix.get_bottom()[1] or g.get_bottom()[1] > self.matrix.get_top()[1]
+            if clear and body.x0 <= g.get_left()[0] and g.get_right()[0] <= body.x1:
+                grp = VGroup(brace, btxt)
+                break
         self.play(Indicate(self.output_title, color=th.accent), FadeIn(grp), run_time=1.0)

@@ -20,10 +20,12 @@ from manim import (
 )
 
 from embedcore.segments.matrix_shape import MatrixShapeStoryboard
+from scenes import layout
 
+from . import marks
 from .base import Beat, SegmentScene
-from .components.text import label, wrap, wrapped
-from .theme import SIZE
+from .components.text import baseline_y, label, sit_on, wrap, wrapped
+from .theme import GAP, SIZE
 
 COLS = (("model", 1.95, LEFT), ("V (tokens)", 1.55, RIGHT), ("d (dims)", 1.3, RIGHT),
         ("V × d", 2.1, RIGHT), ("float32", 1.6, RIGHT))
@@ -50,107 +52,84 @@ class MatrixShapeScene(SegmentScene):
         blk = VGroup(self.block, grid)
         body_top = self.header.get_bottom()[1] - 0.2
         blk.move_to([left_x + 1.75 + bw / 2, body_top - 0.95 - bh / 2, 0])
-        self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=0.08)
+        self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=GAP.xs)
         v_main, v_rest = sb.v_label.split(":", 1)
         self.v_text = VGroup(label(v_main, th, size=SIZE.heading, colour=th.positive),
                              *[label(s, th, size=SIZE.small, colour=th.muted) for s in wrap(v_rest.strip(), 14).split("\n")])
-        self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=0.08).next_to(self.v_brace, LEFT, buff=0.1)
-        self.d_brace = Brace(self.block, UP, color=th.negative, buff=0.08)
+        self.v_text.arrange(DOWN, aligned_edge=RIGHT, buff=GAP.xs).next_to(self.v_brace, LEFT, buff=GAP.s)
+        self.d_brace = Brace(self.block, UP, color=th.negative, buff=GAP.xs)
         d_main, d_rest = sb.d_label.split(":", 1)
         self.d_text = VGroup(label(d_main, th, size=SIZE.heading, colour=th.negative),
                              label(d_rest.strip(), th, size=SIZE.small, colour=th.muted))
-        self.d_text.arrange(DOWN, buff=0.06).next_to(self.d_brace, UP, buff=0.08)
-        self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=0.25)
+        self.d_text.arrange(DOWN, buff=GAP.xs).next_to(self.d_brace, UP, buff=GAP.xs)
+        self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=GAP.m)
         self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text)
-        if self.left.get_left()[0] < -self.fw / 2 + 0.3:
-            self.left.shift(RIGHT * (-self.fw / 2 + 0.3 - self.left.get_left()[0]))
-        self.pitfall = VGroup(*[label(s, th, size=SIZE.note, colour=th.accent) for s in wrap(sb.pitfall, 34).split("\n")])
-        self.pitfall.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        self.pitfall.next_to(self.shape_text, DOWN, buff=0.3).align_to(self.left, LEFT)
-        square = not self.landscape and not self.portrait
-        if square:          # beside the block, where the table goes in 16:9
-            room = self.fw / 2 - 0.4 - (self.left.get_right()[0] + 0.35)
-            self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=room, buff=0.08, max_lines=6)
-            self.pitfall.next_to(self.left, RIGHT, buff=0.35).align_to(self.block, UP)
+        self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=max(self.left.width, 4.0),
+                               buff=GAP.xs, max_lines=6)
+        self.pitfall.next_to(self.shape_text, DOWN, buff=GAP.m).align_to(self.left, LEFT)
 
-        # reference table: right of the block in 16:9, under it (full width) in narrow frames
-        if self.landscape:
-            x0 = self.left.get_right()[0] + 0.45
-        else:
-            x0 = -self.fw / 2 + 0.4
-        total = sum(w for _, w, _ in COLS)
-        scale = min(1.0, (self.fw / 2 - 0.35 - x0) / total)
-        xs, x = [], x0
+        # reference table, drawn at its own size: the kit places and scales it with the rest
+        xs, x = [], 0.0
         for _, w, _ in COLS:
-            xs.append((x, x + w * scale))
-            x += w * scale
-        size = SIZE.cell * scale
-        top = body_top - 0.15
-        # square frames have no room for block and table together: the table (and later the
-        # card) takes the block's place once the block and the pitfall have been read
-        self.paged = square
-        if self.paged:
-            top = body_top - 0.15
-        elif not self.landscape:
-            top = min(self.left.get_bottom()[1], self.pitfall.get_bottom()[1]) - 0.45
+            xs.append((x, x + w))
+            x += w
+        size = SIZE.cell
+        top = 0.0
 
         def row(cells, y, colour, weight="NORMAL"):
             g = VGroup()
             for (_, _, align), (a, b), s in zip(COLS, xs, cells):
                 t = label(s, th, size=size, colour=colour, weight=weight, mono=align is RIGHT and not weight == "BOLD",
-                          max_width=(b - a) - 0.1)
-                # align on the top edge: cap height is shared, commas' descenders are not
-                if align is LEFT:
-                    t.move_to([a + 0.05, y + 0.1, 0], aligned_edge=UP + LEFT)
-                else:
-                    t.move_to([b - 0.05, y + 0.1, 0], aligned_edge=UP + RIGHT)
+                          max_width=(b - a) - GAP.s)
+                t.move_to([a + GAP.xs if align is LEFT else b - GAP.xs, y, 0], aligned_edge=align)
                 g.add(t)
+            base = baseline_y(g[0])         # one baseline a row (commas' descenders do not lift it)
+            for t in g:
+                sit_on(t, base)
             return g
 
         self.table_head = row([c for c, _, _ in COLS], top, th.muted, weight="BOLD")
         self.table_rows = VGroup()
         for k, r in enumerate(sb.rows):
-            y = top - 0.5 * (k + 1) - (0.08 if k else 0)
+            y = top - 0.5 * (k + 1) - (GAP.xs if k else 0)
             self.table_rows.add(row([r.name, r.V, r.d, r.parameters, r.memory], y,
                                     th.accent if r.is_lesson else th.text))
         self.table_rule = Line([xs[0][0], top - 0.25, 0], [xs[-1][1], top - 0.25, 0], stroke_color=th.faint,
                                stroke_width=1.5)
         self.table = VGroup(self.table_head, self.table_rule, self.table_rows)
-        self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=0.08, stroke_width=2)
+        self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=GAP.xs, stroke_width=2)
                            if len(self.table_rows) else VGroup())
+        if len(self.table_rows):
+            marks.labels(self.table_rows[0], self.lesson_box)
 
-        # complexity card
+        # complexity card, as wide as the table; its filled-in formulas wrap rather than shrink
         lines = VGroup()
+        maxw = self.table.width - 2 * GAP.m
         for c in sb.complexity:
             head = VGroup(label(c.big_o, th, size=SIZE.chip, mono=True, colour=th.accent),
-                          label(c.what, th, size=SIZE.cell, colour=th.muted)).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
-            body = label(c.filled, th, size=SIZE.cell, mono=True)
-            lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        maxw = self.fw / 2 - 0.45 - x0 - 0.4
-        for line in lines:      # the filled-in formula wraps rather than shrinks
-            body = line[1]
-            if body.width > maxw:
-                new = wrapped(body.original_text, th, size=SIZE.cell, mono=True, max_width=maxw, buff=0.06)
-                new.move_to(body, aligned_edge=UP + LEFT)
-                line.remove(body)
-                line.add(new)
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        if lines.width > maxw:
-            lines.scale_to_fit_width(maxw)
-        self.card_box = RoundedRectangle(corner_radius=0.15, width=lines.width + 0.5, height=lines.height + 0.45,
+                          label(c.what, th, size=SIZE.cell, colour=th.muted)).arrange(RIGHT, buff=GAP.m, aligned_edge=DOWN)
+            sit_on(head[1], baseline_y(head[0]))
+            body = wrapped(c.filled, th, size=SIZE.cell, mono=True, max_width=maxw, buff=GAP.xs)
+            lines.add(VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=GAP.s))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.l)
+        self.card_box = RoundedRectangle(corner_radius=0.15, width=lines.width + 2 * GAP.m, height=lines.height + 2 * GAP.m,
                                          stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.card_lines = lines
         self.card = VGroup(self.card_box, lines.move_to(self.card_box))
-        table_bottom = self.table.get_bottom()[1] if len(sb.rows) > 1 else top - 1.0
-        self.card.move_to([x0, table_bottom - 0.35, 0], aligned_edge=UP + LEFT)
+        self.card.next_to(self.table, DOWN, buff=GAP.l).align_to(self.table, LEFT)
         self.card_replaces_table = False
-        if self.card.get_bottom()[1] < self.body_bottom:
-            if self.landscape:
-                self.card.shift(UP * (self.body_bottom - self.card.get_bottom()[1]))
-            else:           # no room under the table: the card takes the table's place at the end
-                self.card.move_to([x0, body_top - 0.1, 0], aligned_edge=UP + LEFT)
-                self.card_replaces_table = True
+
+        # the block, then the table and card: side by side or stacked, whichever is larger; when even
+        # the better one would put text under the floor, they take turns (each filling the body)
+        first = [self.left, self.pitfall]
+        second = [self.table, self.lesson_box, self.card]
+        _, fit = layout.arrange([first, second], self.regions.body, apply=False)
+        self.paged = fit < layout.floor_scale([*first, *second])
+        if self.paged:
+            layout.stack([first], self.regions.body)
+            layout.stack([second], self.regions.body)
+        else:
+            layout.arrange([first, second], self.regions.body)
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_block), Beat(self._show_table), Beat(self._show_sizes), Beat(self._show_card)]

@@ -13,7 +13,7 @@ from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.neighbourhood import ConeAndBallPicture
-from .components.text import label, wrapped
+from .components.text import baseline_y, label, sit_on, wrapped
 from .layout import Box
 from .theme import GAP, SIZE
 
@@ -28,23 +28,23 @@ class NearestNeighboursScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        self.chip = TokenChip(sb.query, th.token_colour(0), th, size=SIZE.value)
+        self.chip = TokenChip(sb.query, self.colour_of(sb.query), th, size=SIZE.value)
         body_top = self.header.get_bottom()[1] - 0.2
         self.chip.move_to([-self.fw / 2 + 0.5, body_top, 0], aligned_edge=UP + LEFT)
         self.query_note = label(f"query  (id {sb.query_id:,})", th, size=SIZE.note, colour=th.muted)
-        self.query_note.next_to(self.chip, RIGHT, buff=0.25)
+        self.query_note.next_to(self.chip, RIGHT, buff=GAP.m)
         space = sb.space_note + ("; the query itself left out" if sb.excluded_query else "")
         self.space = label(space, th, size=SIZE.note, colour=th.muted)
         self.space.move_to([self.fw / 2 - 0.4, self.chip.get_y(), 0], aligned_edge=RIGHT)
         if self.space.get_left()[0] < self.query_note.get_right()[0] + 0.3:
             # beside the query if it wraps into the chip's height, else under it
             room = self.fw / 2 - 0.4 - (self.query_note.get_right()[0] + 0.3)
-            beside = wrapped(space, th, size=SIZE.small, colour=th.muted, max_width=room, buff=0.04, max_lines=3)
+            beside = wrapped(space, th, size=SIZE.small, colour=th.muted, max_width=room, buff=GAP.xs, max_lines=3)
             if beside.height <= self.chip.height + 0.1 and beside.width <= room + 1e-6:
-                self.space = beside.next_to(self.query_note, RIGHT, buff=0.3)
+                self.space = beside.next_to(self.query_note, RIGHT, buff=GAP.m)
             else:
-                self.space = wrapped(space, th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, buff=0.06)
-                self.space.next_to(self.chip, DOWN, buff=0.15).align_to(self.chip, LEFT)
+                self.space = wrapped(space, th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, buff=GAP.xs)
+                self.space.next_to(self.chip, DOWN, buff=GAP.s).align_to(self.chip, LEFT)
 
         k = len(sb.by_cosine)
         step = min(0.75, 5.0 / max(k, 1)) if self.portrait else min(0.55, 3.9 / max(k, 1))
@@ -53,14 +53,14 @@ class NearestNeighboursScene(SegmentScene):
         col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
         xl = -gap / 2 - col_w          # left column's left edge
         xr = gap / 2                   # right column's left edge
-        heads = [wrapped(t, th, size=SIZE.heading if self.landscape else SIZE.label, weight="BOLD", max_width=col_w, buff=0.06)
+        heads = [wrapped(t, th, size=SIZE.heading if self.landscape else SIZE.label, weight="BOLD", max_width=col_w, buff=GAP.xs)
                  for t in ("By cosine similarity", "By Euclidean distance")]
-        subs = [wrapped(t, th, size=SIZE.note, colour=th.muted, max_width=col_w, buff=0.05)
+        subs = [wrapped(t, th, size=SIZE.note, colour=th.muted, max_width=col_w, buff=GAP.xs)
                 for t in ("higher = closer (angle)", "lower = closer (straight-line gap)")]
         for h, x in zip(heads, (xl, xr)):
             h.move_to([x, 0, 0], aligned_edge=LEFT)
         for h, sh in zip(heads, subs):
-            sh.next_to(h, DOWN, buff=0.08).align_to(h, LEFT)
+            sh.next_to(h, DOWN, buff=GAP.xs).align_to(h, LEFT)
         head_h = max(VGroup(h, sh).height for h, sh in zip(heads, subs))
         if self.landscape:
             top = min(1.35, self.space.get_bottom()[1] - 0.95,
@@ -88,7 +88,8 @@ class NearestNeighboursScene(SegmentScene):
                 t = label(n.token, th, size=size, colour=colour,
                           max_width=min(2.6, v.get_left()[0] - 0.15 - (x + 0.65))).move_to([x + 0.65, y, 0],
                                                                                           aligned_edge=LEFT)
-                g.add(VGroup(r, t, v))
+                base = baseline_y(r)            # one baseline for the row, not each glyph's outline
+                g.add(VGroup(r, sit_on(t, base), sit_on(v, base)))
             return g
 
         self.left_rows = rows(sb.by_cosine, xl)
@@ -105,7 +106,7 @@ class NearestNeighboursScene(SegmentScene):
                                 stroke_color=th.accent if changed else th.faint))
             self.link_changed.append(changed)
         self.legend = wrapped("accent: found by one metric only, or at a different rank", th, size=SIZE.note,
-                              colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=0.05)
+                              colour=th.muted, max_width=self.fw - 1.0, centred=True, buff=GAP.xs)
         bottom = min(self.left_rows.get_bottom()[1], self.right_rows.get_bottom()[1])
         self.legend.move_to([0, bottom - 0.35, 0])
         self.fill_body([[self.chip, self.query_note, self.space],

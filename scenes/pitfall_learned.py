@@ -9,7 +9,7 @@ from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.grid import CellGrid
 from .components.text import wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 
 class PitfallLearnedScene(SegmentScene):
@@ -19,15 +19,12 @@ class PitfallLearnedScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
-        colour_of: dict[str, str] = {}
-        for t in sb.tokens:
-            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
-        self.chips = VGroup(*[TokenChip(t, colour_of[t], th) for t in sb.tokens]).arrange(RIGHT, buff=0.18)
+        colour_of = {t: self.colour_of(t) for t in sb.tokens}
+        self.chips = VGroup(*[TokenChip(t, colour_of[t], th) for t in sb.tokens]).arrange(RIGHT, buff=GAP.m)
         if self.chips.width > self.fw - 1.0:
             self.chips.scale_to_fit_width(self.fw - 1.0)
         self.chips.move_to([0, self.header.get_bottom()[1] - 0.25, 0], aligned_edge=UP)
-        self.chip_marks = VGroup(*[SurroundingRectangle(self.chips[p], color=th.accent, buff=0.06, stroke_width=3)
+        self.chip_marks = VGroup(*[SurroundingRectangle(self.chips[p], color=th.accent, buff=GAP.xs, stroke_width=3)
                                    for p in sb.positions])
         ncols = len(sb.row.cells)
         header = [f"d{j}" for j in range(ncols)]
@@ -46,22 +43,22 @@ class PitfallLearnedScene(SegmentScene):
         row0 = self.grid.row_box(0)
         top = self.grid.header.get_top()
         self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
-                                     buff=0.1, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
+                                     buff=GAP.s, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
                                for k, p in enumerate(sb.positions[:2])])
         self.same = wrapped(sb.same_note, th, size=SIZE.cell, colour=th.accent,
-                            max_width=self.fw - 1.0, buff=0.05)
-        self.same.next_to(self.grid, RIGHT, buff=0.3).match_y(row0)
+                            max_width=self.fw - 1.0, buff=GAP.xs)
+        self.same.next_to(self.grid, RIGHT, buff=GAP.m).match_y(row0)
         if self.same.get_right()[0] > self.fw / 2 - 0.2:
-            self.same.next_to(self.grid, UP if self.landscape else DOWN, buff=0.15)
+            self.same.next_to(self.grid, UP if self.landscape else DOWN, buff=GAP.s)
         row1 = self.grid.row_box(1)
-        self.look_note = wrapped(sb.look_note, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=0.05)
-        self.look_note.next_to(self.grid, RIGHT, buff=0.3).match_y(row1)
+        self.look_note = wrapped(sb.look_note, th, size=SIZE.cell, colour=th.muted, max_width=self.fw - 1.0, buff=GAP.xs)
+        self.look_note.next_to(self.grid, RIGHT, buff=GAP.m).match_y(row1)
         if self.look_note.get_right()[0] > self.fw / 2 - 0.2:
             below = self.grid if self.landscape or self.same.get_left()[0] > self.grid.get_right()[0] else self.same
-            self.look_note.next_to(below, DOWN, buff=0.15).align_to(self.grid, LEFT)
+            self.look_note.next_to(below, DOWN, buff=GAP.s).align_to(self.grid, LEFT)
             if not self.landscape:
                 self.same.align_to(self.grid, LEFT)
-        self.origin = wrapped(sb.origin, th, size=SIZE.cell, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=0.06)
+        self.origin = wrapped(sb.origin, th, size=SIZE.cell, max_width=min(self.fw - 1.0, 12.5), centred=True, buff=GAP.xs)
         low = min(self.grid.get_bottom()[1], self.look_note.get_bottom()[1], self.same.get_bottom()[1])
         self.origin.move_to([0, low - (0.75 if self.landscape else 0.3 if self.portrait else 0.2), 0], aligned_edge=UP)
         self.fill_body([[self.chips, self.chip_marks, self.arrows, self.grid, self.same, self.look_note],

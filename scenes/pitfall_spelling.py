@@ -9,7 +9,7 @@ from embedcore.segments.pitfall_spelling import SpellingStoryboard
 from .base import Beat, SegmentScene
 from .components.heatmap import diverging_colour
 from .components.text import label, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 CARD_W = 5.6
 
@@ -33,7 +33,7 @@ class PitfallSpellingScene(SegmentScene):
         head = label(card.kind, th, size=SIZE.heading, weight="BOLD", colour=th.muted, max_width=self.card_w - 0.5)
         a = self._word(card.a, card.changed_a)
         b = self._word(card.b, card.changed_b)
-        pair = VGroup(a, label("/", th, size=SIZE.title, colour=th.muted), b).arrange(RIGHT, buff=0.3)
+        pair = VGroup(a, label("/", th, size=SIZE.title, colour=th.muted), b).arrange(RIGHT, buff=GAP.m)
         edit = VGroup(label("character edit distance", th, size=SIZE.cell, colour=th.muted),
                       label(str(card.edit_distance), th, size=SIZE.value, mono=True))
         cos = VGroup(label("cosine similarity", th, size=SIZE.cell, colour=th.muted),
@@ -53,7 +53,7 @@ class PitfallSpellingScene(SegmentScene):
         track = Rectangle(width=self.card_w - 0.7, height=0.16, stroke_color=th.faint, stroke_width=1)
         bar.move_to(track.get_left(), aligned_edge=LEFT)
         barg = VGroup(track, bar)
-        body = VGroup(head, pair, edit, cos, barg).arrange(DOWN, buff=0.28 if self.landscape or self.portrait else 0.16)
+        body = VGroup(head, pair, edit, cos, barg).arrange(DOWN, buff=GAP.m if self.landscape or self.portrait else 0.16)
         for g in (edit, cos, barg):
             g.set_x(0)
         box = RoundedRectangle(corner_radius=0.15, width=self.card_w, height=body.height + (0.6 if self.landscape or self.portrait else 0.4), stroke_color=th.faint,
@@ -70,7 +70,7 @@ class PitfallSpellingScene(SegmentScene):
             self.card_w = min(CARD_W, self.fw - 1.0)
             a = self._card(sb.cards[0], 0)
             b = self._card(sb.cards[1], 0)
-            self.cards = VGroup(a, b).arrange(DOWN, buff=0.35)
+            self.cards = VGroup(a, b).arrange(DOWN, buff=GAP.l)
             self.cards.move_to([0, self.header.get_bottom()[1] - 0.6, 0], aligned_edge=UP)
         else:                   # side by side; narrower cards in square frames
             self.card_w = min(CARD_W, (self.fw - 1.1) / 2)
@@ -81,11 +81,11 @@ class PitfallSpellingScene(SegmentScene):
             if not self.landscape:
                 self.cards.move_to([0, self.header.get_bottom()[1] - 0.2, 0], aligned_edge=UP)
         y = self.cards.get_bottom()[1] - (0.3 if self.landscape or self.portrait else 0.15)
-        self.finding = wrapped(sb.finding, th, size=SIZE.cell, max_width=self.fw - 1.0, centred=True, buff=0.06)
+        self.finding = wrapped(sb.finding, th, size=SIZE.cell, max_width=self.fw - 1.0, centred=True, buff=GAP.xs)
         self.finding.move_to([0, y, 0], aligned_edge=UP)
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.accent, max_width=min(self.fw - 1.0, 12.0),
-                               centred=True, buff=0.06)
-        self.honesty.next_to(self.finding, DOWN, buff=0.18 if self.landscape or self.portrait else 0.1)
+                               centred=True, buff=GAP.xs)
+        self.honesty.next_to(self.finding, DOWN, buff=GAP.m if self.landscape or self.portrait else 0.1)
         cards = [[c] for c in self.cards] if self.portrait else [[self.cards]]
         self.fill_body([*cards, [self.finding], [self.honesty]], min_gap=0.18)
 

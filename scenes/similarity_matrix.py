@@ -41,12 +41,7 @@ class SimilarityMatrixScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         n = len(sb.tokens)
-        # token colours, minus the accent: the accent means "highlighted" here
-        palette = [c for c in th.tokens if c.upper() != th.accent.upper()] or list(th.tokens)
-        colour_of: dict[str, str] = {}
-        for t in sb.tokens:
-            colour_of.setdefault(t, palette[len(colour_of) % len(palette)])
-        colours = [colour_of[t] for t in sb.tokens]
+        colours = [self.colour_of(t) for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
@@ -92,7 +87,7 @@ class SimilarityMatrixScene(SegmentScene):
         else:
             x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
             self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
-        self.legend_title.next_to(self.legend, UP, buff=0.12).align_to(self.legend, LEFT)
+        self.legend_title.next_to(self.legend, UP, buff=GAP.s).align_to(self.legend, LEFT)
         if self.legend_title.get_top()[1] > body_top:
             VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
         if square:              # readouts and notes under the matrix, full width
@@ -127,8 +122,8 @@ class SimilarityMatrixScene(SegmentScene):
     def note(self, text: str, below):
         lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
                          for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        return lines.next_to(below, DOWN, buff=0.3).align_to(below, LEFT)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+        return lines.next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
 
     def pair_text(self, i: int, j: int) -> str:
         sb = self.storyboard
@@ -177,7 +172,7 @@ class SimilarityMatrixScene(SegmentScene):
         for i in range(n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
-                                       color=th.accent, buff=0.02, stroke_width=3)
+                                       color=th.accent, buff=GAP.xs, stroke_width=3)
             cells = [hm.cell_group(i, j) for j in range(n) if (i, j) != done]
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
@@ -226,8 +221,8 @@ class SimilarityMatrixScene(SegmentScene):
         shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
-            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=0.02, stroke_width=3)
-            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=0.02, stroke_width=3)
+            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=GAP.xs, stroke_width=3)
+            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=GAP.xs, stroke_width=3)
             self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)

@@ -13,7 +13,7 @@ from embedcore.segments.text import TextStoryboard
 
 from .base import Beat, SegmentScene, narration_phases
 from .components.text import label, wrap, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 
 class TextScene(SegmentScene):
@@ -31,12 +31,12 @@ class TextScene(SegmentScene):
         width = self._wrap_width(max_w - (dots[0].width + 0.25 if dots else 0), top - bottom, max_w)
         rows = []
         for dot, text in zip(dots, sb.bullets):
-            body = wrapped(text, th, size=SIZE.chip, max_width=width, max_lines=6, buff=0.08)
-            dot.next_to(body[0], LEFT, buff=0.25)
+            body = wrapped(text, th, size=SIZE.chip, max_width=width, max_lines=6, buff=GAP.xs)
+            dot.next_to(body[0], LEFT, buff=GAP.m)
             rows.append(VGroup(dot, body))
-        self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3) if rows else VGroup()
+        self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m) if rows else VGroup()
         parts = ([self.bullets] if rows else []) + ([self.formula] if sb.formula else [])
-        self.card = VGroup(*parts).arrange(DOWN, buff=0.6) if parts else VGroup()
+        self.card = VGroup(*parts).arrange(DOWN, buff=GAP.xl) if parts else VGroup()
         if not parts:
             return
         # fill the body: shrink a card that does not fit, grow one in a tall frame up to 1.3×

@@ -44,6 +44,10 @@ class Spacing:
     xl: float = 0.75        # around a panel that needs air
 
 
+PX_PER_UNIT = 1080 / 8     # sizes are judged at a 1080 px short side (8 scene units)
+MIN_CAP_PX = 18.0          # cap height of any text
+READOUT_CAP_PX = 24.0      # cap height of readouts and numbers the narration names
+
 SIZE = TypeScale()
 GAP = Spacing()
 
@@ -67,15 +71,25 @@ class Theme:
     gap: ClassVar[Spacing] = GAP
 
     def token_colour(self, i: int) -> str:
+        """The palette's colour ``i`` (for things that are not tokens: bullets, series)."""
         return self.tokens[i % len(self.tokens)]
+
+    def colour_of(self, slot: int) -> str:
+        """The colour of palette slot ``slot`` (a token's, from ``storyboard.token_colours``)."""
+        return self.tokens[slot % len(self.tokens)]
 
 
 # Okabe-Ito, reordered so neighbours in a sentence contrast
 # Every token colour reaches WCAG 4.5:1 against its theme's background (labels are
 # small text at 480p): Okabe-Ito's blue is lightened on dark, and on light the
 # orange, yellow and vermillion are darkened a step (same hues).
-_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#3A8FD6", "#D55E00")
-_OKABE_ITO_LIGHT = ("#9E5E00", "#0072B2", "#007A5A", "#766800", "#A8427F", "#1F4E9E", "#AD4500")
+# Any two differ by CIEDE2000 >= 20 (tokens set side by side must tell apart): Okabe-Ito's blue
+# is dropped on dark (lightened for contrast it came within 12 of sky blue), and on light the
+# darkened orange and blue (within 12-17 of vermillion, yellow and sky blue).
+# Yellow is the accent (highlighted), so it is no token's colour on dark and high-contrast; the light
+# theme's accent is an indigo that no token uses.
+_OKABE_ITO_DARK = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00")
+_OKABE_ITO_LIGHT = ("#AD4500", "#0072B2", "#007A5A", "#766800", "#A8427F")
 
 THEMES: dict[str, Theme] = {
     "dark": Theme(
@@ -85,13 +99,13 @@ THEMES: dict[str, Theme] = {
     ),
     "light": Theme(
         name="light", background="#FBF8F1", text="#1D232B", muted="#5A6270", faint="#C9CDD3",
-        panel="#FFFFFF", accent="#0072B2", highlight_fill="#DCEBF7",
+        panel="#FFFFFF", accent="#4B0082", highlight_fill="#E6DDF2",
         negative="#B5540F", positive="#1F6FB2", tokens=_OKABE_ITO_LIGHT,
     ),
     "high-contrast": Theme(
         name="high-contrast", background="#000000", text="#FFFFFF", muted="#D0D0D0", faint="#808080",
         panel="#000000", accent="#FFFF00", highlight_fill="#333300",
-        negative="#FF8C00", positive="#00BFFF", tokens=("#FFB000", "#00BFFF", "#00E08A", "#FFFF00", "#FF6FD8", "#FFFFFF"),
+        negative="#FF8C00", positive="#00BFFF", tokens=("#FFB000", "#00BFFF", "#00E08A", "#FF6FD8", "#A0A0FF"),
     ),
 }
 

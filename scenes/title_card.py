@@ -4,10 +4,11 @@ from __future__ import annotations
 from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from embedcore.title_card import TitleCardStoryboard
+from scenes import layout
 
 from .base import Beat, SegmentScene
 from .components.text import centred_lines, label, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 
 class TitleCardScene(SegmentScene):
@@ -23,24 +24,25 @@ class TitleCardScene(SegmentScene):
         self.heading = centred_lines(sb.title, th, max_chars=int(width * 3.2), size=SIZE.display, max_width=width)
         parts = [self.heading]
         if sb.subtitle:         # lines wrap in narrow frames rather than shrink
-            parts.append(wrapped(sb.subtitle, th, size=SIZE.chip, colour=th.muted, max_width=width, centred=True, buff=0.08))
-        chapters = VGroup(*[wrapped(f"{i}.  {t}", th, size=SIZE.label, colour=th.text, max_width=width, buff=0.06)
+            parts.append(wrapped(sb.subtitle, th, size=SIZE.chip, colour=th.muted, max_width=width, centred=True, buff=GAP.xs))
+        chapters = VGroup(*[wrapped(f"{i}.  {t}", th, size=SIZE.label, colour=th.text, max_width=width, buff=GAP.xs)
                             for i, t in enumerate(sb.chapters, 1)])
-        chapters.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        chapters.arrange(DOWN, aligned_edge=LEFT, buff=GAP.s)
         if chapters.height > self.fh * 0.4:
             chapters.scale_to_fit_height(self.fh * 0.4)
         parts.append(chapters)
         foot = sb.source_label + "   ·   " + sb.shape
         if label(foot, th, size=SIZE.small).width > width:          # two lines: source, then shape
-            parts.append(VGroup(*[wrapped(t, th, size=SIZE.small, colour=th.muted, max_width=width, centred=True, buff=0.05)
-                                  for t in (sb.source_label, sb.shape)]).arrange(DOWN, buff=0.08))
+            parts.append(VGroup(*[wrapped(t, th, size=SIZE.small, colour=th.muted, max_width=width, centred=True, buff=GAP.xs)
+                                  for t in (sb.source_label, sb.shape)]).arrange(DOWN, buff=GAP.xs))
         else:
             parts.append(label(foot, th, size=SIZE.small, colour=th.muted))
-        self.card = VGroup(*parts).arrange(DOWN, buff=0.4)
+        self.card = VGroup(*parts).arrange(DOWN, buff=GAP.l)
         if self.card.height > self.fh - 0.8:
             self.card.scale_to_fit_height(self.fh - 0.8)
         self.card.move_to([0, 0, 0])
         self.header = VGroup()
+        self.regions = layout.regions(self.fw, self.fh, self.fh / 2, 0.0)
         self._built = True
 
     def beats(self) -> list[Beat]:

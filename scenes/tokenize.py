@@ -16,7 +16,7 @@ from scenes import layout
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.text import label, number, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 
@@ -37,7 +37,7 @@ class TokenizeScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         max_w = self.fw - 1.0
         # the text as typed, in a box, and the tokenizer's name under it
-        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 0.5, max_lines=3, buff=0.08)
+        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 0.5, max_lines=3, buff=GAP.xs)
         box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
@@ -46,31 +46,30 @@ class TokenizeScene(SegmentScene):
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
         self.word_labels = VGroup()
-        plain = 0
+
         for w in sb.words:
             if w.special:
                 colour = th.muted
             else:
-                colour = th.token_colour(plain)
-                plain += 1
+                colour = self.colour_of(w.text)
             pieces = []
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
                 chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
                                  min_width=max(0.7, idl.width + 0.12))
-                pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=0.1)))
+                pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)
-            row = flow(pieces, max_w, hbuff=0.08, vbuff=0.14)
+            row = flow(pieces, max_w, hbuff=GAP.xs, vbuff=GAP.s)
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
-            groups.append(VGroup(word, row).arrange(DOWN, buff=0.1))
+            groups.append(VGroup(word, row).arrange(DOWN, buff=GAP.s))
 
         # the count and what the marks mean, at the bottom of the body
         self.summary = label(sb.summary, th, size=SIZE.heading, weight="BOLD")
         self.notes = wrapped("   ·   ".join(sb.notes), th, size=SIZE.small, colour=th.muted, max_width=max_w,
-                             centred=True, buff=0.05) if sb.notes else VGroup()
-        bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=0.1)
+                             centred=True, buff=GAP.xs) if sb.notes else VGroup()
+        bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=GAP.s)
         self._fit(groups, bottom, max_w)
 
     def _fit(self, groups: list, bottom: VGroup, max_w: float) -> None:
@@ -80,7 +79,7 @@ class TokenizeScene(SegmentScene):
         cap = 1.0 if self.landscape else 1.35
         dims = {}
         for f in (1.0, 1.25, 1.6, 2.0, 3.0):
-            block = flow(groups, max_w * f, hbuff=0.4, vbuff=0.3)
+            block = flow(groups, max_w * f, hbuff=GAP.l, vbuff=GAP.m)
             dims[max_w * f] = (block.width, block.height)
         top0, floor = self.source.get_bottom()[1] - 0.3, self.body_bottom
         head_h = self.typed.height + 0.12 + self.tokenizer_note.height
@@ -95,13 +94,13 @@ class TokenizeScene(SegmentScene):
         for m in (self.typed, self.tokenizer_note, bottom):
             m.scale(k)
         self.typed.move_to([0, top0, 0], aligned_edge=UP)
-        self.tokenizer_note.next_to(self.typed, DOWN, buff=0.12 * k)
+        self.tokenizer_note.next_to(self.typed, DOWN, buff=GAP.s * k)
         bottom.move_to([0, floor, 0], aligned_edge=DOWN)
         top = self.tokenizer_note.get_bottom()[1] - 0.45
-        self.words = flow(groups, width, hbuff=0.4, vbuff=0.3)
+        self.words = flow(groups, width, hbuff=GAP.l, vbuff=GAP.m)
         self.words.scale(scale)
         self.words.move_to([0, (top + bottom.get_top()[1] + 0.35) / 2, 0])
-        self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, top + 0.05, 0], buff=0.05,
+        self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, top + 0.05, 0], buff=GAP.xs,
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
 

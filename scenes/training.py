@@ -36,7 +36,7 @@ from embedcore.segments.training import TrainingStoryboard
 from .base import Beat, SegmentScene
 from .components.readout import Readout
 from .components.text import label, wrap
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 
 def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
@@ -52,11 +52,9 @@ class TrainingScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         E = sb.epochs
-        n = len(sb.tokens)
-        self.colours = [th.token_colour(i) for i in range(n)]
+        self.colours = [self.colour_of(t) for t in sb.tokens]
         top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
         # leave room under the plot for the projection note and the tallest caption
-        cap_h = self.caption_height()
         left = -self.fw / 2 + 0.45
         split = left + (self.fw - 0.9) * (0.56 if self.landscape else 0.45)   # plot | readouts
         ptop = top                              # the plot's top
@@ -67,13 +65,13 @@ class TrainingScene(SegmentScene):
         for chars in range(80, 30, -6):
             lines = wrap(sb.projection_note, chars).split("\n")
             self.note = VGroup(*[label(s, th, size=SIZE.small, colour=th.muted) for s in lines])
-            self.note.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+            self.note.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
             if self.note.width <= split - left:
                 break
         if self.note.width > split - left:
             self.note.scale_to_fit_width(split - left)
-        bottom = -self.fh / 2 + 0.3 + cap_h + 0.2 + self.note.height + 0.12
-        self.readout_bottom = -self.fh / 2 + 0.3 + cap_h + 0.25
+        bottom = self.regions.body.y0 + self.note.height + GAP.s      # the note sits at the body's bottom
+        self.readout_bottom = self.regions.body.y0
         if self.portrait:
             self.readout_bottom = ptop + 0.2
 
@@ -101,9 +99,9 @@ class TrainingScene(SegmentScene):
         frame.move_to([(left + split) / 2, (ptop + bottom) / 2, 0])
         cross = VGroup(Line(self.origin + 0.12 * LEFT, self.origin + 0.12 * RIGHT, stroke_color=th.muted, stroke_width=2),
                        Line(self.origin + 0.12 * DOWN, self.origin + 0.12 * UP, stroke_color=th.muted, stroke_width=2))
-        olabel = label("origin", th, size=SIZE.tiny, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=0.06)
+        olabel = label("origin", th, size=SIZE.tiny, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=GAP.xs)
         self.plot_frame = VGroup(frame, cross, olabel)
-        self.note.next_to(frame, DOWN, buff=0.1).align_to(frame, LEFT)
+        self.note.next_to(frame, DOWN, buff=GAP.s).align_to(frame, LEFT)
 
         # arrows, tips, labels, trails
         self.clock = ValueTracker(0.0)
@@ -130,13 +128,13 @@ class TrainingScene(SegmentScene):
         for it in self.epoch_text.items:
             it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
         loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
-        loss_head.next_to(self.epoch_text, DOWN, buff=0.35).align_to(self.epoch_text, LEFT)
+        loss_head.next_to(self.epoch_text, DOWN, buff=GAP.l).align_to(self.epoch_text, LEFT)
         self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
-        self.loss_text.next_to(loss_head, RIGHT, buff=0.2)
+        self.loss_text.next_to(loss_head, RIGHT, buff=GAP.m)
         for it in self.loss_text.items:
             it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
         if self.loss_text.get_right()[0] > self.fw / 2 - 0.3:
-            self.loss_text.next_to(loss_head, DOWN, buff=0.1).align_to(loss_head, LEFT)
+            self.loss_text.next_to(loss_head, DOWN, buff=GAP.s).align_to(loss_head, LEFT)
             for it in self.loss_text.items:
                 it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
         # loss chart: x = epoch 0..E, y = 0..loss_max
@@ -150,12 +148,12 @@ class TrainingScene(SegmentScene):
         self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
         axes = VGroup(Line(self.chart_xy(0, 0), self.chart_xy(E, 0), stroke_color=th.faint, stroke_width=2),
                       Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
-        y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=0.08)
-        y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=0.08)
-        x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=0.08)
+        y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.xs)
+        y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=GAP.xs)
+        x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
         if x_lab.get_right()[0] > self.fw / 2 - 0.15:
             x_lab.align_to(self.chart_xy(E, 0), RIGHT)
-        x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=0.08)
+        x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
         self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
         self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
@@ -188,8 +186,8 @@ class TrainingScene(SegmentScene):
         ends = VGroup(label("−1", th, size=SIZE.tiny, colour=th.muted, mono=True), label("+1", th, size=SIZE.tiny, colour=th.muted, mono=True))
         if self.cos_rows:
             last = self.cos_rows[-1][2]
-            ends[0].next_to(last.get_start(), DOWN, buff=0.12)
-            ends[1].next_to(last.get_end(), DOWN, buff=0.12)
+            ends[0].next_to(last.get_start(), DOWN, buff=GAP.s)
+            ends[1].next_to(last.get_end(), DOWN, buff=GAP.s)
         self.cos_ends = ends
         self.readouts = VGroup(self.epoch_text, loss_head, self.loss_text, self.chart, self.loss_curve, cos_head,
                                *self.cos_rows, ends)

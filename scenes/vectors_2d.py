@@ -17,6 +17,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
+from . import marks
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
@@ -28,9 +29,10 @@ from .components.vectors import (
     place_labels,
     polyline_segments,
 )
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 PANEL_W = 4.9
+TOKEN_W = 2.6        # a token label longer than this is cut with "…" (the panel names it in full)
 
 
 class Vectors2DScene(SegmentScene):
@@ -40,13 +42,13 @@ class Vectors2DScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        colours = [self.colour_of(v.token) for v in sb.vectors]
         self.colours = colours
         fw = self.fw
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
-                            max_width=fw - 0.8, buff=0.06)
-        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+                            max_width=fw - 0.8, buff=GAP.xs)
+        self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
 
         # right-hand panel: lengths, then pair cosines
         self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
@@ -56,14 +58,14 @@ class Vectors2DScene(SegmentScene):
         head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
         self.pair_head = (label(head, th, size=SIZE.cell, colour=th.muted) if self.landscape else
                           wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
-                                  buff=0.05))
+                                  buff=GAP.xs))
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         top = self.note.get_bottom()[1] - 0.35
         bottom = self.body_bottom
 
         def stack():
             parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
-            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
             if len(self.pair_rows):
                 self.pair_head.shift(0.2 * DOWN)
                 self.pair_rows.shift(0.2 * DOWN)
@@ -103,7 +105,10 @@ class Vectors2DScene(SegmentScene):
                 arc = self._arc(p, r0 + 0.18 * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
-        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour]) for v in sb.vectors])
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=TOKEN_W)
+                               for v in sb.vectors])
+        for v, lab, arrow in zip(sb.vectors, self.labels, self.arrows):
+            marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
                      rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
 

@@ -31,7 +31,7 @@ from embedcore.segments._geometry import VectorsStoryboard
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
-from .theme import SIZE
+from .theme import GAP, SIZE
 
 PANEL_W = 3.9
 ARROW_LEN = 2.0          # the longest arrow, in scene units
@@ -94,17 +94,17 @@ class Vectors3DScene(ThreeDSegment):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         fw = self.fw
-        colours = [th.token_colour(i) for i in range(len(sb.vectors))]
+        colours = [self.colour_of(v.token) for v in sb.vectors]
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
-                            max_width=fw - 0.8, buff=0.06)
-        self.note.next_to(self.header, DOWN, buff=0.12).align_to(self.title, LEFT)
+                            max_width=fw - 0.8, buff=GAP.xs)
+        self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
         self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
         self.pair_head = label("cosine \u00b7 angle", th, size=SIZE.cell, colour=th.muted)
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
-        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
         top = self.note.get_bottom()[1] - 0.35
         bottom = self.body_bottom
         if self.portrait:       # panel on top; the 3D view fills the space below it
@@ -146,7 +146,7 @@ class Vectors3DScene(ThreeDSegment):
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
         self.labels = VGroup()
         for v, t in zip(sb.vectors, self.tips):
-            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour])
+            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=2.6)
             u = t / max(np.linalg.norm(t), 1e-9)
             lab.move_to(t + u * 0.42)
             self.labels.add(lab)

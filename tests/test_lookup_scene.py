@@ -33,6 +33,9 @@ def test_highlighted_row_is_the_token_id(basic_lesson):
         assert scene.output.row_labels[st.position].original_text == st.text
 
 
+@pytest.mark.xfail(strict=True, reason="issue 19: a 16-token lookup does not fit a 16:9 body with every text at "
+                   "or above the 18 px floor; the kit no longer shrinks it below, and `embedviz check` reports "
+                   "the overflow. Left: fewer rows, two output columns, or validate refusing by aspect")
 def test_everything_fits_in_frame(basic_lesson, write_lesson):
     long = write_lesson("""
         lesson: {title: "A rather long title for a lesson about embeddings"}
@@ -48,8 +51,8 @@ def test_everything_fits_in_frame(basic_lesson, write_lesson):
                   scene.matrix_title, scene.output_title, scene.matrix_note]:
             assert m.get_left()[0] >= -fw / 2 and m.get_right()[0] <= fw / 2, m
             assert m.get_bottom()[1] >= -fh / 2 and m.get_top()[1] <= fh / 2, m
-        # matrix and output do not overlap horizontally
-        assert scene.output.get_right()[0] < scene.matrix.get_left()[0]
+        # matrix and output do not overlap horizontally (E first: the flow reads forwards)
+        assert scene.matrix.get_right()[0] < scene.output.get_left()[0]
         # the source line sits below the title, the sentence below the source line
         assert scene.source.get_top()[1] < scene.title.get_bottom()[1]
         assert scene.chips.get_top()[1] < scene.source.get_bottom()[1]

@@ -11,6 +11,8 @@ import itertools
 
 import pytest
 
+pytestmark = pytest.mark.render
+
 pytest.importorskip("manim")
 
 from manim import Mobject, VGroup, tempconfig  # noqa: E402

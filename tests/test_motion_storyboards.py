@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.unit
+
 from embedcore.lesson import load_lesson
 from embedcore.storyboard import MINUS, fmt
 

@@ -62,6 +62,9 @@ class VectorsStoryboard(Storyboard):
     variance_kept: float
     projection_note: str            # the one line the screen shows about the projection
 
+    def shown_tokens(self) -> tuple[str, ...]:
+        return tuple(v.token for v in self.vectors)
+
 
 S = TypeVar("S", bound=VectorsStoryboard)   # the 2-D or 3-D storyboard build_vectors makes
 

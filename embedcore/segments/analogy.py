@@ -82,6 +82,9 @@ class AnalogyStoryboard(Storyboard):
     a: str
     b: str
     c: str
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return (self.a, self.b, self.c)
     expression: str             # "king − man + woman"
     expect: str | None
     k: int

@@ -71,6 +71,9 @@ class CosineDistanceStoryboard(Storyboard):
     dim: int
     a: DrawnVector
     b: DrawnVector
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return (self.a.token, self.b.token)
     cosine: float
     cosine_text: str
     angle: float                    # true angle in d dimensions, degrees
@@ -91,6 +94,24 @@ class CosineDistanceStoryboard(Storyboard):
 
 def _typst_num(s: str) -> str:
     return s.replace("\u2212", "-")
+
+
+def substituted_formula(d_ab: float, na: float, nb: float, c: float, dec: int) -> str:
+    """The formula with the pair's numbers, shown so that the shown numbers give the shown result.
+
+    The inputs get as many decimals as that takes (the result's own, up to three more): at two
+    decimals 0.62 / (1.04 × 0.74) is 0.806, which would not be the cosine 0.80 shown beside it.
+    """
+    shown_c = fmt(c, dec)
+    for extra in range(4):
+        ins = [fmt(x, dec + extra) for x in (d_ab, na, nb)]
+        dot_s, a_s, b_s = (float(x.replace("\u2212", "-")) for x in ins)
+        if a_s * b_s != 0 and fmt(dot_s / (a_s * b_s), dec) == shown_c:
+            break
+    else:       # the shown inputs cannot give the shown cosine: show what they give
+        shown_c = fmt(dot_s / (a_s * b_s), dec) if a_s * b_s else shown_c
+    n_dot, n_a, n_b, n_c = (_typst_num(x) for x in (*ins, shown_c))
+    return f"cos theta = ({n_dot}) / ({n_a} times {n_b}) approx {n_c}"
 
 
 def _pick_pair(lesson: Lesson, index: int, options: Options) -> tuple[list[str], Loc]:
@@ -195,8 +216,7 @@ def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStorybo
         samples.append(ScaleSample(t, fmt(t, 2), tip, nt, fmt(nt, dec), ct, fmt(ct, dec), at, angle_text(at),
                                    dt, fmt(dt, dec)))
 
-    n_dot, n_a, n_b, n_c = (_typst_num(fmt(x, dec)) for x in (d_ab, na, nb, c))
-    substituted = f"cos theta = ({n_dot}) / ({n_a} times {n_b}) approx {n_c}"
+    substituted = substituted_formula(d_ab, na, nb, c, dec)
     a_tok, b_tok = pair
     last = samples[-1]
     narration = [

@@ -64,6 +64,9 @@ class LookupStoryboard(Storyboard):
     columns: tuple[int | None, ...]     # column index drawn, None = ⋯
     matrix_rows: tuple[MatrixRow, ...]
     steps: tuple[TokenStep, ...]
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return tuple(st.text for st in self.steps)
     rows_elided: bool
     cols_elided: bool
     matrix_note: str                    # under the matrix: what is hidden, or that all of it is shown

@@ -84,6 +84,9 @@ class ConeAndBall:
 @dataclass(frozen=True)
 class NeighboursStoryboard(Storyboard):
     query: str
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return (self.query,)
     query_id: int
     k: int
     vocab_size: int

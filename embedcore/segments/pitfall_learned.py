@@ -50,6 +50,10 @@ class RowView:
 @dataclass(frozen=True)
 class LearnedStoryboard(Storyboard):
     tokens: tuple[str, ...]
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return self.tokens
+
     positions: tuple[int, ...]    # where ``row.token`` occurs in ``tokens``
     row: RowView
     lookalike: RowView

@@ -72,6 +72,10 @@ class CellDerivation:
 @dataclass(frozen=True)
 class SimilarityMatrixStoryboard(Storyboard):
     tokens: tuple[str, ...]
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return self.tokens
+
     labels: tuple[str, ...]        # row and column labels: tokens elided to LABEL_CHARS
     ids: tuple[int, ...]
     values: tuple[tuple[float | None, ...], ...]   # None = undefined (zero vector)

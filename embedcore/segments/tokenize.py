@@ -65,6 +65,9 @@ class TokenizeStoryboard(Storyboard):
     summary: str                    # "4 words → 7 tokens"
     notes: tuple[str, ...]          # what the markers mean, only those that occur
 
+    def shown_tokens(self) -> tuple[str, ...]:
+        return tuple(w.text for w in self.words if not w.special)
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")

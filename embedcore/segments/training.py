@@ -67,6 +67,10 @@ class TrainingStoryboard(Storyboard):
     epochs: int
     seed: int
     tokens: tuple[str, ...]
+
+    def shown_tokens(self) -> tuple[str, ...]:
+        return self.tokens
+
     token_ids: tuple[int, ...]
     snapshots: tuple[tuple[tuple[float, ...], ...], ...]   # [E+1][n][d]: the trainer's real snapshots
     points: tuple[tuple[tuple[float, float], ...], ...]    # [E+1][n]: their fixed 2D projection

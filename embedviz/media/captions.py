@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from embedcore.wrap import units, wrap_lines
+
 MAX_LINE = 42
 
 
@@ -16,24 +18,15 @@ def split_cue_text(text: str, max_line: int = MAX_LINE) -> list[list[str]]:
     cues = -(-len(greedy) // 2)
     if cues > 1 or len(greedy) == 2:
         target = -(-len(text) // (2 * cues)) + 3
-        balanced = _wrap(text, min(max_line, max(target, max(map(len, text.split())))))
+        balanced = _wrap(text, min(max_line, max(target, max(map(len, units(text))))))
         if len(balanced) <= 2 * cues:
             greedy = balanced
     return [greedy[i:i + 2] for i in range(0, len(greedy), 2)]
 
 
 def _wrap(text: str, max_line: int) -> list[str]:
-    lines: list[str] = []
-    cur = ""
-    for word in text.split():
-        if cur and len(cur) + 1 + len(word) > max_line:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    if cur:
-        lines.append(cur)
-    return lines
+    """The project's one word wrap (never inside an expression)."""
+    return wrap_lines(text, max_line)
 
 
 def timed_cues(cues: Sequence[dict]) -> list[dict]:

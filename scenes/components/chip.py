@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from manim import Animation, Create, RoundedRectangle, SurroundingRectangle, Transform, VGroup, VMobject
 
+from .. import marks
 from ..theme import SIZE, Theme
 from .text import label
 
@@ -21,6 +22,8 @@ class TokenChip(VGroup):
         self.word.move_to(self.box)
         self.add(self.box, self.word)
         self.colour = colour
+        marks.token(self.box, text)          # the outline carries the token's colour
+        marks.labels(self.word, self.box)
 
     def highlight(self, theme: Theme, *, buff: float = 0.06, stroke_width: float = 3) -> Animation:
         """Draw an accent outline around the chip (the outline is ``self.mark`` afterwards)."""

@@ -12,6 +12,7 @@ from manim import RIGHT, Animation, FadeIn, Rectangle, Transform, VGroup, VMobje
 from ..theme import SIZE, Theme
 from .text import label, number
 
+HEAD = 0.9          # headers and ⋮ a step under the numbers: the smallest text decides how far a grid may shrink
 CELL_W = 1.0
 CELL_H = 0.38
 GAP_H = 0.24
@@ -32,7 +33,7 @@ class CellGrid(VGroup):
         ncols = len(header)
         # widen cells for long numbers (more decimals, large magnitudes)
         longest = max([len(c) for r in rows if r is not None for c in r] + [len(h) for h in header] + [1])
-        cell_w = max(CELL_W, longest * cell_size * 0.0078 + 0.3)
+        cell_w = max(CELL_W * 0.85, longest * cell_size * 0.0078 + 0.2)
         self.cell_w = cell_w
         self.cells: list[VGroup | None] = []
         self.boxes: list[Rectangle] = []
@@ -41,7 +42,7 @@ class CellGrid(VGroup):
         width = ncols * cell_w
         x0 = label_width
         for j, h in enumerate(header):
-            t = label(h, theme, size=cell_size * 0.8, colour=theme.muted, mono=True, max_width=cell_w * 0.9)
+            t = label(h, theme, size=cell_size * HEAD, colour=theme.muted, mono=True, max_width=cell_w * 0.9)
             t.move_to([x0 + (j + 0.5) * cell_w, CELL_H * 0.6, 0])
             self.header.add(t)
         y = 0.0
@@ -56,10 +57,10 @@ class CellGrid(VGroup):
             cells = VGroup()
             if row is None:
                 for j in range(ncols):
-                    t = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted)
+                    t = label("\u22ee", theme, size=cell_size * HEAD, colour=theme.muted)
                     t.move_to([x0 + (j + 0.5) * cell_w, cy, 0])
                     cells.add(t)
-                lab = label("\u22ee", theme, size=cell_size * 0.8, colour=theme.muted).move_to([label_width / 2, cy, 0])
+                lab = label("\u22ee", theme, size=cell_size * HEAD, colour=theme.muted).move_to([label_width / 2, cy, 0])
             else:
                 for j, s in enumerate(row):
                     t = number(s, theme, size=cell_size, max_width=cell_w * 0.9,

@@ -1,6 +1,7 @@
 """Text that never calls LaTeX and always uses the lesson's fonts."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -10,16 +11,109 @@ from pathlib import Path
 from manim import DOWN, Text, VGroup
 
 from embedcore.integrity import atomic_write_bytes
+from embedcore.wrap import wrap_lines
 
-from ..theme import SIZE, Theme
+from ..theme import GAP, PX_PER_UNIT, SIZE, Theme
 
 
 def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | None = None, mono: bool = False,
           weight: str = "NORMAL", max_width: float | None = None) -> Text:
-    t = shaped_text(s, theme.mono if mono else theme.font, size, colour or theme.text, weight)
-    if max_width is not None and t.width > max_width:
-        t.scale_to_fit_width(max_width)
-    return t
+    """``s`` in the lesson's font. Wider than ``max_width``: a few percent smaller, else cut with "…"
+    (at its size, so labels of one column keep one size and no text shrinks below the floor)."""
+    font = theme.mono if mono else theme.font
+    t = shaped_text(s, font, size, colour or theme.text, weight)
+    if max_width is None or t.width <= max_width:
+        return t
+    if t.width <= max_width * SHRINK_OK:
+        return t.scale_to_fit_width(max_width)
+    keep = max(1, int(len(s) * max_width / t.width))
+    while True:
+        cut = shaped_text(elide(s, keep), font, size, colour or theme.text, weight)
+        if cut.width <= max_width or keep <= 1:
+            return cut if cut.width <= max_width else cut.scale_to_fit_width(max_width)
+        keep -= 1
+
+
+def is_text(m) -> bool:
+    """A mobject that is one piece of text: a shaped Text, a number of cached glyphs, a formula."""
+    from manim.mobject.text.typst_mobject import Typst
+    return isinstance(m, (Text, NumberText, Typst))
+
+
+@functools.lru_cache(16)
+def cap_ratio(font: str) -> float:
+    """Cap height per font-size point, in scene units."""
+    probe = SIZE.display          # any size: the ratio is the font's
+    return Text("H", font=font, font_size=probe).height / probe
+
+
+def drawn_size(m) -> float:
+    """The font size text ``m`` is drawn at now, after any scaling (a quarter-turned Text too)."""
+    from manim.mobject.text.typst_mobject import Typst
+    if isinstance(m, NumberText):
+        return m.size * m.width / max(m.initial_width, 1e-9)
+    if isinstance(m, Typst):
+        return float(m.font_size)
+    glyphs = m.family_members_with_points()
+    span = glyphs[-1].get_center() - glyphs[0].get_center() if len(glyphs) > 1 else (1.0, 0.0)
+    upright = abs(span[0]) >= abs(span[1])
+    return float(m._font_size) * ((m.height if upright else m.width) / max(m.initial_height, 1e-9))
+
+
+def font_of(m, fallback: str) -> str:
+    if isinstance(m, NumberText):
+        return m.font
+    if isinstance(m, Text):
+        return m.font or fallback
+    return fallback
+
+
+def cap_px(m, fallback_font: str) -> float:
+    """Cap height of text ``m`` in px at a 1080 px short side."""
+    return drawn_size(m) * cap_ratio(font_of(m, fallback_font)) * PX_PER_UNIT
+
+
+DESCENDERS = set("gjpqy(),;_[]{}|Q\u2016")     # glyphs that reach below the baseline
+_FLAT = set("xzvwkhnmrilfdtbaHIKLMNTVWXYZEFBDPR1234579")       # glyphs that sit on the baseline (no overshoot)
+
+
+def baseline_y(m) -> float:
+    """y of the baseline text ``m`` sits on: the bottom of one of its flat-bottomed glyphs, so rows of
+    "puppy", "queen" and "0.81" share a line whatever their descenders. Text without such a glyph
+    (CJK, emoji, "og"): its bottom, raised by the font's descender when it has descenders."""
+    if isinstance(m, (Text, NumberText)):
+        chars = [c for c in (m.original_text if isinstance(m, Text) else m.text) if not c.isspace()]
+        glyphs = m.submobjects
+        if len(chars) == len(glyphs):
+            for c, g in zip(chars, glyphs):
+                if c in _FLAT and len(g.points):
+                    return float(g.get_bottom()[1])
+    bottom = float(m.get_bottom()[1])
+    s = m.original_text if isinstance(m, Text) else m.text if isinstance(m, NumberText) else ""
+    if not set(s) & DESCENDERS:
+        return bottom
+    return bottom + _descender(font_of(m, "Inter"), round(drawn_size(m), 2))
+
+
+@functools.lru_cache(64)
+def _descender(font: str, size: float) -> float:
+    """How far a descender ('g') reaches below the baseline ('x'), in scene units."""
+    x, g = Text("xp", font=font, font_size=size).submobjects     # one Text: both glyphs on its baseline
+    return float(x.get_bottom()[1] - g.get_bottom()[1])
+
+
+def sit_on(m, y: float):
+    """Move text ``m`` up or down so its baseline is at ``y``. Returns ``m``."""
+    m.shift([0, y - baseline_y(m), 0])
+    return m
+
+
+SHRINK_OK = 1.08        # a text may be drawn this much smaller to fit; beyond, it is cut
+
+
+def elide(s: str, keep: int) -> str:
+    """``s`` cut to ``keep`` characters, the last of them "…" (unchanged when it is short enough)."""
+    return s if len(s) <= keep else s[:max(0, keep - 1)].rstrip() + "\u2026"
 
 
 # -- shaped text, cached on disk ----------------------------------------------
@@ -113,7 +207,7 @@ def centred_lines(s: str, theme: Theme, *, max_chars: int, size: float = SIZE.ca
                   max_width: float | None = None) -> VGroup:
     """A wrapped caption whose lines are centred under each other."""
     lines = VGroup(*[label(line, theme, size=size, colour=colour) for line in wrap(s, max_chars).split("\n")])
-    lines.arrange(DOWN, buff=0.12)
+    lines.arrange(DOWN, buff=GAP.s)
     if max_width is not None and lines.width > max_width:
         lines.scale_to_fit_width(max_width)
     return lines
@@ -150,18 +244,9 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = SIZE.headin
 
 
 def wrap(s: str, max_chars: int) -> str:
-    """Greedy word wrap for captions."""
-    lines: list[str] = []
-    cur = ""
-    for word in s.split():
-        if cur and len(cur) + 1 + len(word) > max_chars:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    if cur:
-        lines.append(cur)
-    return "\n".join(lines)
+    """Word wrap for captions and labels: the project's one wrap (:func:`embedcore.wrap.wrap_lines`),
+    which never breaks inside an expression."""
+    return "\n".join(wrap_lines(s, max_chars))
 
 
 # -- numbers from cached glyphs ---------------------------------------------------
@@ -203,9 +288,19 @@ def number(s: str, theme: Theme, *, size: float = SIZE.cell, colour: str | None 
         g = glyphs[i].copy()
         g.shift([(pos - i) * adv, 0, 0])
         parts.append(g)
-    out = VGroup(*parts)
-    out.text = out.original_text = s        # as a Text has them, for tests and readouts
+    out = NumberText(s, theme.mono, size, parts)
     out.set_color(colour or theme.text)
     if max_width is not None and out.width > max_width:
         out.scale_to_fit_width(max_width)
     return out
+
+
+class NumberText(VGroup):
+    """A number assembled from cached glyphs: what it says, its font and the size it was shaped at
+    (``initial_width`` at that size, so the size it is drawn at can be measured after scaling)."""
+
+    def __init__(self, text: str, font: str, size: float, glyphs) -> None:
+        super().__init__(*glyphs)
+        self.text = self.original_text = text       # as a Text has them, for tests and readouts
+        self.font, self.size = font, size
+        self.initial_width = self.width

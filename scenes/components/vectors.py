@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from manim import Arrow, DashedLine, Dot, Line, VGroup
 
+from .. import marks
 from ..theme import Theme
-from .text import label
+from .text import baseline_y, sit_on
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
@@ -58,7 +59,7 @@ def axes_cross(frame: PlotFrame, theme: Theme) -> VGroup:
     ox, oy = frame.origin[0], frame.origin[1]
     h = DashedLine([x0, oy, 0], [x1, oy, 0], color=theme.faint, stroke_width=1.5, dash_length=0.08)
     v = DashedLine([ox, y0, 0], [ox, y1, 0], color=theme.faint, stroke_width=1.5, dash_length=0.08)
-    return VGroup(h, v, Dot(frame.origin, radius=0.05, color=theme.muted))
+    return marks.role(VGroup(h, v, Dot(frame.origin, radius=0.05, color=theme.muted)), marks.DECOR)
 
 
 # -- label placement ---------------------------------------------------------
@@ -155,33 +156,15 @@ def swatch(colour: str, size: float = 0.18) -> Line:
     return Line([0, 0, 0], [size * 1.6, 0, 0], color=colour, stroke_width=8)
 
 
-_DESCENDERS = set("gjpqy(),;_[]{}|Q\u2016")
-_DEPTH: dict[tuple, float] = {}
-
-
-def _descender_depth(theme: Theme, size: float, mono: bool) -> float:
-    key = (theme.font, theme.mono, size, mono)
-    if key not in _DEPTH:
-        _DEPTH[key] = label("xg", theme, size=size, mono=mono).get_bottom()[1] - label("x", theme, size=size,
-                                                                                       mono=mono).get_bottom()[1]
-    return _DEPTH[key]
-
-
-def baseline(mob, text: str, theme: Theme, size: float, mono: bool = False) -> float:
-    """y of a Text's baseline (its bottom, raised by the descender depth if it has one)."""
-    y = mob.get_bottom()[1]
-    return y - _descender_depth(theme, size, mono) if set(text) & _DESCENDERS else y
-
 
 def align_row_baselines(cells: Sequence, texts: Sequence[str | None], theme: Theme, size: float,
                         monos: Sequence[bool]) -> None:
     """Shift the Text cells of one table row so they share the first text cell's baseline."""
     ref = None
-    for mob, text, mono in zip(cells, texts, monos):
+    for mob, text in zip(cells, texts):
         if text is None:
             continue
-        b = baseline(mob, text, theme, size, mono)
         if ref is None:
-            ref = b
+            ref = baseline_y(mob)
         else:
-            mob.shift([0, ref - b, 0])
+            sit_on(mob, ref)

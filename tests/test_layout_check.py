@@ -1,0 +1,148 @@
+"""embedviz check: each rule finds what it is for on a small made-up scene, and stays quiet on a clean one."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.render
+
+pytest.importorskip("manim")
+
+from manim import Arrow, FadeIn, Rectangle, VGroup  # noqa: E402
+
+from embedcore.config import Style  # noqa: E402
+from embedcore.storyboard import (  # noqa: E402
+    TOKEN_PALETTE,
+    Storyboard,  # noqa: E402
+    token_slots,
+)
+from embedviz.draw.layout_check import check_storyboard, contrast, delta_e  # noqa: E402
+from scenes import marks  # noqa: E402
+from scenes.base import Beat, SegmentScene  # noqa: E402
+from scenes.components.text import label, number  # noqa: E402
+from scenes.theme import THEMES  # noqa: E402
+
+SB = Storyboard(type="probe", index=1, title="A probe", narration=("One line.",), source_label="made up",
+                decimals=2)
+
+
+def run(body, aspect="16:9", theme="dark"):
+    """Check a scene whose body ``body(scene)`` builds (a list of mobjects, faded in in one beat)."""
+    class Probe(SegmentScene):
+        PANELS = ()
+
+        def build_body(self):
+            self.things = VGroup(*body(self))
+
+        def beats(self):
+            return [Beat(lambda beat: self.play(FadeIn(self.things), run_time=0.5))]
+
+    style = Style(theme=theme, aspect=aspect)
+    rep = check_storyboard(SB, style, aspect, scene_class=Probe)
+    return {(v.rule, v.elements) for v in rep.violations}, rep
+
+
+def filler(scene):
+    """A faint frame around most of the body, so the fill rule holds."""
+    r = scene.regions.body
+    return Rectangle(width=r.width * 0.9, height=r.height * 0.9, stroke_width=1, stroke_color=scene.theme.faint,
+                     fill_opacity=0).move_to(r.centre)
+
+
+def test_a_clean_scene_has_no_violations():
+    found, rep = run(lambda s: [filler(s), label("hello", s.theme, size=24).move_to(s.regions.body.centre)])
+    assert found == set()
+    assert rep.span is not None and rep.span >= 0.7
+
+
+def test_overlapping_texts_are_named():
+    found, _ = run(lambda s: [filler(s), label("alpha", s.theme, size=24), label("beta", s.theme, size=24).shift([0.3, 0, 0])])
+    assert ("overlap", "'alpha' × 'beta'") in found
+
+
+def test_text_below_the_floor_and_readouts_below_theirs():
+    def body(s):
+        small = label("tiny", s.theme, size=10).shift([-2, 1, 0])              # ~14 px: below 18
+        plain = label("plain", s.theme, size=16).shift([2, 1, 0])              # ~22 px: fine for text
+        read = marks.role(number("0.81", s.theme, size=16).shift([2, -1, 0]), marks.READOUT)   # below 24
+        shrunk = label("shrunk", s.theme, size=24).scale(0.5).shift([-2, -1, 0])           # scaled: ~16 px
+        return [filler(s), small, plain, read, shrunk]
+    found, _ = run(body)
+    rules = {e for r, e in found if r == "size"}
+    assert any("'tiny'" in e and "'shrunk'" in e and "'0.81'" in e for e in rules) or \
+        {"'tiny'", "'shrunk'", "'0.81'"} <= rules
+    assert not any("'plain'" in e for e in rules)
+
+
+def test_text_outside_the_title_safe_area():
+    found, _ = run(lambda s: [filler(s), label("edge", s.theme, size=24).move_to([s.fw / 2 - 0.3, 0, 0])])
+    assert ("safe", "'edge'") in found
+
+
+def test_low_contrast_against_the_cell_behind():
+    def body(s):
+        cell = Rectangle(width=2, height=1, fill_color="#F0E442", fill_opacity=1, stroke_width=0)
+        return [filler(s), cell, label("on yellow", s.theme, size=20, colour="#FFFFFF").move_to(cell)]
+    found, _ = run(body)
+    assert ("contrast", "'on yellow'") in found
+
+
+def test_a_mark_crossing_a_label_unless_it_is_what_the_label_labels():
+    def body(s, own):
+        a = Arrow([-3, 0, 0], [3, 0, 0], buff=0)
+        t = label("crossed", s.theme, size=24)
+        if own:
+            marks.labels(t, a)
+        return [filler(s), a, t]
+    found, _ = run(lambda s: body(s, False))
+    assert any(r == "overlap" and "'crossed'" in e for r, e in found)
+    found, _ = run(lambda s: body(s, True))
+    assert not any(r == "overlap" for r, e in found)
+
+
+def test_tokens_shown_together_must_differ_in_colour():
+    def body(s):
+        a = marks.token(label("dog", s.theme, size=24, colour="#56B4E9").shift([-2, 0, 0]), "dog")
+        b = marks.token(label("queen", s.theme, size=24, colour="#3A8FD6").shift([2, 0, 0]), "queen")
+        return [filler(s), a, b]
+    found, _ = run(body)
+    assert any(r == "palette" and "'dog' × 'queen'" in e for r, e in found)
+
+
+def test_content_that_fills_too_little_of_the_body():
+    found, rep = run(lambda s: [label("lonely", s.theme, size=24)])
+    assert ("fill", "body") in found and rep.span < 0.7
+
+
+def test_palettes_are_colour_blind_safe_apart_and_readable():
+    for th in THEMES.values():
+        for i, a in enumerate(th.tokens):
+            assert contrast(a, th.background) >= 4.5, (th.name, a)
+            for b in th.tokens[i + 1:]:
+                assert delta_e(a, b) >= 20, (th.name, a, b)
+
+
+def test_a_token_keeps_one_slot_in_the_lesson_and_tokens_shown_together_differ():
+    groups = (("the", "cat", "sat", "on", "the", "mat"), ("dog", "cat", "queen", "king"), ("the", "king", "bus"))
+    slots = token_slots(groups, 5)
+    for g in groups:
+        shown = list(dict.fromkeys(g))
+        assert len({slots[t] for t in shown}) == len(shown), g
+    assert all(len(th.tokens) == TOKEN_PALETTE for th in THEMES.values())
+
+
+@pytest.mark.parametrize("words", [("puppy", "queen"), ("0.81", "dog"), ("jig", "ox")])
+def test_rows_share_a_baseline(words):
+    """Texts sat on one baseline have their flat-bottomed glyphs on the same line (not their outlines)."""
+    from scenes.components.text import baseline_y, sit_on
+    th = THEMES["dark"]
+    a, b = (label(w, th, size=22) for w in words)
+    sit_on(a, 0.0)
+    sit_on(b, 0.0)
+    ref = label("x", th, size=22)
+    sit_on(ref, 0.0)
+    assert abs(ref.get_bottom()[1]) < 1e-6
+    for m in (a, b):
+        assert abs(baseline_y(m)) < 0.01            # < 1.4 px at 1080
+    # 'x' and 'n' in "queen" sit on the line; "puppy"'s descenders reach below it
+    if words[0] == "puppy":
+        assert a.get_bottom()[1] < -0.05 and abs(b.submobjects[-1].get_bottom()[1]) < 0.01
