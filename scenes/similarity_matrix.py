@@ -24,12 +24,11 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
 from .base import Beat, SegmentScene
 from .components.derivation import DerivedCell
-from .components.heatmap import ColourLegend, Heatmap
+from .components.heatmap import ColourLegend, Heatmap, value_cap_px
 from .components.text import label, wrap
 from .layout import Box
-from .theme import GAP, SIZE
+from .theme import GAP, MIN_CAP_PX, SIZE
 
-BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
 
 
@@ -45,8 +44,9 @@ class SimilarityMatrixScene(SegmentScene):
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
-        body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
-        self.bottom = BODY_BOTTOM if self.landscape else self.body_bottom
+        region = self.regions.body
+        body_top = region.y1
+        self.bottom = region.y0
         avail_h = body_top - self.bottom
         square = not self.landscape and not self.portrait
         self.notes_replace = square
@@ -54,16 +54,19 @@ class SimilarityMatrixScene(SegmentScene):
             avail_h -= 3.2
         elif square:            # readouts and notes under the matrix, one or two lines each
             avail_h -= 1.0
-        cell = min(MAX_CELL, (avail_h - 0.45) / n)
-        if not self.landscape:  # as wide as the frame allows (the legend sits right of it in square frames)
-            cell = min(cell, (self.fw - 1.0 - min(probe.width, 2.0) - 0.2 - (1.2 if square else 0.0)) / n)
+        row_w = min(probe.width, 2.0) + 0.2
+        # the matrix takes the body's height; beside it, the legend (and in wide frames the readouts)
+        beside_w = region.width * 0.42 if self.landscape else 1.2 if square else 0.0
+        cell = min(MAX_CELL, (avail_h - 0.45) / n, (region.width - row_w - beside_w) / n)
         if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
             cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
-        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=sb.show_values,
+        # values too small to read at this size are not printed: the colours and the readouts carry them
+        show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
+        self.values_hidden = sb.show_values and not show
+        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=show,
                           label_size=label_size, label_colours=colours)
-        self.hm.move_to([0, 0, 0])
-        # place: top of column labels at BODY_TOP, left edge near the frame's left
-        self.hm.shift([-self.fw / 2 + 0.5 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
+        # top of the column labels at the body's top, row labels from the body's left edge
+        self.hm.shift([region.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
         # the empty grid: one panel and 2(n + 1) lines, not n² rectangles (cheaper every frame)
         body = self.hm.body

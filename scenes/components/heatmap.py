@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
 from ..theme import SIZE, Theme
-from .text import label
+from .text import cap_px, label
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -87,6 +87,19 @@ class ColourLegend(VGroup):
         self.add(self.bar, self.frame, self.ticks)
 
 
+def value_size_for(texts, theme: Theme, cell: float) -> float:
+    """The font size a cell ``cell`` wide prints the widest of ``texts`` at."""
+    size = min(SIZE.label, 40 * cell)
+    probe = label(max((t for row in texts for t in row), key=len), theme, size=size, mono=True)
+    return size * min(1.0, cell * 0.92 / probe.width) if probe.width > 0 else size
+
+
+def value_cap_px(texts, theme: Theme, cell: float) -> float:
+    """Cap height (px at 1080) of the values a cell ``cell`` wide would print: below the floor, print none."""
+    size = value_size_for(texts, theme, cell)
+    return cap_px(label("0.00", theme, size=size, mono=True), "Inter")
+
+
 class Heatmap(VGroup):
     """n × n coloured cells with row labels on the left and column labels on top.
 
@@ -104,13 +117,7 @@ class Heatmap(VGroup):
         self.texts: list[list[VMobject | None]] = []
         self.fills: list[list[str]] = []
         self.body = VGroup()
-        value_size = min(SIZE.label, 40 * cell)
-        if show_values:
-            widest = max((t for row in texts for t in row), key=len)
-            probe = label(widest, theme, size=value_size, mono=True)
-            if probe.width > cell * 0.86:
-                value_size *= cell * 0.86 / probe.width
-        self.value_size = value_size
+        value_size = self.value_size = value_size_for(texts, theme, cell) if show_values else min(SIZE.label, 40 * cell)
         for i in range(n_rows):
             rr, tt, ff = [], [], []
             for j in range(n_cols):

@@ -110,7 +110,7 @@ class ConeAndBallPicture(VGroup):
                      [turn, turn + max(half, 20.0) + 10.0, turn - 90.0], segs, rect)
         place_labels(list(self.names), [[d.get_center()] for d in self.dots], dirs, segs, rect,
                      avoid=[box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)],
-                     gap=0.22)
+                     gap=0.22, extras=(0.0, 0.2, 0.45, 0.8, 1.1))
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
                  self.cone_label, self.ball_label, self.note)
 
