@@ -258,3 +258,29 @@ def test_cone_and_ball_ties(write_lesson):
     ys = sorted(p.xy[1] for p in sb.picture.points)
     assert ys[0] < 0 < ys[-1]
     assert sb.picture.half_angle == pytest.approx(45.0)
+
+
+# -- lookup: one-hot × E is the row -------------------------------------------------------
+
+def test_lookup_one_hot_selects_the_first_tokens_row(write_lesson):
+    """The one-hot vector beside E's drawn rows: a 1 exactly where E's row is the first token's id, 0 at every
+    other drawn row, ⋮ for each run of hidden rows; and that 1 × the row is the row (the product is the lookup)."""
+    vecs = {f"t{i}": [float(i), float(-i), 0.5] for i in range(40)}
+    c, sb = inline(write_lesson, vecs, "type: lookup", tokens="t7 t3 t7")
+    assert len(sb.one_hot) == len(sb.matrix_rows)
+    first = sb.steps[0]
+    for entry, r in zip(sb.one_hot, sb.matrix_rows):
+        assert entry == ("\u22ee" if r.kind == "gap" else "1" if r.id == first.id else "0")
+    assert sb.one_hot.count("1") == 1 and "\u22ee" in sb.one_hot          # 40 rows: some hidden
+    one_hot = np.zeros(c.lesson.table.V)
+    one_hot[first.id] = 1.0
+    E = np.asarray(c.lesson.table.matrix, dtype=np.float64)
+    assert np.array_equal(one_hot @ E, row(c, "t7"))
+    assert sb.one_hot_note == f"one-hot \u00d7 E = row {first.id:,}: the same as indexing, no arithmetic"
+    # the repeated token reuses that same drawn row
+    assert sb.steps[2].view_row == first.view_row and sb.steps[2].first_position == 0
+
+
+def test_lookup_one_hot_with_every_row_drawn(write_lesson):
+    c, sb = inline(write_lesson, {"a": [1.0, 0.0], "b": [0.0, 1.0]}, "type: lookup", tokens="b a")
+    assert sb.one_hot == tuple("1" if r.id == c.lesson.table.vocab.index["b"] else "0" for r in sb.matrix_rows)
