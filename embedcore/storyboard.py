@@ -29,15 +29,6 @@ def fmt(x: float, decimals: int) -> str:
     return s
 
 
-
-READING_FLOOR = 1.6     # seconds: even one word holds this long
-
-
-def reading_time(text: str) -> float:
-    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second, at least
-    ``READING_FLOOR``): a silent line's hold in the scenes, and a segment's expected
-    length before its first render. The one rule; everything that times a line calls it."""
-    return max(READING_FLOOR, 0.6 + len(text) / 15)
 TOKEN_PALETTE = 5       # colours in every theme's token palette (scenes/theme.py; a test holds them equal)
 
 
@@ -63,6 +54,16 @@ def token_slots(groups: tuple[tuple[str, ...], ...], n: int = TOKEN_PALETTE) -> 
             slots[tok] = k
             used[k] += 1
     return slots
+
+
+READING_FLOOR = 1.6     # seconds: even one word holds this long
+
+
+def reading_time(text: str) -> float:
+    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second, at least
+    ``READING_FLOOR``): a silent line's hold in the scenes, and a segment's expected
+    length before its first render. The one rule; everything that times a line calls it."""
+    return max(READING_FLOOR, 0.6 + len(text) / 15)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class TokenizeScene(SegmentScene):
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
                 chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
-                                 min_width=max(0.7, idl.width + 0.12))
+                                 min_width=max(0.7, idl.width + 0.12), token=None if p.unknown else w.text)
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)

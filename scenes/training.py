@@ -128,7 +128,7 @@ class TrainingScene(SegmentScene):
         for it in self.epoch_text.items:
             it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
         loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
-        loss_head.next_to(self.epoch_text, DOWN, buff=GAP.l).align_to(self.epoch_text, LEFT)
+        loss_head.next_to(self.epoch_text, DOWN, buff=GAP.m).align_to(self.epoch_text, LEFT)
         self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
         self.loss_text.next_to(loss_head, RIGHT, buff=GAP.m)
         for it in self.loss_text.items:
@@ -139,10 +139,10 @@ class TrainingScene(SegmentScene):
                 it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
         # loss chart: x = epoch 0..E, y = 0..loss_max
         # the chart takes the height left over by the fixed rows below it
-        ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - 0.25
+        ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m
         step = 0.5 if self.landscape or self.portrait else 0.38      # square frames: tighter rows
         below = (1.45 - 2 * (0.5 - step) + step * (len(sb.pairs) - 1)) if sb.pairs else 0.3
-        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.6, 1.35))
+        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 1.35))
         cx0 = rx + 0.45
         cy0 = ctop - ch_h
         self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])

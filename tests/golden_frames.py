@@ -110,6 +110,23 @@ def save(results: dict[str, dict], directory: Path = GOLDEN) -> None:
     (directory / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def save_some(results: dict[str, dict], directory: Path = GOLDEN) -> None:
+    """Replace the frames of ``results``' cases only; every other case keeps its recorded frames."""
+    from PIL import Image
+    index = load_index(directory)
+    for cid, r in sorted(results.items()):
+        for fn in index.get(cid, {}).get("files", []):
+            (directory / fn).unlink(missing_ok=True)
+        files = []
+        for k, fr in enumerate(r["frames"]):
+            fn = f"{cid}-{k}.png"
+            Image.fromarray(fr).save(directory / fn, optimize=True)
+            files.append(fn)
+        index[cid] = {"type": r["type"], "size": r["size"], "times": r["times"], "files": files, "cues": r["cues"]}
+    index = dict(sorted(index.items()))
+    (directory / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def load_index(directory: Path = GOLDEN) -> dict:
     return json.loads((directory / "index.json").read_text(encoding="utf-8"))
 

@@ -21,17 +21,30 @@ purpose). Every violation is one line: segment, beat, the elements, what is wron
 """
 from __future__ import annotations
 
+import atexit
+import dataclasses
 import functools
+import logging
+import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from manim import Mobject, Text, VMobject
+from coloraide import Color
+from manim import Mobject, Text, VMobject, logger, tempconfig
 from manim.mobject.text.typst_mobject import Typst
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from scenes.components.text import cap_px, is_text
-from scenes.theme import MIN_CAP_PX, PX_PER_UNIT, READOUT_CAP_PX
+from embedcore.config import voice_config
+from embedcore.title_card import title_card
+from embedviz.draw.worker import text_cache_dir
+from embedviz.options import QUALITIES, output_size
+from scenes import marks
+from scenes.components.text import NumberText, cap_px, is_text, text_cache
+from scenes.registry import SCENES
+from scenes.theme import MIN_CAP_PX, PX_PER_UNIT, READOUT_CAP_PX, theme_for
 
 SHORT_PX = 1080.0            # sizes are measured as if the short side were 1080 px
 SAFE = 0.05                  # title-safe margin, a fraction of each side
@@ -92,7 +105,6 @@ class _Mark(_Item):
 
 
 def text_name(m: Mobject) -> str:
-    from scenes.components.text import NumberText
     if isinstance(m, (Text, NumberText)):
         s = m.original_text if isinstance(m, Text) else m.text
     else:
@@ -123,7 +135,6 @@ def contrast(a: str | np.ndarray, b: str | np.ndarray) -> float:
 
 
 def delta_e(a: str, b: str) -> float:
-    from coloraide import Color
     return float(Color(a).delta_e(b, method="2000"))
 
 
@@ -170,7 +181,6 @@ class Sample:
     """The texts and marks on screen at one moment, in px."""
 
     def __init__(self, scene, px: float) -> None:
-        from scenes import marks
         self.scene, self.px = scene, px
         self.texts: list[_Text] = []
         self.marks: list[_Mark] = []
@@ -234,7 +244,6 @@ class Sample:
 
 def _labels(text: _Text, other: _Item) -> bool:
     """Does ``text`` (or a group holding it) label ``other`` (or a group holding it)?"""
-    from scenes import marks
     chain = {id(m) for m in other.chain}
     for m in text.chain:
         if any(id(t) in chain for t in marks.targets_of(m)):
@@ -248,7 +257,6 @@ def _labels(text: _Text, other: _Item) -> bool:
 
 def check_sample(s: Sample, *, full: bool, frame: tuple[float, float]) -> list[tuple[str, str, str]]:
     """(rule, elements, what) for every problem in one sample; ``full`` adds the end-of-beat rules."""
-    from scenes import marks
     out: list[tuple[str, str, str]] = []
     fw, fh = frame
     sx, sy = fw * (0.5 - SAFE), fh * (0.5 - SAFE)
@@ -287,7 +295,6 @@ def check_sample(s: Sample, *, full: bool, frame: tuple[float, float]) -> list[t
 
 
 def _mark_name(m: _Mark) -> str:
-    from scenes import marks
     tok = m.under(marks.token_of)
     kind = type(m.under(lambda x: x if type(x).__name__ not in ("VMobject", "VGroup") else None) or m.mob).__name__
     return f"{kind.lower()}" + (f" of '{tok}'" if tok else "")
@@ -309,7 +316,6 @@ def _behind(s: Sample, t: _Text) -> np.ndarray:
 
 def _token_colours(s: Sample) -> dict[str, set[str]]:
     """Token string → the colours it is drawn in (text fill, or a mark's stroke) in this sample."""
-    from scenes import marks
     out: dict[str, set[str]] = {}
     for it in [*s.texts, *s.marks]:
         tok = it.under(marks.token_of)
@@ -428,9 +434,6 @@ class SceneReport:
 @functools.lru_cache(1)
 def _media_dir() -> str:
     """This process's own Manim media folder (Text writes SVGs there; parallel runs must not share one)."""
-    import atexit
-    import shutil
-    import tempfile
     d = tempfile.mkdtemp(prefix="embedviz-check-")
     atexit.register(shutil.rmtree, d, True)
     return d
@@ -439,17 +442,8 @@ def _media_dir() -> str:
 def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) -> SceneReport:
     """Play one segment's scene (``scene_class``, default the registry's for ``sb.type``) in a frame
     of ``aspect`` and return what breaks the rules."""
-    import logging
-
-    from manim import logger, tempconfig
-
-    from embedviz.options import QUALITIES, output_size
-    from scenes.registry import SCENES
-    from scenes.theme import theme_for
 
     logger.setLevel(logging.ERROR)
-    from embedviz.draw.worker import text_cache_dir
-    from scenes.components.text import text_cache
     text_cache.directory = text_cache_dir()     # shaped text from the render's cache (the same outlines)
     q = output_size(QUALITIES["l"], aspect)
     w, h = q.width, q.height
@@ -496,7 +490,6 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) 
 
 def _grouped(vs: list[Violation]) -> list[Violation]:
     """One line per beat and rule for the per-text rules (size, safe): "12 texts ('0.12', '−0.33', …)"."""
-    import re
     keep: list[Violation] = []
     groups: dict[tuple, list[Violation]] = {}
     for v in vs:
@@ -538,9 +531,7 @@ def _grouped(vs: list[Violation]) -> list[Violation]:
 def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
                  progress: Callable[[str], None] | None = None) -> list[str]:
     """Every violation of the lesson's scenes in each aspect and theme, one line each."""
-    import dataclasses
 
-    from embedcore.title_card import title_card
     lines: list[str] = []
     boards = [title_card(compiled), *compiled.storyboards]
     style0 = compiled.lesson.style
@@ -569,7 +560,6 @@ def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
 def captions_on_screen(compiled, sb) -> bool:
     """Whether segment ``sb``'s narration is drawn on screen, as the render decides it (without
     synthesising a voice): ``style.captions``, else drawn only where no voice speaks."""
-    from embedcore.config import voice_config
     cfg = compiled.lesson.config
     mode = cfg.style.captions
     if mode is not None:

@@ -10,7 +10,9 @@ from .text import label
 
 class TokenChip(VGroup):
     def __init__(self, text: str, colour: str, theme: Theme, *, size: float = SIZE.chip, min_width: float = 0.9,
-                 **kwargs) -> None:
+                 token: str | None = None, **kwargs) -> None:
+        """``token``: the token string whose colour the outline carries, when not ``text`` (a word's
+        pieces all wear the word's colour)."""
         super().__init__(**kwargs)
         self.word = label(text, theme, size=size, colour=theme.text)
         w = max(min_width, self.word.width + 0.36)
@@ -22,7 +24,7 @@ class TokenChip(VGroup):
         self.word.move_to(self.box)
         self.add(self.box, self.word)
         self.colour = colour
-        marks.token(self.box, text)          # the outline carries the token's colour
+        marks.token(self.box, text if token is None else token)     # the outline carries the token's colour
         marks.labels(self.word, self.box)
 
     def highlight(self, theme: Theme, *, buff: float = 0.06, stroke_width: float = 3) -> Animation:

@@ -1,14 +1,16 @@
 """Text that never calls LaTeX and always uses the lesson's fonts."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
-from manim import DOWN, Text, VGroup
+from manim import DOWN, Text, VGroup, config
 
 from embedcore.integrity import atomic_write_bytes
 from embedcore.wrap import wrap_lines
@@ -34,6 +36,22 @@ def label(s: str, theme: Theme, *, size: float = SIZE.heading, colour: str | Non
         keep -= 1
 
 
+PANGO_BOX = 16384       # px: the box Pango lays a Text out in (wider than any line we draw)
+
+
+@contextlib.contextmanager
+def one_line() -> Iterator[None]:
+    """Shape text in a box no line reaches. Manim hands Pango ``config.pixel_width`` as the layout
+    width, so a long line shaped for a 256 px render came out wrapped onto two lines (and the text
+    cache then served whichever shape it held first): our wrap is :func:`wrap`, never Pango's."""
+    w, h = config.pixel_width, config.pixel_height
+    config.pixel_width = config.pixel_height = PANGO_BOX
+    try:
+        yield
+    finally:
+        config.pixel_width, config.pixel_height = w, h
+
+
 def is_text(m) -> bool:
     """A mobject that is one piece of text: a shaped Text, a number of cached glyphs, a formula."""
     from manim.mobject.text.typst_mobject import Typst
@@ -44,7 +62,8 @@ def is_text(m) -> bool:
 def cap_ratio(font: str) -> float:
     """Cap height per font-size point, in scene units."""
     probe = SIZE.display          # any size: the ratio is the font's
-    return Text("H", font=font, font_size=probe).height / probe
+    with one_line():
+        return Text("H", font=font, font_size=probe).height / probe
 
 
 def drawn_size(m) -> float:
@@ -98,7 +117,8 @@ def baseline_y(m) -> float:
 @functools.lru_cache(64)
 def _descender(font: str, size: float) -> float:
     """How far a descender ('g') reaches below the baseline ('x'), in scene units."""
-    x, g = Text("xp", font=font, font_size=size).submobjects     # one Text: both glyphs on its baseline
+    with one_line():
+        x, g = Text("xp", font=font, font_size=size).submobjects     # one Text: both glyphs on its baseline
     return float(x.get_bottom()[1] - g.get_bottom()[1])
 
 
@@ -180,11 +200,12 @@ text_cache = _TextCache()
 
 def shaped_text(s: str, font: str, size: float, colour: str, weight: str = "NORMAL") -> Text:
     """``Text(s, ...)`` exactly as Manim shapes it, from the cache when it has it."""
-    key = text_cache.key(s, font, text_cache.font_id(font), float(size), str(colour), weight) \
+    key = text_cache.key(s, font, text_cache.font_id(font), float(size), str(colour), weight, PANGO_BOX) \
         if text_cache.directory else None
     t = text_cache.load(key) if key else None
     if t is None:
-        t = Text(s, font=font, font_size=size, color=colour, weight=weight)
+        with one_line():
+            t = Text(s, font=font, font_size=size, color=colour, weight=weight)
         _lighten(t)
         if key:
             text_cache.store(key, t)
@@ -261,7 +282,8 @@ _glyph_cache: dict[tuple[str, float, str], tuple[list, float]] = {}
 def _glyphs(font: str, size: float, weight: str) -> tuple[list, float]:
     key = (font, size, weight)
     if key not in _glyph_cache:
-        ref = Text(_NUMBER_CHARS, font=font, font_size=size, weight=weight)
+        with one_line():
+            ref = Text(_NUMBER_CHARS, font=font, font_size=size, weight=weight)
         for m in ref.get_family():
             if getattr(m, "path_obj", None) is not None:
                 m.path_obj = None
