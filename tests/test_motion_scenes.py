@@ -162,3 +162,26 @@ def test_derived_cell_lays_out_down_or_across(wide):
         else:           # one right-aligned column per series
             rights = [float(c.get_right()[0]) for c in series]
             assert max(rights) - min(rights) < 1e-6
+
+
+# -- pitfall-learned: the arrows end on the row both occurrences select --------------------------------------
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_pitfall_arrows_end_on_the_selected_row(aspect):
+    sb, scene, _, fw, fh = build("pitfall-learned", aspect, "dark")
+    lab, header = scene.grid.row_labels[0], scene.grid.header
+    assert len(scene.arrows) == min(2, len(sb.positions))
+    lx0, ly0, lx1, ly1 = box(lab)
+    for arrow, p in zip(scene.arrows, sorted(sb.positions[:2], key=lambda p: -abs(scene.chips[p].get_x() - lab.get_x()))):
+        path, head = arrow
+        tip = head.get_end()
+        # the tip sits on the first row's label (its id and token), just above it: not on a column header
+        assert lx0 - EPS <= tip[0] <= lx1 + EPS and ly1 - EPS <= tip[1] <= ly1 + 0.2, (tip, box(lab))
+        # the path starts under its own chip and never rises (so it cannot cross the chips or loop)
+        assert abs(path.get_start()[0] - scene.chips[p].get_x()) < EPS
+        ys = path.points[:, 1]
+        assert all(b <= a + EPS for a, b in zip(ys, ys[1:]))
+        for h in header:
+            assert not any(overlap(box(h), box(m)) for m in (head,)), "an arrow head on a column header"
+    # both rows' values are on screen by the second beat: the row and the look-alike's
+    assert [len(c) for c in scene.grid.cells] == [len(sb.row.cells), len(sb.lookalike.cells)]
