@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.render
@@ -185,3 +186,20 @@ def test_pitfall_arrows_end_on_the_selected_row(aspect):
             assert not any(overlap(box(h), box(m)) for m in (head,)), "an arrow head on a column header"
     # both rows' values are on screen by the second beat: the row and the look-alike's
     assert [len(c) for c in scene.grid.cells] == [len(sb.row.cells), len(sb.lookalike.cells)]
+
+
+# -- cosine-vs-distance: ‖A − B‖ on the dashed segment ---------------------------------------------------
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_distance_name_sits_on_the_dashed_segment_as_b_scales(aspect):
+    sb, scene, _, fw, fh = build("cosine-vs-distance", aspect, "dark")
+    o = scene.frame.origin
+    for k in (0, len(sb.samples) // 2, len(sb.samples) - 1):
+        scene._place_dist_name(k)
+        a, b = scene.tip_a, scene._tip_b(k)
+        mid, c = (a + b) / 2, scene.dist_name.get_center()
+        # beside the segment's middle (within its own size plus a gap), on the side away from the origin
+        assert np.linalg.norm(c - mid) < max(scene.dist_name.width, scene.dist_name.height) / 2 + 0.3
+        assert np.linalg.norm(c - o) > np.linalg.norm(mid - o) - 1e-6
+        for other in (scene.label_a, scene.theta, scene.arrow_a):
+            assert not overlap(box(scene.dist_name), box(other)), (k, other)

@@ -3,6 +3,8 @@ checked against independent numpy formulas, including the edges (d = 1, ties, ze
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -284,3 +286,18 @@ def test_lookup_one_hot_selects_the_first_tokens_row(write_lesson):
 def test_lookup_one_hot_with_every_row_drawn(write_lesson):
     c, sb = inline(write_lesson, {"a": [1.0, 0.0], "b": [0.0, 1.0]}, "type: lookup", tokens="b a")
     assert sb.one_hot == tuple("1" if r.id == c.lesson.table.vocab.index["b"] else "0" for r in sb.matrix_rows)
+
+
+# -- cosine-vs-distance: the formula after B is scaled ---------------------------------------------------
+
+def test_cosine_formula_after_scaling_has_the_scaled_numbers():
+    """A · sB and ‖sB‖ grow by s, ‖A‖ and the result do not; the shown numbers give the shown result."""
+    c = load_lesson(Path(__file__).resolve().parent.parent / "configs" / "cosine-vs-distance.yaml")
+    sb = c.storyboards[0]
+    last = sb.samples[-1]
+    nums = [float(x) for x in re.findall(r"-?\d+\.\d+", sb.substituted_scaled)]
+    dot_s, na_s, nb_s, res = nums
+    assert dot_s == pytest.approx(last.factor * sb.dot, abs=10 ** -3)
+    assert na_s == pytest.approx(float(np.linalg.norm(row(c, sb.a.token))), abs=10 ** -3)
+    assert nb_s == pytest.approx(last.norm_b, abs=10 ** -3)
+    assert fmt(dot_s / (na_s * nb_s), 2) == fmt(res, 2) == last.cosine_text == sb.cosine_text
