@@ -152,7 +152,8 @@ def agreement_line(by_cos: Sequence[Neighbour], by_dist: Sequence[Neighbour], no
     return "The rankings differ: " + "; ".join(parts) + "."
 
 
-def cone_and_ball(q: np.ndarray, rows: np.ndarray, by_cos, by_dist, query: str) -> ConeAndBall:
+def cone_and_ball(q: np.ndarray, rows: np.ndarray, by_cos: Sequence[Neighbour], by_dist: Sequence[Neighbour],
+                  query: str) -> ConeAndBall:
     """Place each neighbour (``rows``: the union of both lists, cosine order first) at its true
     angle θ from the query and its true length: (‖x‖ cos θ, ±‖x‖ sin θ), the query on +x.
 
