@@ -1,14 +1,16 @@
 """Scene for ``analogy``: a − b + c, then its neighbours with and without the inputs."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, SurroundingRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ReplacementTransform, SurroundingRectangle, VGroup
 
 from embedcore.segments.analogy import AnalogyStoryboard
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.emphasis import fade_in
+from .components.parallelogram import ParallelogramPicture
 from .components.text import baseline_y, label, sit_on, wrapped
+from .layout import Box
 from .theme import GAP, SIZE
 
 COL_W = 4.4
@@ -76,8 +78,22 @@ class AnalogyScene(SegmentScene):
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=min(self.fw - 1.0, 11.5),
                                centred=True, buff=GAP.xs)
         self.honesty.move_to([0, bottom - (0.45 if self.landscape else 0.3), 0], aligned_edge=UP)
-        self.fill_body([[self.expr, self.expr_note], [self.heads, self.raw_rows, self.exc_rows, self.marks],
-                        [self.honesty]])
+        # "= ?" becomes "≈ answer (score)": the chips move so the longer line stays centred
+        eq = VGroup(*parts[5:])
+        self.resolved = label(sb.resolved, th, size=SIZE.title, colour=th.accent)
+        self.resolved.move_to(eq.get_left() + RIGHT * (eq.width - self.resolved.width) / 2, aligned_edge=LEFT)
+        # the line as it will read once resolved (chips moved left): the layout must make room for it
+        grow = (self.resolved.width - eq.width) / 2
+        self.resolved_line = Line(self.expr.get_left() + LEFT * grow, self.expr.get_right() + RIGHT * grow,
+                                  stroke_width=0)
+        self.fill_body([[self.expr, self.expr_note, self.resolved, self.resolved_line],
+                        [self.heads, self.raw_rows, self.exc_rows, self.marks], [self.honesty]])
+        self.resolve_shift = self.resolved.get_left()[0] - eq.get_left()[0]
+        body = self.regions.body
+        self.picture = ParallelogramPicture(
+            sb.plane, Box(body.x0, body.y0, body.x1, self.expr_note.get_bottom()[1] - GAP.l), th,
+            (th.token_colour(0), th.token_colour(1), th.token_colour(2),
+             next(c for c in (*th.tokens[3:], th.text) if c.upper() != th.accent.upper())))
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_expression), Beat(self._show_raw), Beat(self._show_excluded), Beat(self._show_honesty)]
@@ -85,6 +101,20 @@ class AnalogyScene(SegmentScene):
     def _show_expression(self, beat: Beat) -> None:
         self.play(LaggedStart(*[fade_in(p, self.regions.safe, 0.15 * UP) for p in self.expr], lag_ratio=0.15), run_time=1.2)
         self.play(FadeIn(self.expr_note), run_time=0.4)
+        self._show_parallelogram()
+
+    def _show_parallelogram(self) -> None:
+        """The arithmetic as a picture: a − b moved to c lands at the result, next to the answer; then "= ?" resolves."""
+        pic = self.picture
+        self.play(pic.draw_inputs(), run_time=1.6)
+        self.play(pic.draw_difference(), run_time=0.9)
+        self.play(pic.move_difference(), run_time=1.2)
+        self.play(pic.close(), run_time=0.9)
+        self.play(pic.show_answer(), run_time=1.4)
+        self.play(ReplacementTransform(VGroup(*self.expr[5:]), self.resolved),
+                  VGroup(*self.expr[:5]).animate.shift(RIGHT * self.resolve_shift), run_time=0.9)
+        self.wait(1.2)
+        self.play(pic.clear(), run_time=0.5)
 
     def _show_raw(self, beat: Beat) -> None:
         self.play(FadeIn(self.heads[0]), run_time=0.4)

@@ -129,6 +129,9 @@ class CosineDistanceScene(SegmentScene):
         low = self.regions.body.y0 - self.closing.get_bottom()[1]
         if low > 0:         # taller than the formulas it replaces: up, at most to where they began
             self.closing.shift([0, min(low, self.read_labels.get_bottom()[1] - GAP.s - self.closing.get_top()[1]), 0])
+        # after B is scaled, the formula comes back with the scaled numbers (the result unchanged)
+        self.substituted_scaled = MathTypst(sb.substituted_scaled, color=th.text, font_size=SIZE.value)
+        self.substituted_scaled.match_height(self.substituted).move_to(self.substituted, aligned_edge=LEFT)
         self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
 
         # -- the plane: A, B, the arc, the distance line ---------------------
@@ -177,6 +180,10 @@ class CosineDistanceScene(SegmentScene):
         place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
                      rect, avoid=avoid + [box_of(self.theta, 0.05)])
         self.b_label_offset = self.label_b.get_center() - b_tips[0]
+        # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales
+        self.dist_name = label("\u2016A \u2212 B\u2016", th, size=SIZE.label, colour=th.accent)
+        marks.labels(self.dist_name, self.dist_line)
+        self._place_dist_name(0)
         for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
             marks.labels(marks.token(lab, tok), marks.token(arrow, tok))
 
@@ -186,6 +193,16 @@ class CosineDistanceScene(SegmentScene):
 
     def _dist_line(self, k: int) -> DashedLine:
         return DashedLine(self.tip_a, self._tip_b(k), color=self.theme.accent, stroke_width=3, dash_length=0.1)
+
+    def _place_dist_name(self, k: int) -> None:
+        a, b, o = self.tip_a, self._tip_b(k), self.frame.origin
+        mid = (a + b) / 2
+        d = b - a
+        n = np.array([-d[1], d[0], 0.0]) / max(float(np.linalg.norm(d)), 1e-9)
+        if np.dot(n, mid - o) < 0:
+            n = -n
+        reach = abs(n[0]) * self.dist_name.width / 2 + abs(n[1]) * self.dist_name.height / 2
+        self.dist_name.move_to(mid + n * (GAP.s + reach))
 
     def _texts(self, k: int) -> list[str]:
         sb, s = self.storyboard, self.storyboard.samples[k]
@@ -240,6 +257,7 @@ class CosineDistanceScene(SegmentScene):
         self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), FadeIn(self.label_a), FadeIn(self.label_b),
                   run_time=1.2)
         self.play(Create(self.arc), FadeIn(self.theta), Create(self.dist_line), run_time=0.8)
+        self.play(FadeIn(self.dist_name), run_time=0.4)
         self.play(FadeIn(self.read_labels[:5]), FadeIn(self.values), run_time=0.6)
 
     def _show_formula(self, beat: Beat) -> None:
@@ -259,16 +277,18 @@ class CosineDistanceScene(SegmentScene):
         self.dist_line.add_updater(on_change(k, lambda m: m.become(self._dist_line(k()))))
         self.label_b.add_updater(on_change(k, lambda m: layout.keep_inside(
             m.move_to(self._tip_b(k()) + self.b_label_offset), self.regions.safe)))
+        self.dist_name.add_updater(on_change(k, lambda m: self._place_dist_name(k())))
         self._own_readouts()
         self.values.add_updater(on_change(k, self._update_values))
         self.scale_value.add_updater(on_change(k, self._update_scale))
         self.play(self.k.animate.set_value(len(sb.samples) - 1), run_time=3.0, rate_func=linear)
-        for m in (self.arrow_b, self.dist_line, self.label_b, self.values, self.scale_value):
+        for m in (self.arrow_b, self.dist_line, self.label_b, self.dist_name, self.values, self.scale_value):
             m.clear_updaters()
-        self.play(indicate(self.values[1], self.regions.safe, colour=th.accent), indicate(self.values[2], self.regions.safe, colour=th.accent), run_time=0.8)
+        self.play(indicate(self.values[1], self.regions.safe, colour=th.accent), indicate(self.values[2], self.regions.safe, colour=th.accent),
+                  fade_in(self.substituted_scaled, self.regions.safe, 0.15 * DOWN), run_time=0.8)
 
     def _show_closing(self, beat: Beat) -> None:
-        self.play(FadeOut(self.formula), run_time=0.4)
+        self.play(FadeOut(self.formula), FadeOut(self.substituted_scaled), run_time=0.4)
         self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()
         self.wait(0.5)

@@ -21,7 +21,7 @@ from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
 from .components.emphasis import fade_in, indicate
 from .components.grid import CellGrid
-from .components.text import label, number, wrapped
+from .components.text import drawn_size, label, number, wrapped
 from .theme import GAP, SIZE
 
 
@@ -76,6 +76,30 @@ class LookupScene(SegmentScene):
             layout.stack([sentence], self.regions.body)
         # E, then the output: left to right or top to bottom, whichever draws the numbers larger
         self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=above, gap=GAP.m)
+        self._build_one_hot()
+
+    def _build_one_hot(self) -> None:
+        """The first token's one-hot vector, entry by entry in place of E's row labels (its 1 at the token's
+        row, 0 elsewhere, ⋮ for hidden rows), and the note saying the product is that row."""
+        sb, th, m = self.storyboard, self.theme, self.matrix
+        # the row labels' size as drawn (the kit scaled the grids to fit the body)
+        size = max(drawn_size(t) for t, r in zip(m.row_labels, sb.matrix_rows) if r.kind != "gap")
+        gap = m.row_box(0).get_left()[0] - max(t.get_right()[0] for t in m.row_labels if t.width > 0)
+        self.one_hot = VGroup()
+        for k, entry in enumerate(sb.one_hot):
+            box = m.row_box(k)
+            t = label(entry, th, size=size, colour=th.accent if entry == "1" else th.muted, mono=True)
+            t.move_to([box.get_left()[0] - gap, box.get_y(), 0], aligned_edge=RIGHT)
+            marks.labels(t, box)
+            self.one_hot.add(t)
+        body = self.regions.body
+        x0 = max(self.matrix_note.get_left()[0], body.x0)
+        self.one_hot_note = label(sb.one_hot_note, th, size=drawn_size(self.matrix_note), colour=th.accent,
+                                  max_width=body.x1 - x0)
+        self.one_hot_note.move_to([x0, self.matrix_note.get_y(), 0], aligned_edge=LEFT)
+        if self.one_hot_note.get_bottom()[1] < body.y0:     # E overflows the body (held at the text floor): no note
+            self.one_hot_note = VGroup()
+        marks.labels(self.one_hot_note, self.matrix)
 
     def _build_grids(self, cols: list[int], colour_of: dict[str, str], above: list) -> float:
         """Build E and the output with the storyboard's columns at ``cols``; returns the scale they fit at
@@ -145,6 +169,8 @@ class LookupScene(SegmentScene):
         chip_mark = Marker(th, buff=GAP.xs, stroke_width=3)
         for st in sb.steps:
             beat.pace(st.position, n)
+            if st.position == 0 and len(self.one_hot):
+                self._one_hot_selects(st.view_row)
             chip, idl = self.chips[st.position], self.ids[st.position]
             row_box = self.matrix.row_box(st.view_row)
             slow = 1.0 if st.position < 2 else 0.6
@@ -167,6 +193,18 @@ class LookupScene(SegmentScene):
         if marks_on:
             self.play(*[m.off() for m in marks_on], run_time=0.3)
             self.remove(*[m.rect for m in marks_on])
+
+    def _one_hot_selects(self, row: int) -> None:
+        """Once: the one-hot vector stands beside E; its 0s fade every other row, its 1 keeps the token's row."""
+        m = self.matrix
+        labels = VGroup(*m.row_labels)
+        others = VGroup(*[c for k, c in enumerate(m.cells) if k != row and c is not None])
+        self.play(FadeOut(labels), FadeIn(self.one_hot), FadeOut(self.matrix_note), FadeIn(self.one_hot_note),
+                  run_time=0.8)
+        self.play(others.animate.set_opacity(0.2), indicate(self.one_hot[row], self.regions.safe, colour=self.theme.accent), run_time=0.9)
+        self.wait(0.6)
+        self.play(others.animate.set_opacity(1), FadeOut(self.one_hot), FadeIn(labels), FadeOut(self.one_hot_note),
+                  FadeIn(self.matrix_note), run_time=0.6)
 
     def _show_output(self, beat: Beat) -> None:
         th = self.theme

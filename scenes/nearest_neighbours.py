@@ -13,7 +13,9 @@ from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.emphasis import fade_in
+from .components.neighbourhood import ConeAndBallPicture
 from .components.text import baseline_y, label, sit_on, wrapped
+from .layout import Box
 from .theme import GAP, SIZE
 
 COL_W = 4.6
@@ -29,28 +31,28 @@ class NearestNeighboursScene(SegmentScene):
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
         self.chip = TokenChip(sb.query, self.colour_of(sb.query), th, size=SIZE.value)
-        body_top = self.header.get_bottom()[1] - 0.2
-        self.chip.move_to([-self.fw / 2 + 0.5, body_top, 0], aligned_edge=UP + LEFT)
+        body = self.regions.body
+        self.chip.move_to([body.x0, body.y1, 0], aligned_edge=UP + LEFT)
         self.query_note = label(f"query  (id {sb.query_id:,})", th, size=SIZE.note, colour=th.muted)
         self.query_note.next_to(self.chip, RIGHT, buff=GAP.m)
         space = sb.space_note + ("; the query itself left out" if sb.excluded_query else "")
         self.space = label(space, th, size=SIZE.note, colour=th.muted)
-        self.space.move_to([self.fw / 2 - 0.4, self.chip.get_y(), 0], aligned_edge=RIGHT)
+        self.space.move_to([body.x1, self.chip.get_y(), 0], aligned_edge=RIGHT)
         if self.space.get_left()[0] < self.query_note.get_right()[0] + 0.3:
             # beside the query if it wraps into the chip's height, else under it
-            room = self.fw / 2 - 0.4 - (self.query_note.get_right()[0] + 0.3)
+            room = body.x1 - (self.query_note.get_right()[0] + 0.3)
             beside = wrapped(space, th, size=SIZE.small, colour=th.muted, max_width=room, buff=GAP.xs, max_lines=3)
             if beside.height <= self.chip.height + 0.1 and beside.width <= room + 1e-6:
                 self.space = beside.next_to(self.query_note, RIGHT, buff=GAP.m)
             else:
-                self.space = wrapped(space, th, size=SIZE.note, colour=th.muted, max_width=self.fw - 1.0, buff=GAP.xs)
+                self.space = wrapped(space, th, size=SIZE.note, colour=th.muted, max_width=body.width, buff=GAP.xs)
                 self.space.next_to(self.chip, DOWN, buff=GAP.s).align_to(self.chip, LEFT)
 
         k = len(sb.by_cosine)
         step = min(0.75, 5.0 / max(k, 1)) if self.portrait else min(0.55, 3.9 / max(k, 1))
         # two columns: at full width in 16:9, narrower (and closer) in narrow frames
         gap = 1.5 if self.landscape else 0.5
-        col_w = min(COL_W, (self.fw - 0.8 - gap) / 2)
+        col_w = min(COL_W, (body.width - gap) / 2)
         xl = -gap / 2 - col_w          # left column's left edge
         xr = gap / 2                   # right column's left edge
         heads = [wrapped(t, th, size=SIZE.heading if self.landscape else SIZE.label, weight="BOLD", max_width=col_w, buff=GAP.xs)
@@ -111,6 +113,11 @@ class NearestNeighboursScene(SegmentScene):
         self.legend.move_to([0, bottom - 0.35, 0])
         self.fill_body([[self.chip, self.query_note, self.space],
                         [self.heads, self.subheads, self.left_rows, self.right_rows, self.links], [self.legend]])
+        # the cone-and-ball picture takes the lists' place before they come in
+        top = min(self.chip.get_bottom()[1], self.space.get_bottom()[1]) - GAP.l
+        self.picture = ConeAndBallPicture(sb.picture, sb.query, Box(body.x0, body.y0, body.x1, top), th,
+                                          query_colour=th.token_colour(0), cone_colour=th.positive,
+                                          ball_colour=th.token_colour(2))
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_query), Beat(self._show_lists), Beat(self._show_links)]
@@ -118,12 +125,27 @@ class NearestNeighboursScene(SegmentScene):
     def _show_query(self, beat: Beat) -> None:
         self.play(FadeIn(self.chip), FadeIn(self.query_note), run_time=0.6)
         self.play(FadeIn(self.space), run_time=0.5)
+        self.play(self.picture.draw_query(), run_time=0.8)
+        self.play(self.picture.draw_points(), run_time=1.5)
+
+    def _show_cone_and_ball(self) -> None:
+        """Near by angle (the cone) and near by gap (the ball); the tokens inside only one are ringed."""
+        pic = self.picture
+        self.play(pic.sweep_cone(), run_time=1.4)
+        self.wait(0.4)
+        self.play(pic.grow_ball(), run_time=1.2)
+        self.wait(0.4)
+        if len(pic.rings):
+            self.play(pic.mark_disagreement(), run_time=1.2)
+        self.wait(1.5)
+        self.play(pic.clear(), run_time=0.5)
 
     def _show_lists(self, beat: Beat) -> None:
+        self._show_cone_and_ball()
         self.play(FadeIn(self.heads[0]), FadeIn(self.subheads[0]), run_time=0.5)
         self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * RIGHT) for r in self.left_rows], lag_ratio=0.25), run_time=1.4)
         self.play(FadeIn(self.heads[1]), FadeIn(self.subheads[1]), run_time=0.5)
-        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * LEFT) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
+        self.play(LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * UP) for r in self.right_rows], lag_ratio=0.25), run_time=1.4)
 
     def _show_links(self, beat: Beat) -> None:
         if len(self.links):

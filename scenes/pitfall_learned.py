@@ -1,15 +1,39 @@
 """Scene for ``pitfall-learned``: two occurrences → one row; a look-alike → its own row."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, GrowArrow, SurroundingRectangle, VGroup
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    CubicBezier,
+    FadeIn,
+    GrowArrow,
+    Succession,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from embedcore.segments.pitfall_learned import LearnedStoryboard
+from scenes import marks
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.grid import CellGrid
 from .components.text import wrapped
+from .components.vectors import arrow_2d
 from .theme import GAP, SIZE
+
+
+def elbow_arrow(start: np.ndarray, run_y: float, end: np.ndarray, colour: str) -> VGroup:
+    """Down from ``start``, across at ``run_y``, down onto ``end`` (one smooth curve whose height never rises),
+    ending in a short vertical arrow."""
+    drop = np.array([end[0], end[1] + 0.3, 0.0])
+    path = CubicBezier(start, np.array([start[0], run_y, 0.0]), np.array([drop[0], run_y, 0.0]), drop,
+                       color=colour, stroke_width=4)
+    return VGroup(path, arrow_2d(drop, end, colour, width=4))
 
 
 class PitfallLearnedScene(SegmentScene):
@@ -36,16 +60,26 @@ class PitfallLearnedScene(SegmentScene):
                              header, th, label_colours=[colour_of.get(sb.row.token), th.muted], label_width=2.3)
         if self.landscape:
             self.grid.scale(1.1)
-            self.grid.move_to([-self.fw / 2 + 0.7, -0.1, 0], aligned_edge=LEFT)
+            self.grid.move_to([self.regions.body.x0, -0.1, 0], aligned_edge=LEFT)
         else:   # narrow frames: the grid as wide as the frame allows, notes under it
             self.grid.scale(min(1.1, (self.fw - 0.8) / self.grid.width))
             gap = 3.2 if self.portrait else 0.95    # room for the arrows from the chips
             self.grid.move_to([0, self.chips.get_bottom()[1] - gap, 0], aligned_edge=UP)
         row0 = self.grid.row_box(0)
-        top = self.grid.header.get_top()
-        self.arrows = VGroup(*[Arrow(self.chips[p].get_bottom(), [row0.get_center()[0] + (k - 0.5) * 0.6, top[1] + 0.15, 0],
-                                     buff=GAP.s, color=th.accent, stroke_width=4, max_tip_length_to_length_ratio=0.12)
-                               for k, p in enumerate(sb.positions[:2])])
+        # both occurrences point at the one row they select: its id label. Each arrow runs sideways under the
+        # chips, then drops onto the label from above, clear of the chips and the column headers; the farther
+        # chip's runs higher and lands further left, so the two never cross
+        lab0 = self.grid.row_labels[0]
+        room = self.chips.get_bottom()[1] - self.grid.get_top()[1]
+        step = min(GAP.l, room / 3)
+        chosen = sorted(sb.positions[:2], key=lambda p: -abs(self.chips[p].get_x() - lab0.get_x()))
+        spread = min(0.4, lab0.width * 0.4)
+        self.arrows = VGroup()
+        for k, p in enumerate(chosen):
+            x_end = lab0.get_x() + (k - (len(chosen) - 1) / 2) * spread * (1 if self.chips[p].get_x() > lab0.get_x() else -1)
+            self.arrows.add(elbow_arrow(self.chips[p].get_bottom() + DOWN * GAP.xs, self.chips.get_bottom()[1] - step * (k + 1),
+                                        np.array([x_end, lab0.get_top()[1] + GAP.xs, 0]), th.accent))
+        marks.labels(lab0, *self.arrows)
         self.same = wrapped(sb.same_note, th, size=SIZE.cell, colour=th.accent,
                             max_width=self.fw - 1.0, buff=GAP.xs)
         self.same.next_to(self.grid, RIGHT, buff=GAP.m).match_y(row0)
@@ -72,7 +106,7 @@ class PitfallLearnedScene(SegmentScene):
         g = self.grid
         self.play(FadeIn(self.chips), run_time=0.6)
         self.play(Create(self.chip_marks), FadeIn(g.header), g.reveal_row(0), run_time=0.8)
-        self.play(*[GrowArrow(a) for a in self.arrows], run_time=0.8)
+        self.play(*[Succession(Create(a[0]), GrowArrow(a[1])) for a in self.arrows], run_time=0.9)
         self.play(FadeIn(self.same), run_time=0.4)
 
     def _show_lookalike(self, beat: Beat) -> None:

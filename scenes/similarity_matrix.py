@@ -6,16 +6,29 @@ the diagonal, the symmetry and any repeated tokens are pointed out.
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, Rectangle, SurroundingRectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    Line,
+    Rectangle,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
 from .base import Beat, SegmentScene
-from .components.heatmap import ColourLegend, Heatmap
+from .components.derivation import DerivedCell
+from .components.heatmap import ColourLegend, Heatmap, value_cap_px
 from .components.text import label, wrap
-from .theme import GAP, SIZE
+from .layout import Box
+from .theme import GAP, MIN_CAP_PX, SIZE
 
-BODY_BOTTOM = -2.75      # above a two-line caption
 MAX_CELL = 1.1
 
 
@@ -31,8 +44,9 @@ class SimilarityMatrixScene(SegmentScene):
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
-        body_top = self.header.get_bottom()[1] - 0.15     # below the title and source line
-        self.bottom = BODY_BOTTOM if self.landscape else self.body_bottom
+        region = self.regions.body
+        body_top = region.y1
+        self.bottom = region.y0
         avail_h = body_top - self.bottom
         square = not self.landscape and not self.portrait
         self.notes_replace = square
@@ -40,16 +54,19 @@ class SimilarityMatrixScene(SegmentScene):
             avail_h -= 3.2
         elif square:            # readouts and notes under the matrix, one or two lines each
             avail_h -= 1.0
-        cell = min(MAX_CELL, (avail_h - 0.45) / n)
-        if not self.landscape:  # as wide as the frame allows (the legend sits right of it in square frames)
-            cell = min(cell, (self.fw - 1.0 - min(probe.width, 2.0) - 0.2 - (1.2 if square else 0.0)) / n)
+        row_w = min(probe.width, 2.0) + 0.2
+        # the matrix takes the body's height; beside it, the legend (and in wide frames the readouts)
+        beside_w = region.width * 0.42 if self.landscape else 1.2 if square else 0.0
+        cell = min(MAX_CELL, (avail_h - 0.45) / n, (region.width - row_w - beside_w) / n)
         if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
             cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
-        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=sb.show_values,
+        # values too small to read at this size are not printed: the colours and the readouts carry them
+        show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
+        self.values_hidden = sb.show_values and not show
+        self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=show,
                           label_size=label_size, label_colours=colours)
-        self.hm.move_to([0, 0, 0])
-        # place: top of column labels at BODY_TOP, left edge near the frame's left
-        self.hm.shift([self.regions.body.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
+        # top of the column labels at the body's top, row labels from the body's left edge
+        self.hm.shift([region.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
         # the empty grid: one panel and 2(n + 1) lines, not n² rectangles (cheaper every frame)
         body = self.hm.body
@@ -86,6 +103,19 @@ class SimilarityMatrixScene(SegmentScene):
             self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
         self.panel_w = self.regions.body.x1 - x0
         self.colours = colours
+        # the derived cell: beside the matrix where it fits at nearly full size, else on a panel over the rows
+        # below the cell's row (they are still empty then)
+        self.derived = None
+        dv = sb.derivation
+        if dv is not None:
+            body = self.regions.body
+            pair = (colours[dv.i], colours[dv.j])
+            beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, body.x1, body_top)
+            self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
+            if self.derived is None or self.derived.scale_used < 0.85:
+                row_bottom = self.hm.rects[dv.i][0].get_bottom()[1]
+                self.derived = DerivedCell(dv, th, pair, Box(body.x0, self.bottom, body.x1, row_bottom - GAP.s),
+                                           backing=True)
 
     # -- helpers ------------------------------------------------------------
     def readout(self, text: str, size: float = SIZE.chip):
@@ -107,48 +137,50 @@ class SimilarityMatrixScene(SegmentScene):
                 Beat(self._repeats)]
 
     def _first_row(self, beat: Beat) -> None:
-        sb, th, hm = self.storyboard, self.theme, self.hm
-        n = len(sb.tokens)
+        hm = self.hm
         self.play(FadeIn(hm.row_labels), FadeIn(hm.col_labels), FadeIn(self.blank), run_time=0.8)
-        self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
-        # first row, cell by cell: the two tokens light up while their cell fills
-        readout = None
-        box = None
-        row_lab = hm.row_labels[0]
-        self.play(row_lab.animate.set_color(th.accent), run_time=0.3)
-        for j in range(n):
-            slow = j < 3
-            rt = 0.5 if slow else 0.22
-            col_lab = hm.col_labels[j]
-            new_box = SurroundingRectangle(hm.rects[0][j], color=th.accent, buff=0.0, stroke_width=4)
-            new_ro = self.readout(self.pair_text(0, j))
-            anims = [FadeIn(hm.cell_group(0, j)), col_lab.animate.set_color(th.accent), FadeIn(new_ro)]
-            if box is None:
-                anims.append(Create(new_box))
-                box = new_box
-            else:
-                anims += [box.animate.move_to(new_box), hm.col_labels[j - 1].animate.set_color(self.colours[j - 1]),
-                          FadeOut(readout)]
-            readout = new_ro
-            self.play(*anims, run_time=rt)
-            if slow:
-                self.wait(0.25)
-        self.play(FadeOut(box), row_lab.animate.set_color(self.colours[0]),
-                  hm.col_labels[n - 1].animate.set_color(self.colours[n - 1]), run_time=0.25)
-        self._readout = readout             # stays up until the next row's readout replaces it
+        if self.derived is not None:
+            self._derive_cell()
+
+    def _derive_cell(self) -> None:
+        """One cell made in view: the two rows, divided by their lengths, multiplied, summed, into the cell."""
+        sb, th, hm, d = self.storyboard, self.theme, self.hm, self.derived
+        i, j = sb.derivation.i, sb.derivation.j
+        mark = SurroundingRectangle(hm.rects[i][j], color=th.accent, buff=0.0, stroke_width=4)
+        self.play(hm.row_labels[i].animate.set_color(th.accent), hm.col_labels[j].animate.set_color(th.accent),
+                  Create(mark), run_time=0.5)
+        self.play(d.show_rows(), run_time=1.2)
+        self.play(d.show_lengths(), run_time=0.6)
+        self.wait(0.3)
+        self.play(d.normalise(), run_time=1.0)
+        self.wait(0.3)
+        self.play(d.multiply(), run_time=1.8)
+        self.play(d.add_up(), run_time=1.0)
+        self.wait(0.4)
+        # the cell goes on screen (clear) before the flying value, so the value lands on top of its colour
+        # (a FadeIn would add the cell after the value: introducers join the scene last)
+        self.add(hm.rects[i][j].set_opacity(0))
+        self.play(d.fly_to(hm.texts[i][j], hm.rects[i][j]), hm.rects[i][j].animate.set_opacity(1), run_time=0.9)
+        self.play(d.clear(), FadeOut(mark), hm.row_labels[i].animate.set_color(self.colours[i]),
+                  hm.col_labels[j].animate.set_color(self.colours[j]), run_time=0.5)
 
     def _other_rows(self, beat: Beat) -> None:
+        """The rest fill row by row (one fade a row: a fade per cell cost a third more CPU), each row's closest
+        token read out."""
         sb, th, hm = self.storyboard, self.theme, self.hm
         n = len(sb.tokens)
-        row_mark, readout = None, self._readout
-        for i in range(1, n):
+        done = (sb.derivation.i, sb.derivation.j) if sb.derivation is not None else None
+        self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
+        row_mark, readout = None, None
+        for i in range(n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
             box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
                                        color=th.accent, buff=GAP.xs, stroke_width=3)
+            cells = [hm.cell_group(i, j) for j in range(n) if (i, j) != done]
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
             self.remove(*[m for m in (row_mark, readout) if m is not None])
-            self.play(FadeIn(hm.row_group(i)), FadeIn(box), FadeIn(new_ro), run_time=0.4 if n <= 8 else 0.3)
+            self.play(FadeIn(VGroup(*cells)), FadeIn(box), FadeIn(new_ro), run_time=0.4 if n <= 8 else 0.3)
             row_mark, readout = box, new_ro
             self.wait(0.15)
         self.remove(self.blank)

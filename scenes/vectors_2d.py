@@ -7,7 +7,9 @@ from manim import (
     DOWN,
     LEFT,
     UL,
+    Arc,
     Create,
+    DashedVMobject,
     FadeIn,
     GrowArrow,
     Indicate,
@@ -25,9 +27,11 @@ from .components.vectors import (
     arrow_2d,
     axes_cross,
     box_of,
+    boxes_overlap,
     fit_plot,
     place_labels,
     polyline_segments,
+    segment_hits_box,
 )
 from .theme import GAP, SIZE
 
@@ -112,6 +116,45 @@ class Vectors2DScene(SegmentScene):
             marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
                      rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
+        self._unit_circle(rect, segs)
+
+    def _unit_circle(self, rect, segs) -> None:
+        """A faint dashed circle of length 1 behind the arrows (the part of it inside the plot), where lengths are
+        drawn true and it is a readable size: each arrow's length reads against it."""
+        sb, th = self.storyboard, self.theme
+        o, u = self.frame.origin, self.frame.unit
+        x0, y0, x1, y1 = rect
+        if not sb.exact or u < 0.35:
+            return
+        ts = np.linspace(0.0, 2 * np.pi, 181)[:-1]
+        inside = [x0 <= o[0] + u * np.cos(t) <= x1 and y0 <= o[1] + u * np.sin(t) <= y1 for t in ts]
+        if all(inside):
+            start, span = 0.0, 2 * np.pi
+        else:       # the longest run of the circle inside the plot, read around from an outside point
+            k0 = inside.index(False)
+            order = [(k0 + i) % len(ts) for i in range(len(ts))]
+            best, run = (0, 0), (0, 0)
+            for i, k in enumerate(order):
+                run = (run[0], run[1] + 1) if inside[k] else (i + 1, 0)
+                if run[1] > best[1]:
+                    best = run
+            if best[1] < 30:            # less than 60 degrees of it: no circle
+                return
+            step = ts[1] - ts[0]
+            start, span = ts[order[best[0]]], (best[1] - 1) * step
+        circle = DashedVMobject(Arc(radius=u, start_angle=start, angle=span, arc_center=o, color=th.faint,
+                                    stroke_width=1.5), num_dashes=max(8, int(40 * span / (2 * np.pi))))
+        name = label("\u2016v\u2016 = 1", th, size=SIZE.small, colour=th.muted)
+        mid = start + span / 2
+        ring = [o + u * np.array([np.cos(t), np.sin(t), 0.0]) for t in np.linspace(start, start + span, 25)]
+        place_labels([name], [[o + u * np.array([np.cos(mid), np.sin(mid), 0.0])]], [float(np.degrees(mid))],
+                     segs + polyline_segments(ring), rect,
+                     avoid=[box_of(m, 0.05) for m in (*self.labels, self.panel, self.note)])
+        if any(segment_hits_box(p, q, box_of(name, 0.02)) for p, q in segs) or \
+                any(boxes_overlap(box_of(name, 0.02), box_of(m)) for m in self.labels):
+            return
+        marks.labels(name, circle)
+        self.axes.add(marks.role(circle, marks.DECOR), name)
 
     def _arc(self, p, radius):
         sb = self.storyboard
@@ -121,7 +164,6 @@ class Vectors2DScene(SegmentScene):
             sweep -= 360
         elif sweep < -180:
             sweep += 360
-        from manim import Arc
         return Arc(radius=radius, start_angle=np.radians(start), angle=np.radians(sweep), arc_center=self.frame.origin,
                    color=self.theme.text, stroke_width=2.5)
 

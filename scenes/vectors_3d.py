@@ -21,6 +21,7 @@ from manim import (
     Indicate,
     LaggedStart,
     Line,
+    Polygon,
     ThreeDCamera,
     ThreeDScene,
     VGroup,
@@ -144,6 +145,13 @@ class Vectors3DScene(ThreeDSegment):
         L = self.arrow_len * 1.05
         self.axes = marks.role(VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
                                         for e in np.eye(3)]), marks.DECOR)     # faint: labels may cross them
+        # a ground plane (z = 0) with a light grid: heights and depths read against it as the camera turns
+        ground = VGroup(Polygon([-L, -L, 0], [L, -L, 0], [L, L, 0], [-L, L, 0], stroke_width=0,
+                                fill_color=th.faint, fill_opacity=0.12))
+        for k in (-1.0, -0.5, 0.5, 1.0):
+            ground.add(Line([k * L, -L, 0], [k * L, L, 0], color=th.faint, stroke_width=1, stroke_opacity=0.6),
+                       Line([-L, k * L, 0], [L, k * L, 0], color=th.faint, stroke_width=1, stroke_opacity=0.6))
+        self.axes.add_to_back(marks.role(ground, marks.DECOR))
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
         self.labels = VGroup()
         for v, t in zip(sb.vectors, self.tips):

@@ -16,6 +16,7 @@ from pydantic import Field
 from ..config import MAX_TOKEN, SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import analogy_vector, nearest, scan
+from ..projection import gram_schmidt, span_rank
 from ..special import left_out_sentence, special_ids
 from ..storyboard import MINUS, Storyboard, fmt
 from ..wording import count, elide, join_names, plural
@@ -57,6 +58,26 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class PlanePoint:
+    """One point of the parallelogram picture: where it is drawn, and what it is."""
+
+    role: str                   # "a", "b", "c", "result" (a − b + c) or "answer" (nearest non-input)
+    token: str                  # the token, or the expression for the result
+    xy: tuple[float, float]     # drawn position (a linear projection: sums are kept exactly)
+    zero: bool                  # an all-zero row: drawn at the origin, no arrow
+
+
+@dataclass(frozen=True)
+class Parallelogram:
+    """b → a and c → (a − b + c) are one difference vector; a projection keeps it one vector."""
+
+    points: tuple[PlanePoint, ...]  # a, b, c, result, answer: in that order
+    exact: bool                     # True: lengths and angles on screen are the true ones
+    note: str                       # the one line the screen shows about the projection
+    difference: str                 # "king − man": the label of the moved arrow
+
+
+@dataclass(frozen=True)
 class AnalogyStoryboard(Storyboard):
     a: str
     b: str
@@ -74,6 +95,9 @@ class AnalogyStoryboard(Storyboard):
     verdict: str
     honesty: str                # the result note, then which special tokens were left out
     special_left_out: int       # special tokens ([CLS], [MASK], <s>, ...) not searched
+    answer: Hit                 # the nearest non-input token (the top of ``excluded``)
+    resolved: str               # "≈ queen (0.87)": what "= ?" becomes
+    plane: Parallelogram        # the 2D picture of a, b, c, a − b + c and the answer
 
 
 def _hits(table: EmbeddingTable, ranked: Ranked, inputs: set[int], expect_id: int | None, dec: int) -> tuple[Hit, ...]:
@@ -91,6 +115,37 @@ def analogy_construction(source: SourceInfo, words: Sequence[str | None]) -> str
     if used:
         return f"the group{'s' if len(used) > 1 else ''} {join_names(used)} set it up"
     return "no group links these tokens, so any match is chance"
+
+
+def parallelogram(rows: np.ndarray, words: tuple[str, str, str], result: str, answer: str) -> Parallelogram:
+    """Draw a, b, c, a − b + c and the answer (rows in that order) in the plane of the result and the answer.
+
+    The result lies on +x and the answer above it, at their true lengths and true angle: the
+    angle the score measures is drawn exactly. a, b and c are drawn as their orthogonal
+    projections ("shadows") on that plane; a projection is linear, so the drawn result is
+    exactly drawn a − drawn b + drawn c and the picture is a true parallelogram. When the result
+    and the answer are parallel (or zero), a, c, b in turn give the plane its second axis.
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    result_row = rows[3]
+    basis = np.zeros((2, rows.shape[1]))
+    for extra in (4, 0, 2, 1):
+        basis = gram_schmidt(rows[[3, extra]], 2).basis
+        if np.any(basis[1]):
+            break
+    xy = rows @ basis.T
+    xy[3] = xy[0] - xy[1] + xy[2]           # equal already up to rounding; made exact for the picture
+    roles = ("a", "b", "c", "result", "answer")
+    names = (*words, result, answer)
+    points = tuple(PlanePoint(r, n, (float(p[0]) + 0.0, float(p[1]) + 0.0), not bool(np.any(v)))
+                   for r, n, p, v in zip(roles, names, xy, rows))
+    exact = span_rank(rows) <= 2 and bool(np.any(result_row))
+    if exact:
+        note = "Exact: all five vectors lie in one plane, so every length and angle is true."
+    else:
+        note = (f"Drawn in the plane of the result and '{answer}': their angle is true. "
+                f"{join_names(list(words), quote='')} are drawn as their shadows on that plane.")
+    return Parallelogram(points, exact, note, f"{words[0]} {MINUS} {words[1]}")
 
 
 def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
@@ -154,6 +209,9 @@ def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
         wr = [(table.vocab.tokens[i], "by cosine", r) for r, i in enumerate(top, 1) if i in leave_out]
         left = left_out_sentence(table, lo, wr, options.k)
         honesty += " " + left[0].upper() + left[1:] + "."
+    answer = exc[0]
+    plane = parallelogram(np.vstack([table.rows(np.array(ids)), v, table.rows(np.array([answer.id]))]),
+                          (options.a, options.b, options.c), expr, answer.token)
     narration = [
         f"Take '{options.a}', subtract '{options.b}', add '{options.c}': which tokens are nearest?",
         raw_caption,
@@ -165,4 +223,5 @@ def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
         a=options.a, b=options.b, c=options.c, expression=expr, expect=options.expect, k=options.k,
         raw=raw, excluded=exc, raw_caption=raw_caption, excluded_caption=excluded_caption, verdict=verdict,
         honesty=honesty, special_left_out=len(leave_out),
+        answer=answer, resolved=f"\u2248 {answer.token} ({answer.text})", plane=plane,
     )

@@ -90,6 +90,7 @@ class CosineDistanceStoryboard(Storyboard):
     samples: tuple[ScaleSample, ...]
     projection_note: str
     closing: tuple[str, str]        # when each measure fits, shown at the end
+    substituted_scaled: str = ""    # the same after B is scaled: A · sB and ‖sB‖ grow by s, the result does not
 
 
 def _typst_num(s: str) -> str:
@@ -217,6 +218,8 @@ def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStorybo
                                    dt, fmt(dt, dec)))
 
     substituted = substituted_formula(d_ab, na, nb, c, dec)
+    last = samples[-1]
+    substituted_scaled = substituted_formula(dot(A, last.factor * B), na, last.norm_b, last.cosine, dec)
     a_tok, b_tok = pair
     last = samples[-1]
     narration = [
@@ -232,6 +235,7 @@ def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStorybo
                       default_narration=narration),
         dim=lesson.table.d, a=a_draw, b=b_draw, cosine=c, cosine_text=fmt(c, dec), angle=ang,
         angle_text=angle_text(ang), drawn_angle=drawn, distance=dist, distance_text=fmt(dist, dec),
-        dot=d_ab, dot_text=fmt(d_ab, dec), formula=FORMULA, substituted=substituted, scale=s,
+        dot=d_ab, dot_text=fmt(d_ab, dec), formula=FORMULA, substituted=substituted,
+        substituted_scaled=substituted_scaled, scale=s,
         scale_text=fmt(s, 2), samples=tuple(samples), projection_note=note, closing=closing,
     )

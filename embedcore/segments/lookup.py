@@ -70,6 +70,8 @@ class LookupStoryboard(Storyboard):
     rows_elided: bool
     cols_elided: bool
     matrix_note: str                    # under the matrix: what is hidden, or that all of it is shown
+    one_hot: tuple[str, ...] = ()       # the first token's one-hot vector beside E's drawn rows: "1", "0", ⋮ (hidden)
+    one_hot_note: str = ""              # in the note's place while it shows: one-hot × E is the row (indexing)
 
 
 def shown_columns(d: int, max_cols: int) -> list[int | None]:
@@ -157,6 +159,9 @@ def build(lesson: Lesson, options: Options, index: int) -> LookupStoryboard:
         notes.append(f"\u22ee hidden rows (V = {table.V:,})")
     if len(col_idx) < table.d:
         notes.append(f"\u22ef hidden columns (d = {table.d:,})")
+    # the one-hot vector of the first token, entry by drawn row: its 1 keeps that row, its 0s drop the rest
+    one_hot = tuple("\u22ee" if r.kind == "gap" else "1" if r.id == steps[0].id else "0" for r in matrix_rows)
+    one_hot_note = f"one-hot \u00d7 E = row {steps[0].id:,}: the same as indexing, no arithmetic"
     matrix_note = "   ".join(notes) or f"{'all ' if table.V > 1 else ''}{count(table.V, 'row')}, {count(table.d, 'column')}"
     return LookupStoryboard(
         **base_fields(lesson, options, index, default_title="Embedding as lookup", default_narration=narration),
@@ -168,4 +173,6 @@ def build(lesson: Lesson, options: Options, index: int) -> LookupStoryboard:
         rows_elided=len(real_ids) < table.V,
         cols_elided=len(col_idx) < table.d,
         matrix_note=matrix_note,
+        one_hot=one_hot,
+        one_hot_note=one_hot_note,
     )

@@ -54,6 +54,34 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class PicturePoint:
+    """A neighbour in the cone-and-ball picture, drawn at its true angle from the query and true length."""
+
+    token: str
+    id: int
+    xy: tuple[float, float]     # the query lies on +x; (0, 0) for a zero vector
+    by_cosine: bool             # in the cosine top k (inside the cone)
+    by_distance: bool           # in the distance top k (inside the ball)
+    zero: bool                  # an all-zero row: no direction, drawn at the origin
+
+
+@dataclass(frozen=True)
+class ConeAndBall:
+    """The query as an arrow on +x; the cosine top k lie inside the cone (angle ≤ ``half_angle``
+    around it), the distance top k inside the ball (radius ``radius`` around its tip)."""
+
+    query_xy: tuple[float, float]
+    points: tuple[PicturePoint, ...]   # the union of both top-k lists, cosine order first
+    half_angle: float                  # degrees, 0..180: the widest angle in the cosine top k
+    radius: float                      # the largest distance in the distance top k
+    angle_text: str                    # "38.2°"
+    radius_text: str                   # the k-th distance as the list shows it
+    note: str                          # what is exact in the picture and what is not
+    cone_label: str                    # "top 5 by cosine: within 74.3°"
+    ball_label: str                    # "top 5 by distance: within 1.06"
+
+
+@dataclass(frozen=True)
 class NeighboursStoryboard(Storyboard):
     query: str
 
@@ -69,6 +97,7 @@ class NeighboursStoryboard(Storyboard):
     agreement: str           # one line: where the rankings differ
     excluded_query: bool
     special_left_out: int    # special tokens ([CLS], [MASK], <s>, ...) not searched
+    picture: ConeAndBall     # the query, its neighbours, the cosine cone and the distance ball
 
 
 def rank_lists(table: EmbeddingTable, qid: int, k: int, include_query: bool, dec: int, leave_out: Iterable[int] = ()
@@ -123,6 +152,43 @@ def agreement_line(by_cos: Sequence[Neighbour], by_dist: Sequence[Neighbour], no
     return "The rankings differ: " + "; ".join(parts) + "."
 
 
+def cone_and_ball(q: np.ndarray, rows: np.ndarray, by_cos: Sequence[Neighbour], by_dist: Sequence[Neighbour],
+                  query: str) -> ConeAndBall:
+    """Place each neighbour (``rows``: the union of both lists, cosine order first) at its true
+    angle θ from the query and its true length: (‖x‖ cos θ, ±‖x‖ sin θ), the query on +x.
+
+    In the plane of the query and one neighbour this triangle (0, q, x) is the true one, so the
+    drawn angle, the drawn length and the drawn gap to the query's tip are all exact for every
+    point, and membership in the cone and in the ball is exactly the two top-k lists. Sides
+    alternate (above, below) in order of angle; gaps between two neighbours are not true.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    rows = np.asarray(rows, dtype=np.float64)
+    nq = float(np.linalg.norm(q))
+    norms = np.linalg.norm(rows, axis=1)
+    cos = np.where(norms > 0, rows @ q / np.maximum(norms * nq, 1e-300), 1.0)
+    theta = np.arccos(np.clip(cos, -1.0, 1.0))
+    order = np.argsort(theta, kind="stable")
+    side = np.empty(len(rows))
+    side[order] = [1.0 if k % 2 == 0 else -1.0 for k in range(len(rows))]
+    xy = np.stack([norms * np.cos(theta), side * norms * np.sin(theta)], axis=1)
+    cos_ids = {n.id for n in by_cos}
+    dist_ids = {n.id for n in by_dist}
+    ids = list(dict.fromkeys([n.id for n in by_cos] + [n.id for n in by_dist]))
+    names = {n.id: n.token for n in (*by_cos, *by_dist)}
+    points = tuple(PicturePoint(names[i], i, (float(p[0]) + 0.0, float(p[1]) + 0.0), i in cos_ids, i in dist_ids,
+                                not bool(norms[k] > 0)) for k, (i, p) in enumerate(zip(ids, xy)))
+    half = max((float(np.degrees(theta[k])) for k, i in enumerate(ids) if i in cos_ids), default=0.0)
+    radius = max((n.value for n in by_dist), default=0.0)
+    note = (f"Each token at its true angle from '{query}' and its true length: the cone and the ball are exact, "
+            "the gaps between the other tokens are not.")
+    angle_text = fmt(half, 1) + "\u00b0"
+    radius_text = by_dist[-1].text if by_dist else fmt(0.0, 2)
+    return ConeAndBall((nq, 0.0), points, half, float(radius), angle_text, radius_text, note,
+                       f"top {len(by_cos)} by cosine: within {angle_text}",
+                       f"top {len(by_dist)} by distance: within {radius_text}")
+
+
 def _list(words: list[str]) -> str:
     return join_names(words)
 
@@ -156,6 +222,9 @@ def build(lesson: Lesson, options: Options, index: int) -> NeighboursStoryboard:
         space = f"searched {'both' if table.V == 2 else f'all {table.V:,}'} tokens, {dims}"
         if options.include_special and len(special):
             space += f", {count(len(special), 'special token')} included"
+    union = list(dict.fromkeys([n.id for n in by_cos] + [n.id for n in by_dist]))
+    picture = cone_and_ball(table.rows([qid])[0], table.rows(np.array(union, dtype=np.int64)), by_cos, by_dist,
+                            options.query)
     narration = [
         f"Which tokens are nearest to '{options.query}'? It depends on what 'near' means.",
         "Cosine similarity ranks by angle: higher is closer. Euclidean distance ranks by straight-line gap: lower is closer.",
@@ -178,4 +247,5 @@ def build(lesson: Lesson, options: Options, index: int) -> NeighboursStoryboard:
         agreement=agreement,
         excluded_query=not options.include_query,
         special_left_out=int(len(leave_out)),
+        picture=picture,
     )

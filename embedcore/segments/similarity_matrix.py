@@ -31,6 +31,7 @@ MIN_TOKENS = 2
 MAX_TOKENS = 16          # beyond this a cell is under ~0.3 of a 480p frame's text height
 VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only up to here
 _WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+DERIVE_DIMS = 8          # components listed in the derived cell (the sum always covers all d)
 LABEL_CHARS = 12         # a longer token label would shrink every cell (vertical column labels)
 
 
@@ -48,6 +49,24 @@ class Pair:
     j: int
     value: float
     text: str
+
+
+@dataclass(frozen=True)
+class CellDerivation:
+    """How cell (i, j) is made: each row divided by its length, multiplied elementwise, summed."""
+
+    i: int
+    j: int
+    tokens: tuple[str, str]             # the two labels
+    dims: tuple[int, ...]               # the components shown (0-based), at most DERIVE_DIMS
+    raw: tuple[tuple[str, ...], tuple[str, ...]]     # the rows' shown components
+    norms: tuple[str, str]              # their lengths ‖x‖ (all d components)
+    unit: tuple[tuple[str, ...], tuple[str, ...]]    # shown components of x / ‖x‖
+    products: tuple[str, ...]           # shown components of (x_i / ‖x_i‖) · (x_j / ‖x_j‖)
+    hidden: int                         # components not shown (their products are in the sum)
+    total: str                          # the sum: the cell's own text
+    relation: str                       # "=" when the shown products add up to the total at its precision, else "≈"
+    sum_line: str                       # "sum = 0.87", or "sum of all 768 products = 0.87"
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,7 @@ class SimilarityMatrixStoryboard(Storyboard):
     row_notes: tuple[str, ...]      # per row: its closest other token (ties named), or why there is none
     sym_note: str                   # the symmetry note with the highlighted pair's numbers
     scale_note: str
+    derivation: CellDerivation | None   # the one cell derived before the others fill (None: no cosine)
 
 
 def best_sentence(toks: Sequence[str], best: Pair, cells: Sequence[Sequence[str]], c: np.ndarray) -> str:
@@ -89,6 +109,38 @@ def best_sentence(toks: Sequence[str], best: Pair, cells: Sequence[Sequence[str]
     named = "; ".join(f"'{a}' and '{b}'" for a, b, _ in [(*top, best.text), *tied[:3]])
     more = f"; and {len(tied) - 3} more" if len(tied) > 3 else ""
     return f"Most alike here, tied at {best.text}: {named}{more}."
+
+
+def derive_cell(vectors: np.ndarray, i: int, j: int, labels: tuple[str, str], cell: str,
+                dec: int) -> CellDerivation:
+    """The steps of cos(x_i, x_j) = Σ_k (x_i/‖x_i‖)_k (x_j/‖x_j‖)_k, for the screen.
+
+    With every component shown, products get as many decimals as it takes (dec to dec + 3) for
+    them to add up to the cell's text ("="; "≈" if even dec + 3 does not). With components
+    hidden the sum line says it covers all d.
+    """
+    x = np.asarray(vectors, dtype=np.float64)[[i, j]]
+    n = np.linalg.norm(x, axis=1)
+    u = x / n[:, None]
+    p = u[0] * u[1]
+    d = x.shape[1]
+    dims = tuple(range(min(d, DERIVE_DIMS)))
+    hidden = d - len(dims)
+    places = dec + 1
+    if not hidden:
+        for places in range(dec, dec + 4):
+            if fmt(sum(round(float(v), places) for v in p), dec) == cell:
+                break
+    shown_sum = fmt(sum(round(float(v), places) for v in p), dec)
+    relation = "=" if hidden or shown_sum == cell else "\u2248"
+    sum_line = f"sum of all {d:,} products = {cell}" if hidden else f"sum {relation} {cell}"
+    return CellDerivation(
+        i=i, j=j, tokens=labels, dims=dims,
+        raw=(tuple(fmt(float(x[0, k]), dec) for k in dims), tuple(fmt(float(x[1, k]), dec) for k in dims)),
+        norms=(fmt(float(n[0]), dec), fmt(float(n[1]), dec)),
+        unit=(tuple(fmt(float(u[0, k]), places) for k in dims), tuple(fmt(float(u[1, k]), places) for k in dims)),
+        products=tuple(fmt(float(p[k]), places) for k in dims), hidden=hidden, total=cell, relation=relation,
+        sum_line=sum_line)
 
 
 def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:
@@ -168,6 +220,10 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
     sym_note = (f"Symmetric: cos({lab[sym_pair.i]}, {lab[sym_pair.j]}) = cos({lab[sym_pair.j]}, "
                 f"{lab[sym_pair.i]}) = {sym_pair.text}." if sym_pair is not None else notes[1])
 
+    # the cell derived in view: the first row that has another token to compare, with its closest one
+    first = next((p for p in row_best if p is not None), None)
+    derivation = (derive_cell(seq.vectors, first.i, first.j, (lab[first.i], lab[first.j]), cells[first.i][first.j], dec)
+                  if first is not None else None)
     narration = [
         f"Cell (i, j) is the cosine similarity of tokens i and j, for {'the 2' if n == 2 else f'all {n}'} tokens.",
         "Blue: similar direction. Orange: opposite. Grey: unrelated.",
@@ -192,5 +248,6 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
         notes=tuple(notes),
         row_notes=tuple(row_notes),
         sym_note=sym_note,
+        derivation=derivation,
         scale_note=f"cos θ from {fmt(-1, 0)} (opposite) through 0 (unrelated) to 1 (same direction)",
     )

@@ -87,6 +87,19 @@ class ColourLegend(VGroup):
         self.add(self.bar, self.frame, self.ticks)
 
 
+def value_size_for(texts, theme: Theme, cell: float) -> float:
+    """The font size a cell ``cell`` wide prints the widest of ``texts`` at."""
+    size = min(SIZE.label, 40 * cell)
+    probe = label(max((t for row in texts for t in row), key=len), theme, size=size, mono=True)
+    return size * min(1.0, cell * 0.92 / probe.width) if probe.width > 0 else size
+
+
+def value_cap_px(texts, theme: Theme, cell: float) -> float:
+    """Cap height (px at 1080) of the values a cell ``cell`` wide would print: below the floor, print none."""
+    size = value_size_for(texts, theme, cell)
+    return cap_px(label("0.00", theme, size=size, mono=True), "Inter")
+
+
 class Heatmap(VGroup):
     """n × n coloured cells with row labels on the left and column labels on top.
 
@@ -106,10 +119,7 @@ class Heatmap(VGroup):
         self.body = VGroup()
         value_size = min(SIZE.label, 40 * cell)
         if show_values:
-            widest = max((t for row in texts for t in row), key=len)
-            probe = label(widest, theme, size=value_size, mono=True)
-            if probe.width > cell * 0.86:
-                value_size *= cell * 0.86 / probe.width
+            value_size = value_size_for(texts, theme, cell)
             # a number that would fall under the text floor is not drawn: the colours carry the values,
             # and the scene's readouts name the ones the narration reads
             show_values = cap_px(label("0", theme, size=value_size, mono=True), theme.font) >= MIN_CAP_PX - 0.5

@@ -99,7 +99,8 @@ def inside(box: Box, bounds: Box) -> bool:
 
 def place_labels(labels: Sequence, anchors: Sequence[Sequence[np.ndarray]], directions: Sequence[float],
                  segments: Sequence[tuple[np.ndarray, np.ndarray]], bounds: Box, *,
-                 avoid: Sequence[Box] = (), gap: float = 0.14, pad: float = 0.06) -> list[np.ndarray]:
+                 avoid: Sequence[Box] = (), gap: float = 0.14, pad: float = 0.06,
+                 extras: Sequence[float] = (0.0, 0.2, 0.45, 0.8)) -> list[np.ndarray]:
     """Move each label next to its anchor (an arrow tip), clear of the others.
 
     ``anchors[i]`` lists every position label i's tip takes (a tip that moves
@@ -108,14 +109,14 @@ def place_labels(labels: Sequence, anchors: Sequence[Sequence[np.ndarray]], dire
     if, at every anchor, its box (grown by ``pad``) stays inside ``bounds``
     and touches no ``segments`` (arrows, arcs), no ``avoid`` box and no label
     already placed. Candidates fan out from the arrow's direction, then
-    further out. Returns the offsets (label centre − anchor).
+    further out (``extras``: the steps out from the tip). Returns the offsets (label centre − anchor).
     """
     placed: list[Box] = []
     offsets = []
     for lab, tips, base in zip(labels, anchors, directions):
         w, h = lab.width, lab.height
         best, best_score = None, None
-        for extra in (0.0, 0.2, 0.45, 0.8):
+        for extra in extras:
             for turn in (0, 20, -20, 40, -40, 65, -65, 90, -90, 120, -120, 150, -150, 180):
                 a = np.radians(base + turn)
                 v = np.array([np.cos(a), np.sin(a), 0.0])

@@ -1,0 +1,143 @@
+"""The two meanings of "near" in one picture: the cosine cone around the query's direction and
+the distance ball around its tip, with the tokens on which they disagree marked.
+
+Built once from the storyboard's :class:`~embedcore.segments.nearest_neighbours.ConeAndBall`
+(every position and number comes from embedcore); the methods return the animations.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    Animation,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    GrowArrow,
+    GrowFromCenter,
+    LaggedStart,
+    Line,
+    Polygon,
+    Rotate,
+    VGroup,
+)
+
+from embedcore.segments.nearest_neighbours import ConeAndBall
+
+from ..layout import Box
+from ..theme import GAP, SIZE, Theme
+from .clearing import FadeOutAll
+from .text import label, wrapped
+from .vectors import arrow_2d, box_of, fit_plot, place_labels, polyline_segments
+
+THIN = 0.5          # degrees: a cone narrower than this is drawn as its edge only
+
+
+class ConeAndBallPicture(VGroup):
+    """The query as an arrow on +x; each neighbour a dot at its true angle and length; the cone
+    (angle ≤ the widest of the cosine top k) and the ball (distance ≤ the largest of the distance
+    top k); tokens inside only one of them ringed in the accent colour."""
+
+    def __init__(self, pic: ConeAndBall, query: str, region: Box, theme: Theme, *, query_colour: str,
+                 cone_colour: str, ball_colour: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        th = theme
+        self.accent = th.accent
+        self.note = wrapped(pic.note, th, size=SIZE.note, colour=th.muted, max_width=region.width, centred=True,
+                            buff=GAP.xs)
+        self.note.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
+        plot_h = region.height - self.note.height - GAP.m
+        plot_w = min(region.width, plot_h * 2.0)
+        rect = (region.centre[0] - plot_w / 2, region.y0 + self.note.height + GAP.m,
+                region.centre[0] + plot_w / 2, region.y1)
+        # in a wide area the query points up (the cone then opens sideways, where the room is);
+        # a rotation keeps every angle, length and gap the storyboard drew true
+        turn = 90.0 if plot_w > 1.2 * (rect[3] - rect[1]) else 0.0
+        c, s_ = np.cos(np.radians(turn)), np.sin(np.radians(turn))
+        rot = np.array([[c, -s_], [s_, c]])
+        q = rot @ np.array(pic.query_xy)
+        pts = [rot @ np.array(p.xy) for p in pic.points]
+        reach = 1.12 * max([float(np.linalg.norm(p)) for p in pts] + [float(np.linalg.norm(q))])
+        half = pic.half_angle
+        arc = [reach * np.array([np.cos(t), np.sin(t)])
+               for t in np.radians(turn + np.linspace(-half, half, 25))]
+        ball = [q + pic.radius * np.array(v) for v in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+        fit = [*pts, q, *arc, *ball]
+        longest = max(float(np.linalg.norm(p)) for p in fit) or 1.0      # scale-free: fit_plot caps a unit
+        frame = fit_plot([p / longest for p in fit], rect, margin=0.45)
+        frame.unit /= longest
+        o = frame.origin
+        at_q = frame.point(q)
+        # the cone: a filled sector from the origin; its two edges open from the query's direction
+        self.cone = VGroup()
+        if half > THIN:
+            edge = [frame.point(p) for p in arc]
+            self.cone.add(Polygon(o, *edge, stroke_color=cone_colour, stroke_width=1.5, stroke_opacity=0.5,
+                                  fill_color=cone_colour, fill_opacity=0.16))
+        end = o + reach * frame.unit * np.array([c, s_, 0.0])
+        self.edges = VGroup(Line(o, end, color=cone_colour, stroke_width=3),
+                            Line(o, end, color=cone_colour, stroke_width=3))
+        self.half = np.radians(half)
+        self.ball = Circle(radius=pic.radius * frame.unit, arc_center=at_q, color=ball_colour, stroke_width=3,
+                           fill_color=ball_colour, fill_opacity=0.14)
+        self.query = arrow_2d(o, at_q, query_colour, width=6) if np.linalg.norm(q) > 0 else Dot(o)
+        self.query_label = label(query, th, size=SIZE.label, colour=query_colour, max_width=plot_w / 3)
+        self.dots = VGroup()
+        self.names = VGroup()
+        self.rings = VGroup()
+        self.split_names = VGroup()
+        dirs = []
+        for p, xy_ in zip(pic.points, pts):
+            xy = frame.point(xy_)
+            self.dots.add(Dot(xy, radius=0.07, color=th.text))
+            name = label(p.token, th, size=SIZE.label, colour=th.text, max_width=plot_w / 4)
+            self.names.add(name)
+            dirs.append(float(np.degrees(np.arctan2(xy_[1], xy_[0]))) if any(p.xy) else turn - 90.0)
+            if p.by_cosine != p.by_distance:
+                self.rings.add(Circle(radius=0.16, arc_center=xy, color=th.accent, stroke_width=3))
+                self.split_names.add(name)
+        self.cone_label = label(pic.cone_label, th, size=SIZE.note, colour=cone_colour, max_width=plot_w / 2)
+        self.ball_label = label(pic.ball_label, th, size=SIZE.note, colour=ball_colour, max_width=plot_w / 2)
+        top = frame.point(arc[-1])
+        ring = [at_q + pic.radius * frame.unit * np.array([np.cos(t), np.sin(t), 0.0])
+                for t in np.linspace(0, 2 * np.pi, 33)]
+        rim = [frame.point(p) for p in arc]
+        segs = ([(o, at_q), (o, top), (o, rim[0])] + polyline_segments(ring)
+                + (polyline_segments(rim) if half > THIN else []))
+        side = np.radians(turn - 90.0)      # the ball's label: below it, or right of it when the query points up
+        place_labels([self.query_label, self.cone_label, self.ball_label],
+                     [[at_q], [top], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]],
+                     [turn, turn + max(half, 20.0) + 10.0, turn - 90.0], segs, rect)
+        place_labels(list(self.names), [[d.get_center()] for d in self.dots], dirs, segs, rect,
+                     avoid=[box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)],
+                     gap=0.22, extras=(0.0, 0.2, 0.45, 0.8, 1.1))
+        self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
+                 self.cone_label, self.ball_label, self.note)
+
+    # -- the steps, in order -------------------------------------------------
+    def draw_query(self) -> Animation:
+        return LaggedStart(GrowArrow(self.query) if not isinstance(self.query, Dot) else FadeIn(self.query),
+                           FadeIn(self.query_label), lag_ratio=0.5)
+
+    def draw_points(self) -> Animation:
+        """The neighbours from both lists, each at its true angle from the query and true length."""
+        return LaggedStart(*[LaggedStart(GrowFromCenter(d), FadeIn(n), lag_ratio=0.4)
+                             for d, n in zip(self.dots, self.names)], FadeIn(self.note), lag_ratio=0.12)
+
+    def sweep_cone(self) -> Animation:
+        """The cone opens from the query's direction to the widest angle in the cosine top k."""
+        return LaggedStart(Rotate(self.edges[0], self.half, about_point=self.edges[0].get_start()),
+                           Rotate(self.edges[1], -self.half, about_point=self.edges[1].get_start()),
+                           *[FadeIn(c) for c in self.cone], FadeIn(self.cone_label), lag_ratio=0.0)
+
+    def grow_ball(self) -> Animation:
+        """The ball grows around the query's tip to the largest distance in the distance top k."""
+        return LaggedStart(GrowFromCenter(self.ball), FadeIn(self.ball_label), lag_ratio=0.5)
+
+    def mark_disagreement(self) -> Animation:
+        """Tokens inside one region only: ringed, their names in the accent colour."""
+        return LaggedStart(*[LaggedStart(Create(r), n.animate.set_color(self.accent), lag_ratio=0.3)
+                             for r, n in zip(self.rings, self.split_names)], lag_ratio=0.3)
+
+    def clear(self) -> Animation:
+        return FadeOutAll(self)
