@@ -116,8 +116,11 @@ class Lesson:
 
 @dataclass(frozen=True)
 class CompiledLesson:
-    lesson: Lesson
+    lesson: Lesson           # its config's narration lines are filled in (:mod:`embedcore.placeholders`)
     storyboards: tuple[Storyboard, ...]
+    #: for a variant: literals in the teacher's lines that were true as written and are not here, one located
+    #: :class:`LessonError` each (a warning; ``--strict`` makes them errors)
+    stale: tuple[LessonError, ...] = ()
 
 
 def slugify(title: str) -> str:
@@ -137,14 +140,38 @@ def _own_slug(data) -> str | None:
 
 def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
     from .overrides import apply_overrides
-    from .segments import LessonConfig, build_storyboard
 
     if data is None:
         data, pos = load_yaml(path)
     else:
         pos = Positions(file=path.name)      # errors name the data, not a file
+    written = data
     if overrides:
         data, pos = apply_overrides(data, pos, list(overrides), _own_slug(data))
+    compiled, raw = _compile(path, data, pos)
+    if not overrides:
+        return compiled
+    try:
+        as_written, _ = _compile(path, written, pos)
+    except LessonError:
+        return compiled                      # nothing to compare with: the file's own errors show without the variant
+    stale = _stale(as_written, compiled, raw)
+    return CompiledLesson(compiled.lesson, compiled.storyboards, tuple(pos.locate(e) for e in stale))
+
+
+def _stale(as_written: CompiledLesson, varied: CompiledLesson, raw: LessonFile) -> list[LessonError]:
+    from .placeholders import stale_literals
+    from .segments import placeholder_registry
+
+    return stale_literals((as_written.lesson, as_written.storyboards), (varied.lesson, varied.storyboards), raw,
+                          placeholder_registry())
+
+
+def _compile(path: Path, data, pos: Positions) -> tuple[CompiledLesson, LessonFile]:
+    """The compiled lesson (its lines filled in) and its validated config as written (lines unfilled)."""
+    from .placeholders import fill_lesson
+    from .segments import LessonConfig, build_storyboard, placeholder_registry
+
     try:
         if not isinstance(data, dict):
             raise LessonError("a lesson file must be a mapping of keys",
@@ -166,7 +193,8 @@ def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
         seq = lesson.resolve_tokens(cfg.tokens, ("tokens",))
         lesson = Lesson(path, cfg, table, seq)
         boards = tuple(build_storyboard(lesson, i) for i in range(len(cfg.segments)))
-        return CompiledLesson(lesson, boards)
+        boards, filled = fill_lesson(lesson, boards, placeholder_registry())
+        return CompiledLesson(Lesson(path, filled, table, seq), boards), cfg
     except LessonError as e:
         raise pos.locate(e) from None
 

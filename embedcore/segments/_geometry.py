@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import LessonError
+from ..placeholders import Missing, Placeholder, Value
 from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
@@ -245,3 +246,38 @@ def default_narration(proj: Projection, tokens, readouts, d: int, k: int, rank: 
     if pair:
         lines.append(pair)
     return lines
+
+
+def _best(c) -> PairReadout | Missing:
+    """The pair the default narration calls most alike (the first of a tie), as a placeholder reads it."""
+    pairs = c.board.pairs
+    if not pairs:
+        return Missing("one vector is drawn, so there is no pair", "draw two tokens or more")
+    return max(pairs, key=lambda r: r.cosine)
+
+
+def _of_best(read) -> object:
+    def value(c) -> Value:
+        best = _best(c)
+        return best if isinstance(best, Missing) else read(best)
+    return value
+
+
+def _variance(c) -> Value:
+    sb = c.board
+    if sb.exact:
+        return Missing("the drawing is exact, so nothing is projected away", "say that the picture is exact")
+    pct = sb.variance_kept * 100
+    return (f"{pct:.0f}" if pct < 99.5 else f"{min(pct, 99.9):.1f}") + "%"
+
+
+#: vectors-2d and vectors-3d: the pair the default narration names, and the projection
+GEOMETRY_PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("top", "the most alike pair shown (`cat and dog`; the first of a tie)",
+                _of_best(lambda r: f"{r.tokens[0]} and {r.tokens[1]}")),
+    Placeholder("cos", "the cosine of {top}, as its readout shows it", _of_best(lambda r: r.cosine_text)),
+    Placeholder("angle", "the angle of {top} in d dimensions (`31.8°`)", _of_best(lambda r: r.angle_text)),
+    Placeholder("distance", "‖a − b‖ of {top}", _of_best(lambda r: r.distance_text)),
+    Placeholder("variance", "the variance a projection keeps (`87%`; an error when the drawing is exact)", _variance),
+)
+

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
+from ..placeholders import Missing, Placeholder, Value
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
 from ..wording import elide, join_names, times
@@ -188,3 +189,30 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
         sym_note=sym_note,
         scale_note=f"cos θ from {fmt(-1, 0)} (opposite) through 0 (unrelated) to 1 (same direction)",
     )
+
+
+def _top(c) -> Value:
+    sb = c.board
+    if sb.highest is None:
+        return Missing("no two different tokens here have a cosine", "name the pair yourself")
+    return f"{sb.tokens[sb.highest.i]} and {sb.tokens[sb.highest.j]}"
+
+
+def _bottom(c) -> Value:
+    sb = c.board
+    if sb.lowest is None:
+        return Missing("no two different tokens here have a cosine", "name the pair yourself")
+    return f"{sb.tokens[sb.lowest.i]} and {sb.tokens[sb.lowest.j]}"
+
+
+def _pair_text(pair: Pair | None) -> Value:
+    return pair.text if pair is not None else Missing("no two different tokens here have a cosine",
+                                                       "write the words yourself")
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("top", "the most similar pair of different tokens (`cat and dog`; the first of a tie)", _top),
+    Placeholder("cos", "the cosine of {top}, as its cell shows it", lambda c: _pair_text(c.board.highest)),
+    Placeholder("bottom", "the least similar pair of different tokens", _bottom),
+    Placeholder("bottom_cos", "the cosine of {bottom}", lambda c: _pair_text(c.board.lowest)),
+)

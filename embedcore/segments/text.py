@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
+from ..placeholders import Placeholder
 from ..storyboard import Storyboard
 from .common import base_fields
 
@@ -100,3 +101,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
         bullets=tuple(bullets),
         formula=formula,
     )
+
+
+#: a text card computes nothing: only the common placeholders
+PLACEHOLDERS: tuple[Placeholder, ...] = ()

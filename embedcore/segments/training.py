@@ -24,6 +24,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
+from ..placeholders import Placeholder
 from ..similarity import cosine
 from ..storyboard import Storyboard, fmt
 from ..wording import count
@@ -206,3 +207,14 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
         projection_note=note,
         motion_seconds=float(options.seconds),
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("epochs", "passes over the corpus (`{epochs epoch}`: `20 epochs`)", lambda c: c.board.epochs),
+    Placeholder("corpus_tokens", "words in the training corpus", lambda c: c.board.corpus_tokens),
+    Placeholder("pair", "the first pair whose cosine is shown (`cat and dog`)",
+                lambda c: f"{c.board.pairs[0].a} and {c.board.pairs[0].b}"),
+    Placeholder("start_cos", "the pair's cosine before training", lambda c: c.board.pairs[0].cells[0]),
+    Placeholder("end_cos", "the pair's cosine after the last epoch", lambda c: c.board.pairs[0].cells[-1]),
+    Placeholder("loss", "the last epoch's mean loss, as the chart shows it", lambda c: c.board.loss_cells[-1]),
+)
