@@ -16,6 +16,7 @@ the final answer.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -24,7 +25,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
-from ..placeholders import Placeholder
+from ..placeholders import Missing, Placeholder, Value
 from ..similarity import cosine
 from ..storyboard import Storyboard, fmt
 from ..wording import count
@@ -209,12 +210,19 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
     )
 
 
+def _first_pair(read) -> Callable[..., Value]:
+    def value(c) -> Value:
+        if not c.board.pairs:
+            return Missing("the segment shows no pair", "list one with 'pairs: [[cat, dog]]'")
+        return read(c.board.pairs[0])
+    return value
+
+
 PLACEHOLDERS: tuple[Placeholder, ...] = (
     Placeholder("epochs", "passes over the corpus (`{epochs epoch}`: `20 epochs`)", lambda c: c.board.epochs),
     Placeholder("corpus_tokens", "words in the training corpus", lambda c: c.board.corpus_tokens),
-    Placeholder("pair", "the first pair whose cosine is shown (`cat and dog`)",
-                lambda c: f"{c.board.pairs[0].a} and {c.board.pairs[0].b}"),
-    Placeholder("start_cos", "the pair's cosine before training", lambda c: c.board.pairs[0].cells[0]),
-    Placeholder("end_cos", "the pair's cosine after the last epoch", lambda c: c.board.pairs[0].cells[-1]),
+    Placeholder("pair", "the first pair whose cosine is shown (`cat and dog`)", _first_pair(lambda p: f"{p.a} and {p.b}")),
+    Placeholder("start_cos", "{pair}'s cosine before training", _first_pair(lambda p: p.cells[0])),
+    Placeholder("end_cos", "{pair}'s cosine after the last epoch", _first_pair(lambda p: p.cells[-1])),
     Placeholder("loss", "the last epoch's mean loss, as the chart shows it", lambda c: c.board.loss_cells[-1]),
 )
