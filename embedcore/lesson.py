@@ -152,19 +152,21 @@ def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
     if not overrides:
         return compiled
     try:
-        as_written, _ = _compile(path, written, pos)
+        as_written, written_raw = _compile(path, written, pos)
     except LessonError:
         return compiled                      # nothing to compare with: the file's own errors show without the variant
-    stale = _stale(as_written, compiled, raw)
+    stale = _stale((as_written, written_raw), (compiled, raw))
     return CompiledLesson(compiled.lesson, compiled.storyboards, tuple(pos.locate(e) for e in stale))
 
 
-def _stale(as_written: CompiledLesson, varied: CompiledLesson, raw: LessonFile) -> list[LessonError]:
+def _stale(written: tuple[CompiledLesson, LessonFile], varied: tuple[CompiledLesson, LessonFile]
+           ) -> list[LessonError]:
+    """Literals true as written and false in the variant (each pair: compiled lesson, its config as written)."""
     from .placeholders import stale_literals
     from .segments import placeholder_registry
 
-    return stale_literals((as_written.lesson, as_written.storyboards), (varied.lesson, varied.storyboards), raw,
-                          placeholder_registry())
+    (w, w_raw), (v, v_raw) = written, varied
+    return stale_literals((w.lesson, w.storyboards, w_raw), (v.lesson, v.storyboards, v_raw), placeholder_registry())
 
 
 def _compile(path: Path, data, pos: Positions) -> tuple[CompiledLesson, LessonFile]:

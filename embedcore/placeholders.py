@@ -454,22 +454,24 @@ class _Values:
         return self.cache[name]
 
 
-def stale_literals(written: tuple[Lesson, Sequence[Storyboard]], varied: tuple[Lesson, Sequence[Storyboard]],
-                   raw: LessonFile, registry: Mapping[str, Sequence[Placeholder]]) -> list[LessonError]:
+def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
+                   varied: tuple[Lesson, Sequence[Storyboard], LessonFile],
+                   registry: Mapping[str, Sequence[Placeholder]]) -> list[LessonError]:
     """Literals in the teacher's lines that were true as written and are false in the variant.
 
-    ``raw`` is the variant's config before its lines were filled in. A literal counts as true when it equals
+    Each of ``written`` and ``varied`` is (lesson, storyboards, config before its lines were filled in).
+    A literal counts as true when it equals
     a placeholder's value in the lesson as written; it is stale when it equals none of those placeholders'
     values in the variant. Lines the variant itself rewrites (``--set segments[0].narration=...``) are
     the author's new words and are not compared.
     """
-    (w_lesson, w_boards), (v_lesson, v_boards) = written, varied
+    (w_lesson, w_boards, w_raw), (v_lesson, v_boards, raw) = written, varied
     out: list[LessonError] = []
     for i, opts in enumerate(raw.segments):
         if i >= len(w_boards) or opts.narration is None:
             continue
         w_opts = w_lesson.config.segments[i]
-        if w_opts.type != opts.type:
+        if w_opts.type != opts.type or w_raw.segments[i].narration != opts.narration:
             continue
         here = applicable(opts.type, registry)
         w_val = _Values(Context(w_lesson, w_opts, w_boards[i], i), here)
