@@ -260,17 +260,23 @@ def check(parts: Sequence[Part], kind: str, loc: Loc, registry: Mapping[str, Seq
                           + ESCAPE_HINT)
 
 
-def value_text(p: Placeholder, ctx: Context, noun: str | None) -> str | Missing:
-    """The placeholder's value as the screen writes it (``30,522``, ``0.85``, ``33.1°``, ``6 tokens``)."""
+def read(p: Placeholder, ctx: Context) -> Value:
+    """The placeholder's value here; a segment's own refusal (a token it cannot resolve) is no value."""
     try:
-        v = p.value(ctx)
+        return p.value(ctx)
     except LessonError as e:
         return Missing(e.message, e.hint or "write the words yourself")
-    if isinstance(v, Missing):
+
+
+def shown(v: Value, noun: str | None = None) -> str | Missing:
+    """A value as the screen writes it (``30,522``, ``0.85``, ``33.1°``; with a noun ``6 tokens``)."""
+    if isinstance(v, (Missing, str)):
         return v
-    if isinstance(v, bool) or not isinstance(v, int):
-        return str(v)
     return count(v, noun) if noun else f"{v:,}"
+
+
+def value_text(p: Placeholder, ctx: Context, noun: str | None = None) -> str | Missing:
+    return shown(read(p, ctx), noun)
 
 
 def render(parts: Sequence[Part], ctx: Context, here: Mapping[str, Placeholder], loc: Loc) -> str:
@@ -281,13 +287,14 @@ def render(parts: Sequence[Part], ctx: Context, here: Mapping[str, Placeholder],
             out += part.text
             continue
         p = here[part.name]
-        text = value_text(p, ctx, part.noun)
-        if isinstance(text, Missing):
-            raise LessonError(f"{{{part.name}}} has no value here: {text.why}", loc=loc, offset=part.start,
-                              hint=text.fix)
-        if part.noun and not _is_count(p, ctx):
+        value = read(p, ctx)
+        if isinstance(value, Missing):
+            raise LessonError(f"{{{part.name}}} has no value here: {value.why}", loc=loc, offset=part.start,
+                              hint=value.fix)
+        if part.noun and isinstance(value, str):
             raise LessonError(f"{{{part.name} {part.noun}}}: {{{part.name}}} is not a count, so it takes no noun",
                               loc=loc, offset=part.start, hint=f"write {{{part.name}}}")
+        text = str(shown(value, part.noun))
         if p.phrase and (not out.strip() or _ends_sentence(out)):
             text = text[:1].upper() + text[1:]
         out += text
@@ -296,14 +303,6 @@ def render(parts: Sequence[Part], ctx: Context, here: Mapping[str, Placeholder],
 
 def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?]\s+$", text))
-
-
-def _is_count(p: Placeholder, ctx: Context) -> bool:
-    try:
-        v = p.value(ctx)
-    except LessonError:
-        return False
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _line_locs(options: SegmentBase, index: int) -> list[Loc]:
@@ -450,7 +449,7 @@ class _Values:
 
     def __call__(self, name: str) -> str | Missing:
         if name not in self.cache:
-            self.cache[name] = value_text(self.here[name], self.ctx, None)
+            self.cache[name] = value_text(self.here[name], self.ctx)
         return self.cache[name]
 
 
@@ -477,7 +476,15 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
         w_val = _Values(Context(w_lesson, w_opts, w_boards[i], i), here)
         v_val = _Values(Context(v_lesson, v_lesson.config.segments[i], v_boards[i], i), here)
         raw_items = opts.narration if isinstance(opts.narration, list) else [opts.narration]
-        for item, loc in zip(raw_items, _line_locs(opts, i)):
+        w_items = w_opts.narration_items
+        v_items = v_lesson.config.segments[i].narration_items
+        for j, (item, loc) in enumerate(zip(raw_items, _line_locs(opts, i))):
+            if isinstance(item, NarrationLine) and item.audio and w_items[j].text != v_items[j].text:
+                out.append(LessonError(
+                    f"stale recording: {item.audio!r} says the line as written ({w_items[j].text!r}); here it reads "
+                    f"{v_items[j].text!r}", loc=loc + ("audio",),
+                    hint="record the variant's line (embedviz script prints it), or leave 'audio:' out of the variant "
+                         "with --set"))
             fields = [(item, loc)] if isinstance(item, str) else \
                 [(item.text, loc + ("text",))] + ([(item.say, loc + ("say",))] if item.say else [])
             for text, floc in fields:
@@ -487,12 +494,12 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
                         continue
                     name = was[0]
                     now = v_val(name)
-                    shown = f"{lit.text!r}" if not lit.number else lit.text
+                    written_as = f"{lit.text!r}" if not lit.number else lit.text
                     if isinstance(now, Missing):
-                        what = f"{shown} was {{{name}}} in the lesson as written; here {{{name}}} has no value ({now.why})"
+                        what = f"{written_as} was {{{name}}} in the lesson as written; here {{{name}}} has no value ({now.why})"
                         fix = now.fix
                     else:
-                        what = f"{shown} was {{{name}}} in the lesson as written, but here {{{name}}} is {now}"
+                        what = f"{written_as} was {{{name}}} in the lesson as written, but here {{{name}}} is {now}"
                         fix = _fix(name, lit)
                     out.append(LessonError(f"stale literal: {what}", loc=floc, offset=lit.offset, hint=fix))
     return out

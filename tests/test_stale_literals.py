@@ -153,3 +153,14 @@ def test_course_file_values_stay_strings(write_lesson):
     assert c.title == "9:30"
     (_, v), = c.videos
     assert v.lesson.title == "12:30" and v.lesson.style.aspect == "9:16"
+
+
+def test_a_recording_of_a_line_whose_values_change_is_named(write_lesson):
+    p = write_lesson(LESSON.replace('      - {text: "A {n token} input.", say: "An input of 6 tokens."}',
+                                    '      - {text: "A {n token} input.", audio: takes/3.wav}'))
+    assert stale(p, "the dog sat on the mat") == []          # the line reads the same: the recording is still true
+    (msg,) = [m for m in stale(p, "a dog ran home") if "stale recording" in m]
+    assert msg == (f"{p}:10:{col_of(p, 10, 'takes/')}: segments[0].narration[2].audio: stale recording: "
+                   "'takes/3.wav' says the line as written ('A 6 tokens input.'); here it reads 'A 4 tokens input.' "
+                   "(record the variant's line (embedviz script prints it), or leave 'audio:' out of the variant "
+                   "with --set)")
