@@ -127,11 +127,12 @@ def _split(c: Context) -> tuple[str, tuple[str, ...]] | Missing:
     seq = c.sequence
     if not seq.words:
         return Missing("this lesson splits at spaces, so no word becomes pieces",
-                       "use a source with a tokenizer (minilm, huggingface) or write the words yourself")
+                       "use {splits}, which is true for any tokens, or a source with a tokenizer (minilm)")
     split = [(w, pos) for w, pos in seq.words if len(pos) > 1]
     if not split:
         return Missing(f"the tokenizer keeps every word of {_quoted(w for w, _ in seq.words)} whole",
-                       "give the segment 'tokens:' with a word it splits, such as 'embeddings'")
+                       "use {splits}, which is true for any tokens, or give the segment 'tokens:' with a word "
+                       "it splits, such as 'embeddings'")
     word, pos = max(split, key=lambda wp: len(wp[1]))
     return word, tuple(seq.tokens[k] for k in pos)
 
@@ -143,6 +144,19 @@ def _split_part(which: int) -> Callable[[Context], Value]:
             return s
         return (s[0], " ".join(s[1]), len(s[1]))[which]
     return value
+
+
+def _splits_phrase(c: Context) -> Value:
+    s = _split(c)
+    if not isinstance(s, Missing):
+        word, pieces = s
+        return (f"'{word}' is not in the vocabulary, so it becomes {count(len(pieces), 'piece')}: "
+                f"{' '.join(pieces)}")
+    many = len(c.sequence.words or c.sequence.tokens) > 1
+    if not c.sequence.words:
+        return "each word is one token of the vocabulary" if many else "the word is one token of the vocabulary"
+    return ("every word here is in the vocabulary, so each stays one piece" if many else
+            "the word is in the vocabulary, so it stays one piece")
 
 
 COMMON: tuple[Placeholder, ...] = (
@@ -163,6 +177,8 @@ COMMON: tuple[Placeholder, ...] = (
                 _split_part(0)),
     Placeholder("split_pieces", "its pieces as the chips show them (`em ##bed ##ding ##s`)", _split_part(1)),
     Placeholder("split_count", "how many pieces (`{split_count piece}`: `4 pieces`)", _split_part(2)),
+    Placeholder("splits", "a phrase true for any tokens: `'embeddings' is not in the vocabulary, so it becomes "
+                "4 pieces: em ##bed ##ding ##s`, or that every word is one piece", _splits_phrase, phrase=True),
 )
 
 

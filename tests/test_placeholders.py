@@ -140,6 +140,24 @@ def test_pitfall_learned_zero_vector_cosine_is_undefined():
     assert lines(inline(vec, "the cat the", seg)) == ("'the' twice, id 2; 'she' 1 edit away, cosine undefined",)
 
 
+def test_splits_is_true_for_any_words_and_split_is_refused_without_one():
+    data = {"lesson": {"title": "T"}, "embeddings": {"source": "minilm"}, "tokens": "the cat chased embeddings",
+            "segments": [{"type": "lookup", "narration": ["{splits}.", "{split}|{split_pieces}|{split_count piece}"]}]}
+    c = lesson_from_data(data)
+    words = dict(c.lesson.sequence.words)
+    pieces = [c.lesson.sequence.tokens[k] for k in words["embeddings"]]
+    assert c.storyboards[0].narration == (
+        f"'embeddings' is not in the vocabulary, so it becomes {len(pieces)} pieces: {' '.join(pieces)}.",
+        f"embeddings|{' '.join(pieces)}|{len(pieces)} pieces")
+    data["tokens"] = "dog"
+    data["segments"][0]["narration"] = ["{splits}."]
+    assert lines(data) == ("The word is in the vocabulary, so it stays one piece.",)
+    data["segments"][0]["narration"] = ["{split}"]
+    assert "{split} has no value here: the tokenizer keeps every word of 'dog' whole (use {splits}" in error(data)
+    whitespace = inline(VEC, "a b", {"type": "lookup", "narration": ["{splits}.", "{split}"]})
+    assert "{split} has no value here: this lesson splits at spaces" in error(whitespace)
+
+
 def test_literal_braces_and_defaults_untouched():
     seg = {"type": "lookup", "narration": ["{{n}} is {n}", "a }} and {{"]}
     assert lines(inline(VEC, "a b", seg)) == ("{n} is 2", "a } and {")
