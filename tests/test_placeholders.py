@@ -105,9 +105,13 @@ def test_similarity_matrix_top_and_bottom_match_numpy_and_ties_take_the_first():
     lo = min(pairs, key=lambda p: (p[0], p[1], p[2]))
     assert lines(inline(VEC, " ".join(toks), seg)) == (
         f"{toks[hi[1]]} and {toks[hi[2]]} {shown(hi[0])}; {toks[lo[1]]} and {toks[lo[2]]} {shown(lo[0])}",)
-    # a tie: x·y = x·w, the first pair in reading order is named
-    tie = {"x": [1.0, 0.0], "y": [1.0, 1.0], "w": [1.0, -1.0]}
-    assert lines(inline(tie, "x y w", seg | {"narration": "{top} {cos}"})) == ("x and y 0.71",)
+    # a tie: cos(x, y) = cos(x, w): both pairs are named, so "{top} are the most alike" stays true
+    tie = {"x": [1.0, 0.0], "y": [1.0, 1.0], "w": [1.0, -1.0], "v": [1.0, 0.0]}
+    assert lines(inline(tie, "x y w", seg | {"narration": "{top} {cos}"})) == ("x and y (tied with x and w) 0.71",)
+    # the repeated token's own pair (cos 1) is not a pair of different tokens; v equals x: 1.00, named alone
+    assert lines(inline(tie, "x y x v", seg | {"narration": "{top} {cos}"})) == ("x and v 1.00",)
+    two = {"type": "vectors-2d", "narration": "{top}: {cos}"}
+    assert lines(inline(tie, "x y w", two)) == ("x and y (tied with x and w): 0.71",)
 
 
 def test_zero_vectors_leave_no_pair_to_name():

@@ -7,6 +7,7 @@ decides where arrows are drawn.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -249,18 +250,32 @@ def default_narration(proj: Projection, tokens, readouts, d: int, k: int, rank: 
 
 
 def _best(c) -> PairReadout | Missing:
-    """The pair the default narration calls most alike (the first of a tie), as a placeholder reads it."""
+    """The pair the default narration calls most alike (the first of a tie)."""
     pairs = c.board.pairs
     if not pairs:
         return Missing("one vector is drawn, so there is no pair", "draw two tokens or more")
     return max(pairs, key=lambda r: r.cosine)
 
 
-def _of_best(read) -> object:
+def _of_best(read: Callable[[PairReadout], str]) -> Callable[..., Value]:
+    """A placeholder that reads one field of the most alike pair."""
     def value(c) -> Value:
         best = _best(c)
         return best if isinstance(best, Missing) else read(best)
     return value
+
+
+def _top(c) -> Value:
+    best = _best(c)
+    if isinstance(best, Missing):
+        return best
+    tied = [f"{r.tokens[0]} and {r.tokens[1]}" for r in c.board.pairs
+            if r is not best and r.cosine_text == best.cosine_text]
+    out = f"{best.tokens[0]} and {best.tokens[1]}"
+    if tied:
+        more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
+        out += f" (tied with {'; '.join(tied[:2])}{more})"
+    return out
 
 
 def _variance(c) -> Value:
@@ -273,8 +288,8 @@ def _variance(c) -> Value:
 
 #: vectors-2d and vectors-3d: the pair the default narration names, and the projection
 GEOMETRY_PLACEHOLDERS: tuple[Placeholder, ...] = (
-    Placeholder("top", "the most alike pair shown (`cat and dog`; the first of a tie)",
-                _of_best(lambda r: f"{r.tokens[0]} and {r.tokens[1]}")),
+    Placeholder("top", "the most alike pair shown (`cat and dog`, with `(tied with …)` when other pairs show the "
+                "same cosine)", _top),
     Placeholder("cos", "the cosine of {top}, as its readout shows it", _of_best(lambda r: r.cosine_text)),
     Placeholder("angle", "the angle of {top} in d dimensions (`31.8°`)", _of_best(lambda r: r.angle_text)),
     Placeholder("distance", "‖a − b‖ of {top}", _of_best(lambda r: r.distance_text)),

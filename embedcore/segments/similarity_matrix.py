@@ -191,18 +191,24 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
     )
 
 
-def _top(c) -> Value:
-    sb = c.board
-    if sb.highest is None:
+def _named_pair(sb: SimilarityMatrixStoryboard, pair: Pair | None) -> Value:
+    """``cat and dog``, and the pairs of other tokens whose cell shows the same value: ``(tied with ...)``."""
+    if pair is None:
         return Missing("no two different tokens here have a cosine", "name the pair yourself")
-    return f"{sb.tokens[sb.highest.i]} and {sb.tokens[sb.highest.j]}"
-
-
-def _bottom(c) -> Value:
-    sb = c.board
-    if sb.lowest is None:
-        return Missing("no two different tokens here have a cosine", "name the pair yourself")
-    return f"{sb.tokens[sb.lowest.i]} and {sb.tokens[sb.lowest.j]}"
+    toks, n = sb.tokens, len(sb.tokens)
+    named = {frozenset((toks[pair.i], toks[pair.j]))}
+    tied = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            key = frozenset((toks[i], toks[j]))
+            if toks[i] != toks[j] and key not in named and sb.cells[i][j] == pair.text:
+                named.add(key)
+                tied.append(f"{toks[i]} and {toks[j]}")
+    out = f"{toks[pair.i]} and {toks[pair.j]}"
+    if tied:
+        more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
+        out += f" (tied with {'; '.join(tied[:2])}{more})"
+    return out
 
 
 def _pair_text(pair: Pair | None) -> Value:
@@ -211,8 +217,10 @@ def _pair_text(pair: Pair | None) -> Value:
 
 
 PLACEHOLDERS: tuple[Placeholder, ...] = (
-    Placeholder("top", "the most similar pair of different tokens (`cat and dog`; the first of a tie)", _top),
+    Placeholder("top", "the most similar pair of different tokens (`cat and dog`, with `(tied with …)` when "
+                "other pairs show the same value)", lambda c: _named_pair(c.board, c.board.highest)),
     Placeholder("cos", "the cosine of {top}, as its cell shows it", lambda c: _pair_text(c.board.highest)),
-    Placeholder("bottom", "the least similar pair of different tokens", _bottom),
+    Placeholder("bottom", "the least similar pair of different tokens (ties named as for {top})",
+                lambda c: _named_pair(c.board, c.board.lowest)),
     Placeholder("bottom_cos", "the cosine of {bottom}", lambda c: _pair_text(c.board.lowest)),
 )
