@@ -277,3 +277,22 @@ def test_default_lesson_lines_state_the_storyboards_numbers(words):
     else:
         assert re.search(r"here (no token appears more than once|the one token appears once)\.$", third)
     assert "{" not in "".join(sb.narration)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab {}:n d", max_size=24))
+def test_any_braces_either_parse_or_fail_at_a_brace(text):
+    """Never a traceback: a line parses (literal text round-trips with its escapes undone) or is refused at a
+    brace of the line."""
+    from embedcore.placeholders import parse
+    try:
+        parts = parse(text, ("segments", 0, "narration"))
+    except LessonError as e:
+        assert e.offset is not None and text[e.offset] in "{}", (text, e.offset)
+        return
+    literal = "".join(p.text for p in parts if p.name is None)
+    if all(p.name is None for p in parts):
+        assert literal == text.replace("{{", "\0").replace("}}", "\1").replace("\0", "{").replace("\1", "}")
+    for p in parts:
+        if p.name is not None:
+            assert text[p.start] == "{" and text[p.end - 1] == "}"
