@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .config import MAX_NARRATION_LINE, NarrationLine
 from .errors import LessonError, Loc, did_you_mean
@@ -57,7 +57,8 @@ class Context:
 
     lesson: Lesson
     options: SegmentBase
-    board: Storyboard
+    #: the segment type's own Storyboard subclass: each type's placeholders read its fields
+    board: Any
     index: int          # 0-based, as in error locations
 
     @cached_property
