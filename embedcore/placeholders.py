@@ -393,6 +393,11 @@ _NUMBER = re.compile(r"(?<![\w.,\-" + MINUS + r"])(?:[-" + MINUS + r"](?=\d))?\d
 #: a quoted token: 'the' (no spaces: apostrophes), "the cat" or ‘the’ / “the cat”
 _QUOTED = re.compile(r"(?<!\w)'([^'\s]+)'(?!\w)|\"([^\"]+)\"|\u2018([^\u2019]+)\u2019|\u201c([^\u201d]+)\u201d")
 _UNIT = re.compile(r"\s?(?:°|%|[kMG]?B)")
+#: counts written as words ("four pieces", "appears twice"); "one" is left out: it is too often a pronoun
+_WORD_NUMBERS = {w: str(k) for k, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split()) if k != 1}
+_TIMES_WORDS = ("once", "twice")
+_WORD = re.compile(r"(?<![\w'-])(" + "|".join([*_WORD_NUMBERS, *_TIMES_WORDS]) + r")(?![\w'-])", re.I)
 
 
 def _norm_number(text: str) -> str | None:
@@ -412,26 +417,31 @@ class Literal:
     noun: str | None        # the word after a number ("tokens" in "6 tokens")
 
 
-def literals(parts: Sequence[Part]) -> list[Literal]:
+def literals(text: str, parts: Sequence[Part]) -> list[Literal]:
+    """Numbers (in digits or words) and quoted tokens in the literal parts of ``text``, at their offsets."""
     out = []
     for part in parts:
         if part.name is not None:
             continue
-        for m in _NUMBER.finditer(part.text):
-            after = re.match(r"\s+([A-Za-z]+)", part.text[m.end():])
-            out.append(Literal(m.group(), part.start + m.start(), True, after.group(1) if after else None))
-        for m in _QUOTED.finditer(part.text):
+        raw = text[part.start:part.end]       # as written (escaped braces included): offsets stay true
+        for rx in (_NUMBER, _WORD):
+            for m in rx.finditer(raw):
+                after = re.match(r"\s+([A-Za-z]+)", raw[m.end():])
+                out.append(Literal(m.group(), part.start + m.start(), True, after.group(1) if after else None))
+        for m in _QUOTED.finditer(raw):
             g = next(i for i in range(1, 5) if m.group(i) is not None)
             out.append(Literal(m.group(g), part.start + m.start(), False, None))
-    return out
+    return sorted(out, key=lambda lit: lit.offset)
 
 
 def _matches(lit: Literal, value: str | Missing) -> bool:
     if isinstance(value, Missing):
         return False
+    if lit.text.lower() in _TIMES_WORDS:
+        return value == lit.text.lower()
     if lit.number:
         n = _norm_number(value)
-        return n is not None and n == _norm_number(lit.text)
+        return n is not None and n == (_WORD_NUMBERS.get(lit.text.lower()) or _norm_number(lit.text))
     return value == lit.text
 
 
@@ -505,7 +515,7 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
             fields = [(item, loc)] if isinstance(item, str) else \
                 [(item.text, loc + ("text",))] + ([(item.say, loc + ("say",))] if item.say else [])
             for text, floc in fields:
-                for lit in literals(parse(text, floc)):
+                for lit in literals(text, parse(text, floc)):
                     was = [n for n in here if _matches(lit, w_val(n))]
                     if not was or any(_matches(lit, v_val(n)) for n in was):
                         continue

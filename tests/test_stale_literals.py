@@ -35,6 +35,10 @@ def col_of(path, line: int, text: str) -> int:
     return path.read_text().splitlines()[line - 1].index(text) + 1
 
 
+def twice_cols(path) -> list[int]:
+    return [m.start() + 1 for m in re.finditer("twice", path.read_text().splitlines()[7])]
+
+
 def test_as_written_nothing_is_stale(write_lesson):
     assert load_lesson(write_lesson(LESSON)).stale == ()
 
@@ -46,6 +50,9 @@ def test_tokens_variant_names_each_stale_literal_and_its_placeholder(write_lesso
         f"{p}:8:{col_of(p, 8, chr(39) + 'the')}: segments[0].narration[0]: stale literal: 'the' was {{repeated}} in "
         "the lesson as written; here {repeated} has no value (no token appears more than once in 'a dog ran home') "
         "(use {repeats}, which is true for any tokens)",
+        *(f"{p}:8:{col}: segments[0].narration[0]: stale literal: twice was {{repeated_times}} in the lesson as "
+          "written; here {repeated_times} has no value (no token appears more than once in 'a dog ran home') "
+          "(use {repeats}, which is true for any tokens)" for col in twice_cols(p)),
         f"{p}:9:{col_of(p, 9, '6 tokens')}: segments[0].narration[1]: stale literal: 6 was {{n}} in the lesson as "
         "written, but here {n} is 4 (write {n token} instead of '6 tokens')",
         f"{p}:10:{col_of(p, 10, '6 tokens.')}: segments[0].narration[2].say: stale literal: 6 was {{n}} in the lesson "
@@ -56,6 +63,14 @@ def test_tokens_variant_names_each_stale_literal_and_its_placeholder(write_lesso
 
 def test_a_variant_that_keeps_them_true_warns_nothing(write_lesson):
     assert stale(write_lesson(LESSON), "the dog sat on the mat") == []
+
+
+def test_numbers_written_as_words(write_lesson):
+    p = write_lesson(LESSON.replace("6 tokens × 4 numbers", "six tokens × four numbers"))
+    assert [m.split(": stale literal: ")[1] for m in stale(p, "a dog ran home", ["embeddings.dim=8"])
+            if ":9:" in m] == [
+        "six was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of 'six tokens')",
+        "four was {d} in the lesson as written, but here {d} is 8 (write {d number} instead of 'four numbers')"]
 
 
 def test_set_variant_and_the_noun_form(write_lesson):
@@ -78,6 +93,7 @@ def test_course_variant_warns_at_the_lesson_line(write_lesson):
     (_, first), (_, second) = c.videos
     assert [str(e).split(": stale")[0] for e in first.stale] == [
         f"{p}:8:{col_of(p, 8, chr(39) + 'the')}: segments[0].narration[0]",
+        *(f"{p}:8:{col}: segments[0].narration[0]" for col in twice_cols(p)),
         f"{p}:9:{col_of(p, 9, '6 tokens')}: segments[0].narration[1]",
         f"{p}:10:{col_of(p, 10, '6 tokens.')}: segments[0].narration[2].say"]
     assert second.stale == ()
@@ -88,14 +104,14 @@ def test_cli_warns_and_strict_refuses(write_lesson):
     r = run_cli("validate", p, "--tokens", "a dog ran home")
     assert r.returncode == 0 and f"{p}: ok" in r.stdout
     warns = r.stderr.strip().splitlines()
-    assert len(warns) == 3 and all(w.startswith(f"warning: {p}:") and w.endswith("; --strict makes it an error)")
+    assert len(warns) == 5 and all(w.startswith(f"warning: {p}:") and w.endswith("; --strict makes it an error)")
                                    for w in warns), r.stderr
     out = p.parent / "media"
     for cmd in (["validate"], ["script"], ["render", "--out", str(out)]):
         r = run_cli(*cmd, p, "--tokens", "a dog ran home", "--strict")
         assert r.returncode == 2, (cmd, r.stderr)
         errs = r.stderr.strip().splitlines()
-        assert len(errs) == 3 and all(re.match(rf"{re.escape(str(p))}:\d+:\d+: segments\[0\]", e) for e in errs)
+        assert len(errs) == 5 and all(re.match(rf"{re.escape(str(p))}:\d+:\d+: segments\[0\]", e) for e in errs)
         assert "Traceback" not in r.stderr and "warning" not in r.stderr
     assert not out.exists()
 
@@ -106,7 +122,7 @@ def test_course_build_strict_exit_2_before_rendering(write_lesson):
                           '      - tokens: "a dog ran home"\n', "c.yaml")
     out = course.parent / "media"
     r = run_cli("build", course, "--strict", "--out", out)
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 3, r.stderr
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 5, r.stderr
     assert not out.exists()
 
 
