@@ -268,13 +268,13 @@ def check(parts: Sequence[Part], kind: str, loc: Loc, registry: Mapping[str, Seq
         if p.name is None or p.name in here:
             continue
         if p.name in known:
-            raise LessonError(f"{{{p.name}}} does not apply to a {kind} segment (it belongs to "
-                              f"{', '.join(known[p.name])})", loc=loc, offset=p.start,
+            raise LessonError(f"{{{p.name}}} does not apply to a {kind} segment: it belongs to "
+                              f"{', '.join(known[p.name])}", loc=loc, offset=p.start,
                               hint=f"a {kind} segment has {_shown_names(here)}; README lists them per type")
         guess = did_you_mean(p.name, here)
+        has = f"a {kind} segment has {_shown_names(here)}; " + ESCAPE_HINT
         raise LessonError(f"unknown placeholder {{{p.name}}}", loc=loc, offset=p.start,
-                          hint=(guess + " " if guess else "") + f"a {kind} segment has {_shown_names(here)}; "
-                          + ESCAPE_HINT)
+                          hint=re.sub(r"'([^']*)'", r"{\1}", guess) + " " + has[0].upper() + has[1:] if guess else has)
 
 
 def read(p: Placeholder, ctx: Context) -> Value:

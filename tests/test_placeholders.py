@@ -201,7 +201,7 @@ BAD = [
     # (line as written, where the column must point (the text there), needles)
     ('      - "We have {m} rows."', "{m}", ["segments[0].narration[0]: unknown placeholder {m}", "'{{'",
                                            "a lookup segment has {n}, {V}, {d}"]),
-    ('      - "We have {tokns}."', "{tokns}", ["unknown placeholder {tokns}", "did you mean 'tokens'?"]),
+    ('      - "We have {tokns}."', "{tokns}", ["unknown placeholder {tokns} (did you mean {tokens}? A lookup segment"]),
     ('      - "Cosine {cos} here."', "{cos}", ["{cos} does not apply to a lookup segment",
                                               "cosine-vs-distance", "a lookup segment has {n}"]),
     ('      - "Open {n here."', "{n here", ["a '{' is not closed", "'{{'"]),
