@@ -329,6 +329,14 @@ def _line_locs(options: SegmentBase, index: int) -> list[Loc]:
     return [base]
 
 
+def fill_text(ctx: Context, text: str, loc: Loc, registry: Mapping[str, Sequence[Placeholder]]) -> str:
+    """One piece of a teacher's text with its placeholders checked and filled in (a located error if one is
+    malformed, unknown, not for this type, or without a value here)."""
+    parts = parse(text, loc)
+    check(parts, ctx.options.type, loc, registry)
+    return render(parts, ctx, applicable(ctx.options.type, registry), loc)
+
+
 def fill_segment(ctx: Context, registry: Mapping[str, Sequence[Placeholder]]) -> tuple[Storyboard, SegmentBase]:
     """The storyboard and options with the teacher's lines filled in (defaults are left as built)."""
     options = ctx.options

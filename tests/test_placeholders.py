@@ -324,3 +324,15 @@ def test_example_lessons_state_no_value_a_placeholder_gives(name):
                     same = [n for n, v in values.items() if v == lit.text or (lit.number and isinstance(v, str)
                             and v.replace(",", "") == lit.text.replace(",", ""))]
                     assert not same, f"{name}: {text!r} states {lit.text!r}: write {{{same[0]}}}"
+
+
+def test_text_card_bullets_take_the_common_placeholders(write_lesson):
+    seg = {"type": "text", "title": "Recap", "bullets": ["  {V token} in the vocabulary", "{n token}: {tokens}"]}
+    c = lesson_from_data(inline(VEC, "a b a", seg))
+    assert c.storyboards[0].bullets == ("4 tokens in the vocabulary", "3 tokens: a b a")
+    assert c.storyboards[0].narration == c.storyboards[0].bullets          # the default narration reads them
+    path = write_lesson("lesson: {title: T}\nvocabulary: [a, b]\nembeddings: {source: synthetic, dim: 2}\n"
+                        "tokens: a b\nsegments:\n  - type: text\n    title: Recap\n    bullets:\n"
+                        "      - \"cos is {cos}\"\n")
+    with pytest.raises(LessonError, match=r":9:17: segments\[0\]\.bullets\[0\]: unknown placeholder \{cos\}"):
+        load_lesson(path)

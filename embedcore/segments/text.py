@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
-from ..placeholders import Placeholder
+from ..placeholders import Context, Placeholder, fill_text
 from ..storyboard import Storyboard
 from .common import base_fields
 
@@ -41,7 +41,7 @@ class Options(SegmentBase):
     type: Literal["text"]
     title: str = Field(min_length=1, description=f"the card's heading, up to {MAX_TITLE_CHARS} characters")
     bullets: list[str] = Field(default_factory=list, description=f"up to {MAX_BULLETS} points, "
-                               f"{MAX_BULLET_CHARS} characters each")
+                               f"{MAX_BULLET_CHARS} characters each (filled in); placeholders as in narration")
     formula: str | None = Field(default=None, min_length=1,
                                 description="Typst math, e.g. `cos theta = (A dot B) / (norm(A) norm(B))` (no LaTeX)")
 
@@ -83,7 +83,9 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     if len(options.title) > MAX_TITLE_CHARS:
         raise LessonError(f"the title is {len(options.title)} characters; at most {MAX_TITLE_CHARS} fit",
                           loc=loc + ("title",), hint="shorten it; put the rest in a bullet")
-    bullets = [b.strip() for b in options.bullets]
+    # a bullet may state the lesson's numbers through the common placeholders ({V}, {d}, {n token}, ...)
+    ctx = Context(lesson, options, None, index)
+    bullets = [fill_text(ctx, b, loc + ("bullets", k), {}).strip() for k, b in enumerate(options.bullets)]
     if len(bullets) > MAX_BULLETS:
         raise LessonError(f"a text card has at most {MAX_BULLETS} bullets, this one has {len(bullets)}",
                           loc=loc + ("bullets", MAX_BULLETS), hint="split them over two text segments")
@@ -103,5 +105,5 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     )
 
 
-#: a text card computes nothing: only the common placeholders
+#: a text card computes nothing: only the common placeholders, in its narration lines and in its bullets
 PLACEHOLDERS: tuple[Placeholder, ...] = ()
