@@ -1,4 +1,5 @@
-"""Placeholders in a teacher's narration lines: ``{n}``, ``{V}``, ``{cos}``, ``{n token}``.
+"""Placeholders in a teacher's narration lines (and a text card's bullets): ``{n}``, ``{V}``, ``{cos}``,
+``{n token}``.
 
 A teacher's line that states a number or names a token goes stale the moment
 the lesson runs with other tokens (``--tokens``, ``--set``, a course variant).
@@ -15,8 +16,8 @@ placeholder, as is a placeholder that does not apply to the segment's type, a
 
 Each segment module lists its own ``PLACEHOLDERS`` (read from its storyboard);
 :data:`COMMON` apply to every type. :func:`stale_literals` compares a variant
-with the lesson as written and names each literal number or quoted token that
-was true as written and is false in the variant.
+with the lesson as written and names each literal number (digits, or a count
+in words) or quoted token that was true as written and is false in the variant.
 """
 from __future__ import annotations
 
