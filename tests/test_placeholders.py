@@ -17,6 +17,8 @@ from embedcore.segments import SEGMENT_TYPES
 
 from .conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.unit
+
 MINUS = "\u2212"
 
 

@@ -13,6 +13,8 @@ from embedviz.publish.course import load_course
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 LESSON = """\
 lesson: {title: T, slug: t}
 vocabulary: [the, cat, sat, on, mat, a, dog, ran, home]
