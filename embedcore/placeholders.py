@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from .config import MAX_NARRATION_LINE, NarrationLine
 from .errors import LessonError, Loc, did_you_mean
-from .wording import count, times
+from .wording import count, singular, times
 
 if TYPE_CHECKING:
     from .config import LessonFile, SegmentBase
@@ -454,24 +454,9 @@ def _matches(lit: Literal, value: str | Missing) -> bool:
     return value == lit.text
 
 
-def _singular(noun: str) -> str | None:
-    """The singular that :func:`embedcore.wording.count` would pluralise to ``noun``, if any."""
-    from .wording import plural
-    for cand in (noun[:-1] if noun.endswith("s") else None, noun[:-2] if noun.endswith("es") else None,
-                 *(k for k, v in _irregular().items() if v == noun)):
-        if cand and plural(2, cand) == noun:
-            return cand
-    return None
-
-
-def _irregular() -> dict[str, str]:
-    from .wording import _IRREGULAR
-    return _IRREGULAR
-
-
 def _fix(name: str, lit: Literal) -> str:
     """``write {n token} instead of '6 tokens'`` when the number has a noun that agrees, else ``{n}``."""
-    one = _singular(lit.noun) if lit.number and lit.noun else None
+    one = singular(lit.noun) if lit.number and lit.noun else None
     if one:
         return f"write {{{name} {one}}} instead of '{lit.text} {lit.noun}'"
     return f"write {{{name}}} instead of {lit.text if lit.number else repr(lit.text)}"

@@ -338,3 +338,10 @@ def test_text_card_bullets_take_the_common_placeholders(write_lesson):
                         "      - \"cos is {cos}\"\n")
     with pytest.raises(LessonError, match=r":9:17: segments\[0\]\.bullets\[0\]: unknown placeholder \{cos\}"):
         load_lesson(path)
+
+
+def test_singular_inverts_plural():
+    from embedcore.wording import plural, singular
+    for one in ("token", "number", "matrix", "dimension", "piece", "edit", "box"):
+        assert singular(plural(2, one)) == one
+    assert [singular(w) for w in ("so", "is", "this", "plus", "as")] == [None] * 5
