@@ -12,7 +12,7 @@ import wave
 
 import numpy as np
 
-from embedviz.narration.voices import Speech, VoiceError
+from embedviz.narration.voices.base import Speech, VoiceError
 
 BINARY = "espeak-ng"
 
