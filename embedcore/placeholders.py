@@ -340,9 +340,10 @@ def fill_text(ctx: Context, text: str, loc: Loc, registry: Mapping[str, Sequence
 
 def fill_segment(ctx: Context, registry: Mapping[str, Sequence[Placeholder]]) -> tuple[Storyboard, SegmentBase]:
     """The storyboard and options with the teacher's lines filled in (defaults are left as built)."""
-    options = ctx.options
+    board, options = _fill_title(ctx, registry)
     if options.narration is None:
-        return ctx.board, options
+        return board, options
+    ctx = dataclasses.replace(ctx, options=options, board=board)
     kind = options.type
     here = applicable(kind, registry)
     raw = options.narration if isinstance(options.narration, list) else [options.narration]
@@ -380,6 +381,22 @@ def _fit(text: str, loc: Loc) -> str:
         raise LessonError(f"filled in, the line is {len(text):,} characters (at most {MAX_NARRATION_LINE})",
                           loc=loc, hint="shorten it, or split it over two lines")
     return text
+
+
+def _fill_title(ctx: Context, registry: Mapping[str, Sequence[Placeholder]]) -> tuple[Storyboard, SegmentBase]:
+    """The segment's own title with its placeholders filled in (``{n token}, projected``): on its header, its
+    chapter and the title card alike."""
+    options = ctx.options
+    if options.title is None:
+        return ctx.board, options
+    loc: Loc = ("segments", ctx.index, "title")
+    title = fill_text(ctx, options.title, loc, registry)
+    if len(title) > options.TITLE_LIMIT:
+        raise LessonError(f"filled in, the title is {len(title):,} characters (at most {options.TITLE_LIMIT})",
+                          loc=loc, hint="shorten it")
+    if title == options.title:
+        return ctx.board, options
+    return dataclasses.replace(ctx.board, title=title), options.model_copy(update={"title": title})
 
 
 def fill_lesson(lesson: Lesson, boards: Sequence[Storyboard], registry: Mapping[str, Sequence[Placeholder]]
@@ -466,7 +483,8 @@ class _Values:
     """A segment's placeholder values, each read once."""
 
     def __init__(self, ctx: Context, here: Mapping[str, Placeholder]):
-        self.ctx, self.here, self.cache = ctx, here, {}
+        self.ctx, self.here = ctx, here
+        self.cache: dict[str, str | Missing] = {}
 
     def __call__(self, name: str) -> str | Missing:
         if name not in self.cache:
@@ -488,39 +506,44 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
     (w_lesson, w_boards, w_raw), (v_lesson, v_boards, raw) = written, varied
     out: list[LessonError] = []
     for i, opts in enumerate(raw.segments):
-        if i >= len(w_boards) or opts.narration is None:
+        if i >= len(w_boards):
             continue
         w_opts = w_lesson.config.segments[i]
-        if w_opts.type != opts.type or w_raw.segments[i].narration != opts.narration:
+        if w_opts.type != opts.type:
             continue
         here = applicable(opts.type, registry)
         w_val = _Values(Context(w_lesson, w_opts, w_boards[i], i), here)
         v_val = _Values(Context(v_lesson, v_lesson.config.segments[i], v_boards[i], i), here)
-        raw_items = opts.narration if isinstance(opts.narration, list) else [opts.narration]
-        w_items = w_opts.narration_items
-        v_items = v_lesson.config.segments[i].narration_items
-        for j, (item, loc) in enumerate(zip(raw_items, _line_locs(opts, i))):
-            if isinstance(item, NarrationLine) and item.audio and w_items[j].text != v_items[j].text:
-                out.append(LessonError(
-                    f"stale recording: {item.audio!r} says the line as written ({w_items[j].text!r}); here it reads "
-                    f"{v_items[j].text!r}", loc=loc + ("audio",),
-                    hint="record the variant's line (embedviz script prints it), or leave 'audio:' out of the variant "
-                         "with --set"))
-            fields = [(item, loc)] if isinstance(item, str) else \
-                [(item.text, loc + ("text",))] + ([(item.say, loc + ("say",))] if item.say else [])
-            for text, floc in fields:
-                for lit in literals(text, parse(text, floc)):
-                    was = [n for n in here if _matches(lit, w_val(n))]
-                    if not was or any(_matches(lit, v_val(n)) for n in was):
-                        continue
-                    name = was[0]
-                    now = v_val(name)
-                    written_as = f"{lit.text!r}" if not lit.number else lit.text
-                    if isinstance(now, Missing):
-                        what = f"{written_as} was {{{name}}} in the lesson as written; here {{{name}}} has no value ({now.why})"
-                        fix = now.fix
-                    else:
-                        what = f"{written_as} was {{{name}}} in the lesson as written, but here {{{name}}} is {now}"
-                        fix = _fix(name, lit)
-                    out.append(LessonError(f"stale literal: {what}", loc=floc, offset=lit.offset, hint=fix))
+        # the title and a card's bullets, where the variant left them as written
+        as_written = dict(w_raw.segments[i].shown_texts())
+        fields: list[tuple[str, Loc]] = [(text, ("segments", i) + sub) for sub, text in opts.shown_texts()
+                                         if as_written.get(sub) == text]
+        if opts.narration is not None and w_raw.segments[i].narration == opts.narration:
+            raw_items = opts.narration if isinstance(opts.narration, list) else [opts.narration]
+            w_items = w_opts.narration_items
+            v_items = v_lesson.config.segments[i].narration_items
+            for j, (item, loc) in enumerate(zip(raw_items, _line_locs(opts, i))):
+                if isinstance(item, NarrationLine) and item.audio and w_items[j].text != v_items[j].text:
+                    out.append(LessonError(
+                        f"stale recording: {item.audio!r} says the line as written ({w_items[j].text!r}); here it "
+                        f"reads {v_items[j].text!r}", loc=loc + ("audio",),
+                        hint="record the variant's line (embedviz script prints it), or leave 'audio:' out of the "
+                             "variant with --set"))
+                fields += [(item, loc)] if isinstance(item, str) else \
+                    [(item.text, loc + ("text",))] + ([(item.say, loc + ("say",))] if item.say else [])
+        for text, floc in fields:
+            for lit in literals(text, parse(text, floc)):
+                was = [n for n in here if _matches(lit, w_val(n))]
+                if not was or any(_matches(lit, v_val(n)) for n in was):
+                    continue
+                name = was[0]
+                now = v_val(name)
+                written_as = f"{lit.text!r}" if not lit.number else lit.text
+                if isinstance(now, Missing):
+                    what = f"{written_as} was {{{name}}} in the lesson as written; here {{{name}}} has no value ({now.why})"
+                    fix = now.fix
+                else:
+                    what = f"{written_as} was {{{name}}} in the lesson as written, but here {{{name}}} is {now}"
+                    fix = _fix(name, lit)
+                out.append(LessonError(f"stale literal: {what}", loc=floc, offset=lit.offset, hint=fix))
     return out

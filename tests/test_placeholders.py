@@ -235,13 +235,28 @@ def test_bad_placeholder_is_one_located_line(write_lesson, line, at, needles):
         assert needle in msg, msg
 
 
-def test_bad_placeholder_cli_exit_2_nothing_written(write_lesson):
-    path = write_lesson(HEAD + '      - "Cosine {cos} here."\n')
-    for cmd in (["validate"], ["script"], ["render", "--out", str(path.parent / "media")]):
+CLI_BAD = [
+    # (line, where the column must point, what the message says): each kind the issue names
+    ('      - "Cosine {cos} here."', "{cos}", "{cos} does not apply to a lookup segment"),
+    ('      - "We have {m} rows."', "{m}", "unknown placeholder {m}"),
+    ('      - "Open {n here."', "{n here", "a '{' is not closed"),
+    ('      - {text: "{n} tokens", say: "{n} tokens by {d}"}', "{d}", "{d} is in 'say' but not in the caption"),
+]
+
+
+@pytest.mark.parametrize("line,at,needle", CLI_BAD, ids=["inapplicable", "unknown", "unclosed", "say-not-shown"])
+def test_bad_placeholder_cli_exit_2_nothing_written(write_lesson, line, at, needle):
+    path = write_lesson(HEAD + line + "\n")
+    media = path.parent / "media"
+    cmds = (["validate"], ["render", "--out", str(media)]) + ((["script"],) if at == "{cos}" else ())
+    for cmd in cmds:
         r = run_cli(*cmd, path)
-        assert r.returncode == 2 and "Traceback" not in r.stderr, (cmd, r.stderr)
-        assert r.stderr.strip().splitlines() == [r.stderr.strip()] and r.stderr.startswith(f"{path}:8:17: ")
-    assert not (path.parent / "media").exists()
+        assert r.returncode == 2 and "Traceback" not in r.stderr and r.stdout == "", (cmd, r.stderr)
+        assert r.stderr.strip().splitlines() == [r.stderr.strip()], r.stderr
+        assert re.fullmatch(rf"{re.escape(str(path))}:8:{line.index(at) + 1}: segments\[0\]\.narration\[0\]"
+                            r"(\.say)?: .+ \(.+\)", r.stderr.strip()), r.stderr
+        assert needle in r.stderr
+    assert not media.exists()
 
 
 def test_placeholder_in_a_folded_line_points_at_the_line(write_lesson):
@@ -345,3 +360,28 @@ def test_singular_inverts_plural():
     for one in ("token", "number", "matrix", "dimension", "piece", "edit", "box"):
         assert singular(plural(2, one)) == one
     assert [singular(w) for w in ("so", "is", "this", "plus", "as")] == [None] * 5
+
+
+def test_titles_take_their_types_placeholders():
+    vecs = {"a": [1.0, 0.0, 0.0], "b": [1.0, 1.0, 0.0], "c": [0.0, 1.0, 1.0]}
+    c = lesson_from_data(inline(vecs, "a b", {"type": "vectors-2d", "title": "{n token}, {drawing}"}))
+    assert c.storyboards[0].title == "2 tokens, drawn exactly"
+    assert c.lesson.config.segments[0].title == "2 tokens, drawn exactly"        # what chapters and the script read
+    c = lesson_from_data(inline(vecs, "a b c", {"type": "vectors-2d", "title": "{n token}, {drawing}: {top}"}))
+    assert c.storyboards[0].title == "3 tokens, projected: a and b"               # cos(a,b)=0.71 is the largest
+    card = lesson_from_data(inline(vecs, "a b", {"type": "text", "title": "{V token}, {d number}"}))
+    assert card.storyboards[0].title == "3 tokens, 3 numbers" and card.storyboards[0].narration == (
+        "3 tokens, 3 numbers",)                                                   # no bullets: it reads the title
+
+
+def test_a_bad_title_placeholder_is_one_located_line(write_lesson):
+    path = write_lesson(HEAD.replace("    narration:\n", '    title: "Row {cos}"\n'))
+    with pytest.raises(LessonError) as e:
+        load_lesson(path)
+    assert str(e.value).startswith(f"{path}:7:17: segments[0].title: {{cos}} does not apply to a lookup segment")
+    long = "{tokens} " * 4 + "{tokens}"
+    path = write_lesson(HEAD.replace("    narration:\n", f'    title: "{long}"\n').replace(
+        "tokens: the cat sat", "tokens: the cat sat the cat sat"))
+    with pytest.raises(LessonError, match=r":7:12: segments\[0\]\.title: filled in, the title is 119 characters "
+                                          r"\(at most 60\)"):
+        load_lesson(path)

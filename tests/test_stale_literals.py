@@ -101,6 +101,25 @@ def test_course_variant_warns_at_the_lesson_line(write_lesson):
     assert second.stale == ()
 
 
+def test_titles_and_bullets_are_compared_too(write_lesson):
+    p = write_lesson(LESSON.replace("    narration:", '    title: "Six tokens, one row each"\n    narration:')
+                     + "  - type: text\n    title: Recap\n    bullets: [\"'the' twice: 6 tokens\"]\n")
+    got = [m.split(": stale literal: ") for m in stale(p, "a dog ran home")]
+    assert [(where, what) for where, what in got if "narration" not in where] == [
+        (f"{p}:7:{col_of(p, 7, 'Six')}: segments[0].title",
+         "Six was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of 'Six tokens')"),
+        (f"{p}:14:{col_of(p, 14, chr(39) + 'the')}: segments[1].bullets[0]",
+         "'the' was {repeated} in the lesson as written; here {repeated} has no value (no token appears more than "
+         "once in 'a dog ran home') (use {repeats}, which is true for any tokens)"),
+        (f"{p}:14:{col_of(p, 14, 'twice')}: segments[1].bullets[0]",
+         "twice was {repeated_times} in the lesson as written; here {repeated_times} has no value (no token appears "
+         "more than once in 'a dog ran home') (use {repeats}, which is true for any tokens)"),
+        (f"{p}:14:{col_of(p, 14, '6 tokens')}: segments[1].bullets[0]",
+         "6 was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of '6 tokens')")]
+    # a title the variant itself rewrites is the author's new words
+    assert not [m for m in stale(p, "a dog ran home", ["segments[0].title=Six tokens"]) if ".title" in m]
+
+
 def test_cli_warns_and_strict_refuses(write_lesson):
     p = write_lesson(LESSON)
     r = run_cli("validate", p, "--tokens", "a dog ran home")

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import split_tokens
 from ..errors import LessonError, Loc
-from ..placeholders import Missing, Placeholder, Value
+from ..placeholders import Context, Missing, Placeholder, Value
 from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
@@ -252,23 +252,24 @@ def default_narration(proj: Projection, tokens: Sequence[str], readouts: Sequenc
     return lines
 
 
-def _best(c) -> PairReadout | Missing:
+def _best(c: Context) -> PairReadout | Missing:
     """The pair the default narration calls most alike (the first of a tie)."""
     pairs = c.board.pairs
     if not pairs:
         return Missing("one vector is drawn, so there is no pair", "draw two tokens or more")
-    return max(pairs, key=lambda r: r.cosine)
+    best: PairReadout = max(pairs, key=lambda r: r.cosine)
+    return best
 
 
 def _of_best(read: Callable[[PairReadout], str]) -> Callable[..., Value]:
     """A placeholder that reads one field of the most alike pair."""
-    def value(c) -> Value:
+    def value(c: Context) -> Value:
         best = _best(c)
         return best if isinstance(best, Missing) else read(best)
     return value
 
 
-def _top(c) -> Value:
+def _top(c: Context) -> Value:
     best = _best(c)
     if isinstance(best, Missing):
         return best
@@ -281,12 +282,16 @@ def _top(c) -> Value:
     return out
 
 
-def _variance(c) -> Value:
+def _variance(c: Context) -> Value:
     sb = c.board
     if sb.exact:
         return Missing("the drawing is exact, so nothing is projected away", "say that the picture is exact")
     pct = sb.variance_kept * 100
     return (f"{pct:.0f}" if pct < 99.5 else f"{min(pct, 99.9):.1f}") + "%"
+
+
+def _drawing(c: Context) -> Value:
+    return "drawn exactly" if c.board.exact else "projected"
 
 
 #: vectors-2d and vectors-3d: the pair the default narration names, and the projection
@@ -297,5 +302,7 @@ GEOMETRY_PLACEHOLDERS: tuple[Placeholder, ...] = (
     Placeholder("angle", "the angle of {top} in d dimensions (`31.8°`)", _of_best(lambda r: r.angle_text)),
     Placeholder("distance", "‖a − b‖ of {top}", _of_best(lambda r: r.distance_text)),
     Placeholder("variance", "the variance a projection keeps (`87%`; an error when the drawing is exact)", _variance),
+    Placeholder("drawing", "`drawn exactly` when the arrows span no more than the screen's dimensions, else "
+                "`projected` (a title that stays true: `{n token}, {drawing}`)", _drawing),
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
@@ -44,6 +44,11 @@ class Options(SegmentBase):
                                f"{MAX_BULLET_CHARS} characters each (filled in); placeholders as in narration")
     formula: str | None = Field(default=None, min_length=1,
                                 description="Typst math, e.g. `cos theta = (A dot B) / (norm(A) norm(B))` (no LaTeX)")
+
+    TITLE_LIMIT: ClassVar[int] = MAX_TITLE_CHARS
+
+    def shown_texts(self) -> list[tuple[Loc, str]]:
+        return [(("title",), self.title), *((("bullets", k), b) for k, b in enumerate(self.bullets))]
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
                           loc=loc + ("title",), hint="shorten it; put the rest in a bullet")
     # a bullet may state the lesson's numbers through the common placeholders ({V}, {d}, {n token}, ...)
     ctx = Context(lesson, options, None, index)
+    title = fill_text(ctx, options.title, loc + ("title",), {})
     bullets = [fill_text(ctx, b, loc + ("bullets", k), {}).strip() for k, b in enumerate(options.bullets)]
     if len(bullets) > MAX_BULLETS:
         raise LessonError(f"a text card has at most {MAX_BULLETS} bullets, this one has {len(bullets)}",
@@ -99,7 +105,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     if formula:
         check_formula(formula, loc + ("formula",))
     return TextStoryboard(
-        **base_fields(lesson, options, index, default_title=options.title, default_narration=bullets or [options.title]),
+        **base_fields(lesson, options, index, default_title=title, default_narration=bullets or [title]),
         bullets=tuple(bullets),
         formula=formula,
     )

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
-from ..placeholders import Missing, Placeholder, Value
+from ..placeholders import Context, Missing, Placeholder, Value
 from ..similarity import cosine
 from ..sources.trained import TrainedTable
 from ..storyboard import Storyboard, fmt
@@ -211,11 +211,12 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
     )
 
 
-def _first_pair(read) -> Callable[..., Value]:
-    def value(c) -> Value:
-        if not c.board.pairs:
+def _first_pair(read: Callable[[PairTrace], Value]) -> Callable[[Context], Value]:
+    def value(c: Context) -> Value:
+        pairs: tuple[PairTrace, ...] = c.board.pairs
+        if not pairs:
             return Missing("the segment shows no pair", "list one with 'pairs: [[cat, dog]]'")
-        return read(c.board.pairs[0])
+        return read(pairs[0])
     return value
 
 
