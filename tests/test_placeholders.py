@@ -315,31 +315,33 @@ def test_any_braces_either_parse_or_fail_at_a_brace(text):
             assert text[p.start] == "{" and text[p.end - 1] == "}"
 
 
+WORDS_AS_DIGITS = {w: str(k) for k, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "configs").glob("*.yaml")))
 def test_example_lessons_state_no_value_a_placeholder_gives(name):
-    """Wherever an example's own line states a number or names a token that a placeholder gives, it uses the
-    placeholder (so the example stays true under --tokens)."""
+    """Wherever an example's own line, title or bullet states a number or names a token that a placeholder
+    gives, it uses the placeholder (so the example stays true under --tokens and --set)."""
     import yaml
 
     from embedcore.placeholders import Context, applicable, literals, parse, value_text
     from embedcore.segments import placeholder_registry
 
     raw = yaml.safe_load((ROOT / "configs" / f"{name}.yaml").read_text(encoding="utf-8"))
-    if not any("narration" in s for s in raw["segments"]):
-        return
     c = load_lesson(ROOT / "configs" / f"{name}.yaml")
     registry = placeholder_registry()
     for i, seg in enumerate(raw["segments"]):
         items = seg.get("narration") or []
-        items = items if isinstance(items, list) else [items]
+        items = (items if isinstance(items, list) else [items]) + [seg.get("title") or "", *seg.get("bullets", [])]
         ctx = Context(c.lesson, c.lesson.config.segments[i], c.storyboards[i], i)
         here = applicable(seg["type"], registry)
         values = {n: value_text(p, ctx) for n, p in here.items()}
         for item in items:
             for text in ([item] if isinstance(item, str) else [item["text"], item.get("say") or ""]):
                 for lit in literals(text, parse(text, ())):
+                    said = WORDS_AS_DIGITS.get(lit.text.lower(), lit.text).replace(",", "")
                     same = [n for n, v in values.items() if v == lit.text or (lit.number and isinstance(v, str)
-                            and v.replace(",", "") == lit.text.replace(",", ""))]
+                            and v.replace(",", "") == said)]
                     assert not same, f"{name}: {text!r} states {lit.text!r}: write {{{same[0]}}}"
 
 
