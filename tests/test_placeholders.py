@@ -387,3 +387,11 @@ def test_a_bad_title_placeholder_is_one_located_line(write_lesson):
     with pytest.raises(LessonError, match=r":7:12: segments\[0\]\.title: filled in, the title is 119 characters "
                                           r"\(at most 60\)"):
         load_lesson(path)
+
+
+def test_script_counts_its_lines_in_agreement():
+    from embedviz.narration.script import recording_script
+
+    one = recording_script(lesson_from_data(inline(VEC, "a b", {"type": "text", "title": "T",
+                                                                 "bullets": ["{n token}: {tokens}"]})))
+    assert "2 tokens: a b" in one and one.endswith("\n1 line, about 1 s of speech at a natural pace.\n"), one
