@@ -40,3 +40,5 @@ def test_build_warns_for_a_course_variant(write_lesson):
     assert r.returncode == 0, r.stderr
     assert len(warnings_of(r.stderr, p)) == 5, r.stderr
     assert list(out.glob("*/index.html")), "the course page is written"
+    (transcript,) = out.glob("*/*/*/transcript.txt")
+    assert "A 4 tokens input." in transcript.read_text(encoding="utf-8")      # the variant's line, filled in
