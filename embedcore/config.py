@@ -279,7 +279,8 @@ class SegmentBase(StrictModel):
     if TYPE_CHECKING:
         type: str           # each registered Options declares it as a Literal (the discriminator)
 
-    title: SegmentTitleText | None = Field(default=None, description="each type has a default")
+    title: SegmentTitleText | None = Field(default=None, description="each type has a default; takes the type's "
+                                           "placeholders as narration does (`{n token} as arrows`)")
     narration: LineText | NarrationLine | Annotated[
         list[LineText | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = Field(
         default=None, description="a caption line or a list (a line may be {text, say, audio}); each type has defaults")

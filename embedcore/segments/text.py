@@ -39,7 +39,8 @@ class Options(SegmentBase):
     exercises between the computed segments; narration defaults to the bullets."""
 
     type: Literal["text"]
-    title: str = Field(min_length=1, description=f"the card's heading, up to {MAX_TITLE_CHARS} characters")
+    title: str = Field(min_length=1, description=f"the card's heading, up to {MAX_TITLE_CHARS} characters (filled in); "
+                       "common placeholders")
     bullets: list[str] = Field(default_factory=list, description=f"up to {MAX_BULLETS} points, "
                                f"{MAX_BULLET_CHARS} characters each (filled in); placeholders as in narration")
     formula: str | None = Field(default=None, min_length=1,
