@@ -504,6 +504,7 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
     the author's new words and are not compared.
     """
     (w_lesson, w_boards, w_raw), (v_lesson, v_boards, raw) = written, varied
+    variant = v_lesson.slug            # names which video a course's warning is about
     out: list[LessonError] = []
     for i, opts in enumerate(raw.segments):
         if i >= len(w_boards):
@@ -525,8 +526,8 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
             for j, (item, loc) in enumerate(zip(raw_items, _line_locs(opts, i))):
                 if isinstance(item, NarrationLine) and item.audio and w_items[j].text != v_items[j].text:
                     out.append(LessonError(
-                        f"stale recording: {item.audio!r} says the line as written ({w_items[j].text!r}); here it "
-                        f"reads {v_items[j].text!r}", loc=loc + ("audio",),
+                        f"stale recording: {item.audio!r} says the line as written ({w_items[j].text!r}); in "
+                        f"{variant} it reads {v_items[j].text!r}", loc=loc + ("audio",),
                         hint="record the variant's line (embedviz script prints it), or leave 'audio:' out of the "
                              "variant with --set"))
                 fields += [(item, loc)] if isinstance(item, str) else \
@@ -540,10 +541,11 @@ def stale_literals(written: tuple[Lesson, Sequence[Storyboard], LessonFile],
                 now = v_val(name)
                 written_as = f"{lit.text!r}" if not lit.number else lit.text
                 if isinstance(now, Missing):
-                    what = f"{written_as} was {{{name}}} in the lesson as written; here {{{name}}} has no value ({now.why})"
+                    what = (f"{written_as} was {{{name}}} in the lesson as written; in {variant} {{{name}}} has no "
+                            f"value ({now.why})")
                     fix = now.fix
                 else:
-                    what = f"{written_as} was {{{name}}} in the lesson as written, but here {{{name}}} is {now}"
+                    what = f"{written_as} was {{{name}}} in the lesson as written, but in {variant} {{{name}}} is {now}"
                     fix = _fix(name, lit)
                 out.append(LessonError(f"stale literal: {what}", loc=floc, offset=lit.offset, hint=fix))
     return out

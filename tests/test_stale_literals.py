@@ -50,15 +50,15 @@ def test_tokens_variant_names_each_stale_literal_and_its_placeholder(write_lesso
     got = stale(p, "a dog ran home")
     assert got == [
         f"{p}:8:{col_of(p, 8, chr(39) + 'the')}: segments[0].narration[0]: stale literal: 'the' was {{repeated}} in "
-        "the lesson as written; here {repeated} has no value (no token appears more than once in 'a dog ran home') "
+        "the lesson as written; in t--a-dog-ran-home {repeated} has no value (no token appears more than once in 'a dog ran home') "
         "(use {repeats}, which is true for any tokens)",
         *(f"{p}:8:{col}: segments[0].narration[0]: stale literal: twice was {{repeated_times}} in the lesson as "
-          "written; here {repeated_times} has no value (no token appears more than once in 'a dog ran home') "
+          "written; in t--a-dog-ran-home {repeated_times} has no value (no token appears more than once in 'a dog ran home') "
           "(use {repeats}, which is true for any tokens)" for col in twice_cols(p)),
         f"{p}:9:{col_of(p, 9, '6 tokens')}: segments[0].narration[1]: stale literal: 6 was {{n}} in the lesson as "
-        "written, but here {n} is 4 (write {n token} instead of '6 tokens')",
+        "written, but in t--a-dog-ran-home {n} is 4 (write {n token} instead of '6 tokens')",
         f"{p}:10:{col_of(p, 10, '6 tokens.')}: segments[0].narration[2].say: stale literal: 6 was {{n}} in the lesson "
-        "as written, but here {n} is 4 (write {n token} instead of '6 tokens')",
+        "as written, but in t--a-dog-ran-home {n} is 4 (write {n token} instead of '6 tokens')",
     ]
     # 9 (V) and 4 (d) did not change: not named
 
@@ -71,15 +71,15 @@ def test_numbers_written_as_words(write_lesson):
     p = write_lesson(LESSON.replace("6 tokens × 4 numbers", "six tokens × four numbers"))
     assert [m.split(": stale literal: ")[1] for m in stale(p, "a dog ran home", ["embeddings.dim=8"])
             if ":9:" in m] == [
-        "six was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of 'six tokens')",
-        "four was {d} in the lesson as written, but here {d} is 8 (write {d number} instead of 'four numbers')"]
+        "six was {n} in the lesson as written, but in t--a-dog-ran-home-8-79022f {n} is 4 (write {n token} instead of 'six tokens')",
+        "four was {d} in the lesson as written, but in t--a-dog-ran-home-8-79022f {d} is 8 (write {d number} instead of 'four numbers')"]
 
 
 def test_set_variant_and_the_noun_form(write_lesson):
     p = write_lesson(LESSON)
     assert stale(p, sets=["embeddings.dim=8"]) == [
         f"{p}:9:{col_of(p, 9, '4 numbers')}: segments[0].narration[1]: stale literal: 4 was {{d}} in the lesson as "
-        "written, but here {d} is 8 (write {d number} instead of '4 numbers')"]
+        "written, but in t--8-79022f {d} is 8 (write {d number} instead of '4 numbers')"]
 
 
 def test_lines_the_variant_rewrites_are_not_compared(write_lesson):
@@ -98,6 +98,7 @@ def test_course_variant_warns_at_the_lesson_line(write_lesson):
         *(f"{p}:8:{col}: segments[0].narration[0]" for col in twice_cols(p)),
         f"{p}:9:{col_of(p, 9, '6 tokens')}: segments[0].narration[1]",
         f"{p}:10:{col_of(p, 10, '6 tokens.')}: segments[0].narration[2].say"]
+    assert all(" in t--a-dog-ran-home {" in str(e) for e in first.stale)          # which video it is about
     assert second.stale == ()
 
 
@@ -107,15 +108,15 @@ def test_titles_and_bullets_are_compared_too(write_lesson):
     got = [m.split(": stale literal: ") for m in stale(p, "a dog ran home")]
     assert [(where, what) for where, what in got if "narration" not in where] == [
         (f"{p}:7:{col_of(p, 7, 'Six')}: segments[0].title",
-         "Six was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of 'Six tokens')"),
+         "Six was {n} in the lesson as written, but in t--a-dog-ran-home {n} is 4 (write {n token} instead of 'Six tokens')"),
         (f"{p}:14:{col_of(p, 14, chr(39) + 'the')}: segments[1].bullets[0]",
-         "'the' was {repeated} in the lesson as written; here {repeated} has no value (no token appears more than "
+         "'the' was {repeated} in the lesson as written; in t--a-dog-ran-home {repeated} has no value (no token appears more than "
          "once in 'a dog ran home') (use {repeats}, which is true for any tokens)"),
         (f"{p}:14:{col_of(p, 14, 'twice')}: segments[1].bullets[0]",
-         "twice was {repeated_times} in the lesson as written; here {repeated_times} has no value (no token appears "
+         "twice was {repeated_times} in the lesson as written; in t--a-dog-ran-home {repeated_times} has no value (no token appears "
          "more than once in 'a dog ran home') (use {repeats}, which is true for any tokens)"),
         (f"{p}:14:{col_of(p, 14, '6 tokens')}: segments[1].bullets[0]",
-         "6 was {n} in the lesson as written, but here {n} is 4 (write {n token} instead of '6 tokens')")]
+         "6 was {n} in the lesson as written, but in t--a-dog-ran-home {n} is 4 (write {n token} instead of '6 tokens')")]
     # a title the variant itself rewrites is the author's new words
     assert not [m for m in stale(p, "a dog ran home", ["segments[0].title=Six tokens"]) if ".title" in m]
 
@@ -198,6 +199,6 @@ def test_a_recording_of_a_line_whose_values_change_is_named(write_lesson):
     assert stale(p, "the dog sat on the mat") == []          # the line reads the same: the recording is still true
     (msg,) = [m for m in stale(p, "a dog ran home") if "stale recording" in m]
     assert msg == (f"{p}:10:{col_of(p, 10, 'takes/')}: segments[0].narration[2].audio: stale recording: "
-                   "'takes/3.wav' says the line as written ('A 6 tokens input.'); here it reads 'A 4 tokens input.' "
+                   "'takes/3.wav' says the line as written ('A 6 tokens input.'); in t--a-dog-ran-home it reads 'A 4 tokens input.' "
                    "(record the variant's line (embedviz script prints it), or leave 'audio:' out of the variant "
                    "with --set)")
