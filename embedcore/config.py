@@ -7,7 +7,7 @@ the lesson is resolved (:mod:`embedcore.lesson`), with the same error format.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -279,7 +279,8 @@ class SegmentBase(StrictModel):
     if TYPE_CHECKING:
         type: str           # each registered Options declares it as a Literal (the discriminator)
 
-    title: SegmentTitleText | None = Field(default=None, description="each type has a default")
+    title: SegmentTitleText | None = Field(default=None, description="each type has a default; takes the type's "
+                                           "placeholders as narration does (`{n token} as arrows`)")
     narration: LineText | NarrationLine | Annotated[
         list[LineText | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = Field(
         default=None, description="a caption line or a list (a line may be {text, say, audio}); each type has defaults")
@@ -299,6 +300,15 @@ class SegmentBase(StrictModel):
     def narration_lines(self) -> list[str]:
         """The caption text of each line (what segment builders put in the storyboard)."""
         return [i.text for i in self.narration_items]
+
+    #: how long the title may be once its placeholders are filled in (a text card's heading is longer)
+    TITLE_LIMIT: ClassVar[int] = MAX_SEGMENT_TITLE
+
+    def shown_texts(self) -> list[tuple[Loc, str]]:
+        """The words besides narration that the teacher wrote for the screen, each with its location under the
+        segment: placeholders are filled in them and stale literals looked for in them (the title; a text
+        card adds its bullets)."""
+        return [(("title",), self.title)] if self.title is not None else []
 
 
 def split_tokens(tokens: str | list[str]) -> list[str]:

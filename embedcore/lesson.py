@@ -21,7 +21,8 @@ from pydantic import ValidationError
 from .config import MAX_TOKEN, LessonFile, Style, VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
 from .errors import LessonError, Loc
 from .overrides import Override, apply_overrides
-from .segments import LessonConfig, build_storyboard
+from .placeholders import fill_lesson, stale_literals
+from .segments import LessonConfig, build_storyboard, placeholder_registry
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard, token_slots
 from .vocab import Vocabulary
@@ -122,8 +123,11 @@ class Lesson:
 
 @dataclass(frozen=True)
 class CompiledLesson:
-    lesson: Lesson
+    lesson: Lesson           # its config's narration lines are filled in (:mod:`embedcore.placeholders`)
     storyboards: tuple[Storyboard, ...]
+    #: for a variant: literals in the teacher's lines that were true as written and are not here, one located
+    #: :class:`LessonError` each (a warning; ``--strict`` makes them errors)
+    stale: tuple[LessonError, ...] = ()
 
 
 def slugify(title: str) -> str:
@@ -146,8 +150,29 @@ def _load(path: Path, overrides: Iterable[Override] | None = None, data: Any = N
         data, pos = load_yaml(path)
     else:
         pos = Positions(file=path.name)      # errors name the data, not a file
+    written = data
     if overrides:
         data, pos = apply_overrides(data, pos, list(overrides), _own_slug(data))
+    compiled, raw = _compile(path, data, pos)
+    if not overrides:
+        return compiled
+    try:
+        as_written, written_raw = _compile(path, written, pos)
+    except LessonError:
+        return compiled                      # nothing to compare with: the file's own errors show without the variant
+    stale = _stale((as_written, written_raw), (compiled, raw))
+    return CompiledLesson(compiled.lesson, compiled.storyboards, tuple(pos.locate(e) for e in stale))
+
+
+def _stale(written: tuple[CompiledLesson, LessonFile], varied: tuple[CompiledLesson, LessonFile]
+           ) -> list[LessonError]:
+    """Literals true as written and false in the variant (each pair: compiled lesson, its config as written)."""
+    (w, w_raw), (v, v_raw) = written, varied
+    return stale_literals((w.lesson, w.storyboards, w_raw), (v.lesson, v.storyboards, v_raw), placeholder_registry())
+
+
+def _compile(path: Path, data: Any, pos: Positions) -> tuple[CompiledLesson, LessonFile]:
+    """The compiled lesson (its lines filled in) and its validated config as written (lines unfilled)."""
     try:
         if not isinstance(data, dict):
             raise LessonError("a lesson file must be a mapping of keys",
@@ -172,7 +197,8 @@ def _load(path: Path, overrides: Iterable[Override] | None = None, data: Any = N
         slots = token_slots(tuple(b.shown_tokens() for b in boards))
         boards = tuple(dataclasses.replace(b, token_colours=tuple((t, slots[t]) for t in dict.fromkeys(b.shown_tokens())))
                        for b in boards)
-        return CompiledLesson(lesson, boards)
+        boards, filled = fill_lesson(lesson, boards, placeholder_registry())
+        return CompiledLesson(Lesson(path, filled, table, seq), boards), cfg
     except LessonError as e:
         raise pos.locate(e) from None
 

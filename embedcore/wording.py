@@ -20,6 +20,20 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return many or _IRREGULAR.get(word) or word + "s"
 
 
+_NOT_PLURAL = {"this", "its", "has", "was", "plus", "minus", "thus", "yes", "always", "across", "perhaps"}
+
+
+def singular(many: str) -> str | None:
+    """The word that :func:`plural` turns into ``many`` (``tokens`` → ``token``), or None if none does
+    (``is``, ``this``, ``plus`` are not plurals)."""
+    if many in _NOT_PLURAL or len(many) < 3:
+        return None
+    for one in (*(k for k, v in _IRREGULAR.items() if v == many), many[:-1] if many.endswith("s") else None):
+        if one and plural(2, one) == many:
+            return one
+    return None
+
+
 def count(n: int, word: str, many: str | None = None) -> str:
     """``1 number``, ``2 numbers``, ``30,522 tokens``."""
     return f"{n:,} {plural(n, word, many)}"

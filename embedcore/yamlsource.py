@@ -18,19 +18,36 @@ from .errors import LessonError, Loc
 
 
 class _LessonLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false are booleans.
+    """SafeLoader with YAML 1.2 booleans and numbers: what the author wrote stays what they wrote.
 
     Under YAML 1.1 rules a vocabulary such as ``[the, cat, sat, on, mat]`` would
-    silently turn ``on`` into ``True``; lessons are full of such words.
+    silently turn ``on`` into ``True``; ``aspect: 9:16`` would become the base-60
+    number 556, ``12:30`` 750, the token ``007`` the octal 7, ``0x1F`` 31 and
+    ``2024-01-01`` a date. Here only ``true``/``false`` are booleans, numbers are
+    plain decimals (``3``, ``-2``, ``0.5``, ``1.5e+3``, ``.inf``), and everything
+    else (times, ratios, leading zeros, hex, underscores, dates) stays a string.
     """
 
 
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+             "tag:yaml.org,2002:timestamp"}
 _LessonLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LessonLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# decimal integers without leading zeros (PyYAML reads a leading 0 as octal, and 1_000 with its underscore dropped)
+_LessonLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+# YAML 1.1 floats as PyYAML reads them (a dot; an exponent only with its sign), never base 60
+_LessonLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
 )
 
 

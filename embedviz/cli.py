@@ -27,6 +27,19 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
+def _stale(compiled, strict: bool) -> None:
+    """Literals a variant made false (:func:`embedcore.placeholders.stale_literals`): warnings, or with
+    ``--strict`` errors (exit 2, nothing written)."""
+    for e in compiled.stale:
+        _err(str(e) if strict else f"warning: {e}".removesuffix(")") + "; --strict makes it an error)")
+    if strict and compiled.stale:
+        raise _Reported()
+
+
+class _Reported(Exception):
+    """Bad input already printed, one line each: exit 2."""
+
+
 def cmd_validate(args) -> int:
     from embedviz.narration.plan import check
 
@@ -36,9 +49,12 @@ def cmd_validate(args) -> int:
     for path in args.lessons:
         try:
             c = _playground(load(path, tokens=args.tokens, set=args.set or ()), None)
+            _stale(c, args.strict)
             check(c)            # recordings present, voices installed (nothing decoded or synthesised)
         except LessonError as e:
             _err(str(e))
+            status = EXIT_BAD_INPUT
+        except _Reported:
             status = EXIT_BAD_INPUT
         else:
             variant = f" as {c.lesson.slug}" if args.tokens is not None or args.set else ""
@@ -72,6 +88,7 @@ def cmd_inspect(args) -> int:
     from .api import load
 
     c = load(args.lesson, tokens=args.tokens, set=args.set or ())
+    _stale(c, args.strict)
     report = lesson_report(c)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
@@ -168,6 +185,7 @@ def cmd_render(args) -> int:
 
     t0 = time.perf_counter()
     c = _playground(api.load(args.lesson, tokens=args.tokens, set=args.set or ()), args.playground)
+    _stale(c, args.strict)
     quality = api.quality_for(c, args.quality, args.resolution, args.fps)
     fmt = api.check_format(args.format, args.transparent)
     api.check_package(args.package, fmt)
@@ -221,7 +239,9 @@ def cmd_script(args) -> int:
 
     from .api import load
 
-    print(recording_script(load(args.lesson)), end="")
+    c = load(args.lesson, tokens=args.tokens, set=args.set or ())
+    _stale(c, args.strict)
+    print(recording_script(c), end="")
     return 0
 
 
@@ -232,6 +252,8 @@ def cmd_build(args) -> int:
     from embedviz.publish.course import build_course, load_course
 
     course = load_course(args.course)
+    for _name, compiled in course.videos:
+        _stale(compiled, args.strict)
     course.videos = [(name, _playground(c, args.playground)) for name, c in course.videos]
     api.check_package(args.package, "mp4")
     for _name, compiled in course.videos:
@@ -280,6 +302,12 @@ def _variant_flags(p) -> None:
                    help="override any key, e.g. style.theme=light or segments[2].pair=[king,queen]; repeatable")
 
 
+def _strict_flag(p) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="a number or quoted token in a narration line that a variant made false is an error "
+                        "(default: a warning naming the placeholder to use)")
+
+
 def _size_flags(p, default_quality: str) -> None:
     p.add_argument("-q", "--quality", choices=["l", "m", "h", "p", "k"], default=default_quality,
                    help=f"l 480p15, m 720p30, h 1080p60, p 1440p60, k 2160p60 (default {default_quality})")
@@ -326,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-t", "--transparent", action="store_true",
                    help="keep an alpha channel (webm with VP9 alpha by default, or --format mov)")
     _variant_flags(r)
+    _strict_flag(r)
     _cluster_flags(r)
     _playground_flag(r)
     r.add_argument("--cfr", action="store_true",
@@ -339,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check lesson files without rendering")
     v.add_argument("lessons", nargs="+")
     _variant_flags(v)
+    _strict_flag(v)
     v.set_defaults(func=cmd_validate)
 
     ck = sub.add_parser("check", help="play every scene without rendering and list what breaks the frame's rules")
@@ -350,12 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("script", help="print the recording script: every narration line and its file name")
     sc.add_argument("lesson")
+    _variant_flags(sc)
+    _strict_flag(sc)
     sc.set_defaults(func=cmd_script)
 
     i = sub.add_parser("inspect", help="print what the video will show, without rendering")
     i.add_argument("lesson")
     i.add_argument("--json", action="store_true", help="machine-readable, with every segment's storyboard")
     _variant_flags(i)
+    _strict_flag(i)
     i.set_defaults(func=cmd_inspect)
 
     b = sub.add_parser("build", help="render every lesson and variant of a course file, with a course page")
@@ -365,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     _cluster_flags(b)
     _playground_flag(b)
+    _strict_flag(b)
     b.set_defaults(func=cmd_build)
 
     w = sub.add_parser("watch", help="re-render a lesson each time it (or a file it names) is saved")
@@ -404,6 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except LessonError as e:
         _err(str(e))
+        return EXIT_BAD_INPUT
+    except _Reported:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _err("interrupted" + _stopped_note(args))

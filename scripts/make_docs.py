@@ -4,6 +4,8 @@ The segment table comes from the registry (:data:`embedcore.segments.SEGMENT_TYP
 in its order): each type's ``Options`` docstring says what it shows and its
 fields' ``Field(description=...)`` texts say what its keys do. The source table
 comes from the ``embeddings`` models in :mod:`embedcore.config` the same way.
+The placeholder table lists :data:`embedcore.placeholders.COMMON` and each
+type's ``PLACEHOLDERS`` with their descriptions.
 The speed table comes from ``bench/speed.json``, which ``make bench``
 (``bench/bench_render.py --record``) writes.
 Only the text between the markers is replaced; ``--check`` changes nothing and
@@ -24,6 +26,7 @@ from pydantic import BaseModel  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 
 from embedcore.config import EmbeddingsConfig, SegmentBase  # noqa: E402
+from embedcore.placeholders import COMMON, Placeholder  # noqa: E402
 from embedcore.segments import SEGMENT_TYPES  # noqa: E402
 from scripts.make_gallery import cases as gallery_cases  # noqa: E402
 from scripts.make_gallery import file_name as gallery_file  # noqa: E402
@@ -99,6 +102,18 @@ def gallery_cell(kind: str) -> str:
     return " ".join(shots)
 
 
+def placeholder_list(items: tuple[Placeholder, ...]) -> str:
+    return "; ".join(f"`{{{p.name}}}`: {p.description}" for p in items) or "only the common ones"
+
+
+def placeholder_section() -> str:
+    lines = ["| segment type | placeholders (besides the common ones) |", "|---|---|",
+             f"| every type | {cell(placeholder_list(COMMON))} |"]
+    for kind, entry in SEGMENT_TYPES.items():
+        lines.append(f"| `{kind}` | {cell(placeholder_list(entry.placeholders))} |")
+    return "\n".join(lines)
+
+
 def source_models() -> list[type[BaseModel]]:
     union = typing.get_args(EmbeddingsConfig)[0]
     return list(typing.get_args(union))
@@ -127,7 +142,8 @@ def speed_section() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"segments": segment_section, "sources": source_section, "speed": speed_section}
+SECTIONS = {"segments": segment_section, "sources": source_section, "placeholders": placeholder_section,
+            "speed": speed_section}
 
 
 def regenerate(text: str) -> str:

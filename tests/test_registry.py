@@ -101,6 +101,9 @@ def test_a_segment_module_missing_a_piece_is_refused(monkeypatch):
     with pytest.raises(ImportError, match="does not define SCENE"):
         discover()
     fake.SCENE = "scenes.lookup:LookupScene"
+    with pytest.raises(ImportError, match="does not define PLACEHOLDERS"):
+        discover()
+    fake.PLACEHOLDERS = ()
     with pytest.raises(ImportError, match="Options.type"):      # lookup's Options says type: lookup
         discover()
     del fake.TYPE

@@ -9,7 +9,9 @@ declares, in one place:
 - ``build(lesson, options, index) -> Storyboard``: every number it shows;
 - ``SCENE``: its Manim scene as an import string (``"scenes.lookup:LookupScene"``),
   so this package never imports Manim (:mod:`scenes.registry` resolves it);
-- ``ORDER``: its place in the lesson schema and the README table.
+- ``ORDER``: its place in the lesson schema and the README table;
+- ``PLACEHOLDERS``: the ``{name}`` values its narration lines may use besides
+  :data:`embedcore.placeholders.COMMON`, each read from its storyboard.
 
 Modules without ``TYPE`` are helpers (``common``, ``provenance``, ``_geometry``).
 The lesson schema, ``validate``, ``inspect``, rendering, the README tables and the
@@ -26,6 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..config import SegmentBase, build_lesson_model
+from ..placeholders import Placeholder
 from ..storyboard import Storyboard
 from ..title_card import title_card
 
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from ..lesson import CompiledLesson, Lesson
 
 #: what a segment module must define besides ``TYPE``
-REQUIRED = ("Options", "build", "SCENE", "ORDER")
+REQUIRED = ("Options", "build", "SCENE", "ORDER", "PLACEHOLDERS")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class SegmentType:
     scene: str                                  # "module:Class", resolved by scenes.registry
     order: int
     module: str
+    placeholders: tuple[Placeholder, ...] = ()  # besides the common ones, read from its storyboard
 
     @property
     def example(self) -> str:
@@ -62,7 +66,8 @@ def _entry(module: ModuleType) -> SegmentType:
     declared = opts.model_fields["type"].annotation.__args__
     if declared != (module.TYPE,):
         raise ImportError(f"{module.__name__}: Options.type is Literal{list(declared)} but TYPE is {module.TYPE!r}")
-    return SegmentType(module.TYPE, opts, module.build, module.SCENE, module.ORDER, module.__name__)
+    return SegmentType(module.TYPE, opts, module.build, module.SCENE, module.ORDER, module.__name__,
+                       tuple(module.PLACEHOLDERS))
 
 
 def discover() -> tuple[SegmentType, ...]:
@@ -90,6 +95,11 @@ SEGMENT_TYPES: dict[str, SegmentType] = {e.name: e for e in discover()}
 #: the lesson's opening card: drawn like a segment, but not something a lesson lists
 TITLE_CARD = SegmentType("title", None, _title_card, "scenes.title_card:TitleCardScene", 0, "embedcore.title_card")
 LessonConfig = build_lesson_model([e.options for e in SEGMENT_TYPES.values() if e.options is not None])
+
+
+def placeholder_registry() -> dict[str, tuple[Placeholder, ...]]:
+    """Segment type → its own placeholders (README's table, filling and checking lines)."""
+    return {t: e.placeholders for t, e in SEGMENT_TYPES.items()}
 
 
 def scene_paths() -> dict[str, str]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import split_tokens
 from ..errors import LessonError, Loc
+from ..placeholders import Context, Missing, Placeholder, Value
 from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
@@ -252,3 +253,59 @@ def default_narration(proj: Projection, tokens: Sequence[str], readouts: Sequenc
     if pair:
         lines.append(pair)
     return lines
+
+
+def _best(c: Context) -> PairReadout | Missing:
+    """The pair the default narration calls most alike (the first of a tie)."""
+    pairs = c.board.pairs
+    if not pairs:
+        return Missing("one vector is drawn, so there is no pair", "draw two tokens or more")
+    best: PairReadout = max(pairs, key=lambda r: r.cosine)
+    return best
+
+
+def _of_best(read: Callable[[PairReadout], str]) -> Callable[..., Value]:
+    """A placeholder that reads one field of the most alike pair."""
+    def value(c: Context) -> Value:
+        best = _best(c)
+        return best if isinstance(best, Missing) else read(best)
+    return value
+
+
+def _top(c: Context) -> Value:
+    best = _best(c)
+    if isinstance(best, Missing):
+        return best
+    tied = [f"{r.tokens[0]} and {r.tokens[1]}" for r in c.board.pairs
+            if r is not best and r.cosine_text == best.cosine_text]
+    out = f"{best.tokens[0]} and {best.tokens[1]}"
+    if tied:
+        more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
+        out += f" (tied with {'; '.join(tied[:2])}{more})"
+    return out
+
+
+def _variance(c: Context) -> Value:
+    sb = c.board
+    if sb.exact:
+        return Missing("the drawing is exact, so nothing is projected away", "say that the picture is exact")
+    pct = sb.variance_kept * 100
+    return (f"{pct:.0f}" if pct < 99.5 else f"{min(pct, 99.9):.1f}") + "%"
+
+
+def _drawing(c: Context) -> Value:
+    return "drawn exactly" if c.board.exact else "projected"
+
+
+#: vectors-2d and vectors-3d: the pair the default narration names, and the projection
+GEOMETRY_PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("top", "the most alike pair shown (`cat and dog`, with `(tied with …)` when other pairs show the "
+                "same cosine)", _top),
+    Placeholder("cos", "the cosine of {top}, as its readout shows it", _of_best(lambda r: r.cosine_text)),
+    Placeholder("angle", "the angle of {top} in d dimensions (`31.8°`)", _of_best(lambda r: r.angle_text)),
+    Placeholder("distance", "‖a − b‖ of {top}", _of_best(lambda r: r.distance_text)),
+    Placeholder("variance", "the variance a projection keeps (`87%`; an error when the drawing is exact)", _variance),
+    Placeholder("drawing", "`drawn exactly` when the arrows span no more than the screen's dimensions, else "
+                "`projected` (a title that stays true: `{n token}, {drawing}`)", _drawing),
+)
+

@@ -16,6 +16,7 @@ from pydantic import Field
 from ..config import MAX_TOKEN, SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import analogy_vector, nearest, scan
+from ..placeholders import Placeholder
 from ..projection import gram_schmidt, span_rank
 from ..special import left_out_sentence, special_ids
 from ..storyboard import MINUS, Storyboard, fmt
@@ -225,3 +226,14 @@ def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
         honesty=honesty, special_left_out=len(leave_out),
         answer=answer, resolved=f"\u2248 {answer.token} ({answer.text})", plane=plane,
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("a", "a in a − b + c", lambda c: c.board.a),
+    Placeholder("b", "b, subtracted", lambda c: c.board.b),
+    Placeholder("c", "c, added", lambda c: c.board.c),
+    Placeholder("expression", "`king − man + woman`", lambda c: c.board.expression),
+    Placeholder("k", "neighbours listed", lambda c: c.board.k),
+    Placeholder("answer", "the nearest token once the inputs are excluded", lambda c: c.board.excluded[0].token),
+    Placeholder("cos", "the cosine of {answer}", lambda c: c.board.excluded[0].text),
+)

@@ -26,6 +26,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token
 from ..errors import LessonError, Loc
+from ..placeholders import Placeholder
 from ..projection import drawn_angle_degrees, gram_schmidt, span_rank
 from ..similarity import angle_degrees, cosine, dot, euclidean
 from ..storyboard import Storyboard, fmt
@@ -239,3 +240,18 @@ def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStorybo
         substituted_scaled=substituted_scaled, scale=s,
         scale_text=fmt(s, 2), samples=tuple(samples), projection_note=note, closing=closing,
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("a", "token A of the pair", lambda c: c.board.a.token),
+    Placeholder("b", "token B of the pair", lambda c: c.board.b.token),
+    Placeholder("cos", "cos θ of A and B, as the readout shows it (`0.85`)", lambda c: c.board.cosine_text),
+    Placeholder("angle", "θ in degrees, as the readout shows it (`31.8°`)", lambda c: c.board.angle_text),
+    Placeholder("distance", "‖A − B‖ before scaling", lambda c: c.board.distance_text),
+    Placeholder("scaled_distance", "‖A − sB‖ once B is scaled by `scale`", lambda c: c.board.samples[-1].distance_text),
+    Placeholder("dot", "A · B", lambda c: c.board.dot_text),
+    Placeholder("norm_a", "‖A‖, the length of A", lambda c: c.board.a.norm_text),
+    Placeholder("norm_b", "‖B‖, the length of B before scaling", lambda c: c.board.b.norm_text),
+    Placeholder("scaled_norm_b", "‖sB‖, the length of B once scaled", lambda c: c.board.samples[-1].norm_b_text),
+    Placeholder("scale", "the factor s B is scaled by (`2`, `0.5`)", lambda c: scale_text(c.board.scale)),
+)

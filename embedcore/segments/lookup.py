@@ -14,6 +14,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
+from ..placeholders import Placeholder
 from ..storyboard import Storyboard, fmt
 from ..wording import count, elide
 from .common import base_fields, segment_sequence
@@ -176,3 +177,10 @@ def build(lesson: Lesson, options: Options, index: int) -> LookupStoryboard:
         one_hot=one_hot,
         one_hot_note=one_hot_note,
     )
+
+
+#: besides the common values ({n}, {V}, {d}, {tokens}, {repeated}, ...)
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("first_id", "the id of the sequence's first token, as its chip shows it",
+                lambda c: c.board.steps[0].id),
+)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..config import SegmentBase
+from ..placeholders import Placeholder
 from ..storyboard import Storyboard
 from ..wording import count
 from .common import base_fields, segment_sequence
@@ -119,3 +120,11 @@ def build(lesson: Lesson, options: Options, index: int) -> MatrixShapeStoryboard
         complexity=complexity,
         pitfall="V and d are independent: V counts tokens, d is the length of each vector.",
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("parameters", "V × d, the numbers the table holds (`11,720,448`)", lambda c: c.board.rows[0].values[2]),
+    Placeholder("memory", "the table's size at float32, as the table shows it (`46.88 MB`)",
+                lambda c: c.board.rows[0].memory),
+    Placeholder("lookup_numbers", "n × d, the numbers one lookup copies", lambda c: c.board.n_tokens * c.board.dim),
+)

@@ -17,6 +17,7 @@ from pydantic import Field
 from ..config import MAX_TOKEN, SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import nearest, scan
+from ..placeholders import Placeholder
 from ..special import left_out_sentence, special_ids
 from ..storyboard import Storyboard, fmt
 from ..wording import count, elide, join_names, plural
@@ -249,3 +250,13 @@ def build(lesson: Lesson, options: Options, index: int) -> NeighboursStoryboard:
         special_left_out=int(len(leave_out)),
         picture=picture,
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("query", "the token whose neighbours are ranked", lambda c: c.board.query),
+    Placeholder("k", "neighbours listed per metric", lambda c: c.board.k),
+    Placeholder("nearest", "rank 1 by cosine", lambda c: c.board.by_cosine[0].token),
+    Placeholder("cos", "the cosine of {nearest}", lambda c: c.board.by_cosine[0].text),
+    Placeholder("nearest_by_distance", "rank 1 by Euclidean distance", lambda c: c.board.by_distance[0].token),
+    Placeholder("distance", "the distance of {nearest_by_distance}", lambda c: c.board.by_distance[0].text),
+)

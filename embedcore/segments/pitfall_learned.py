@@ -15,6 +15,7 @@ from pydantic import Field
 from ..config import SegmentBase, Token
 from ..errors import LessonError
 from ..neighbours import levenshtein
+from ..placeholders import Placeholder
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
 from ..wording import count, times
@@ -151,3 +152,14 @@ def build(lesson: Lesson, options: Options, index: int) -> LearnedStoryboard:
         lookalike=view(look, ids[1], rows[1]), edit_distance=e, cosine_text=c, origin=origin,
         same_note=same_note, look_note=look_note,
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("token", "the repeated token the segment shows", lambda c: c.board.row.token),
+    Placeholder("token_times", "how often {token} appears: `twice`, `3 times`", lambda c: times(len(c.board.positions))),
+    Placeholder("token_id", "its id, the row it selects", lambda c: c.board.row.id),
+    Placeholder("lookalike", "the token spelled alike", lambda c: c.board.lookalike.token),
+    Placeholder("lookalike_id", "the look-alike's id", lambda c: c.board.lookalike.id),
+    Placeholder("edits", "character edits between them (`{edits edit}`: `1 edit`)", lambda c: c.board.edit_distance),
+    Placeholder("cos", "their cosine (`undefined` for a zero vector)", lambda c: c.board.cosine_text),
+)

@@ -17,6 +17,7 @@ from pydantic import Field
 from ..config import SegmentBase, Token
 from ..errors import LessonError, Loc
 from ..neighbours import changed_positions, levenshtein
+from ..placeholders import Placeholder
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
 from .common import base_fields
@@ -106,3 +107,14 @@ def build(lesson: Lesson, options: Options, index: int) -> SpellingStoryboard:
                       default_narration=narration),
         cards=(look, rel), finding=finding, honesty=honesty, learned=table.source.learned,
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("word", "the token compared", lambda c: c.board.cards[0].a),
+    Placeholder("lookalike", "the token spelled alike", lambda c: c.board.cards[0].b),
+    Placeholder("related", "the token related in meaning", lambda c: c.board.cards[1].b),
+    Placeholder("edits", "character edits from {word} to {lookalike} (`{edits edit}`: `1 edit`)",
+                lambda c: c.board.cards[0].edit_distance),
+    Placeholder("lookalike_cos", "cosine of {word} and {lookalike}", lambda c: c.board.cards[0].cosine_text),
+    Placeholder("related_cos", "cosine of {word} and {related}", lambda c: c.board.cards[1].cosine_text),
+)

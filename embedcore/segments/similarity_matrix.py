@@ -16,6 +16,7 @@ from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError
+from ..placeholders import Missing, Placeholder, Value
 from ..similarity import pairwise_cosine
 from ..storyboard import Storyboard, fmt
 from ..wording import elide, join_names, times
@@ -251,3 +252,38 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
         derivation=derivation,
         scale_note=f"cos θ from {fmt(-1, 0)} (opposite) through 0 (unrelated) to 1 (same direction)",
     )
+
+
+def _named_pair(sb: SimilarityMatrixStoryboard, pair: Pair | None) -> Value:
+    """``cat and dog``, and the pairs of other tokens whose cell shows the same value: ``(tied with ...)``."""
+    if pair is None:
+        return Missing("no two different tokens here have a cosine", "name the pair yourself")
+    toks, n = sb.tokens, len(sb.tokens)
+    named = {frozenset((toks[pair.i], toks[pair.j]))}
+    tied = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            key = frozenset((toks[i], toks[j]))
+            if toks[i] != toks[j] and key not in named and sb.cells[i][j] == pair.text:
+                named.add(key)
+                tied.append(f"{toks[i]} and {toks[j]}")
+    out = f"{toks[pair.i]} and {toks[pair.j]}"
+    if tied:
+        more = f" and {len(tied) - 2} more" if len(tied) > 2 else ""
+        out += f" (tied with {'; '.join(tied[:2])}{more})"
+    return out
+
+
+def _pair_text(pair: Pair | None) -> Value:
+    return pair.text if pair is not None else Missing("no two different tokens here have a cosine",
+                                                       "write the words yourself")
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("top", "the most similar pair of different tokens (`cat and dog`, with `(tied with …)` when "
+                "other pairs show the same value)", lambda c: _named_pair(c.board, c.board.highest)),
+    Placeholder("cos", "the cosine of {top}, as its cell shows it", lambda c: _pair_text(c.board.highest)),
+    Placeholder("bottom", "the least similar pair of different tokens (ties named as for {top})",
+                lambda c: _named_pair(c.board, c.board.lowest)),
+    Placeholder("bottom_cos", "the cosine of {bottom}", lambda c: _pair_text(c.board.lowest)),
+)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
 from ..config import SegmentBase
 from ..errors import LessonError, Loc
+from ..placeholders import Context, Placeholder, fill_text
 from ..storyboard import Storyboard
 from .common import base_fields
 
@@ -38,11 +39,17 @@ class Options(SegmentBase):
     exercises between the computed segments; narration defaults to the bullets."""
 
     type: Literal["text"]
-    title: str = Field(min_length=1, description=f"the card's heading, up to {MAX_TITLE_CHARS} characters")
+    title: str = Field(min_length=1, description=f"the card's heading, up to {MAX_TITLE_CHARS} characters (filled in); "
+                       "common placeholders")
     bullets: list[str] = Field(default_factory=list, description=f"up to {MAX_BULLETS} points, "
-                               f"{MAX_BULLET_CHARS} characters each")
+                               f"{MAX_BULLET_CHARS} characters each (filled in); placeholders as in narration")
     formula: str | None = Field(default=None, min_length=1,
                                 description="Typst math, e.g. `cos theta = (A dot B) / (norm(A) norm(B))` (no LaTeX)")
+
+    TITLE_LIMIT: ClassVar[int] = MAX_TITLE_CHARS
+
+    def shown_texts(self) -> list[tuple[Loc, str]]:
+        return [(("title",), self.title), *((("bullets", k), b) for k, b in enumerate(self.bullets))]
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,10 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     if len(options.title) > MAX_TITLE_CHARS:
         raise LessonError(f"the title is {len(options.title)} characters; at most {MAX_TITLE_CHARS} fit",
                           loc=loc + ("title",), hint="shorten it; put the rest in a bullet")
-    bullets = [b.strip() for b in options.bullets]
+    # a bullet may state the lesson's numbers through the common placeholders ({V}, {d}, {n token}, ...)
+    ctx = Context(lesson, options, None, index)
+    title = fill_text(ctx, options.title, loc + ("title",), {})
+    bullets = [fill_text(ctx, b, loc + ("bullets", k), {}).strip() for k, b in enumerate(options.bullets)]
     if len(bullets) > MAX_BULLETS:
         raise LessonError(f"a text card has at most {MAX_BULLETS} bullets, this one has {len(bullets)}",
                           loc=loc + ("bullets", MAX_BULLETS), hint="split them over two text segments")
@@ -96,7 +106,11 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     if formula:
         check_formula(formula, loc + ("formula",))
     return TextStoryboard(
-        **base_fields(lesson, options, index, default_title=options.title, default_narration=bullets or [options.title]),
+        **base_fields(lesson, options, index, default_title=title, default_narration=bullets or [title]),
         bullets=tuple(bullets),
         formula=formula,
     )
+
+
+#: a text card computes nothing: only the common placeholders, in its narration lines and in its bullets
+PLACEHOLDERS: tuple[Placeholder, ...] = ()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..config import SegmentBase, split_tokens
 from ..errors import LessonError
+from ..placeholders import Placeholder
 from ..storyboard import Storyboard
 from ..subwords import SubwordTokenizer, Word
 from .common import base_fields, segment_sequence
@@ -179,3 +180,11 @@ def build(lesson: Lesson, options: Options, index: int) -> TokenizeStoryboard:
         summary=summary,
         notes=tuple(_notes(words, whitespace)),
     )
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("words", "words in the text (special tokens not counted)", lambda c: c.board.n_words),
+    Placeholder("pieces", "tokens the text becomes, special ones included (`{pieces token}`)",
+                lambda c: c.board.n_tokens),
+    Placeholder("summary", "`4 words → 7 tokens`, as the screen shows it", lambda c: c.board.summary),
+)

@@ -16,6 +16,7 @@ the final answer.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -24,6 +25,7 @@ from pydantic import Field
 
 from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
+from ..placeholders import Context, Missing, Placeholder, Value
 from ..similarity import cosine
 from ..sources.trained import TrainedTable
 from ..storyboard import Storyboard, fmt
@@ -211,3 +213,22 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
         projection_note=note,
         motion_seconds=float(options.seconds),
     )
+
+
+def _first_pair(read: Callable[[PairTrace], Value]) -> Callable[[Context], Value]:
+    def value(c: Context) -> Value:
+        pairs: tuple[PairTrace, ...] = c.board.pairs
+        if not pairs:
+            return Missing("the segment shows no pair", "list one with 'pairs: [[cat, dog]]'")
+        return read(pairs[0])
+    return value
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder("epochs", "passes over the corpus (`{epochs epoch}`: `20 epochs`)", lambda c: c.board.epochs),
+    Placeholder("corpus_tokens", "words in the training corpus", lambda c: c.board.corpus_tokens),
+    Placeholder("pair", "the first pair whose cosine is shown (`cat and dog`)", _first_pair(lambda p: f"{p.a} and {p.b}")),
+    Placeholder("start_cos", "{pair}'s cosine before training", _first_pair(lambda p: p.cells[0])),
+    Placeholder("end_cos", "{pair}'s cosine after the last epoch", _first_pair(lambda p: p.cells[-1])),
+    Placeholder("loss", "the last epoch's mean loss, as the chart shows it", lambda c: c.board.loss_cells[-1]),
+)

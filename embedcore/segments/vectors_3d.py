@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..config import SegmentBase, Token
-from ._geometry import VectorsStoryboard, build_vectors
+from ._geometry import GEOMETRY_PLACEHOLDERS, VectorsStoryboard, build_vectors
 from .common import base_fields
 
 if TYPE_CHECKING:
@@ -40,3 +40,6 @@ def build(lesson: Lesson, options: Options, index: int) -> Vectors3DStoryboard:
     return build_vectors(lesson, options, index, k=3, max_tokens=MAX_TOKENS, max_pairs=MAX_PAIRS,
                          storyboard_cls=Vectors3DStoryboard, default_title="Embeddings in 3D",
                          base_fields=base_fields)
+
+
+PLACEHOLDERS = GEOMETRY_PLACEHOLDERS      # {top}, {cos}, {angle}, {distance}, {variance}

@@ -7,6 +7,7 @@ whole lesson can be recorded in one sitting and dropped into one folder.
 from __future__ import annotations
 
 from embedcore.speech import spoken
+from embedcore.wording import count
 from embedviz.narration.plan import natural_seconds, recording_name
 
 
@@ -37,5 +38,6 @@ def recording_script(compiled) -> str:
         if not sb.narration:
             out.append("       (no narration)")
         out.append("")
-    out.append(f"{n} lines, about {total / 60:.1f} minutes of speech at a natural pace.")
+    length = f"{total:.0f} s" if total < 60 else f"{total / 60:.1f} minutes"
+    out.append(f"{count(n, 'line')}, about {length} of speech at a natural pace.")
     return "\n".join(out) + "\n"
