@@ -152,12 +152,7 @@ def cmd_render(args) -> int:
         if kind == "warning":
             progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
         elif kind == "narration":
-            progress.console.print(
-                f"  narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
-                f"({info.get('synthesised', 0)} synthesised, {info.get('cached', 0)} from cache, "
-                f"{info.get('decoded', 0)} recordings; {info['wall']:.1f} s"
-                + (f"; {info['pending']} to synthesise while rendering" if info.get("pending") else "") + ")",
-                markup=False, highlight=False)
+            progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False)
         if kind in ("cached", "rendered", "shared"):
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
@@ -174,13 +169,30 @@ def cmd_render(args) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
-    total = sum(s.duration for s in result.segments)
-    print(f"lesson video: {result.video} ({total:.1f} s{', narrated' if voices.voiced else ''})")
+    seconds = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))["duration"]
+    if voices.voiced:
+        print(narration_line(voices.summary(), final=True))
+    print(f"lesson video: {result.video} ({seconds:.1f} s{', narrated' if voices.voiced else ''})")
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {os.path.relpath(f, result.out_dir)}")
+    entries = sorted((result.out_dir / "clips").glob("*.json"))
+    if entries:
+        print(f"  clips/*.json ({len(entries)} cache entr{'ies' if len(entries) != 1 else 'y'}: "
+              "what each clip was made from)")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def narration_line(info: dict, final: bool = False) -> str:
+    """One line about the narration: what is known now (``final``: when the render is done)."""
+    how = [f"{info['synthesised']} synthesised", f"{info['cached']} from the voice cache",
+           f"{info['decoded']} recorded"]
+    if info.get("pending"):
+        return (f"narration: {info['lines']} lines; {', '.join(how[1:])}, "
+                f"{info['pending']} to synthesise while rendering")
+    return (f"narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
+            f"({', '.join(how)}) in {info['wall']:.1f} s")
 
 
 def cmd_script(args) -> int:

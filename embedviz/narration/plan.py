@@ -18,6 +18,7 @@ import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,9 +29,11 @@ from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
 from embedcore.speech import spoken
 from embedviz.media import audio
+from embedviz.narration import align
 from embedviz.narration.voices import VoiceError, engine
 
 GAP = 0.35              # seconds between the end of one line's voice and the start of the next
+SYNTH_TIMEOUT = 600.0   # a line's voice is waited for at most this long (a stuck engine is one clear error)
 LONG_LINE = 60.0        # a line longer than this renders, with a warning
 EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".webm", ".mp4", ".mov", ".mkv")
 _CACHE_FORMAT = 2       # bump when the stored samples change meaning (rate, loudness, trimming)
@@ -69,6 +72,8 @@ class Line:
     digest: str                                   # content hash: enters the segment's cache key
     samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     how: str = "silent"                           # decoded | cached | synthesised | silent
+    # when each word of ``say`` starts in ``samples`` (seconds; :mod:`.align`), None if unknown
+    starts: tuple[float, ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def seconds(self) -> float:
@@ -105,6 +110,20 @@ class NarrationPlan:
     _pending: dict = field(default_factory=dict, repr=False)
     _synth: ThreadPoolExecutor | None = field(default=None, repr=False)
     _locate: object = field(default=None, repr=False)
+    _started: float = field(default_factory=time.perf_counter, repr=False)
+    _finished: list = field(default_factory=list, repr=False)     # when each background line was done
+
+    def summary(self) -> dict:
+        """The narration as it stands: lines, voiced lines, seconds of speech, how many were
+        synthesised / taken from the voice cache / decoded from recordings / still pending, and the
+        seconds from the start of :func:`resolve` until the last line was ready."""
+        lines = [ln for ls in self.lines.values() for ln in ls]
+        voiced = [ln for ln in lines if ln.samples is not None]
+        out = {"lines": len(lines), "voiced": len(voiced), "seconds": round(sum(ln.seconds for ln in voiced), 1)}
+        for how in ("synthesised", "cached", "decoded", "silent", "pending"):
+            out[how] = sum(ln.how == how for ln in lines)
+        out["wall"] = round(max([self.stats.get("wall", 0.0) + self._started, *self._finished]) - self._started, 1)
+        return out
 
     # -- lines synthesised while segments render -------------------------------
     def wait(self, index: int) -> list[str]:
@@ -119,7 +138,12 @@ class NarrationPlan:
         new = []
         for j, fut, job in todo:
             try:
-                line = fut.result()
+                line = fut.result(timeout=SYNTH_TIMEOUT)
+            except FutureTimeout:
+                self.close()
+                err = LessonError(f"the voice did not finish line {job.line + 1} within {SYNTH_TIMEOUT:.0f} s",
+                                  loc=job.loc, hint="render again; if it recurs, choose another narration_voice")
+                raise (self._locate(err) if self._locate else err) from None
             except LessonError as e:
                 self.close()
                 raise (self._locate(e) if self._locate else e) from None
@@ -173,10 +197,12 @@ class NarrationPlan:
         """Cue times from the audio: a voiced line's cue ends where its voice ends."""
         self.wait(index)
         out = []
+        lines = self.lines.get(index, ())
         for i, c in enumerate(cues):
-            lines = self.lines.get(index, ())
             if i < len(lines) and lines[i].samples is not None:
                 c = {**c, "end": round(c["start"] + lines[i].seconds, 3)}
+                if lines[i].starts is not None:
+                    c["words"] = caption_word_starts(c["text"], lines[i].say, lines[i].starts)
             out.append(c)
         return out
 
@@ -212,6 +238,32 @@ class NarrationPlan:
         return out
 
 
+def caption_word_starts(text: str, say: str, starts: tuple[float, ...]) -> list[float]:
+    """When each word of the caption ``text`` is heard, from the times of the spoken words of ``say``.
+
+    The two differ where a symbol is said in words ("×" → "by", "[V, d]" → "V by d"): words they
+    share are matched in order; a caption word with no spoken twin takes the time of the spoken
+    words in its place."""
+    from difflib import SequenceMatcher
+
+    cap = [w.strip(".,;:!?\"“”‘’()[]{}…—–-").lower().replace("’", "'") for w in text.split()]
+    spoken_words = align.words_of(say)
+    end = starts[-1] if starts else 0.0
+    out: list[float] = [0.0] * len(cap)
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, cap, spoken_words, autojunk=False).get_opcodes():
+        for k in range(i1, i2):
+            if op == "equal":
+                t = starts[j1 + k - i1]
+            elif j2 > j1:           # replaced: spread over the spoken words said in its place
+                t = starts[j1 + (k - i1) * (j2 - j1) // (i2 - i1)]
+            else:                   # not said: when the next spoken word starts
+                t = starts[j1] if j1 < len(starts) else end
+            out[k] = round(t, 3)
+    for k in range(1, len(out)):    # never earlier than the word before
+        out[k] = max(out[k], out[k - 1])
+    return out
+
+
 def _has_audio(path: Path) -> bool:
     import av
     with av.open(str(path)) as c:
@@ -219,8 +271,9 @@ def _has_audio(path: Path) -> bool:
 
 
 def check(compiled) -> None:
-    """What ``validate`` can say without decoding or synthesising: every recording is there and
-    not empty, every voice exists and is installed. Raises a located :class:`LessonError`."""
+    """What ``validate`` can say without synthesising: every recording is there and decodes whole
+    (not cut short, not a renamed text file, not video only), every voice exists and is installed.
+    Raises a located :class:`LessonError`."""
     try:
         for job in _plan(compiled):
             if job.recording is not None:
@@ -228,8 +281,10 @@ def check(compiled) -> None:
                     raise LessonError(f"recording {job.shown!r} not found" if not job.recording.exists() else
                                       f"{job.shown!r} is not a file", loc=job.loc,
                                       hint="check the path (relative to the lesson file)")
-                if job.recording.stat().st_size == 0:
-                    raise LessonError(f"{job.shown}: audio file is empty", loc=job.loc, hint="record the line again")
+                try:
+                    audio.decode(job.recording)
+                except audio.AudioError as e:
+                    raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
     except LessonError as e:
         raise _positions(compiled.lesson).locate(e) from None
 
@@ -251,7 +306,7 @@ def _sound_code() -> str:
     """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""
     pkg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for name in ("media/audio.py", "narration/plan.py", "media/video.py"):
+    for name in ("media/audio.py", "narration/plan.py", "narration/align.py", "media/video.py"):
         h.update((pkg / name).read_bytes())
     return h.hexdigest()[:16]
 
@@ -272,7 +327,7 @@ def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan
         done = _run([job for k, job in enumerate(jobs) if k not in later])
     except LessonError as e:
         raise pos.locate(e) from None
-    synth, pending = None, {}
+    synth, pending, finished = None, {}, []
     if later:
         synth = ThreadPoolExecutor(max_workers=2, thread_name_prefix="narration")
         by_seg: dict[int, list[int]] = {}
@@ -280,7 +335,7 @@ def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan
             by_seg.setdefault(jobs[k].seg, []).append(k)
         # the longest segments render first: their voices first
         for seg in sorted(by_seg, key=lambda s: -sum(len(jobs[k].say) for k in by_seg[s])):
-            pending[seg] = [(jobs[k].line, synth.submit(_resolve_line, jobs[k]), jobs[k]) for k in by_seg[seg]]
+            pending[seg] = [(jobs[k].line, synth.submit(_timed, jobs[k], finished), jobs[k]) for k in by_seg[seg]]
         it = iter(done)
         done = [_placeholder(jobs[k]) if k in later else next(it) for k in range(len(jobs))]
     lines: dict[int, list[Line]] = {}
@@ -296,7 +351,8 @@ def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan
     for sb in compiled.storyboards:
         seg_voiced = any(sounds(ln) for ln in plan_lines[sb.index])
         on_screen[sb.index] = mode in ("burned", "both") or (mode is None and not (seg_voiced and fmt != "gif"))
-    plan = NarrationPlan(plan_lines, on_screen, voiced, _pending=pending, _synth=synth, _locate=pos.locate)
+    plan = NarrationPlan(plan_lines, on_screen, voiced, _pending=pending, _synth=synth, _locate=pos.locate,
+                         _started=t0, _finished=finished)
     for job, line in zip(jobs, done):
         if line.seconds > LONG_LINE:
             err = pos.locate(LessonError(f"line {job.line + 1} is {line.seconds:.0f} s long", loc=job.loc,
@@ -311,6 +367,14 @@ def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan
     for ln in done:
         plan.stats[ln.how] = plan.stats.get(ln.how, 0) + 1
     return plan
+
+
+def _timed(job: Job, finished: list) -> Line:
+    """A line resolved in the background; ``finished`` gets the time it was done (for the summary)."""
+    try:
+        return _resolve_line(job)
+    finally:
+        finished.append(time.perf_counter())
 
 
 def _to_synthesise(jobs: list[Job]) -> set[int]:
@@ -420,7 +484,8 @@ def _resolve_line(job: Job) -> Line:
             raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
                               hint="check the microphone and record the line again")
         digest = "rec:" + hashlib.sha256(data).hexdigest()
-        return Line(job.text, job.say, f"recording {job.shown}", digest, audio.normalise(samples), "decoded")
+        samples = audio.normalise(samples)
+        return Line(job.text, job.say, f"recording {job.shown}", digest, samples, "decoded", _starts(samples, job))
     if job.voice is None:
         return Line(job.text, job.say, "silent", "silent")
     return _synthesised(job)
@@ -446,7 +511,7 @@ def _synthesised(job: Job) -> Line:
     path = _synth_cache_path(job)
     samples = _load_cached(path)
     if samples is not None:
-        return Line(job.text, job.say, origin, "tts:" + key, samples, "cached")
+        return Line(job.text, job.say, origin, "tts:" + key, samples, "cached", _starts(samples, job))
     try:
         speech = eng.synthesise(job.say, name, job.voice.speed)
     except VoiceError as e:
@@ -457,7 +522,15 @@ def _synthesised(job: Job) -> Line:
         raise LessonError(f"the voice said nothing for line {job.line + 1} ({job.say!r})", loc=job.loc,
                           hint="give the line words, or a spoken form with 'say:'")
     _store(path, samples)
-    return Line(job.text, job.say, origin, "tts:" + key, samples, "synthesised")
+    return Line(job.text, job.say, origin, "tts:" + key, samples, "synthesised", _starts(samples, job))
+
+
+def _starts(samples: np.ndarray, job: Job) -> tuple[float, ...] | None:
+    """When each spoken word starts (cached beside the voices); None without pocketsphinx."""
+    try:
+        return align.word_starts(samples, audio.RATE, job.say, cache=voice_cache_dir())
+    except ImportError:
+        return None
 
 
 def _load_cached(path: Path) -> np.ndarray | None:

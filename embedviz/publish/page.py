@@ -20,7 +20,7 @@ from embedviz.render.pipeline import atomic_write
 
 
 def _clock(t: float) -> str:
-    m, s = divmod(int(round(t)), 60)
+    m, s = divmod(int(t + 1e-6), 60)         # as a player shows it: 18.7 s is 0:18, never rounded up
     return f"{m}:{s:02d}"
 
 

@@ -114,22 +114,25 @@ FRESH_PROCESS_PIXELS = 1920 * 1080
 
 
 def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
-    """Processes for segment jobs.
+    """Processes for segment jobs, forked from a forkserver at every size, never from the CLI.
+
+    The CLI runs threads while it hands out jobs (voices synthesised in the
+    background start espeak-ng, hibari's ONNX session has its own): a worker
+    forked from it would inherit another thread's half-made pipe or held lock,
+    and a render froze for good when a forked worker kept espeak-ng's pipe
+    open. The forkserver is a fresh program started with only its own pipes;
+    it has already imported Manim, so a worker costs milliseconds.
 
     At 1080p and above each segment gets a fresh process: a render's native
     memory (encoder buffers, Cairo surfaces) is not all given back, and a
     reused worker ended a lesson ~50 MB above its largest single segment.
-    The processes fork from a server that has already imported Manim, so a
-    fresh one costs milliseconds, not the ~2 s of imports. Smaller renders
-    reuse their workers (their memory is small and the savings are not
-    worth a fork per segment).
+    Smaller renders reuse their workers.
     """
-    if width * height < FRESH_PROCESS_PIXELS:
-        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["embedviz.executors.forkserver_guard", "embedviz.draw.worker", "manim", "scenes.registry"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init,
-                               initargs=(os.getpid(),))
+    fresh = {"max_tasks_per_child": 1} if width * height >= FRESH_PROCESS_PIXELS else {}
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init,
+                               initargs=(os.getpid(),), **fresh)
 
 
 def expected_seconds(storyboard, previous: dict | None) -> float:
@@ -431,5 +434,6 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     # the first segment's finished picture, just before its closing fade (not a frame mid-motion)
     thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
-             out_dir / "manifest.json", thumb, *[out_dir / "clips" / s.clip.name for s in segs]]
+             out_dir / "manifest.json", thumb, out_dir / "clips" / card.clip.name,
+             *[out_dir / "clips" / name for s in segs for name in (s.clip.name, Path(s.clip.name).with_suffix(".vtt").name)]]
     return RenderResult(out_dir, video, segs, files)
