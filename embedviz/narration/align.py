@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = 1             # bump when the times mean something else
+VERSION = 2             # bump when the times mean something else
 RATE = 16_000           # the acoustic model's rate
 FRAME = 0.01            # pocketsphinx's frame: 10 ms
 
@@ -80,9 +80,11 @@ def _decoder():
     dec = getattr(_local, "decoder", None)
     if dec is None:
         from pocketsphinx import Decoder
-        # wide beams: the search is held to one sentence, and the default ones lose espeak's robotic voice
+        # no pruning to speak of: the search is held to one sentence's words, and narrower beams lost
+        # espeak's robotic voice and long lines of numbers
         dec = _local.decoder = Decoder(samprate=RATE, bestpath=False, loglevel="FATAL", logfn=os.devnull,
-                                       beam=1e-80, wbeam=1e-60, pbeam=1e-80)
+                                       beam=1e-200, wbeam=1e-200, pbeam=1e-200, lpbeam=1e-200,
+                                       lponlybeam=1e-200, maxhmmpf=-1, maxwpf=-1)
         _local.added = {}
     return dec
 
