@@ -152,7 +152,8 @@ def cmd_render(args) -> int:
         if kind == "warning":
             progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
         elif kind == "narration":
-            progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False)
+            progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False,
+                                   soft_wrap=True)
         if kind in ("cached", "rendered", "shared"):
             progress.advance(task)
             how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \

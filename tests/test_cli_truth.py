@@ -65,7 +65,8 @@ def test_render_says_what_it_did(tmp_path, capsys, monkeypatch):
     # every file written is listed; cache entries are counted
     listed = {line.strip() for line in out.split("all files in:")[1].splitlines()[1:]
               if line.startswith("  ") and not line.strip().startswith("clips/*.json")}
-    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*")          # (.embedviz.lock: the folder's lock)
+               if p.is_file() and not p.name.startswith(".")}
     entries = {f for f in on_disk if f.startswith("clips/") and f.endswith(".json")}
     assert listed == on_disk - entries
     assert {"clips/01-lookup.vtt", "clips/02-lookup.vtt", "clips/00-title.mp4"} <= listed

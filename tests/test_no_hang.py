@@ -57,7 +57,7 @@ segments:
 """
 
 
-def concurrent_renders(tmp: Path, n: int, bound: float, lesson: Path | None = None) -> list[dict]:
+def concurrent_renders(tmp: Path, n: int, bound: float, lesson: Path | None = None, extra: tuple = ()) -> list[dict]:
     """Start ``n`` renders at once (each with an empty voice cache); wait at most ``bound`` seconds in all.
     Returns each one's exit code (None: still running at the bound, then killed) and wall time."""
     if lesson is None:
@@ -68,7 +68,7 @@ def concurrent_renders(tmp: Path, n: int, bound: float, lesson: Path | None = No
         env = {**os.environ, "EMBEDVIZ_VOICE_CACHE": str(tmp / f"voice-{i}")}
         (tmp / f"voice-{i}").mkdir()
         cmd = [sys.executable, "-m", "embedviz.cli", "render", str(lesson), "--resolution", "256x144", "--fps", "5",
-               "-j", "2", "--out", str(tmp / f"media-{i}")]
+               "-j", "2", "--out", str(tmp / f"media-{i}"), *extra]
         procs.append((subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                        stderr=open(tmp / f"err-{i}.txt", "w"), start_new_session=True),
                       time.monotonic()))

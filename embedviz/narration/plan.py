@@ -475,16 +475,21 @@ def _resolve_line(job: Job) -> Line:
         except PermissionError:
             raise LessonError(f"recording {job.shown!r} is not readable", loc=job.loc,
                               hint="check its permissions") from None
-        try:
-            samples = audio.decode(job.recording)
-        except audio.AudioError as e:
-            raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
-        samples = audio.trim_silence(samples)
-        if samples.size == 0:
-            raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
-                              hint="check the microphone and record the line again")
         digest = "rec:" + hashlib.sha256(data).hexdigest()
-        samples = audio.normalise(samples)
+        # the same bytes decoded whole and were normalised before: their sound is in the voice cache
+        path = _rec_cache_path(digest)
+        samples = _load_cached(path)
+        if samples is None:
+            try:
+                samples = audio.decode(job.recording)
+            except audio.AudioError as e:
+                raise LessonError(f"{job.shown}: {e.message}", loc=job.loc, hint=e.hint) from None
+            samples = audio.trim_silence(samples)
+            if samples.size == 0:
+                raise LessonError(f"{job.shown}: the recording is silent", loc=job.loc,
+                                  hint="check the microphone and record the line again")
+            samples = audio.normalise(samples)
+            _store(path, samples)
         return Line(job.text, job.say, f"recording {job.shown}", digest, samples, "decoded", _starts(samples, job))
     if job.voice is None:
         return Line(job.text, job.say, "silent", "silent")
@@ -496,6 +501,12 @@ def _synth_key(job: Job) -> str:
     name = job.voice.voice or eng.default_voice
     return hashlib.sha256(json.dumps([job.say, eng.name, eng.version(), name, job.voice.speed, audio.RATE,
                                       audio.TARGET_LUFS, _CACHE_FORMAT]).encode()).hexdigest()
+
+
+def _rec_cache_path(digest: str) -> Path:
+    """Where a recording's trimmed, normalised sound is kept (by the file's content hash)."""
+    key = hashlib.sha256(json.dumps([digest, audio.RATE, audio.TARGET_LUFS, audio.SHORT, _CACHE_FORMAT]).encode())
+    return voice_cache_dir() / "recordings" / f"{key.hexdigest()}.npz"
 
 
 def _synth_cache_path(job: Job) -> Path:
