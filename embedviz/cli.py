@@ -177,10 +177,11 @@ def cmd_render(args) -> int:
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {os.path.relpath(f, result.out_dir)}")
-    entries = sorted((result.out_dir / "clips").glob("*.json"))
+    entries = [f for f in result.out_dir.rglob("*.json") if f.name != "manifest.json" and f not in result.files
+               and not any(p.startswith(".") for p in f.relative_to(result.out_dir).parts)]
     if entries:
-        print(f"  clips/*.json ({len(entries)} cache entr{'ies' if len(entries) != 1 else 'y'}: "
-              "what each clip was made from)")
+        print(f"  *.json beside each video ({len(entries)} cache entr{'ies' if len(entries) != 1 else 'y'}: "
+              "what it was made from)")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 

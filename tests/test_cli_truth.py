@@ -64,13 +64,13 @@ def test_render_says_what_it_did(tmp_path, capsys, monkeypatch):
 
     # every file written is listed; cache entries are counted
     listed = {line.strip() for line in out.split("all files in:")[1].splitlines()[1:]
-              if line.startswith("  ") and not line.strip().startswith("clips/*.json")}
+              if line.startswith("  ") and not line.strip().startswith("*.json beside")}
     on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*")          # (.embedviz.lock: the folder's lock)
                if p.is_file() and not p.name.startswith(".")}
-    entries = {f for f in on_disk if f.startswith("clips/") and f.endswith(".json")}
+    entries = {f for f in on_disk if f.endswith((".mp4.json"))}
     assert listed == on_disk - entries
     assert {"clips/01-lookup.vtt", "clips/02-lookup.vtt", "clips/00-title.mp4"} <= listed
-    assert f"clips/*.json ({len(entries)} cache entries" in out
+    assert f"*.json beside each video ({len(entries)} cache entries" in out and len(entries) == 4
 
     # the page shows the length a player shows (rounded down)
     page = (folder / "index.html").read_text()

@@ -367,7 +367,7 @@ def assemble(plan: LessonPlan) -> RenderResult:
         ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
         card = plan.results[0]
         result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
-                           plan.voices)
+                           plan.voices, lesson_key(plan), plan.out_dir)
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
             result.files += write_page(result.out_dir, [s.cues for s in ordered])
         check_video(result.video, sum(s.duration for s in (card, *ordered)), plan.quality.fps, clips=len(ordered) + 1)
@@ -384,13 +384,29 @@ def assemble(plan: LessonPlan) -> RenderResult:
                         [stage.final(f) for f in result.files])
 
 
+def lesson_key(plan: LessonPlan) -> str:
+    """What the lesson video is made from: its clips' keys in order, the format, the joining code."""
+    import hashlib
+
+    keys = [plan.keys[0], *[plan.keys[sb.index] for sb in plan.compiled.storyboards]]
+    return hashlib.sha256(json.dumps([keys, plan.fmt, plan.transparent, narration._sound_code()]).encode()).hexdigest()
+
+
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
               segs: list[SegmentResult], fmt: str = "mp4", transparent: bool = False,
-              voices: narration.NarrationPlan | None = None) -> RenderResult:
+              voices: narration.NarrationPlan | None = None, key: str | None = None,
+              final_dir: Path | None = None) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
-    tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] if voices and voices.voiced else None
-    concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
+    # made from the same clips as the lesson video already in place (it verifies): keep it, no audio work
+    previous = (final_dir / video.name) if final_dir is not None else None
+    if key is not None and previous is not None and VerifiedFile(previous).load(key) is not None:
+        video = previous
+    else:
+        tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] \
+            if voices and voices.voiced else None
+        concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
+        VerifiedFile(video).commit(key, {"clips": len(segs) + 1})
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration
     all_cues, chapters, manifest_segments = [], [], []
