@@ -183,7 +183,8 @@ def build_course(
         result = assemble(plan)
         done[id(plan)] = result
         rendered = sum(1 for s in plan.results.values() if not s.cached)
-        on_event("lesson", {"name": plan.compiled.lesson.slug, "duration": sum(s.duration for s in result.segments),
+        # the whole video: the title card and every segment
+        on_event("lesson", {"name": plan.compiled.lesson.slug, "duration": sum(s.duration for s in plan.results.values()),
                             "rendered": rendered, "reused": len(plan.results) - rendered,
                             "page": str(result.out_dir / "index.html")})
 
