@@ -111,3 +111,30 @@ def test_a_recording_is_aligned_too(tmp_path):
     found = measure_line(audio.resample(s["line"].samples, audio.RATE, RATE), s["parts"], s["shown"],
                          _speaker("espeak", "en-us"))
     assert found and max(abs(r["error"]) for r in found) <= TARGET, found
+
+
+def test_caption_words_take_the_times_of_the_words_said_for_them():
+    text = "Stacked, the rows form the sentence's n × d input: 6 tokens × 384 numbers."
+    say = "Stacked, the rows form the sentence's n by d input: 6 tokens by 384 numbers."
+    starts = tuple(float(k) for k in range(15))                 # spoken word k starts at k seconds
+    got = narration.caption_word_starts(text, say, starts)
+    assert got == [float(k) for k in range(15)]                 # "×" is heard when "by" is
+    symbols = narration.caption_word_starts("A model: [V, d] here.", "A model: V by d here.",
+                                            (0.0, 0.5, 1.0, 1.5, 2.0, 2.5))
+    assert symbols[0] == 0.0 and symbols[2] in (1.0, 1.5, 2.0) and symbols[-1] == 2.5
+    assert symbols == sorted(symbols)
+
+
+def test_a_split_cue_starts_at_its_first_word_and_without_times_shares_by_length():
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+           "seventeen eighteen nineteen twenty"
+    parts = split_cue_text(text)
+    assert len(parts) == 2
+    first = len(" ".join(parts[0]).split())
+    words = [0.1 * k for k in range(20)]
+    words[first] = 7.25                                          # the second piece's first word, said late
+    timed = timed_cues([{"start": 10.0, "end": 20.0, "text": text, "words": words}])
+    assert [c["start"] for c in timed] == [10.0, 17.25] and timed[0]["end"] == 17.25 and timed[1]["end"] == 20.0
+    plain = timed_cues([{"start": 10.0, "end": 20.0, "text": text}])
+    share = len(" ".join(parts[0])) / (len(" ".join(parts[0])) + len(" ".join(parts[1])))
+    assert plain[1]["start"] == pytest.approx(10.0 + 10.0 * share, abs=1e-3)
