@@ -12,6 +12,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from embedcore.errors import LessonError
 
+# The subpackage embedviz.render is imported first: importing a submodule binds its name on the
+# parent package, and the public function ``embedviz.render`` must be what that name holds.
+from . import render as _render_package  # noqa: F401
 from .api import load, render
 
 try:

@@ -16,6 +16,9 @@ here removes work that does not change the picture:
   with variable frame rate (the default for mp4 and webm) it is also encoded
   once, shown for its whole hold.
 
+The Manim members these classes override or use are listed and checked in
+:mod:`.manim_compat`, where the base classes come from.
+
 ``tests/test_fast_frames.py`` proves these against stock Manim, frame by frame
 (constant frame rate), and variable frame rate against constant, picture by
 picture at every frame time.
@@ -27,10 +30,8 @@ from fractions import Fraction
 
 import av
 import numpy as np
-from manim.camera.camera import Camera
-from manim.renderer.cairo_renderer import CairoRenderer
-from manim.scene.scene_file_writer import SceneFileWriter
-from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder
 
 _MAX_PATHS = 20_000      # cached paths per camera before the cache is cleared (≈ a few MB)
 
@@ -192,12 +193,16 @@ class HoldingFileWriter(SceneFileWriter):
 
     vfr = False
 
+    def __init__(self, settings) -> None:
+        self.frame_stats: dict[str, int] = {}
+        self.frame_pool: FramePool | None = None       # PooledCairoRenderer.init_scene sets it
+        super().__init__(settings)
+
     def _create_segment_encoder(self, target):
         if self.video_encoder is None:
             return super()._create_segment_encoder(target)      # raises Manim's own error
-        stats = self.__dict__.setdefault("frame_stats", {})
-        encoder = HoldingSegmentEncoder(target=target, spec=self.video_encoder, stats=stats,
-                                        pool=getattr(self, "frame_pool", None))
+        encoder = HoldingSegmentEncoder(target=target, spec=self.video_encoder, stats=self.frame_stats,
+                                        pool=self.frame_pool)
         encoder.vfr = self.vfr
         return encoder
 

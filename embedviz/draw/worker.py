@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from embedcore.storyboard import Storyboard
+from embedviz.draw.chunks import Part
 from embedviz.media.video import remux
 
 # libx264 settings for every mp4 clip. Clips are joined by stream copy, so all
@@ -45,23 +46,29 @@ def text_cache_dir() -> Path | None:
     return base / "embedviz" / "text"
 
 
-def fast_renderer(scene_class, vfr: bool = False):
-    """A Cairo renderer for ``scene_class`` with the frame savings of :mod:`.fast_frames`."""
+def make_renderer(scene_class, *, plain: bool, vfr: bool = False, part: Part | None = None):
+    """The renderer to build ``scene_class`` with; None lets Manim build its own.
+
+    ``plain`` and whole: None, stock Manim (renderer, camera, file writer). Else Manim's renderer
+    subclassed where it is built, never patched: :class:`.fast_frames.PooledCairoRenderer` with a
+    path-caching camera and a holding file writer (not ``plain``), made to render only ``part``
+    (:func:`.chunk_renderer.with_part`) for a chunk. The planner splits no segment when
+    ``EMBEDVIZ_PLAIN_MANIM=1``, so a plain chunk arrives only from a planner that was not plain."""
+    if plain and part is None:
+        return None
+    from embedviz.draw.chunk_renderer import with_part
     from embedviz.draw.fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, with_path_cache
+    from embedviz.draw.manim_compat import CairoRenderer
 
-    return PooledCairoRenderer(camera_class=with_path_cache(scene_class.camera_kind),
-                               file_writer_class=VfrFileWriter if vfr else HoldingFileWriter)
-
-
-def _part_renderer(renderer, scene_class, part):
-    from manim.renderer.cairo_renderer import CairoRenderer
-
-    from embedviz.draw.chunks import take_part
-
-    return take_part(renderer or CairoRenderer(camera_class=scene_class.camera_kind), part)
+    if plain:
+        base, kwargs = CairoRenderer, {"camera_class": scene_class.camera_kind}
+    else:
+        base, kwargs = PooledCairoRenderer, {"camera_class": with_path_cache(scene_class.camera_kind),
+                                             "file_writer_class": VfrFileWriter if vfr else HoldingFileWriter}
+    return base(**kwargs) if part is None else with_part(base)(part=part, **kwargs)
 
 
-def _keep_partials(renderer, folder: Path, fps: int) -> dict:
+def _keep_partials(renderer, folder: Path, fps: int, counted: bool) -> dict:
     """Move a chunk's partial movies (one a play) into ``folder`` as ``<play>.<ext>``; the
     segment is joined from every chunk's partial movies (:func:`.chunks.join`)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -73,7 +80,7 @@ def _keep_partials(renderer, folder: Path, fps: int) -> dict:
     # the clock where the chunk's first play starts (where it would have, if none does) and where it stops
     start = renderer.part_start if renderer.part_start is not None else renderer.time
     out = {"start": start, "end": renderer.time, "plays": renderer.part_plays, "partials": names}
-    if not getattr(renderer.file_writer, "frame_stats", None):      # stock Manim, or no play drawn
+    if not counted:      # stock Manim, or no play drawn
         out["frames"] = round((renderer.time - start) * fps)
     return out
 
@@ -135,19 +142,17 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
         text_cache.directory = None if plain else text_cache_dir()
         with tempconfig(opts):
             scene_class = SCENES[storyboard.type]
-            renderer = None if plain else fast_renderer(scene_class, vfr)
-            if part is not None:
-                renderer = _part_renderer(renderer, scene_class, part)
+            renderer = make_renderer(scene_class, plain=plain, vfr=vfr, part=part)
             scene = scene_class(storyboard, theme_for(style), renderer=renderer)
             scene.render()
             movie = Path(scene.renderer.file_writer.movie_file_path)
             duration = float(scene.renderer.time)
             cues = [dict(c) for c in scene.cues]
-            stats = dict(getattr(scene.renderer.file_writer, "frame_stats", None) or
-                         {"frames": round(duration * fps), "pictures": None, "encoded": None})
+            counted = {} if plain else scene.renderer.file_writer.frame_stats     # empty: no play drawn
+            stats = dict(counted or {"frames": round(duration * fps), "pictures": None, "encoded": None})
         out = {"duration": duration, "cues": cues, **stats}
         if part is not None:
-            return {**out, **_keep_partials(scene.renderer, out_path, fps)}
+            return {**out, **_keep_partials(scene.renderer, out_path, fps, bool(counted))}
         remux(movie, out_path)      # faststart (mp4/mov), written via .part + rename
         return out
     finally:

@@ -108,7 +108,10 @@ def chunk_folder(clip: Path) -> Path:
 
 def setting() -> int | None:
     """``$EMBEDVIZ_SPLIT``: ``0`` never splits (the benchmark's side-by-side figure), ``N`` > 1
-    splits every segment that can be split into N chunks (tests), unset or ``auto`` decides."""
+    splits every segment that can be split into N chunks (tests), unset or ``auto`` decides.
+    ``EMBEDVIZ_PLAIN_MANIM=1`` (stock Manim) never splits: a chunk needs embedviz's renderer."""
+    if os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1":
+        return 0
     value = os.environ.get("EMBEDVIZ_SPLIT", "auto").strip().lower()
     if value in ("", "auto"):
         return None

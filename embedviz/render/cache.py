@@ -8,6 +8,7 @@ missing-glyph boxes).
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -15,20 +16,70 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-_DRAWING_CODE = ("scenes", "embedviz/draw/worker.py", "embedviz/draw/fast_frames.py", "embedviz/media/video.py")
+ROOT = Path(__file__).resolve().parents[2]
+# Every Python file under these packages draws or encodes a clip (scenes, and the renderer, camera,
+# encoder and chunk code that turn a scene into a clip file).
+DRAWING_PACKAGES = ("scenes", "embedviz/draw")
+_FIRST_PARTY = ("embedcore", "embedviz", "scenes")
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """Hash of the drawing code, so editing a scene invalidates its clips."""
-    root = Path(__file__).resolve().parents[2]
+def _module_file(root: Path, module: str) -> Path | None:
+    path = root.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=512)
+def _import_statements(text: bytes, package: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(module, names) of each import in ``text``, a file of ``package`` (``import a.b``: names empty),
+    at the top or inside a function; cached by content, as a key is computed often in tests."""
+    out = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            out.extend((alias.name, ()) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[:len(package) - node.level + 1]) if node.level else []
+            out.append((".".join([*base, *([node.module] if node.module else [])]),
+                        tuple(alias.name for alias in node.names)))
+    return tuple(out)
+
+
+def _imported(root: Path, source: Path) -> set[Path]:
+    """The first-party modules ``source`` imports, as files."""
+    files = set()
+    for module, names in _import_statements(source.read_bytes(), source.relative_to(root).parent.parts):
+        if module.split(".")[0] not in _FIRST_PARTY:
+            continue
+        # ``from a import b``: b is a module of package a, or a name defined in a
+        found = [_module_file(root, f"{module}.{name}") for name in names]
+        if not names or None in found:
+            found.append(_module_file(root, module))
+        files.update(f for f in found if f is not None)
+    return files
+
+
+def drawing_files(root: Path = ROOT) -> list[Path]:
+    """Every file that decides a clip's bytes: each ``.py`` file of :data:`DRAWING_PACKAGES`, and each
+    first-party module one of them imports (``embedviz/media/video.py``, which writes the clip's
+    container; the ``embedcore`` storyboard classes the scenes read). Found by walking the packages
+    and reading their imports, so a new file is covered without being listed. One hop only: what those
+    modules import in turn computes storyboards, whose content is part of the key already."""
+    own = {f for package in DRAWING_PACKAGES for f in (root / package).rglob("*.py")}
+    files = set(own)
+    for source in own:
+        files |= _imported(root, source)
+    return sorted(files)
+
+
+@lru_cache(maxsize=4)
+def code_version(root: Path = ROOT) -> str:
+    """Hash of the drawing code (:func:`drawing_files`), so editing any of it invalidates the clips."""
     h = hashlib.sha256()
-    for entry in _DRAWING_CODE:
-        p = root / entry
-        files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
-        for f in files:
-            h.update(str(f.relative_to(root)).encode())
-            h.update(f.read_bytes())
+    for f in drawing_files(root):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
