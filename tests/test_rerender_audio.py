@@ -3,7 +3,7 @@
 The lesson video records what it was made from (its clips' keys, the format,
 the joining code) in its own cache entry; when a re-render would join the same
 clips, the video in place is kept. A changed line makes only its segment's
-track and the lesson's one encode again.
+track (the others are kept in the voice cache) and the lesson's one encode again.
 """
 from __future__ import annotations
 
@@ -75,6 +75,8 @@ def test_an_unchanged_re_render_does_no_audio_work(tmp_path, monkeypatch, count_
     count_audio_work.clear()
     third = render_lesson(load_lesson(tmp_path / "l.yaml"), QUALITY, tmp_path / "media")
     assert count_audio_work.get("decode") == 1 and count_audio_work.get("concat", 0) >= 1
+    # normalised: the new recording, and the one track it is in (the others come from the voice cache)
+    assert count_audio_work.get("normalise") == 2, count_audio_work
     assert Path(third.video).read_bytes() != before
     assert [s.cached for s in third.segments] == [True, False]
 

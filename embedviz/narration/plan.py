@@ -219,14 +219,26 @@ class NarrationPlan:
         return self._tracks[memo]
 
     def _make_track(self, index: int, cues: list[dict], duration: float) -> np.ndarray:
-        x = np.zeros(round(duration * audio.RATE), np.float32)
-        for ln, cue in zip(self.lines.get(index, ()), cues):
+        """Laid out and normalised once; kept in the voice cache by what it is made of (its lines' content
+        hashes, where each starts, its length), so a re-render normalises only the clips that changed."""
+        lines = self.lines.get(index, ())
+        size = round(duration * audio.RATE)
+        key = hashlib.sha256(json.dumps([[ln.digest for ln in lines], [c["start"] for c in cues], size,
+                                         audio.RATE, audio.TARGET_LUFS, _CACHE_FORMAT, _sound_code()]).encode())
+        path = voice_cache_dir() / "tracks" / f"{key.hexdigest()}.npz"
+        x = _load_cached(path)
+        if x is not None and x.size == size:
+            return x
+        x = np.zeros(size, np.float32)
+        for ln, cue in zip(lines, cues):
             if ln.samples is None:
                 continue
             a = round(cue["start"] * audio.RATE)
             piece = ln.samples[: max(0, x.size - a)]
             x[a:a + piece.size] += piece
-        return audio.normalise(x)
+        x = audio.normalise(x)
+        _store(path, x, compressed=True)
+        return x
 
     def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
         """Mux the sound into a drawn clip (in place, if it has none yet: a clip copied from an identical
@@ -557,14 +569,15 @@ def _load_cached(path: Path) -> np.ndarray | None:
     return samples
 
 
-def _store(path: Path, samples: np.ndarray) -> None:
-    """Write atomically (temp file + rename): a reader sees the whole entry or none."""
+def _store(path: Path, samples: np.ndarray, compressed: bool = False) -> None:
+    """Write atomically (temp file + rename): a reader sees the whole entry or none.
+    ``compressed``: for tracks, mostly the exact zeros between lines."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, samples=samples,
+            (np.savez_compressed if compressed else np.savez)(f, samples=samples,
                      sha256=np.frombuffer(hashlib.sha256(samples.tobytes()).digest(), np.uint8))
         os.replace(tmp, path)
         tmp = None
