@@ -1,6 +1,6 @@
 # The two commands a new machine needs. Both set everything up first
 # (system libraries, fonts, .venv); running them again reinstalls nothing.
-.PHONY: setup demo test docs bench clean
+.PHONY: setup demo check test docs gallery bench clean
 
 setup:
 	@bash scripts/setup.sh dev
@@ -8,15 +8,35 @@ setup:
 demo: setup
 	.venv/bin/embedviz render configs/default.yaml -q h
 
-# the test set-up also installs Debian's chromium for the browser playback test
+# The typed seams mypy holds to strict besides embedcore ([tool.mypy] in pyproject.toml): those that exist.
+SEAMS := $(wildcard embedviz/executors/base.py embedviz/render/outcome.py embedviz/render/events.py)
+
+# The edit loop (under a minute on a quiet 2-core machine): lint, types, and the unit layer of the tests on
+# 2 workers (after `make setup`; ~65 CPU-seconds in all, most of it CLI subprocesses).
+check:
+	.venv/bin/ruff check .
+	.venv/bin/mypy embedcore $(SEAMS)
+	.venv/bin/python -m pytest -q -m unit -n 2 --dist loadfile
+
+# Everything: every layer. Unit, golden and render tests on 2 workers, each file on one worker (its module
+# fixtures, such as the course and golden renders, run once); then faults and browser tests one at a time,
+# alone, since they time kills, signals and playback. The 15 slowest of each run are printed.
+# The test set-up also installs Debian's chromium for the browser playback test.
 test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/ruff check .
-	.venv/bin/python -m pytest -q
+	.venv/bin/mypy embedcore $(SEAMS)
+	.venv/bin/python -m pytest -q -n 2 --dist loadfile -m "unit or golden or render" --durations=15
+	.venv/bin/python -m pytest -q -m "faults or browser" --durations=15
 
 # README's segment and source tables, from the lesson schema's docstrings and field descriptions
 docs:
 	.venv/bin/python scripts/make_docs.py
+
+# one still per segment type (and two at 9:16) in docs/gallery/, shown in README's segment table; run it
+# when a scene's picture changes on purpose, look at the PNGs, commit them
+gallery: setup
+	.venv/bin/python scripts/make_gallery.py
 
 # the speed figures (bench/bench_render.py, ~20 min on 2 cores; run it on a quiet machine), recorded in
 # bench/speed.json and README.md's speed table

@@ -18,9 +18,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .errors import LessonError, did_you_mean
+from .errors import LessonError, Loc, did_you_mean
 from .wording import elide
 
 
@@ -56,9 +56,29 @@ def _no_control_chars(value: str) -> str:
     return value
 
 
-def Shown(max_length: int, min_length: int = 0):   # noqa: N802 - a type, read as one
+def Shown(max_length: int, min_length: int = 0) -> Any:   # noqa: N802 - a type, read as one
     """A string drawn on screen: at most ``max_length`` characters, no control characters."""
     return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_control_chars)]
+
+
+# The on-screen strings, one name per limit. Pydantic reads the Annotated types; a type checker, which
+# cannot evaluate a call in an annotation, reads ``str``.
+if TYPE_CHECKING:
+    TitleText = str
+    SubtitleText = str
+    NameText = str
+    CaptionText = str
+    SegmentTitleText = str
+    LineText = str
+    TokensText = str
+else:
+    TitleText = Shown(MAX_TITLE, 1)
+    SubtitleText = Shown(MAX_SUBTITLE)
+    NameText = Shown(MAX_NAME, 1)
+    CaptionText = Shown(MAX_NARRATION_LINE, 1)
+    SegmentTitleText = Shown(MAX_SEGMENT_TITLE, 1)
+    LineText = Shown(MAX_NARRATION_LINE)
+    TokensText = Shown(MAX_TOKEN_TEXT)
 
 
 Token = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1, max_length=MAX_TOKEN),
@@ -85,13 +105,13 @@ class StrictModel(BaseModel):
 
 
 class LessonInfo(StrictModel):
-    title: Shown(MAX_TITLE, 1)
+    title: TitleText
     slug: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
         description="output folder name; lowercase letters, digits, - and _",
     )
-    subtitle: Shown(MAX_SUBTITLE) | None = None
+    subtitle: SubtitleText | None = None
 
 
 class Style(StrictModel):
@@ -116,7 +136,7 @@ class SyntheticSource(StrictModel):
     source: Literal["synthetic"]
     dim: int = Field(ge=1, le=65536, description="numbers per vector")
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="the same seed gives the same vectors")
-    groups: dict[Shown(MAX_NAME, 1), list[Token]] = Field(default_factory=dict,
+    groups: dict[NameText, list[Token]] = Field(default_factory=dict,
                                                        description="tokens that share a direction")
     group_strength: float = Field(default=2.0, ge=0, le=100, description="how strongly a group shares it")
 
@@ -134,7 +154,7 @@ class NpySource(StrictModel):
 
     source: Literal["npy"]
     path: str = Field(min_length=1, description="the .npy file, relative to the lesson file")
-    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
+    name: NameText | None = Field(default=None, description="how the screen credits the vectors")
 
 
 class TrainedSource(StrictModel):
@@ -172,7 +192,7 @@ class SafetensorsSource(StrictModel):
                                description="tensor name; default: found by the usual embedding names")
     tokenizer: str | None = Field(default=None, min_length=1, description="tokenizer.json or vocab.txt")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
+    name: NameText | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -186,7 +206,7 @@ class HuggingFaceSource(StrictModel):
     tensor: str | None = Field(default=None, min_length=1,
                                description="tensor name; default: found by the usual embedding names")
     special_tokens: bool = Field(default=False, description="show [CLS]/[SEP] the tokenizer adds")
-    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
+    name: NameText | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned by a model; false: made up")
 
 
@@ -208,7 +228,7 @@ class TextSource(StrictModel):
 
     source: Literal["text"]
     path: str = Field(min_length=1, description="the .txt file, relative to the lesson file")
-    name: Shown(MAX_NAME, 1) | None = Field(default=None, description="how the screen credits the vectors")
+    name: NameText | None = Field(default=None, description="how the screen credits the vectors")
     learned: bool | None = Field(default=None, description="true: learned (e.g. GloVe); false: made up")
     cache_dir: str | None = Field(default=None, min_length=1,
                                   description="where the parsed copy is kept; default ~/.cache/embedviz")
@@ -224,7 +244,7 @@ EMBEDDING_SOURCES = ("synthetic", "inline", "npy", "trained", "safetensors", "hu
 class NarrationLine(StrictModel):
     """One narration line with its spoken form and/or its recording."""
 
-    text: Shown(MAX_NARRATION_LINE, 1) = Field(description="the caption")
+    text: CaptionText = Field(description="the caption")
     say: str | None = Field(default=None, min_length=1, description="what the voice says, if not the caption")
     audio: str | None = Field(default=None, min_length=1,
                               description="a recording of this line (wav, mp3, m4a, flac, ogg...), "
@@ -259,11 +279,11 @@ class SegmentBase(StrictModel):
     if TYPE_CHECKING:
         type: str           # each registered Options declares it as a Literal (the discriminator)
 
-    title: Shown(MAX_SEGMENT_TITLE, 1) | None = Field(default=None, description="each type has a default")
-    narration: Shown(MAX_NARRATION_LINE) | NarrationLine | Annotated[
-        list[Shown(MAX_NARRATION_LINE) | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = Field(
+    title: SegmentTitleText | None = Field(default=None, description="each type has a default")
+    narration: LineText | NarrationLine | Annotated[
+        list[LineText | NarrationLine], Field(max_length=MAX_NARRATION_LINES)] | None = Field(
         default=None, description="a caption line or a list (a line may be {text, say, audio}); each type has defaults")
-    tokens: Shown(MAX_TOKEN_TEXT) | list[Token] | None = Field(default=None, description="this segment's own sequence")
+    tokens: TokensText | list[Token] | None = Field(default=None, description="this segment's own sequence")
     narration_voice: Voice | None = Field(default=None, description="this segment's voice (default: the lesson's)")
     voice_dir: str | None = Field(default=None, min_length=1,
                                   description="folder of this segment's recordings (default: the lesson's)")
@@ -301,7 +321,7 @@ class LessonFile(StrictModel):
     style: Style = Style()
     vocabulary: list[Token] | VocabularyFile | None = None
     embeddings: EmbeddingsConfig
-    tokens: Shown(MAX_TOKEN_TEXT) | list[Token]
+    tokens: TokensText | list[Token]
     narration_voice: Voice = "none"
     voice_dir: str | None = Field(default=None, min_length=1,
                                   description="folder of recordings named NN-type-L.ext (see README)")
@@ -318,7 +338,7 @@ def build_lesson_model(segment_models: list[type[SegmentBase]]) -> type[LessonFi
     return LessonConfig
 
 
-def _data_loc(raw_loc, data: Any) -> tuple:
+def _data_loc(raw_loc: tuple[int | str, ...], data: Any) -> Loc:
     """The parts of pydantic's loc that exist in the data (discriminated unions insert their tag)."""
     loc: list[str | int] = []
     node = data
@@ -347,22 +367,22 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     loc, err = located[0]
     # "not one of the words" for a mapping (narration_voice: {engine: hibari, speeed: 2}) is a branch
     # mismatch too: the mapping branch's own error (unknown key 'speeed') is the useful one
-    def mismatch(e: dict) -> bool:
+    def mismatch(e: ErrorDetails) -> bool:
         return e["type"].endswith("_type") or (e["type"] == "literal_error" and isinstance(e.get("input"), (dict, list)))
 
     if mismatch(err):
         loc, err = max((le for le in located if le[0][:len(first)] == first),
                        key=lambda le: (len(le[0]) + (le[1]["type"] == "unknown_key"), not mismatch(le[1])))
-    loc = list(loc)
+    where: list[str | int] = list(loc)
     raw_loc = err["loc"]
     node = data
-    for part in loc:
+    for part in where:
         node = node[part]
     typ = err["type"]
     ctx = err.get("ctx") or {}
     msg, hint, key = err["msg"], None, False
     if typ == "unknown_key":
-        loc.append(ctx["key"])
+        where.append(ctx["key"])
         msg, hint, key = f"unknown key {ctx['key']!r}", ctx["hint"], True
     elif typ == "missing":
         name = raw_loc[-1]
@@ -374,7 +394,7 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
         msg = f"unknown {which} {tag!r}"
         hint = did_you_mean(str(tag), expected) or "choose one of: " + ", ".join(expected)
         if isinstance(node, dict) and which in node:
-            loc.append(which)
+            where.append(which)
     elif typ == "union_tag_not_found":
         which = "source" if "source" in str(ctx.get("discriminator")) else "type"
         msg, hint = f"missing {which!r}", f"add '{which}:'"
@@ -411,4 +431,4 @@ def pydantic_to_lesson_error(exc: ValidationError, data: Any) -> LessonError:
     else:
         msg = msg[0].lower() + msg[1:]
         hint = "see the lesson schema in README.md"
-    return LessonError(msg, loc=tuple(loc), hint=hint, key=key)
+    return LessonError(msg, loc=tuple(where), hint=hint, key=key)

@@ -18,11 +18,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 CHUNK = 1 << 20
 
 
-def digest(path: Path) -> dict:
+def digest(path: str | os.PathLike[str]) -> dict[str, Any]:
     """``{"size": bytes, "sha256": hex}`` of the file at ``path``."""
     h = hashlib.sha256()
     size = 0
@@ -33,11 +34,11 @@ def digest(path: Path) -> dict:
     return {"size": size, "sha256": h.hexdigest()}
 
 
-def digest_bytes(data: bytes) -> dict:
+def digest_bytes(data: bytes) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def problem(path: Path, record) -> str | None:
+def problem(path: Path, record: object) -> str | None:
     """Why the file at ``path`` does not match ``record`` (None: it matches).
 
     The size is compared first (a truncated file costs one ``stat``), then the
@@ -69,7 +70,7 @@ def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.part")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> dict:
+def atomic_write_bytes(path: Path, data: bytes) -> dict[str, Any]:
     """Write ``data`` to ``path`` via a per-process temporary and a rename;
     return its record. Nothing is left behind if the write fails."""
     path = Path(path)
@@ -86,12 +87,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> dict:
     return digest_bytes(data)
 
 
-def _seal_of(entry: dict) -> str:
+def _seal_of(entry: dict[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "sealed"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def write_entry(path: Path, entry: dict) -> None:
+def write_entry(path: Path, entry: dict[str, Any]) -> None:
     """A JSON cache entry, sealed with the SHA-256 of its own content and written
     atomically. The entry is what makes a cached file count, so it is written
     after the file it describes."""
@@ -99,7 +100,7 @@ def write_entry(path: Path, entry: dict) -> None:
     atomic_write_bytes(path, json.dumps(sealed, indent=1, ensure_ascii=False).encode("utf-8"))
 
 
-def read_entry(path: Path) -> dict | None:
+def read_entry(path: Path) -> dict[str, Any] | None:
     """A cache entry, or None if it is missing, not a JSON object, or its seal
     does not match its content (a flipped byte inside a caption stays JSON)."""
     try:
@@ -138,7 +139,7 @@ class VerifiedFile:
         self.path = Path(path)
         self.entry_path = self.path.with_name(self.path.name + ".json")
 
-    def load(self, key: str | None = None) -> dict | None:
+    def load(self, key: str | None = None) -> dict[str, Any] | None:
         """The entry if the file is there and matches it (and ``key``), else None."""
         entry = read_entry(self.entry_path)
         if entry is None or (key is not None and entry.get("key") != key):
@@ -146,13 +147,13 @@ class VerifiedFile:
         self.why = problem(self.path, entry.get("file"))
         return None if self.why else entry
 
-    def commit(self, key: str | None, meta: dict | None = None) -> dict:
+    def commit(self, key: str | None, meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """Record the file now at ``path`` (already complete) with ``meta``."""
         entry = {**(meta or {}), "key": key, "file": digest(self.path)}
         write_entry(self.entry_path, entry)
         return entry
 
-    def store(self, key: str | None, data: bytes, meta: dict | None = None) -> dict:
+    def store(self, key: str | None, data: bytes, meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """Write ``data`` atomically, then its entry."""
         atomic_write_bytes(self.path, data)
         return self.commit(key, meta)

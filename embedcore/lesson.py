@@ -7,15 +7,20 @@ file:line:col filled in.
 """
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 
 from .config import MAX_TOKEN, LessonFile, Style, VocabularyFile, pydantic_to_lesson_error, split_tokens, word_offsets
 from .errors import LessonError, Loc
+from .overrides import Override, apply_overrides
+from .segments import LessonConfig, build_storyboard
 from .sources import EmbeddingTable, build_table
 from .storyboard import Storyboard
 from .vocab import Vocabulary
@@ -125,20 +130,17 @@ def slugify(title: str) -> str:
     return s or "lesson"
 
 
-def _own_slug(data) -> str | None:
+def _own_slug(data: object) -> str | None:
     """The folder name the lesson file itself gives (before any override)."""
     info = data.get("lesson") if isinstance(data, dict) else None
     if not isinstance(info, dict):
         return None
     if isinstance(info.get("slug"), str):
-        return info["slug"]
+        return str(info["slug"])
     return slugify(info["title"]) if isinstance(info.get("title"), str) else None
 
 
-def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
-    from .overrides import apply_overrides
-    from .segments import LessonConfig, build_storyboard
-
+def _load(path: Path, overrides: Iterable[Override] | None = None, data: Any = None) -> CompiledLesson:
     if data is None:
         data, pos = load_yaml(path)
     else:
@@ -171,7 +173,7 @@ def _load(path: Path, overrides=None, data=None) -> CompiledLesson:
         raise pos.locate(e) from None
 
 
-def load_lesson(path: str | Path, overrides=None) -> CompiledLesson:
+def load_lesson(path: str | Path, overrides: Iterable[Override] | None = None) -> CompiledLesson:
     """Parse, validate and resolve a lesson file; raise :class:`LessonError`.
 
     ``overrides`` (:mod:`embedcore.overrides`) change the parsed data before
@@ -180,9 +182,8 @@ def load_lesson(path: str | Path, overrides=None) -> CompiledLesson:
     return _load(Path(path), overrides)
 
 
-def lesson_from_data(data: dict, base_dir: str | Path = ".", name: str = "<lesson>", overrides=None
-                     ) -> CompiledLesson:
+def lesson_from_data(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<lesson>",
+                     overrides: Iterable[Override] | None = None) -> CompiledLesson:
     """The same from already-parsed data (a dict built in Python); files it names are
     relative to ``base_dir``, and errors name ``name`` instead of a file."""
-    import copy
     return _load(Path(base_dir) / name, overrides, copy.deepcopy(data))

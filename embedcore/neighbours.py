@@ -14,9 +14,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from .rowread import Rows
 
 CHUNK_ROWS = 8192        # rows converted to float64 at a time (8192 × 768 × 8 B ≈ 50 MB)
 
@@ -34,10 +38,10 @@ class Scan:
         return np.sqrt(self.sq_norms)
 
 
-_sq_norm_cache: dict[int, tuple[weakref.ref, NDArray[np.float64]]] = {}
+_sq_norm_cache: dict[int, tuple[weakref.ref[Rows], NDArray[np.float64]]] = {}
 
 
-def row_sq_norms(matrix, *, chunk: int = CHUNK_ROWS) -> NDArray[np.float64]:
+def row_sq_norms(matrix: Rows, *, chunk: int = CHUNK_ROWS) -> NDArray[np.float64]:
     """‖E_i‖² for every row, computed once per matrix object and remembered.
 
     Row norms do not depend on the query, so a lesson asking several
@@ -59,14 +63,14 @@ def row_sq_norms(matrix, *, chunk: int = CHUNK_ROWS) -> NDArray[np.float64]:
     return sq
 
 
-def scan(matrix: ArrayLike, q: ArrayLike, *, chunk: int = CHUNK_ROWS) -> Scan:
+def scan(matrix: Rows, q: ArrayLike, *, chunk: int = CHUNK_ROWS) -> Scan:
     """``E @ q`` and ``‖E_i‖²`` for every row.
 
     The product runs in the table's own precision (float32 tables: one
     float32 matrix-vector product, streamed in chunks for memory maps); it
     only ranks candidates — the k winners' scores are recomputed in float64.
     """
-    dt = np.float32 if getattr(matrix, "dtype", None) == np.float32 else np.float64
+    dt: type[np.floating[Any]] = np.float32 if getattr(matrix, "dtype", None) == np.float32 else np.float64
     qd = np.asarray(q, dtype=dt)
     V = matrix.shape[0]
     if isinstance(matrix, np.ndarray) and not isinstance(matrix, np.memmap):
@@ -131,14 +135,16 @@ class Ranked:
     scores: NDArray[np.float64]     # recomputed exactly from the chosen rows
 
 
-def _exact(matrix, ids: NDArray[np.int64], q: NDArray[np.float64], metric: str) -> NDArray[np.float64]:
+def _exact(matrix: Rows, ids: NDArray[np.int64], q: NDArray[np.float64], metric: str) -> NDArray[np.float64]:
     rows = np.asarray(matrix[ids], dtype=np.float64)
     if metric == "cosine":
-        return np.clip(rows @ q / (np.linalg.norm(rows, axis=1) * np.linalg.norm(q)), -1.0, 1.0)
-    return np.linalg.norm(rows - q, axis=1)
+        cos: NDArray[np.float64] = np.clip(rows @ q / (np.linalg.norm(rows, axis=1) * np.linalg.norm(q)), -1.0, 1.0)
+        return cos
+    dist: NDArray[np.float64] = np.linalg.norm(rows - q, axis=1)
+    return dist
 
 
-def nearest(matrix: ArrayLike, q: ArrayLike, k: int, *, metric: str = "cosine", exclude: Iterable[int] = (),
+def nearest(matrix: Rows, q: ArrayLike, k: int, *, metric: str = "cosine", exclude: Iterable[int] = (),
             sc: Scan | None = None) -> Ranked:
     """The k rows closest to ``q``: highest cosine, or lowest Euclidean distance."""
     q = np.asarray(q, dtype=np.float64)
@@ -152,10 +158,11 @@ def nearest(matrix: ArrayLike, q: ArrayLike, k: int, *, metric: str = "cosine", 
     return Ranked(ids, _exact(matrix, ids, q, metric) if ids.size else np.empty(0))
 
 
-def analogy_vector(matrix: ArrayLike, a: int, b: int, c: int) -> NDArray[np.float64]:
+def analogy_vector(matrix: Rows, a: int, b: int, c: int) -> NDArray[np.float64]:
     """E[a] − E[b] + E[c] (e.g. king − man + woman)."""
     rows = np.asarray(matrix[np.array([a, b, c])], dtype=np.float64)
-    return rows[0] - rows[1] + rows[2]
+    v: NDArray[np.float64] = rows[0] - rows[1] + rows[2]
+    return v
 
 
 def levenshtein(s: str, t: str) -> int:

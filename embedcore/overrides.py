@@ -87,7 +87,7 @@ def _set(data: Any, ov: Override) -> Any:
     root = copy.copy(data) if isinstance(data, (dict, list)) else data
     if not isinstance(root, dict):
         raise LessonError("the lesson is not a mapping of keys", file=ov.label, hint="fix the lesson file first")
-    node = root
+    node: Any = root
     for depth, part in enumerate(ov.loc):
         last = depth == len(ov.loc) - 1
         here = ov.loc[:depth]
@@ -155,7 +155,8 @@ def variant_suffix(overrides: list[Override]) -> str:
     (other --set keys, characters the slug drops, a long sequence cut short).
     """
     words = ""
-    rest, shown = [], []
+    rest: list[list[Any]] = []
+    shown: list[str] = []
     for ov in overrides:
         if ov.loc == ("tokens",):
             tokens = ov.value if isinstance(ov.value, str) else " ".join(map(str, ov.value or []))

@@ -146,4 +146,5 @@ def rotate_2d(coords: ArrayLike, degrees: float) -> np.ndarray:
     """Rotate [n, 2] coordinates about the origin (angles and lengths unchanged)."""
     t = np.radians(degrees)
     rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-    return np.asarray(coords, dtype=np.float64) @ rot.T
+    out: np.ndarray = np.asarray(coords, dtype=np.float64) @ rot.T
+    return out

@@ -1,13 +1,18 @@
 """What a lesson will show, as plain data: the body of ``embedviz inspect``."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .lesson import CompiledLesson
 from .similarity import pairwise_cosine
 
+if TYPE_CHECKING:
+    from .subwords import SubwordTokenizer
 
-def lesson_report(compiled: CompiledLesson) -> dict:
+
+def lesson_report(compiled: CompiledLesson) -> dict[str, Any]:
     lesson = compiled.lesson
     table, seq = lesson.table, lesson.sequence
     cos = pairwise_cosine(seq.vectors, on_zero="nan")
@@ -37,7 +42,7 @@ def lesson_report(compiled: CompiledLesson) -> dict:
     }
 
 
-def _tokenizer_info(tok) -> dict | None:
+def _tokenizer_info(tok: SubwordTokenizer | None) -> dict[str, Any] | None:
     if tok is None:
         return None
     return {"kind": tok.kind, "file": tok.file, "vocab_size": tok.vocab_size,

@@ -17,13 +17,27 @@ from __future__ import annotations
 
 import mmap
 import os
+from typing import Any, Protocol
 
 import numpy as np
 
 _GAP_ROWS_BYTES = 16 * 1024     # read through gaps smaller than this rather than make another call
 
 
-def file_region(m: np.ndarray) -> tuple[str, int] | None:
+class Rows(Protocol):
+    """A [V, d] matrix read by rows: an ndarray, a read-only ``np.memmap``, or a view that converts the
+    rows it is asked for (:class:`embedcore.sources.hf.BF16Matrix`). Indexing gives an ndarray."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def dtype(self) -> np.dtype[Any]: ...
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+
+def file_region(m: Rows) -> tuple[str, int] | None:
     """(path, byte offset of row 0) when ``m`` is a whole, row-major np.memmap of a file."""
     if not (isinstance(m, np.memmap) and isinstance(m.base, mmap.mmap) and m.ndim == 2
             and m.flags.c_contiguous and getattr(m, "filename", None)):
@@ -31,7 +45,7 @@ def file_region(m: np.ndarray) -> tuple[str, int] | None:
     return str(m.filename), int(m.offset)
 
 
-def read_rows(m: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def read_rows(m: Rows, ids: np.ndarray) -> np.ndarray:
     """``m[ids]`` as a new array (same dtype), read from ``m``'s file when it is a memmap.
 
     Falls back to plain indexing for anything else (an in-memory array, a view).
@@ -51,7 +65,7 @@ def read_rows(m: np.ndarray, ids: np.ndarray) -> np.ndarray:
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(uniq)]))
     out = np.empty((len(uniq), m.shape[1]), dtype=m.dtype)
-    flat = memoryview(out.reshape(-1).view(np.uint8))
+    flat = memoryview(out.reshape(-1).view(np.uint8))  # type: ignore[arg-type]  # a buffer; numpy types it so on Python >= 3.12 only
     firsts = uniq[starts]
     spans = (uniq[ends - 1] - firsts + 1).tolist()
     counts = (ends - starts).tolist()
@@ -64,7 +78,7 @@ def read_rows(m: np.ndarray, ids: np.ndarray) -> np.ndarray:
                 got = os.preadv(fd, [flat[a * row_bytes:(a + count) * row_bytes]], pos)
             else:                                    # small gaps: read the span, keep the wanted rows
                 buf = np.empty((span, m.shape[1]), dtype=m.dtype)
-                got = os.preadv(fd, [memoryview(buf.reshape(-1).view(np.uint8))], pos)
+                got = os.preadv(fd, [memoryview(buf.reshape(-1).view(np.uint8))], pos)  # type: ignore[arg-type]  # a buffer; numpy types it so on Python >= 3.12 only
                 out[a:a + count] = buf[uniq[a:a + count] - first]
             if got != span * row_bytes:
                 raise OSError(f"{path}: short read ({got} of {span * row_bytes} bytes); was the file truncated?")

@@ -22,7 +22,8 @@ class ZeroVectorError(ValueError):
 
 def norms(x: ArrayLike) -> NDArray[np.float64]:
     """Euclidean norm of each row of ``x`` (shape [n, d]) as float64."""
-    return np.linalg.norm(np.asarray(x, dtype=np.float64), axis=-1)
+    n: NDArray[np.float64] = np.linalg.norm(np.asarray(x, dtype=np.float64), axis=-1)
+    return n
 
 
 def cosine(a: ArrayLike, b: ArrayLike) -> float:
@@ -69,7 +70,7 @@ def pairwise_cosine(
         raise ZeroVectorError(int(np.flatnonzero(zero)[0]))
     safe = np.where(zero, 1.0, n).astype(dtype)
     u = x / safe[:, None]
-    c = u @ u.T
+    c: NDArray[np.float64] = u @ u.T
     # numpy computes ``u @ u.T`` with BLAS syrk (one triangle, half the
     # flops) and copies it across, so the result is already exactly
     # symmetric; one row against its column (O(n)) confirms it, and a numpy
@@ -115,7 +116,7 @@ def pairwise_euclidean(x: ArrayLike) -> NDArray[np.float64]:
     sq = np.einsum("ij,ij->i", x, x)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
     np.maximum(d2, 0.0, out=d2)
-    d = np.sqrt(d2)
+    d: NDArray[np.float64] = np.sqrt(d2)
     d = (d + d.T) * 0.5
     np.fill_diagonal(d, 0.0)
     return d

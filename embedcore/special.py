@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import re
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .wording import count, join_names, ordinal
+
+if TYPE_CHECKING:
+    from .sources.base import EmbeddingTable
+    from .vocab import Vocabulary
 
 PATTERN = re.compile(
     r"\[(?:CLS|SEP|PAD|MASK|UNK|BOS|EOS|unused\d+)\]"
@@ -24,14 +29,14 @@ PATTERN = re.compile(
 )
 _FIRST = ("[", "<", "\u27e8")
 
-_cache: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+_cache: dict[int, tuple[weakref.ref[Vocabulary], np.ndarray]] = {}
 
 
 def is_special(token: str) -> bool:
     return token.startswith(_FIRST) and PATTERN.fullmatch(token) is not None
 
 
-def special_ids(table) -> np.ndarray:
+def special_ids(table: EmbeddingTable) -> np.ndarray:
     """Ids of the special tokens of ``table``'s vocabulary, sorted; computed once per vocabulary."""
     vocab = table.vocab
     hit = _cache.get(id(vocab))
@@ -51,7 +56,7 @@ def special_ids(table) -> np.ndarray:
     return out
 
 
-def examples(table, ids: np.ndarray, limit: int = 3) -> str:
+def examples(table: EmbeddingTable, ids: np.ndarray, limit: int = 3) -> str:
     """A few of the special tokens by name: ``[CLS], [SEP], [MASK] …``."""
     toks = [table.vocab.tokens[i] for i in ids]
     # the markers a reader knows ([CLS], <s>) before [unused…] slots and unused rows
@@ -60,7 +65,7 @@ def examples(table, ids: np.ndarray, limit: int = 3) -> str:
     return ", ".join(named) + (" \u2026" if len(toks) > len(named) else "")
 
 
-def left_out_sentence(table, ids: np.ndarray, would_rank: list[tuple[str, str, int]], k: int) -> str:
+def left_out_sentence(table: EmbeddingTable, ids: np.ndarray, would_rank: list[tuple[str, str, int]], k: int) -> str:
     """What the screen says about the left-out special tokens.
 
     ``would_rank``: (token, "by cosine" | "by distance", rank) for each special

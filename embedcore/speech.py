@@ -10,13 +10,14 @@ Pure Python, so ``embedviz script`` and the tests can use it without Manim.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MINUS = "\u2212"
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _TERM = r"[\w'’.,]+"                    # a word, id or number inside a formula
 
 
-def _pieces(m: re.Match) -> str:
+def _pieces(m: re.Match[str]) -> str:
     """``em ##bed ##ding ##s`` → "em, then bed, ding and s, continuing the word"."""
     head, rest = m.group(1), re.findall(r"##([^\s.,;:!?]+)", m.group(2))
     if len(rest) == 1:
@@ -25,17 +26,17 @@ def _pieces(m: re.Match) -> str:
     return f"{head}, then {tail}, each continuing the word"
 
 
-def _cos(m: re.Match) -> str:
+def _cos(m: re.Match[str]) -> str:
     a, b = (s.strip() for s in m.group(1).split(",", 1))
     return f"the cosine of {a} and {b}"
 
 
-def _order(m: re.Match) -> str:
+def _order(m: re.Match[str]) -> str:
     inner = " ".join(m.group(1).replace("\u00d7", " times ").split())
     return f"order {inner}"
 
 
-_RULES: tuple[tuple[str, object], ...] = (
+_RULES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     # subword pieces: a word split in a run "em ##bed ##ding ##s", then any lone "##bed"
     (r"([^\s#]+)((?:\s+##[^\s.,;:!?]+){2,})", _pieces),
     (r"##(\w+)", r"the piece \1, continuing a word"),

@@ -48,7 +48,8 @@ class Storyboard:
     captions_on_screen: bool = field(default=True, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        d: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return d
 
 
 def _plain(obj: Any) -> Any:

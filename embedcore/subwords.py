@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from .errors import LessonError
+from .errors import LessonError, Loc
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class SubwordTokenizer:
         buf: list[Piece] = []
         spans: list[tuple[int, int]] = []
 
-        def close():
+        def close() -> None:
             if buf:
                 start, end = spans[0][0], spans[-1][1]
                 words.append(Word(text[start:end] or buf[0].text, tuple(buf)))
@@ -87,24 +87,24 @@ class SubwordTokenizer:
             return Word(word, (Piece(word, pid),))
         pieces: list[Piece] = []
         for w in self.tk.encode(word, add_special_tokens=False).ids:
-            pieces.append(Piece(self.tk.id_to_token(w), w))
+            pieces.append(Piece(cast(str, self.tk.id_to_token(w)), w))   # an id encode() gave has a token
         return Word(word, tuple(pieces))
 
 
-def _plain_tokenizer(tk):
+def _plain_tokenizer(tk: Tokenizer) -> Tokenizer:
     tk.no_padding()
     tk.no_truncation()
     return tk
 
 
-def _model_kind(tk) -> str:
+def _model_kind(tk: Tokenizer) -> str:
     try:
-        return json.loads(tk.to_str())["model"]["type"]
+        return str(json.loads(tk.to_str())["model"]["type"])
     except Exception:  # pragma: no cover - every tokenizers model serialises its type
         return type(tk.model).__name__
 
 
-def load_tokenizer(path: Path, *, special_tokens: bool, loc: tuple, lowercase: bool | None = None) -> SubwordTokenizer:
+def load_tokenizer(path: Path, *, special_tokens: bool, loc: Loc, lowercase: bool | None = None) -> SubwordTokenizer:
     """A tokenizer from ``tokenizer.json`` or a WordPiece ``vocab.txt``."""
     try:
         from tokenizers import Tokenizer
@@ -132,7 +132,7 @@ def load_tokenizer(path: Path, *, special_tokens: bool, loc: tuple, lowercase: b
     return SubwordTokenizer(tk, _model_kind(tk), str(path), special_tokens, unk, tk.get_vocab_size(True))
 
 
-def _wordpiece_from_vocab(path: Path, loc: tuple, lowercase: bool | None):
+def _wordpiece_from_vocab(path: Path, loc: Loc, lowercase: bool | None) -> Tokenizer:
     """BERT's tokenizer built from ``vocab.txt`` (one WordPiece token per line)."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
@@ -158,7 +158,7 @@ def _wordpiece_from_vocab(path: Path, loc: tuple, lowercase: bool | None):
     return tk
 
 
-def tokenizer_vocabulary(tok: SubwordTokenizer, rows: int, loc: tuple) -> Vocabulary:
+def tokenizer_vocabulary(tok: SubwordTokenizer, rows: int, loc: Loc) -> Vocabulary:
     """The vocabulary of a model: the tokenizer's tokens, one per matrix row."""
     tokens = tok.vocabulary()
     if len(tokens) > rows:

@@ -173,7 +173,8 @@ def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray, scale:
 
 
 def _log_sigmoid(x: np.ndarray) -> np.ndarray:
-    return -np.logaddexp(0.0, -x)
+    out: np.ndarray = -np.logaddexp(0.0, -x)
+    return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -299,7 +300,7 @@ def _save(path: Path, r: TrainResult) -> None:
     VerifiedFile(path).commit(path.stem)
 
 
-def _load(path) -> TrainResult:
+def _load(path: Path | io.BytesIO) -> TrainResult:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         return TrainResult(vocab=tuple(str(w) for w in z["vocab"]), counts=z["counts"], vectors=z["vectors"],

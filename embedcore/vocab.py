@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import LessonError, did_you_mean
+from .errors import LessonError, Loc, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Vocabulary:
     index: dict[str, int] = field(repr=False, compare=False)
 
     @classmethod
-    def from_tokens(cls, tokens: Sequence[str], *, loc: tuple = ("vocabulary",)) -> Vocabulary:
+    def from_tokens(cls, tokens: Sequence[str], *, loc: Loc = ("vocabulary",)) -> Vocabulary:
         index: dict[str, int] = {}
         for i, tok in enumerate(tokens):
             if tok in index:
@@ -31,7 +31,7 @@ class Vocabulary:
         return cls(tuple(tokens), index)
 
     @classmethod
-    def from_file(cls, path: Path, *, loc: tuple, max_chars: int | None = None) -> Vocabulary:
+    def from_file(cls, path: Path, *, loc: Loc, max_chars: int | None = None) -> Vocabulary:
         """One token per line (UTF-8). Errors point into the vocabulary file.
 
         ``max_chars``: the longest token a lesson may draw (a model's own vocab.txt has no limit).
@@ -80,7 +80,7 @@ class Vocabulary:
     def __contains__(self, token: str) -> bool:
         return token in self.index
 
-    def id_of(self, token: str, *, loc: tuple = (), offset: int | None = None) -> int:
+    def id_of(self, token: str, *, loc: Loc = (), offset: int | None = None) -> int:
         try:
             return self.index[token]
         except KeyError:

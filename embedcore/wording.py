@@ -5,6 +5,8 @@ Every sentence a storyboard states about the data goes through these, so
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 ELLIPSIS = "\u2026"
 
 _IRREGULAR = {"dimension": "dimensions", "matrix": "matrices", "is": "are", "was": "were", "this": "these",
@@ -28,7 +30,7 @@ def times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n:,} times")
 
 
-def join_names(names, *, quote: str = "'", limit: int | None = None) -> str:
+def join_names(names: Iterable[object], *, quote: str = "'", limit: int | None = None) -> str:
     """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``; over ``limit``: ``'a', 'b' and 3 more``."""
     q = [f"{quote}{n}{quote}" for n in names]
     if not q:

@@ -73,7 +73,7 @@ MAX_VALUES = 200_000       # values after aliases are expanded ("billion laughs"
 
 
 def _walk(node: yaml.Node, loc: Loc, pos: Positions, budget: list[int] | None = None,
-          path: frozenset = frozenset()) -> None:
+          path: frozenset[int] = frozenset()) -> None:
     """Record positions; refuse what a plain lesson cannot be: recursive or exploding
     aliases, absurd nesting, keys that are not plain text, duplicate keys."""
     budget = budget if budget is not None else [MAX_VALUES]
@@ -146,7 +146,7 @@ def _check_flow_depth(text: str, name: str) -> None:
         prev = ch
 
 
-def _reader_error(e, text: str, name: str) -> LessonError:
+def _reader_error(e: yaml.reader.ReaderError, text: str, name: str) -> LessonError:
     """A character YAML does not allow (NUL, other control characters), at its line and column."""
     before = text[: e.position]
     ch = chr(e.character) if isinstance(e.character, int) else e.character

@@ -111,6 +111,7 @@ def overlap(a, b) -> bool:
 CASES = [(kind, aspect, theme_of(kind, aspect)) for kind in EXAMPLES for aspect in ASPECTS]
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("kind,aspect,theme", CASES, ids=[f"{k}-{a}-{t}" for k, a, t in CASES])
 def test_scene_fits_frame(kind, aspect, theme):
     sb, scene, captions, fw, fh = build(kind, aspect, theme)
@@ -153,6 +154,7 @@ def test_scene_fits_frame(kind, aspect, theme):
             assert b[1] >= cap_top - EPS, f"{n} reaches into the caption band in {aspect} ({b[1]:.2f} < {cap_top:.2f})"
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("aspect", ASPECTS)
 def test_titles_wrap_instead_of_shrinking(aspect):
     """A long title keeps its size and wraps onto more lines in narrow frames."""
@@ -167,6 +169,7 @@ def test_titles_wrap_instead_of_shrinking(aspect):
         assert len(lines) == 1
 
 
+@pytest.mark.render
 def test_lookup_portrait_stacks_matrix_above_output():
     sb, scene, _, fw, fh = build("lookup", "9:16", theme_of("lookup", "9:16"))
     assert scene.stacked
@@ -183,6 +186,7 @@ def wide_cell_height() -> float:
     return wide.matrix.cells[0][0].height
 
 
+@pytest.mark.render
 def test_lookup_chips_wrap_in_portrait(write_lesson):
     path = write_lesson("""
         lesson: {title: "Long sentence", slug: long}
@@ -216,6 +220,7 @@ def theme_colours(theme) -> set[str]:
 PURE = ("lookup", "cosine-vs-distance", "pitfall-learned", "tokenize", "text")
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("theme", ["light", "high-contrast"])
 @pytest.mark.parametrize("kind", PURE)
 def test_scene_uses_only_theme_colours(kind, theme):
@@ -237,6 +242,7 @@ def test_scene_uses_only_theme_colours(kind, theme):
     assert used <= allowed, f"{kind} in {theme}: colours outside the theme {sorted(used - allowed)}"
 
 
+@pytest.mark.unit
 def test_every_token_colour_is_readable():
     """Token labels are small text: WCAG 4.5:1 against the background in every theme."""
     from scenes.components.heatmap import luminance
@@ -282,6 +288,7 @@ def test_tiny_portrait_render(tmp_path):
 FILLED = ("lookup", "pitfall-spelling", "analogy", "nearest-neighbours", "pitfall-learned")
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("aspect", ["9:16", "1:1"])
 @pytest.mark.parametrize("kind", FILLED)
 def test_tall_and_square_frames_use_their_body_region(kind, aspect):

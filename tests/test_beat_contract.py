@@ -16,6 +16,7 @@ from embedviz.draw.worker import render_clip
 
 pytestmark = pytest.mark.render
 
+
 LESSON = """
 lesson: {title: Beats, slug: beats}
 vocabulary: [the, cat, dog, sat]

@@ -62,6 +62,7 @@ def said_lines(sb, style=None, scene=None) -> list[str]:
     return said
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("count", [1, 2, 9])
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_every_line_said_once_in_order(name, count):
@@ -70,6 +71,7 @@ def test_every_line_said_once_in_order(name, count):
     assert said_lines(dataclasses.replace(scene.storyboard, narration=lines), scene=scene) == list(lines)
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("tokens", ["cat", "the cat sat on the mat the dog sat on the mat"])
 def test_lookup_says_every_line_whatever_the_token_count(write_lesson, tokens):
     """1 token with 4 (and 30) lines, 12 tokens with 1 (and 30) lines."""
@@ -110,6 +112,7 @@ def test_one_token_four_lines_render_four_cues(write_lesson, tmp_path):
     assert cues[-1]["end"] <= out["duration"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("phases", range(1, 7))
 def test_narration_phases_assigns_every_line_once_in_order(phases):
     from scenes.base import narration_phases

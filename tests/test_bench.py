@@ -14,6 +14,8 @@ import yaml
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 
 def _module(name):
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")

@@ -12,7 +12,8 @@ from embedviz.render.pipeline import render_lesson
 
 from .browser import chromium, listen_in_browser, play_in_browser
 
-pytestmark = pytest.mark.render
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 LESSON = """

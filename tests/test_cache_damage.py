@@ -26,6 +26,7 @@ def truncate(path):
 DAMAGE = {"truncate": truncate, "flip": flip, "delete": lambda p: p.unlink()}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("how", [*DAMAGE, "entry"])
 def test_verified_file_serves_only_what_its_entry_promises(tmp_path, how):
     vf = VerifiedFile(tmp_path / "voice.wav")
@@ -39,6 +40,7 @@ def test_verified_file_serves_only_what_its_entry_promises(tmp_path, how):
     assert vf.load("k1") is None and vf.read_bytes("k1") is None
 
 
+@pytest.mark.unit
 def test_problem_says_why():
     assert "no size" in integrity.problem(__file__, None)
 
@@ -47,6 +49,7 @@ CORPUS = (" ".join(["the cat sat on the mat", "the dog sat on the rug", "a cat a
 PARAMS = TrainParams(dim=4, epochs=1, min_count=2, batch_size=64, seed=5)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("how", [*DAMAGE, "entry"])
 def test_damaged_trained_vectors_are_trained_again(tmp_path, how):
     clean, hit = train_cached(CORPUS, PARAMS, cache=tmp_path)
@@ -66,6 +69,7 @@ def test_damaged_trained_vectors_are_trained_again(tmp_path, how):
 
 @pytest.mark.parametrize("target, how", [("npy", "flip"), ("npy", "truncate"), ("vocab.txt", "flip"),
                                          ("vocab.txt", "delete"), ("json", "flip")])
+@pytest.mark.unit
 def test_damaged_text_vectors_are_converted_again(tmp_path, target, how):
     from embedcore.sources.text import load_text_vectors
 
@@ -86,6 +90,7 @@ def test_damaged_text_vectors_are_converted_again(tmp_path, target, how):
     assert integrity.problem(next(cache.glob("*.npy")), meta["files"]["npy"]) is None
 
 
+@pytest.mark.render
 def test_a_flipped_byte_in_shaped_text_is_shaped_again(tmp_path):
     from embedcore.config import Style
     from scenes.components.text import shaped_text, text_cache

@@ -1,8 +1,12 @@
 """The segment cache key changes when, and only when, an input that matters changes."""
 from __future__ import annotations
 
+import pytest
+
 from embedcore.lesson import load_lesson
 from embedviz.render.cache import segment_key
+
+pytestmark = pytest.mark.unit
 
 LESSON = """
 lesson: {title: Cache, slug: cache}

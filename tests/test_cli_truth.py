@@ -82,5 +82,6 @@ def test_render_says_what_it_did(tmp_path, capsys, monkeypatch):
     assert final[3:6] == ("0", "3", "0") and final[2] == seconds
 
 
+@pytest.mark.unit
 def test_the_clock_rounds_down():
     assert [_clock(t) for t in (18.7, 59.999, 60.0, 177.0, 0.4)] == ["0:18", "0:59", "1:00", "2:57", "0:00"]

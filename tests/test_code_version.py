@@ -12,6 +12,8 @@ from embedviz.render.cache import DRAWING_PACKAGES, code_version, drawing_files
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 version = code_version.__wrapped__          # uncached: the tests edit files between calls
 
 

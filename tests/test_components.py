@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from manim import Animation, Create, Scene, Square, Transform, ValueTracker, tempconfig
 
 from scenes.components.chip import Marker, TokenChip
 from scenes.components.grid import CellGrid
 from scenes.components.readout import Readout
 from scenes.theme import SIZE, THEMES
+
+pytestmark = pytest.mark.render
 
 ROOT = Path(__file__).resolve().parent.parent
 TH = THEMES["dark"]

@@ -25,7 +25,6 @@ from embedviz.render.pipeline import LocalExecutor
 
 from .browser import chromium, open_and_wait, report_url, serve
 
-pytestmark = pytest.mark.render
 SIZE = {"resolution": "256x144", "fps": 5}
 
 LESSON_A = """
@@ -91,6 +90,7 @@ def folders(course):
     return {r.out_dir.parent.name: r.out_dir for r in course["result"].lessons}
 
 
+@pytest.mark.render
 def test_shared_segments_render_once_and_variants_keep_their_own_folders(course):
     ex, result = course["executor"], course["result"]
     # 3 videos: 2 variants of a.yaml (title card + lookup) and b.yaml (title card + 2 segments) = 7 segments;
@@ -107,6 +107,7 @@ def test_shared_segments_render_once_and_variants_keep_their_own_folders(course)
     assert sorted(finished) == sorted(f)
 
 
+@pytest.mark.render
 def test_a_second_build_renders_nothing(course):
     again = CountingExecutor(2)
     result = build_course(course["dir"] / "course.yaml", out=course["dir"] / "media", executor=again, **SIZE)
@@ -117,6 +118,7 @@ def _relative_refs(html_text: str) -> list[str]:
     return re.findall(r'(?:src|href|poster)="([^"]*)"', html_text)
 
 
+@pytest.mark.render
 def test_pages_are_self_contained(course):
     root = course["dir"] / "media" / "embeddings-week-1"
     course_page = (root / "index.html").read_text()
@@ -163,6 +165,7 @@ def scorm_check(package: Path) -> ET.Element:
     return root
 
 
+@pytest.mark.render
 def test_zip_and_scorm_packages(course, tmp_path):
     out = folders(course)["arrows"]
     plain = write_package(out, "zip")
@@ -177,6 +180,7 @@ def test_zip_and_scorm_packages(course, tmp_path):
         assert {"index.html", "arrows.mp4", "clips/02-vectors-2d.mp4", "transcript.txt"} <= set(z.namelist())
 
 
+@pytest.mark.render
 def test_course_package_has_a_sco_per_video(course):
     from embedviz.publish.package import write_course_package
     root = course["dir"] / "media" / "embeddings-week-1"
@@ -190,6 +194,7 @@ def test_course_package_has_a_sco_per_video(course):
         assert {f"{o.relative_to(root).as_posix()}/{f}" for o in outs for f in lesson_files(o)} < set(z.namelist())
 
 
+@pytest.mark.render
 def test_python_api_writes_and_reports_every_file(course):
     import yaml
     root = course["dir"] / "media" / "embeddings-week-1"
@@ -278,6 +283,7 @@ def drive(out, tmp_path, name: str, stub: bool) -> tuple[dict, dict]:
     return seen, manifest
 
 
+@pytest.mark.browser
 def test_page_plays_from_file_with_captions_chapters_and_transcript(course, tmp_path):
     seen, manifest = drive(folders(course)["arrows"], tmp_path, "check-plain.html", stub=False)
     assert seen["duration"] == pytest.approx(manifest["duration"], abs=0.2)
@@ -296,6 +302,7 @@ def test_page_plays_from_file_with_captions_chapters_and_transcript(course, tmp_
     assert seen["ended"] and seen["scorm"] == "none" and seen["calls"] is None      # no LMS: nothing breaks
 
 
+@pytest.mark.browser
 def test_scorm_completion_is_reported_when_the_video_ends(course, tmp_path):
     # the SCO as an LMS unpacks it from the package
     with zipfile.ZipFile(write_package(folders(course)["arrows"], "scorm")) as z:
@@ -309,6 +316,7 @@ def test_scorm_completion_is_reported_when_the_video_ends(course, tmp_path):
     assert calls[3:] == [("LMSSetValue", "cmi.core.lesson_status", "completed"), ("LMSCommit", "")]
 
 
+@pytest.mark.render
 def test_watch_rerenders_what_changed_and_survives_a_bad_edit(course, tmp_path):
     from embedviz.watch import watch
     lesson = tmp_path / "b.yaml"
@@ -366,6 +374,7 @@ def _without_cached_flags(manifest: bytes) -> dict:
     return m
 
 
+@pytest.mark.faults
 def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course, cluster, tmp_path):
     import os
     import signal
@@ -410,6 +419,7 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
     assert (cluster_root / "index.html").read_text() == (local_root / "index.html").read_text()
 
 
+@pytest.mark.render
 def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
     import dataclasses
 
@@ -438,6 +448,7 @@ def _pretend_other_code():
     embedviz.render.cache.code_version = lambda: "0123456789abcdef"
 
 
+@pytest.mark.render
 def test_cluster_refuses_workers_with_other_code(cluster):
     from embedviz.executors.dask import DaskExecutor
     from embedviz.render.cache import code_version

@@ -7,6 +7,8 @@ from embedcore.errors import LessonError
 from embedviz.cli import main
 from embedviz.publish.course import load_course
 
+pytestmark = pytest.mark.unit
+
 LESSON = """\
 lesson: {title: "Cosine lesson", slug: cos}
 vocabulary: [the, cat, dog, king, wore, a, crown, sat]

@@ -52,6 +52,7 @@ def _split_lines(plan) -> list[dict]:
     return out
 
 
+@pytest.mark.render          # no frame drawn, but 23 lines voiced and aligned: not fast
 def test_every_split_cue_of_the_default_lesson_starts_on_its_word():
     plan = narration.resolve(load_lesson(ROOT / "configs/default.yaml"))
     split = _split_lines(plan)
@@ -95,6 +96,7 @@ def test_a_rendered_lesson_shows_each_split_cue_on_its_word(tmp_path):
     assert max(abs(r["by_length_error"]) for r in found) > TARGET, found
 
 
+@pytest.mark.unit
 def test_a_recording_is_aligned_too(tmp_path):
     """A recording has no engine behind it: its words are found in its sound all the same."""
     from hibari import write_wav
@@ -113,6 +115,7 @@ def test_a_recording_is_aligned_too(tmp_path):
     assert found and max(abs(r["error"]) for r in found) <= TARGET, found
 
 
+@pytest.mark.unit
 def test_caption_words_take_the_times_of_the_words_said_for_them():
     text = "Stacked, the rows form the sentence's n × d input: 6 tokens × 384 numbers."
     say = "Stacked, the rows form the sentence's n by d input: 6 tokens by 384 numbers."
@@ -125,6 +128,7 @@ def test_caption_words_take_the_times_of_the_words_said_for_them():
     assert symbols == sorted(symbols)
 
 
+@pytest.mark.unit
 def test_a_split_cue_starts_at_its_first_word_and_without_times_shares_by_length():
     text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
            "seventeen eighteen nineteen twenty"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("make_docs", ROOT / "scripts" / "make_docs.py")
 make_docs = importlib.util.module_from_spec(spec)

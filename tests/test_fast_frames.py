@@ -13,6 +13,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.render
 
 
+
 def frames(path) -> list[np.ndarray]:
     with av.open(str(path)) as cont:
         return [f.to_ndarray(format="rgb24") for f in cont.decode(video=0)]

@@ -30,8 +30,6 @@ from embedcore.integrity import problem, read_entry
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.render
-
 LESSON = """
 lesson: {title: Faults, slug: faults}
 vocabulary: [the, cat, dog, sat]
@@ -165,6 +163,7 @@ def rerender_matches(clean, *extra) -> str:
     return err
 
 
+@pytest.mark.render
 def test_damaged_cache_is_rendered_again(clean):
     lesson, out_dir, before, _ = clean
     clips = out_dir / "clips"
@@ -205,6 +204,7 @@ def kill_cli(clean, sig) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129),
                                        (signal.SIGKILL, -9)])
+@pytest.mark.faults
 def test_killed_cli_loses_nothing_and_leaves_nothing(clean, sig, code):
     lesson, out_dir, _, _ = clean
     before = snapshot(out_dir)
@@ -223,6 +223,7 @@ def test_killed_cli_loses_nothing_and_leaves_nothing(clean, sig, code):
         rerender_matches(clean)         # and the next render cleans up after the killed one
 
 
+@pytest.mark.faults
 def test_killed_worker_loses_nothing_and_leaves_nothing(clean):
     lesson, out_dir, _, _ = clean
     before = snapshot(out_dir)
@@ -252,6 +253,7 @@ time.sleep(120)
 """
 
 
+@pytest.mark.faults
 def test_forkserver_and_its_workers_die_with_a_killed_cli():
     mark = uuid.uuid4().hex
     p = subprocess.Popen([sys.executable, "-c", FORKSERVER_SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -267,6 +269,7 @@ def test_forkserver_and_its_workers_die_with_a_killed_cli():
     assert not left_behind(mark)
 
 
+@pytest.mark.faults
 def test_sigterm_at_1080p_stops_forkserver_workers_with_one_line(clean):
     lesson, out_dir, _, _ = clean
     mark = uuid.uuid4().hex
@@ -286,6 +289,7 @@ def test_sigterm_at_1080p_stops_forkserver_workers_with_one_line(clean):
     assert not left_behind(mark)
 
 
+@pytest.mark.render
 def test_a_second_render_waits_for_the_first(clean):
     import fcntl
 
@@ -345,6 +349,7 @@ print(json.dumps({"rc": r.returncode, "stderr": r.stderr, "lost": [f for f, h in
 """
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize("mode, cause", [("full", "No space left on device"), ("readonly", "Read-only file system")])
 def test_full_disk_or_read_only_folder_one_line_exit_74_nothing_lost(clean, tmp_path, mode, cause):
     lesson, out_dir, _, _ = clean
@@ -369,6 +374,7 @@ def test_full_disk_or_read_only_folder_one_line_exit_74_nothing_lost(clean, tmp_
     assert not left_behind(mark)
 
 
+@pytest.mark.render
 def test_two_renders_at_once_both_succeed(clean):
     """Finding 2 as a user met it: a second terminal renders the same lesson at the same time."""
     lesson, out_dir, _, ref = clean

@@ -53,11 +53,13 @@ def fresh_media(tmp_path_factory):
         yield
 
 
+@pytest.mark.render
 def test_the_detector_sees_the_missing_glyph_box():
     glyphs = drawn(NEVER_COVERED, theme_for(Style()).font)
     assert len(glyphs) > 1 and is_box(glyphs[0])
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("mono", [False, True], ids=["font", "mono_font"])
 def test_every_script_gets_real_glyphs(mono):
     theme = theme_for(Style())
@@ -69,6 +71,7 @@ def test_every_script_gets_real_glyphs(mono):
         assert not any(is_box(g) for g in glyphs), f"{token!r} in {font}: a missing-glyph box"
 
 
+@pytest.mark.unit
 def test_fontconfig_has_a_font_for_every_character():
     missing = []
     for ch in sorted(set("".join(TOKENS))):
@@ -78,6 +81,7 @@ def test_fontconfig_has_a_font_for_every_character():
     assert not missing, f"no installed font covers {missing} (run scripts/setup.sh)"
 
 
+@pytest.mark.render
 def test_text_and_clip_keys_change_when_the_fallback_fonts_change(tmp_path, monkeypatch):
     from embedviz.render.cache import fonts_version
 

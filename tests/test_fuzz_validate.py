@@ -13,16 +13,15 @@ no deadline; EMBEDVIZ_FUZZ_EXAMPLES=5000 hunts longer.
 """
 from __future__ import annotations
 
-import atexit
 import contextlib
 import io
 import json
 import os
-import shutil
-import tempfile
 import warnings
+from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,11 +30,9 @@ from embedviz.cli import main
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 FUZZ_EXAMPLES = int(os.environ.get("EMBEDVIZ_FUZZ_EXAMPLES", "200"))
-WORK = Path(tempfile.mkdtemp(prefix="embedviz-fuzz-"))
-atexit.register(shutil.rmtree, WORK, ignore_errors=True)
-(WORK / "vocab.txt").write_text("cat\ndog\ncar\n", encoding="utf-8")
-STATS = {"cases": 0, "ok": 0, "refused": 0}
 
 SEGMENT_TYPES = ["lookup", "vectors-2d", "vectors-3d", "cosine-vs-distance", "similarity-matrix", "matrix-shape",
                  "nearest-neighbours", "analogy", "pitfall-spelling", "pitfall-learned", "training"]
@@ -193,36 +190,43 @@ def validate_in_process(path: Path) -> tuple[int, str, str]:
     return rc, out.getvalue(), err.getvalue() + "".join(f"warning: {m}\n" for m in msgs)
 
 
-def check(path: Path, rc: int, out: str, err: str) -> None:
+def check(path: Path, rc: int, out: str, err: str) -> str:
+    """The outcome, ``ok`` or ``refused``, after asserting it is one of the two allowed shapes."""
     assert "Traceback" not in err and "internal error" not in err, err
     assert "warning:" not in err, err
     if rc == 0:
         assert out.startswith(f"{path}: ok (") and not err, (out, err)
-        STATS["ok"] += 1
+        return "ok"
     else:
         assert rc == 2, (rc, out, err)
         lines = err.splitlines()
         assert len(lines) == 1, err
         assert lines[0].startswith(f"{path}:") or lines[0].startswith(f"{path.parent}/vocab.txt:"), lines[0]
         assert not out
-        STATS["refused"] += 1
+        return "refused"
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
-@given(lesson_file())
-def test_validate_never_crashes(raw):
-    path = WORK / "lesson.yaml"
-    path.write_bytes(raw)
-    STATS["cases"] += 1
-    check(path, *validate_in_process(path))
+def test_validate_never_crashes_and_reaches_both_outcomes(tmp_path):
+    """Every generated file is accepted or refused in one line; the generator reaches both outcomes.
 
+    Self-contained: the counts come from this test's own loop (no state shared with other tests),
+    so it holds alone, in any order and under pytest-xdist.
+    """
+    (tmp_path / "vocab.txt").write_text("cat\ndog\ncar\n", encoding="utf-8")
+    path = tmp_path / "lesson.yaml"
+    outcomes: Counter[str] = Counter()
 
-def test_fuzz_ran_and_found_both_outcomes():
-    """Runs after the fuzz loop (file order): the generator reaches valid and refused lessons alike."""
-    assert STATS["cases"] >= FUZZ_EXAMPLES * 0.9, STATS
-    assert STATS["ok"] >= 5 and STATS["refused"] >= FUZZ_EXAMPLES // 2, STATS
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+    @given(lesson_file())
+    def fuzz(raw: bytes) -> None:
+        path.write_bytes(raw)
+        outcomes[check(path, *validate_in_process(path))] += 1
 
+    fuzz()
+    cases = sum(outcomes.values())
+    assert cases >= FUZZ_EXAMPLES * 0.9, outcomes
+    assert outcomes["ok"] >= 5 and outcomes["refused"] >= FUZZ_EXAMPLES // 2, outcomes
 
 NASTY = {
     "bom.yaml": "\ufefflesson: {title: t}\nvocabulary: [cat]\nembeddings: {source: synthetic, dim: 2}\n"

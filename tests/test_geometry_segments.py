@@ -42,6 +42,7 @@ def true_deg(a, b):
 
 # -- storyboards -----------------------------------------------------------------
 
+@pytest.mark.unit
 def test_vectors_2d_exact_pair(write_lesson):
     c = load_lesson(lesson_with(write_lesson, "  - {type: vectors-2d, tokens: [cat, dog]}\n"))
     sb = c.storyboards[0]
@@ -59,6 +60,7 @@ def test_vectors_2d_exact_pair(write_lesson):
     json.dumps(sb.to_dict())
 
 
+@pytest.mark.unit
 def test_vectors_2d_pca_reports_variance(write_lesson):
     c = load_lesson(lesson_with(write_lesson, "  - {type: vectors-2d, tokens: [cat, dog, car, bus, king]}\n"))
     sb = c.storyboards[0]
@@ -71,6 +73,7 @@ def test_vectors_2d_pca_reports_variance(write_lesson):
         assert p.cosine == pytest.approx(1 - scipy_cosine(x[p.a], x[p.b]), abs=1e-12)
 
 
+@pytest.mark.unit
 def test_vectors_3d_exact_three(write_lesson):
     c = load_lesson(lesson_with(write_lesson, "  - {type: vectors-3d, tokens: [cat, dog, car]}\n"))
     sb = c.storyboards[0]
@@ -82,11 +85,13 @@ def test_vectors_3d_exact_three(write_lesson):
         assert abs(drawn - p.angle) < 0.1
 
 
+@pytest.mark.unit
 def test_default_tokens_and_pairs(write_lesson):
     c = load_lesson(lesson_with(write_lesson, "  - {type: vectors-2d}\n"))
     assert [v.token for v in c.storyboards[0].vectors] == ["the", "cat", "sat"]
 
 
+@pytest.mark.unit
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from([0.25, 0.5, 2.0, 3.5]))
 def test_cosine_vs_distance_numbers(tmp_path_factory, seed, scale):
@@ -111,6 +116,7 @@ def test_cosine_vs_distance_numbers(tmp_path_factory, seed, scale):
     assert fmt(sb.dot, 2).replace("\u2212", "-") in sb.substituted
 
 
+@pytest.mark.unit
 def test_cosine_vs_distance_default_pair_is_most_similar(write_lesson):
     head = HEAD.replace('tokens: "the cat sat"', 'tokens: "the cat dog sat"')
     c = load_lesson(lesson_with(write_lesson, "  - {type: cosine-vs-distance}\n", head))
@@ -134,6 +140,7 @@ BAD = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("seg,line,col,msg,where", BAD)
 def test_bad_options(write_lesson, seg, line, col, msg, where):
     p = lesson_with(write_lesson, seg)
@@ -159,6 +166,7 @@ segments:
     ("  - {type: cosine-vs-distance, pair: [cat, dog]}\n", "segments[0].pair[1]"),
     ("  - {type: vectors-2d, tokens: [car, dog]}\n", "segments[0].tokens[1]"),
 ])
+@pytest.mark.unit
 def test_zero_vector(write_lesson, seg, where):
     p = write_lesson(ZERO_HEAD + seg)
     with pytest.raises(LessonError) as e:
@@ -167,6 +175,7 @@ def test_zero_vector(write_lesson, seg, where):
     assert str(e.value).startswith(f"{p}:7:")
 
 
+@pytest.mark.unit
 def test_cli_exit_code_2(write_lesson):
     p = lesson_with(write_lesson, "  - type: cosine-vs-distance\n    pair: [cat, cat]\n")
     r = run_cli("validate", p)
@@ -175,6 +184,7 @@ def test_cli_exit_code_2(write_lesson):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", ["vectors-2d", "vectors-3d", "cosine-vs-distance"])
 def test_example_lessons_validate(name):
     r = run_cli("validate", ROOT / "configs" / f"{name}.yaml")
@@ -184,10 +194,11 @@ def test_example_lessons_validate(name):
 # -- scenes built without rendering ------------------------------------------------------
 
 @pytest.fixture
-def manim_frame():
+def manim_frame(tmp_path_factory):
     from manim import tempconfig
+    media = tmp_path_factory.getbasetemp() / "manim-media"     # this session's (each xdist worker has its own)
     with tempconfig({"frame_height": 8.0, "frame_width": 8.0 * 16 / 9, "pixel_width": 854, "pixel_height": 480,
-                     "media_dir": "/tmp/embedviz-test-media"}):
+                     "media_dir": str(media)}):
         yield
 
 
@@ -210,6 +221,7 @@ def boxes_clear(mobs):
     return not any(boxes_overlap(bs[i], bs[j]) for i in range(len(bs)) for j in range(i + 1, len(bs)))
 
 
+@pytest.mark.render
 def test_vectors_2d_scene(manim_frame):
     from scenes.components.vectors import box_of, segment_hits_box
     c = load_lesson(ROOT / "configs" / "vectors-2d.yaml")
@@ -233,6 +245,7 @@ def test_vectors_2d_scene(manim_frame):
             assert -s.fw / 2 < bx[0] and bx[2] < s.fw / 2 and -s.fh / 2 < bx[1] and bx[3] < s.fh / 2
 
 
+@pytest.mark.render
 def test_cosine_vs_distance_scene(manim_frame):
     from scenes.components.vectors import box_of, segment_hits_box
     c = load_lesson(ROOT / "configs" / "cosine-vs-distance.yaml")
@@ -263,6 +276,7 @@ def test_cosine_vs_distance_scene(manim_frame):
     assert s.panel.get_bottom()[1] > -s.fh / 2 + 1.2
 
 
+@pytest.mark.render
 def test_vectors_3d_scene(manim_frame):
     c = load_lesson(ROOT / "configs" / "vectors-3d.yaml")
     sb = c.storyboards[0]
@@ -278,6 +292,7 @@ def test_vectors_3d_scene(manim_frame):
 
 # -- tiny renders ----------------------------------------------------------------------------
 
+@pytest.mark.render
 def test_live_readouts_update_in_place_without_ghosts(manim_frame):
     """Regression: swapping a group's submobjects inside an updater left the first
     value drawn under the new one (Manim flattens moving families once per play).
@@ -301,6 +316,7 @@ def test_live_readouts_update_in_place_without_ghosts(manim_frame):
     assert s._values_for(0)[2].text == sb.samples[0].distance_text
 
 
+@pytest.mark.render
 def test_vectors_3d_camera_moves_redraw_only_the_3d_part(manim_frame):
     """While the camera turns, still overlays fixed in the frame are drawn once per play (background);
     the 3D part and anything animated with the move are redrawn every frame."""

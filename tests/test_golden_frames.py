@@ -15,6 +15,8 @@ from PIL import Image
 
 from . import golden_frames as gf
 
+pytestmark = pytest.mark.golden
+
 ARTIFACTS = gf.ROOT / "test-artifacts"
 CASES = gf.cases()
 IDS = [gf.case_id(c) for c in CASES]

@@ -8,6 +8,8 @@ from manim import Rectangle, Square
 
 from scenes import layout
 
+pytestmark = pytest.mark.render
+
 EPS = 1e-6
 
 

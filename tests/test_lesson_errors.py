@@ -11,6 +11,8 @@ from embedcore.lesson import load_lesson
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 HEAD = """lesson: {title: T, slug: t}
 vocabulary: [the, cat, dog, sat, on, mat]
 embeddings: {source: synthetic, dim: 4, seed: 1}

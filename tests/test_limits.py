@@ -13,6 +13,8 @@ from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
 from embedcore.storyboard import fmt
 
+pytestmark = pytest.mark.unit
+
 ONE_LINE = re.compile(r"^\S+\.yaml:\d+:\d+: [^\n]+ \([^\n]+\)$")
 
 

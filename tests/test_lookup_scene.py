@@ -11,6 +11,8 @@ from embedcore.lesson import load_lesson  # noqa: E402
 from scenes.lookup import LookupScene  # noqa: E402
 from scenes.theme import theme_for  # noqa: E402
 
+pytestmark = pytest.mark.render
+
 
 def build(path):
     c = load_lesson(path)

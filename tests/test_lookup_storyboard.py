@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from embedcore.lesson import load_lesson
 from embedcore.segments.lookup import shown_columns, shown_rows
 from embedcore.storyboard import fmt
 
 from .conftest import run_cli
+
+pytestmark = pytest.mark.unit
 
 
 def test_ids_rows_and_repeats(basic_lesson):

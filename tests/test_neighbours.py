@@ -18,6 +18,8 @@ from embedcore.neighbours import (
     top_k,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def brute_cosine(m, q):
     return np.array([np.dot(r, q) / (np.linalg.norm(r) * np.linalg.norm(q)) for r in m])

@@ -20,6 +20,7 @@ from embedviz.render.pipeline import worker_pool
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.render
 @pytest.mark.parametrize("size", [(256, 144), (1920, 1080)])
 def test_workers_are_never_forked_from_the_cli(size):
     """At every size a worker's parent is the forkserver, not this process (which runs threads)."""
@@ -30,6 +31,7 @@ def test_workers_are_never_forked_from_the_cli(size):
         pool.shutdown()
 
 
+@pytest.mark.unit
 def test_espeak_has_a_time_limit():
     """A run that does not end is stopped at its limit and is one clear error."""
     from embedviz.narration.voices import VoiceError, espeak
@@ -87,7 +89,7 @@ def concurrent_renders(tmp: Path, n: int, bound: float, lesson: Path | None = No
     return out
 
 
-@pytest.mark.render
+@pytest.mark.faults
 def test_eight_concurrent_espeak_renders_with_fresh_voice_caches_all_finish(tmp_path):
     runs = concurrent_renders(tmp_path, 8, bound=900)
     errors = [(tmp_path / f"err-{i}.txt").read_text()[-400:] for i, r in enumerate(runs) if r["code"] != 0]

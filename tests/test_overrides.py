@@ -10,6 +10,8 @@ from embedcore.lesson import load_lesson
 from embedcore.overrides import from_args, variant_suffix
 from embedviz.cli import main
 
+pytestmark = pytest.mark.unit
+
 LESSON = """\
 lesson: {title: "Cosine lesson", slug: cos}
 style: {theme: dark}

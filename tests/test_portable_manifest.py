@@ -19,6 +19,8 @@ from embedcore.report import lesson_report
 
 from .helpers_models import embedding_matrix, write_glove, write_model_folder, write_safetensors, write_wordpiece
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

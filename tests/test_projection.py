@@ -10,6 +10,8 @@ from scipy.spatial.distance import cosine as scipy_cosine
 
 from embedcore.projection import drawn_angle_degrees, gram_schmidt, pca, project
 
+pytestmark = pytest.mark.unit
+
 
 def true_angle(a, b):
     return float(np.degrees(np.arccos(np.clip(1 - scipy_cosine(a, b), -1, 1))))

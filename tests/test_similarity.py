@@ -22,6 +22,8 @@ from embedcore.similarity import (
     pairwise_euclidean,
 )
 
+pytestmark = pytest.mark.unit
+
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=64)
 
 

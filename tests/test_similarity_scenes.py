@@ -15,6 +15,8 @@ from scenes.components.heatmap import diverging_colour, ink_for, luminance  # no
 from scenes.registry import SCENES  # noqa: E402
 from scenes.theme import THEMES, theme_for  # noqa: E402
 
+pytestmark = pytest.mark.render
+
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["similarity-matrix", "matrix-shape", "nearest-neighbours", "analogy", "pitfall-spelling", "pitfall-learned"]
 FW, FH = 8.0 * 16 / 9, 8.0

@@ -14,6 +14,8 @@ from embedcore.storyboard import fmt
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.unit
+
 VOCAB = ("[the, cat, dog, sat, on, mat, bat, car, bus, king, queen, man, woman, prince, princess, boy, girl, a, "
          "ran, kitten]")
 HEAD = f"""
@@ -204,6 +206,7 @@ def test_example_configs_validate():
 
 
 def test_storyboards_serialise(write_lesson):
+    import dataclasses
     import json
     c = load_lesson(lesson(write_lesson, """
   - type: similarity-matrix
@@ -220,5 +223,26 @@ def test_storyboards_serialise(write_lesson):
     related: dog
   - type: pitfall-learned
 """))
+    assert [sb.type for sb in c.storyboards] == ["similarity-matrix", "matrix-shape", "nearest-neighbours", "analogy",
+                                                 "pitfall-spelling", "pitfall-learned"]
+
+    def leaves(x):
+        if isinstance(x, dict):
+            for v in x.values():
+                yield from leaves(v)
+        elif isinstance(x, list):
+            for v in x:
+                yield from leaves(v)
+        else:
+            yield x
+
     for sb in c.storyboards:
-        json.dumps(sb.to_dict())
+        d = sb.to_dict()
+        text = json.dumps(d, allow_nan=False)          # strict JSON: no NaN/inf, no numpy objects
+        assert json.loads(text) == d, sb.type          # nothing lost or changed on the way through JSON
+        assert json.dumps(json.loads(text), allow_nan=False) == text
+        # plain JSON types only (a numpy float64 would pass json.dumps as a float but hash differently)
+        assert {type(v) for v in leaves(d)} <= {str, int, float, bool, type(None)}, sb.type
+        assert set(d) == {f.name for f in dataclasses.fields(sb)}, sb.type
+        assert (d["type"], d["index"], d["title"], d["narration"]) == (sb.type, sb.index, sb.title,
+                                                                        list(sb.narration))

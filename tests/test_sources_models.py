@@ -24,6 +24,8 @@ from .helpers_models import (
     write_wordpiece,
 )
 
+pytestmark = pytest.mark.unit
+
 WP = {t: i for i, t in enumerate(WORDPIECE_VOCAB)}
 
 

@@ -12,6 +12,8 @@ from embedcore.special import is_special, special_ids
 
 from .helpers_models import WORDPIECE_VOCAB, embedding_matrix, write_safetensors, write_wordpiece
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("tok", ["[CLS]", "[SEP]", "[PAD]", "[MASK]", "[UNK]", "[unused0]", "[unused993]", "<s>",
                                  "</s>", "<pad>", "<unk>", "<mask>", "<|endoftext|>", "<|im_start|>",

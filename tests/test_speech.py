@@ -18,6 +18,8 @@ import pytest
 from embedcore.lesson import load_lesson
 from embedcore.speech import spoken
 
+pytestmark = pytest.mark.unit
+
 CONFIGS = sorted((Path(__file__).resolve().parent.parent / "configs").glob("*.yaml"))
 SAFE = re.compile(r"^[A-Za-z0-9 ,.;:'\"?!()%\-]+$")
 

@@ -79,6 +79,7 @@ def test_joined_chunks_show_the_unsplit_frames_at_the_unsplit_times(tmp_path, na
         assert clip.read_bytes() == (tmp_path / f"whole.{fmt}").read_bytes()
 
 
+@pytest.mark.unit
 def test_a_play_belongs_to_exactly_one_chunk():
     for n in (2, 3, 5):
         part = Part(0, n, 20.0)
@@ -87,6 +88,7 @@ def test_a_play_belongs_to_exactly_one_chunk():
         assert part.of(0.0) == 0 and part.of(19.99) == n - 1 and part.of(1e6) == n - 1
 
 
+@pytest.mark.unit
 def test_planner_splits_only_when_a_core_would_idle():
     rate = split.render_rate(1920, 1080, 60)
     assert 1.5 < rate < 2.5 and split.render_rate(1280, 720, 30) < rate / 3
@@ -106,6 +108,7 @@ def test_planner_splits_only_when_a_core_would_idle():
     assert split.chunk_counts([3.5, 35.0], 2, rate, splittable=[True, False]) == [1, 1]
 
 
+@pytest.mark.unit
 def test_chunks_pay_for_their_re_run_construct():
     whole = split.chunk_costs(30.0, 1, 2.0)
     parts = split.chunk_costs(30.0, 3, 2.0)
@@ -118,6 +121,7 @@ class _Fake:
         self.fmt, self.expected, self.width, self.height, self.fps = fmt, expected, w, h, fps
 
 
+@pytest.mark.unit
 def test_split_setting(monkeypatch):
     jobs = [_Fake(expected=35.0), _Fake(expected=3.5)]
     assert [p for _, p in split.split_jobs(jobs, 2)][0] is not None          # auto: the long one
@@ -217,6 +221,7 @@ def test_a_split_render_through_dask_matches_the_local_one(tmp_path, monkeypatch
     assert len(stored) == 6 and not any(".chunks" in n for n in stored)      # each joined clip and its entry
 
 
+@pytest.mark.unit
 def test_gif_and_one_job_stay_whole(tmp_path, monkeypatch):
     """No render: the executor sees the jobs as planned."""
     seen = []
@@ -237,6 +242,7 @@ def test_gif_and_one_job_stay_whole(tmp_path, monkeypatch):
     assert len(seen) == 2 and all(not hasattr(j, "part") for j in seen)
 
 
+@pytest.mark.unit
 def test_a_failed_chunk_leaves_no_chunk_folder(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
@@ -266,7 +272,7 @@ def _chunk_folders(out: Path) -> list[Path]:
     return [Path(top) / d for top, dirs, _ in os.walk(out) for d in dirs if d.endswith(".chunks")]
 
 
-@pytest.mark.render
+@pytest.mark.faults
 def test_a_killed_split_render_leaves_no_chunk_and_no_process(tmp_path, monkeypatch):
     """SIGTERM while chunks render: they are removed at once; SIGKILL: the next render removes them."""
     import signal

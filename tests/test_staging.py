@@ -31,6 +31,7 @@ def staged_clip(stage, name, data, key):
     return p
 
 
+@pytest.mark.unit
 def test_nothing_replaced_until_commit_then_everything(tmp_path):
     old_output(tmp_path)
     stage = Staging(tmp_path)
@@ -46,6 +47,7 @@ def test_nothing_replaced_until_commit_then_everything(tmp_path):
     assert not list(tmp_path.glob(".staging-*"))
 
 
+@pytest.mark.unit
 def test_an_interrupted_renders_clips_are_adopted_only_if_they_verify(tmp_path):
     old_output(tmp_path)
     dead = Staging(tmp_path)                        # a render killed before its commit
@@ -63,6 +65,7 @@ def test_an_interrupted_renders_clips_are_adopted_only_if_they_verify(tmp_path):
     assert stage.reusable("03-lookup.mp4", "k") == (None, None, None)
 
 
+@pytest.mark.unit
 def test_a_commit_cut_short_is_finished_by_the_next_render(tmp_path):
     old_output(tmp_path)
     dead = Staging(tmp_path)
@@ -77,6 +80,7 @@ def test_a_commit_cut_short_is_finished_by_the_next_render(tmp_path):
     assert stage.reusable("01-lookup.mp4", "new-key")[0] == tmp_path / "clips" / "01-lookup.mp4"
 
 
+@pytest.mark.unit
 def test_public_path_hides_staging():
     assert public_path("/m/x/480p15/.staging-12-ab/clips/01.mp4") == "/m/x/480p15/clips/01.mp4"
 
@@ -90,6 +94,7 @@ with output_lock(sys.argv[1]):
 """
 
 
+@pytest.mark.faults
 def test_lock_waits_while_held_and_is_freed_when_the_holder_is_killed(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
@@ -112,6 +117,7 @@ def test_lock_waits_while_held_and_is_freed_when_the_holder_is_killed(tmp_path):
         holder.wait()
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize("sig", ["TERM", "HUP"])
 def test_signals_unwind_like_ctrl_c(sig):
     code = ("import os, signal, time\nfrom embedviz.executors.lifecycle import Terminated, handle_signals\nhandle_signals()\n"
@@ -148,6 +154,7 @@ except Terminated as e:
 """
 
 
+@pytest.mark.faults
 def test_a_signal_during_the_commit_waits_for_the_moves(tmp_path):
     r = subprocess.run([sys.executable, "-c", HELD, str(tmp_path / "out")], capture_output=True, text=True,
                        timeout=30)

@@ -28,6 +28,7 @@ def cache_dir(tmp_path):
     text_cache.directory = old
 
 
+@pytest.mark.render
 def test_cached_text_equals_fresh_text(cache_dir):
     font = theme_for(Style()).font
     text_cache.directory = None
@@ -40,6 +41,7 @@ def test_cached_text_equals_fresh_text(cache_dir):
     assert again is not first and again.text == fresh.text
 
 
+@pytest.mark.render
 def test_every_input_that_shapes_text_is_in_the_key(cache_dir):
     font = theme_for(Style()).font
     base = shaped_text("cat", font, 24, "#FFFFFF")
@@ -50,6 +52,7 @@ def test_every_input_that_shapes_text_is_in_the_key(cache_dir):
     assert not any(same(base, v) for v in variants)
 
 
+@pytest.mark.render
 def test_a_damaged_entry_is_shaped_again(cache_dir):
     font = theme_for(Style()).font
     good = shaped_text("matrix", font, 24, "#FFFFFF")

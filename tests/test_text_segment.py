@@ -27,6 +27,7 @@ def error(path) -> str:
     return msg
 
 
+@pytest.mark.unit
 def test_example_card_and_default_narration():
     sb = load_lesson("configs/text.yaml").storyboards[0]
     assert sb.type == "text" and sb.title == "What to remember"
@@ -34,6 +35,7 @@ def test_example_card_and_default_narration():
     assert sb.narration == sb.bullets                        # narration defaults to the bullets
 
 
+@pytest.mark.unit
 def test_title_only_card_says_its_title(write_lesson):
     sb = load_lesson(card(write_lesson, '  - {type: text, title: "Exercise 1"}\n')).storyboards[0]
     assert sb.bullets == () and sb.formula is None and sb.narration == ("Exercise 1",)
@@ -57,6 +59,7 @@ def test_title_only_card_says_its_title(write_lesson):
      "'#' starts Typst code; a formula is math only"),
     ("  - {type: text, title: T, tokens: [cat]}\n", "segments[0].tokens", "tokens", "a text card shows no tokens"),
 ])
+@pytest.mark.unit
 def test_limits_are_one_line_errors_at_the_place(write_lesson, body, loc, at, what):
     path = card(write_lesson, body)
     msg = error(path)
@@ -65,6 +68,7 @@ def test_limits_are_one_line_errors_at_the_place(write_lesson, body, loc, at, wh
     assert what in msg, msg
 
 
+@pytest.mark.unit
 def test_validate_exits_2_with_one_line(write_lesson):
     path = card(write_lesson, "  - {type: text, title: T, bullets: [a, b, c, d, e, f, g]}\n")
     r = run_cli("validate", path)
@@ -73,6 +77,7 @@ def test_validate_exits_2_with_one_line(write_lesson):
     assert len(lines) == 1 and "bullets[6]" in lines[0]
 
 
+@pytest.mark.render
 def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     pytest.importorskip("manim")
     from manim import tempconfig

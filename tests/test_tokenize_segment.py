@@ -23,6 +23,7 @@ def pieces(sb):
     return [[p.text for p in w.pieces] for w in sb.words]
 
 
+@pytest.mark.unit
 @pytest.mark.skipif(not HAS_MINILM, reason="MiniLM package not installed (make setup installs it)")
 def test_minilm_example_splits_as_the_model_does():
     from tokenizers import Tokenizer
@@ -41,6 +42,7 @@ def test_minilm_example_splits_as_the_model_does():
     assert "lowercased first" in sb.notes                              # "Tokenizers" became "token"
 
 
+@pytest.mark.unit
 def test_one_word_one_piece_no_specials(tmp_path, write_lesson):
     write_model_folder(tmp_path / "model")
     sb = load_lesson(hf_lesson(write_lesson, '"cat"')).storyboards[0]
@@ -51,6 +53,7 @@ def test_one_word_one_piece_no_specials(tmp_path, write_lesson):
     assert sb.notes == ()                                    # nothing split, nothing special: no legend
 
 
+@pytest.mark.unit
 def test_specials_unknown_and_continuation_are_marked(tmp_path, write_lesson):
     write_model_folder(tmp_path / "model")
     sb = load_lesson(hf_lesson(write_lesson, '"the zebra embeddings"', special=True)).storyboards[0]
@@ -66,6 +69,7 @@ def test_specials_unknown_and_continuation_are_marked(tmp_path, write_lesson):
     assert any("[CLS] and [SEP]" in line for line in sb.narration)
 
 
+@pytest.mark.unit
 def test_long_word_is_cut_on_screen_and_named_by_length(tmp_path, write_lesson):
     write_model_folder(tmp_path / "model")
     word = "play" + "ing" * 12          # 40 characters, not in the vocabulary as a whole
@@ -77,6 +81,7 @@ def test_long_word_is_cut_on_screen_and_named_by_length(tmp_path, write_lesson):
     assert word not in " ".join(sb.narration)                  # never a caption line that cannot wrap
 
 
+@pytest.mark.unit
 def test_whitespace_lesson_one_token_per_word(write_lesson):
     p = write_lesson("""
         lesson: {title: T, slug: t}
@@ -99,6 +104,7 @@ def test_whitespace_lesson_one_token_per_word(write_lesson):
     assert "the word is one token" in one.narration[1]
 
 
+@pytest.mark.unit
 def test_too_many_tokens_is_one_line_at_the_tokens(write_lesson):
     words = " ".join(["the"] * 21)
     p = write_lesson(f"""
@@ -115,6 +121,7 @@ def test_too_many_tokens_is_one_line_at_the_tokens(write_lesson):
     assert "this text makes 21" in msg
 
 
+@pytest.mark.render
 def test_scene_draws_every_piece_with_its_id(tmp_path, write_lesson):
     pytest.importorskip("manim")
     from manim import tempconfig
@@ -140,6 +147,7 @@ def test_scene_draws_every_piece_with_its_id(tmp_path, write_lesson):
         assert idl.get_top()[1] < chip.get_bottom()[1] and abs(idl.get_x() - chip.get_x()) < 0.05
 
 
+@pytest.mark.render
 def test_crowded_text_fits_a_square_frame(tmp_path, write_lesson):
     """Many pieces in a 1:1 frame: text and notes give way, the chips stay between them, inside the frame."""
     pytest.importorskip("manim")

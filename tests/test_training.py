@@ -10,6 +10,8 @@ from embedcore import training
 from embedcore.similarity import cosine
 from embedcore.training import TrainParams, scatter_add, tokenize, train, train_cached
 
+pytestmark = pytest.mark.unit
+
 
 def shared_context_corpus(n: int = 600, seed: int = 0) -> str:
     """'cat' and 'dog' always appear in the same contexts; 'bat' never shares one with them."""

@@ -62,6 +62,7 @@ def compiled(write):
     return load_lesson(write())
 
 
+@pytest.mark.unit
 def test_source_is_labelled_honestly(compiled):
     src = compiled.lesson.table.source
     tr = compiled.lesson.table.training
@@ -75,6 +76,7 @@ def test_source_is_labelled_honestly(compiled):
     assert np.array_equal(compiled.lesson.table.matrix, tr.vectors)
 
 
+@pytest.mark.unit
 def test_storyboard_holds_the_real_snapshots(compiled):
     sb = compiled.storyboards[0]
     assert isinstance(sb, TrainingStoryboard)
@@ -93,6 +95,7 @@ def test_storyboard_holds_the_real_snapshots(compiled):
     assert "projection" in sb.projection_note and "PCA" in sb.projection_note
 
 
+@pytest.mark.unit
 def test_live_cosines_and_loss_are_the_trainers(compiled):
     sb = compiled.storyboards[0]
     tr = compiled.lesson.table.training
@@ -110,6 +113,7 @@ def test_live_cosines_and_loss_are_the_trainers(compiled):
     assert cat_dog.cosines[-1] > cat_bat.cosines[-1]
 
 
+@pytest.mark.unit
 def test_second_load_uses_the_cache(write, monkeypatch):
     path = write()
     first = load_lesson(path)
@@ -130,6 +134,7 @@ def _err(write, text) -> str:
     return str(e.value)
 
 
+@pytest.mark.unit
 def test_training_segment_needs_a_trained_source(write):
     msg = _err(write, """
         lesson: {title: t}
@@ -143,38 +148,45 @@ def test_training_segment_needs_a_trained_source(write):
     assert "source: trained" in msg
 
 
+@pytest.mark.unit
 def test_vocabulary_with_trained_source_is_refused(write):
     msg = _err(write, LESSON.replace("embeddings:", "vocabulary: [cat, dog]\nembeddings:"))
     assert ":2:1: vocabulary: a trained source takes its vocabulary from the corpus" in msg
     assert "remove 'vocabulary:'" in msg
 
 
+@pytest.mark.unit
 def test_unknown_trainer_key_points_at_it(write):
     msg = _err(write, LESSON.replace("  epochs: 4", "  epochz: 4"))
     assert ":6:3: embeddings.epochz: unknown key 'epochz'" in msg and "did you mean 'epochs'" in msg
 
 
+@pytest.mark.unit
 def test_bad_hyper_parameter(write):
     msg = _err(write, LESSON.replace("  dim: 8", "  dim: 0"))
     assert ":5:8: embeddings.dim:" in msg
 
 
+@pytest.mark.unit
 def test_missing_corpus(write):
     msg = _err(write, LESSON.replace("corpus: corpus.txt", "corpus: nope.txt"))
     assert ":4:11: embeddings.corpus: corpus file 'nope.txt' not found" in msg
 
 
+@pytest.mark.unit
 def test_pair_token_not_in_corpus_vocabulary(write):
     msg = _err(write, LESSON.replace("[cat, bat]]", "[cat, bta]]"))
     assert "segments[0].pairs[1][1]: 'bta' is not in the vocabulary" in msg and "did you mean 'bat'" in msg
 
 
+@pytest.mark.unit
 def test_too_many_tokens(write):
     msg = _err(write, LESSON.replace("tokens: [cat, dog, bat]",
                                      "tokens: [cat, dog, bat, the, was, fed, vet, sofa, food]"))
     assert "segments[0].tokens: a training segment shows at most 8 tokens" in msg
 
 
+@pytest.mark.unit
 def test_cli_validate_exit_codes(write):
     good = write()
     r = run_cli("validate", good)
@@ -186,6 +198,7 @@ def test_cli_validate_exit_codes(write):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.unit
 def test_shipped_corpus_is_the_default_and_small():
     from embedcore.sources.trained import SHIPPED_CORPUS
     assert SHIPPED_CORPUS.is_file()
@@ -196,6 +209,7 @@ def test_shipped_corpus_is_the_default_and_small():
 
 # -- scene (no rendering) ---------------------------------------------------------
 
+@pytest.mark.render
 def test_scene_builds_from_storyboard(compiled):
     from manim import tempconfig
 

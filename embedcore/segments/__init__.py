@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..config import SegmentBase, build_lesson_model
 from ..storyboard import Storyboard
+from ..title_card import title_card
 
 if TYPE_CHECKING:
     from ..lesson import CompiledLesson, Lesson
@@ -81,7 +82,6 @@ def discover() -> tuple[SegmentType, ...]:
 
 
 def _title_card(compiled: CompiledLesson, index: int = 0) -> Storyboard:
-    from ..title_card import title_card
     return title_card(compiled)
 
 

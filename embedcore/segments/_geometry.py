@@ -7,12 +7,14 @@ decides where arrows are drawn.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from ..errors import LessonError
+from ..config import split_tokens
+from ..errors import LessonError, Loc
 from ..projection import Projection, drawn_angle_degrees, project, span_rank
 from ..similarity import angle_degrees, cosine, euclidean
 from ..storyboard import Storyboard, fmt
@@ -61,11 +63,14 @@ class VectorsStoryboard(Storyboard):
     projection_note: str            # the one line the screen shows about the projection
 
 
+S = TypeVar("S", bound=VectorsStoryboard)   # the 2-D or 3-D storyboard build_vectors makes
+
+
 def angle_text(deg: float) -> str:
     return fmt(deg, 1) + "\u00b0"
 
 
-def check_tokens(lesson: Lesson, tokens: list[str], loc: tuple, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
+def check_tokens(lesson: Lesson, tokens: list[str], loc: Loc, *, explicit: bool) -> tuple[np.ndarray, np.ndarray]:
     """Ids and full vectors of ``tokens``; refuses repeats, unknown tokens, zero vectors."""
     seen: dict[str, int] = {}
     ids = []
@@ -83,7 +88,7 @@ def check_tokens(lesson: Lesson, tokens: list[str], loc: tuple, *, explicit: boo
     return ids_arr, vecs
 
 
-def check_nonzero(v: np.ndarray, tok: str, loc: tuple) -> None:
+def check_nonzero(v: np.ndarray, tok: str, loc: Loc) -> None:
     if not np.any(v):
         raise LessonError(f"{tok!r} has a zero vector: it has no direction, so its angle and cosine are undefined",
                           loc=loc, hint="choose another token or give it a non-zero vector")
@@ -130,7 +135,7 @@ def projection_note(proj: Projection, d: int, k: int, tokens: list[str], rank: i
             "Angles are approximate; the readouts use the full vectors.")
 
 
-def pair_sentence(readouts) -> str | None:
+def pair_sentence(readouts: Sequence[PairReadout]) -> str | None:
     """The caption about the most alike pair shown (ties named), true for any cosine."""
     if not readouts:
         return None
@@ -148,22 +153,21 @@ def pair_sentence(readouts) -> str | None:
     return f"Of the pairs shown, {pair} are the most alike: they {look}, {nums}."
 
 
-def default_pairs(vecs: np.ndarray, n: int, limit: int) -> list[tuple[int, int]]:
+def default_pairs(vecs: np.ndarray, n: int, limit: int) -> list[tuple[int, ...]]:
     """All pairs when few; otherwise the ``limit`` most similar (group structure)."""
-    allp = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    allp: list[tuple[int, ...]] = [(i, j) for i in range(n) for j in range(i + 1, n)]
     if len(allp) <= limit:
         return allp
     cos = {p: cosine(vecs[p[0]], vecs[p[1]]) for p in allp}
     return sorted(sorted(allp, key=lambda p: -cos[p])[:limit])
 
 
-def build_vectors(lesson: Lesson, options: Vectors2DOptions | Vectors3DOptions, index: int, *, k: int, max_tokens: int, max_pairs: int, storyboard_cls,
-                  default_title: str, base_fields) -> VectorsStoryboard:
+def build_vectors(lesson: Lesson, options: Vectors2DOptions | Vectors3DOptions, index: int, *, k: int, max_tokens: int, max_pairs: int, storyboard_cls: type[S],
+                  default_title: str, base_fields: Callable[..., dict[str, Any]]) -> S:
     seg_loc = ("segments", index)
     table = lesson.table
     dec = lesson.style.decimals
     if options.tokens is not None:
-        from ..config import split_tokens
         tokens = split_tokens(options.tokens)
         loc = seg_loc + ("tokens",)
         if isinstance(options.tokens, str):
@@ -186,7 +190,7 @@ def build_vectors(lesson: Lesson, options: Vectors2DOptions | Vectors3DOptions, 
     coords = proj.coords
     n = len(tokens)
     if options.pairs is not None:
-        pairs = []
+        pairs: list[tuple[int, ...]] = []
         for pi, pair in enumerate(options.pairs):
             ploc = seg_loc + ("pairs", pi)
             if len(pair) != 2:
@@ -220,7 +224,7 @@ def build_vectors(lesson: Lesson, options: Vectors2DOptions | Vectors3DOptions, 
     )
 
 
-def default_narration(proj: Projection, tokens, readouts, d: int, k: int, rank: int) -> list[str]:
+def default_narration(proj: Projection, tokens: Sequence[str], readouts: Sequence[PairReadout], d: int, k: int, rank: int) -> list[str]:
     n = len(tokens)
     if n == 1:
         lines = ["A token's embedding is an arrow from the origin: a direction and a length."]

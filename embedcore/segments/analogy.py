@@ -6,6 +6,7 @@ results are usually quoted.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +24,8 @@ from .provenance import result_note
 
 if TYPE_CHECKING:
     from ..lesson import Lesson
+    from ..neighbours import Ranked
+    from ..sources.base import EmbeddingTable, SourceInfo
 
 TYPE = "analogy"
 SCENE = "scenes.analogy:AnalogyScene"
@@ -70,13 +73,13 @@ class AnalogyStoryboard(Storyboard):
     special_left_out: int       # special tokens ([CLS], [MASK], <s>, ...) not searched
 
 
-def _hits(table, ranked, inputs: set[int], expect_id: int | None, dec: int) -> tuple[Hit, ...]:
+def _hits(table: EmbeddingTable, ranked: Ranked, inputs: set[int], expect_id: int | None, dec: int) -> tuple[Hit, ...]:
     toks = table.vocab.tokens
     return tuple(Hit(r, elide(toks[i], MAX_TOKEN), int(i), float(v), fmt(float(v), dec), int(i) in inputs, int(i) == expect_id)
                  for r, (i, v) in enumerate(zip(ranked.ids, ranked.scores), 1))
 
 
-def analogy_construction(source, words) -> str:
+def analogy_construction(source: SourceInfo, words: Sequence[str | None]) -> str:
     """For made-up vectors, what put the answer there (the honest 'by construction' clause)."""
     if source.kind != "synthetic":
         return "every number was chosen by the lesson's author"

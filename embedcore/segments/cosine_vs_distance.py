@@ -17,6 +17,7 @@ new sample.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -24,8 +25,8 @@ import numpy as np
 from pydantic import Field
 
 from ..config import SegmentBase, Token
-from ..errors import LessonError
-from ..projection import gram_schmidt, span_rank
+from ..errors import LessonError, Loc
+from ..projection import drawn_angle_degrees, gram_schmidt, span_rank
 from ..similarity import angle_degrees, cosine, dot, euclidean
 from ..storyboard import Storyboard, fmt
 from ._geometry import DrawnVector, angle_text, check_nonzero, drawn_vectors
@@ -92,7 +93,7 @@ def _typst_num(s: str) -> str:
     return s.replace("\u2212", "-")
 
 
-def _pick_pair(lesson, index: int, options: Options) -> tuple[list[str], tuple]:
+def _pick_pair(lesson: Lesson, index: int, options: Options) -> tuple[list[str], Loc]:
     seg = ("segments", index)
     if options.pair is not None:
         pair = list(options.pair)
@@ -127,7 +128,7 @@ def scale_text(s: float) -> str:
     return f"{s:.4g}"
 
 
-def scale_sentence(s: float, before: str, after: str, samples) -> str:
+def scale_sentence(s: float, before: str, after: str, samples: Sequence[ScaleSample]) -> str:
     """What scaling B does to the distance, as the readouts will show it."""
     lead = f"Now scale B by {scale_text(s)}."
     if before != after:
@@ -180,7 +181,6 @@ def build(lesson: Lesson, options: Options, index: int) -> CosineDistanceStorybo
     dist = euclidean(A, B)
     d_ab = dot(A, B)
     na, nb = float(np.linalg.norm(A)), float(np.linalg.norm(B))
-    from ..projection import drawn_angle_degrees
     drawn = drawn_angle_degrees(coords[0], coords[1])
 
     samples = []

@@ -111,7 +111,8 @@ def build(lesson: Lesson, options: Options, index: int) -> LookupStoryboard:
 
     def cells_for(vals: np.ndarray) -> tuple[tuple[str, ...], tuple[float | None, ...]]:
         it = iter(vals.tolist())
-        cells, values = [], []
+        cells: list[str] = []
+        values: list[float | None] = []
         for c in cols:
             if c is None:
                 cells.append("\u22ef")

@@ -7,6 +7,7 @@ argpartition), and the storyboard marks where they disagree.
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +24,8 @@ from .common import base_fields
 
 if TYPE_CHECKING:
     from ..lesson import Lesson
+    from ..neighbours import Scan
+    from ..sources.base import EmbeddingTable
 
 TYPE = "nearest-neighbours"
 SCENE = "scenes.nearest_neighbours:NearestNeighboursScene"
@@ -65,7 +68,8 @@ class NeighboursStoryboard(Storyboard):
     special_left_out: int    # special tokens ([CLS], [MASK], <s>, ...) not searched
 
 
-def rank_lists(table, qid: int, k: int, include_query: bool, dec: int, leave_out=()):
+def rank_lists(table: EmbeddingTable, qid: int, k: int, include_query: bool, dec: int, leave_out: Iterable[int] = ()
+               ) -> tuple[tuple[Neighbour, ...], tuple[Neighbour, ...], Scan]:
     q = table.rows([qid])[0]
     sc = scan(table.matrix, q)
     exclude = set(int(i) for i in leave_out) | (set() if include_query else {qid})
@@ -81,7 +85,8 @@ def rank_lists(table, qid: int, k: int, include_query: bool, dec: int, leave_out
     return by_cos, by_dist, sc
 
 
-def would_rank(table, qid: int, k: int, include_query: bool, special: np.ndarray, sc) -> list[tuple[str, str, int]]:
+def would_rank(table: EmbeddingTable, qid: int, k: int, include_query: bool, special: np.ndarray, sc: Scan
+               ) -> list[tuple[str, str, int]]:
     """Special tokens that a search including them would put in either top k."""
     q = table.rows([qid])[0]
     exclude = () if include_query else (qid,)
@@ -93,7 +98,7 @@ def would_rank(table, qid: int, k: int, include_query: bool, special: np.ndarray
     return out
 
 
-def agreement_line(by_cos, by_dist, no_cosine=()) -> str:
+def agreement_line(by_cos: Sequence[Neighbour], by_dist: Sequence[Neighbour], no_cosine: Collection[str] = ()) -> str:
     """Where the two rankings differ, true when one list is shorter (zero vectors have no cosine)."""
     only_cos = [n.token for n in by_cos if n.other_rank is None]
     only_dist = [n.token for n in by_dist if n.other_rank is None]

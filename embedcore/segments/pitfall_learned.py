@@ -22,6 +22,7 @@ from .common import base_fields, segment_sequence
 
 if TYPE_CHECKING:
     from ..lesson import Lesson
+    from ..vocab import Vocabulary
 
 TYPE = "pitfall-learned"
 SCENE = "scenes.pitfall_learned:PitfallLearnedScene"
@@ -59,7 +60,7 @@ class LearnedStoryboard(Storyboard):
     look_note: str                # beside the look-alike's row: edit distance and cosine
 
 
-def closest_spelling(vocab, token: str) -> str | None:
+def closest_spelling(vocab: Vocabulary, token: str) -> str | None:
     best, best_d = None, None
     for t in vocab.tokens:
         if t == token or abs(len(t) - len(token)) > (best_d if best_d is not None else 3):
@@ -90,6 +91,7 @@ def build(lesson: Lesson, options: Options, index: int) -> LearnedStoryboard:
         raise LessonError(f"{token!r} occurs {len(positions)} time{'s' if len(positions) != 1 else ''} in the sequence; "
                           "this segment needs it twice", loc=sloc,
                           hint=f"give the segment 'tokens:' in which '{token}' appears twice")
+    look: str | None                    # None: no token spelled alike (refused below)
     if options.lookalike is not None:
         look = options.lookalike
         table.vocab.id_of(look, loc=("segments", index, "lookalike"))
@@ -109,7 +111,7 @@ def build(lesson: Lesson, options: Options, index: int) -> LearnedStoryboard:
     dec = lesson.style.decimals
     cols = min(SHOWN_COLS, table.d)
 
-    def view(t, i, r):
+    def view(t: str, i: int, r: np.ndarray) -> RowView:
         cells = tuple(fmt(float(x), dec) for x in r[:cols]) + (("\u22ef",) if table.d > cols else ())
         return RowView(t, int(i), cells)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from pydantic import Field
 
 from ..config import SegmentBase, Token
-from ..errors import LessonError
+from ..errors import LessonError, Loc
 from ..neighbours import changed_positions, levenshtein
 from ..similarity import ZeroVectorError, cosine
 from ..storyboard import Storyboard, fmt
@@ -59,7 +60,7 @@ class SpellingStoryboard(Storyboard):
     learned: bool | None
 
 
-def _card(kind, a, b, va, vb, dec, loc) -> PairCard:
+def _card(kind: str, a: str, b: str, va: np.ndarray, vb: np.ndarray, dec: int, loc: Loc) -> PairCard:
     try:
         c = cosine(va, vb)
     except ZeroVectorError:

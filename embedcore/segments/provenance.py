@@ -7,8 +7,13 @@ into made-up numbers as a finding.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def kind_phrase(source) -> str:
+if TYPE_CHECKING:
+    from ..sources.base import SourceInfo
+
+
+def kind_phrase(source: SourceInfo) -> str:
     """Short description of the vectors, e.g. for a caption's first clause."""
     if source.learned is True:
         return "learned vectors"
@@ -17,7 +22,7 @@ def kind_phrase(source) -> str:
     return "loaded vectors of unknown origin"
 
 
-def result_note(source, *, built_in: str) -> str:
+def result_note(source: SourceInfo, *, built_in: str) -> str:
     """One caption line qualifying a result.
 
     ``built_in`` names what, for made-up vectors, was put there on purpose
@@ -32,13 +37,13 @@ def result_note(source, *, built_in: str) -> str:
     return "Vectors of unknown origin, loaded from a file: check how they were made before drawing conclusions."
 
 
-def shared_groups(source, a: str, b: str) -> list[str]:
+def shared_groups(source: SourceInfo, a: str, b: str) -> list[str]:
     """Names of synthetic groups holding both tokens (empty for other sources)."""
     groups = source.details.get("groups", {}) if isinstance(source.details, dict) else {}
     return [name for name, members in groups.items() if a in members and b in members]
 
 
-def pair_construction(source, a: str, b: str) -> str:
+def pair_construction(source: SourceInfo, a: str, b: str) -> str:
     """Why two synthetic tokens are (or are not) alike: the honest 'by construction' clause."""
     g = shared_groups(source, a, b)
     if g:

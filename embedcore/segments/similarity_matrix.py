@@ -7,6 +7,7 @@ strongest and weakest pairs are read out beside the matrix.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -67,10 +68,10 @@ class SimilarityMatrixStoryboard(Storyboard):
     scale_note: str
 
 
-def best_sentence(toks, best: Pair, cells, c) -> str:
+def best_sentence(toks: Sequence[str], best: Pair, cells: Sequence[Sequence[str]], c: np.ndarray) -> str:
     """'Most alike here' for the top pair of different tokens, naming pairs tied with it on screen."""
     n = len(toks)
-    pairs = {}
+    pairs: dict[frozenset[str], tuple[str, str, str]] = {}
     for i in range(n):
         for j in range(i + 1, n):
             if toks[i] != toks[j] and not np.isnan(c[i, j]):
@@ -105,6 +106,7 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
     # strongest / weakest pair of *different* tokens (repeats are trivially 1)
     toks = seq.tokens
     best = worst = None
+    j: int | None                   # a column below; None where a row has no other token
     for i in range(n):
         for j in range(i + 1, n):
             if toks[i] == toks[j] or np.isnan(c[i, j]):
@@ -115,7 +117,7 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
             if worst is None or p.value < worst.value:
                 worst = p
     lab = [elide(t, LABEL_CHARS) for t in toks]
-    row_best = []
+    row_best: list[Pair | None] = []
     row_notes = []
     for i in range(n):
         if np.isnan(c[i, i]):

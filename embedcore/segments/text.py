@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..config import SegmentBase
-from ..errors import LessonError
+from ..errors import LessonError, Loc
 from ..storyboard import Storyboard
 from .common import base_fields
 
@@ -51,7 +51,7 @@ class TextStoryboard(Storyboard):
     formula: str | None           # Typst math, checked to compile
 
 
-def check_formula(formula: str, loc: tuple) -> None:
+def check_formula(formula: str, loc: Loc) -> None:
     """Refuse what the scene could not draw: LaTeX, Typst code, and math Typst does not compile."""
     if len(formula) > MAX_FORMULA_CHARS:
         raise LessonError(f"the formula is {len(formula)} characters; at most {MAX_FORMULA_CHARS} fit on a card",

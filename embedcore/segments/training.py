@@ -25,12 +25,14 @@ from pydantic import Field
 from ..config import SegmentBase, Token, split_tokens, word_offsets
 from ..errors import LessonError
 from ..similarity import cosine
+from ..sources.trained import TrainedTable
 from ..storyboard import Storyboard, fmt
 from ..wording import count
 from .common import base_fields
 
 if TYPE_CHECKING:
     from ..lesson import Lesson
+    from ..vocab import Vocabulary
 
 TYPE = "training"
 SCENE = "scenes.training:TrainingScene"
@@ -97,9 +99,7 @@ def pca_basis(x: np.ndarray, k: int = 2) -> tuple[np.ndarray, float]:
     return basis, min(kept, 1.0)
 
 
-def _trained(lesson, index: int):
-    from embedcore.sources.trained import TrainedTable
-
+def _trained(lesson: Lesson, index: int) -> TrainedTable:
     table = lesson.table
     if not isinstance(table, TrainedTable):
         raise LessonError(
@@ -109,7 +109,7 @@ def _trained(lesson, index: int):
     return table
 
 
-def _choose_tokens(lesson, options: Options, index: int, vocab) -> tuple[list[str], list[tuple[str, str]]]:
+def _choose_tokens(lesson: Lesson, options: Options, index: int, vocab: Vocabulary) -> tuple[list[str], list[tuple[str, str]]]:
     seg = ("segments", index)
     if options.tokens is not None:
         words = split_tokens(options.tokens)
@@ -149,6 +149,7 @@ def _choose_tokens(lesson, options: Options, index: int, vocab) -> tuple[list[st
 def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
     table = _trained(lesson, index)
     tr = table.training
+    assert tr is not None               # build_trained_table always sets it
     vocab = table.vocab
     dec = lesson.style.decimals
     chosen, pairs = _choose_tokens(lesson, options, index, vocab)
@@ -172,7 +173,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
         cs = tuple(cosine(snaps[e, ia], snaps[e, ib]) for e in range(E + 1))
         traces.append(PairTrace(a, b, cs, tuple(fmt(c, dec) for c in cs)))
 
-    losses = [None] + [float(x) for x in tr.losses]
+    losses: list[float | None] = [None] + [float(x) for x in tr.losses]
     loss_max = float(np.ceil(max(tr.losses) * 2) / 2)       # a round top for the axis: next 0.5
     p = tr.params
     pct = f"{kept * 100:.0f}%" if kept < 0.995 else "all"

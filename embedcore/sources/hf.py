@@ -17,17 +17,19 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from embedcore.errors import LessonError, did_you_mean
+from embedcore.errors import LessonError, Loc, did_you_mean
+from embedcore.rowread import Rows
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.subwords import SubwordTokenizer, load_tokenizer, tokenizer_vocabulary
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
     from embedcore.config import HuggingFaceSource, MiniLMSource, SafetensorsSource
-    from embedcore.sources import EmbeddingTable
 
 MAX_HEADER = 100 * 1024 * 1024      # the format's own limit on the JSON header
 
@@ -90,26 +92,26 @@ class BF16Matrix:
 
     def __init__(self, raw: np.ndarray) -> None:
         self.raw = raw
-        self.shape = raw.shape
+        self.shape: tuple[int, ...] = raw.shape
 
     def __len__(self) -> int:
         return self.shape[0]
 
-    def __getitem__(self, key) -> np.ndarray:
+    def __getitem__(self, key: Any) -> np.ndarray:
         part = np.asarray(self.raw[key], dtype=np.uint16)
         return (part.astype(np.uint32) << 16).view(np.float32)
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         out = self[:]
         return out if dtype is None else out.astype(dtype)
 
 
-def _corrupt(display: str, what: str, loc: tuple) -> LessonError:
+def _corrupt(display: str, what: str, loc: Loc) -> LessonError:
     return LessonError(f"{display!r} is not a valid .safetensors file: {what}", loc=loc,
                        hint="the file may be truncated or not safetensors; save or download it again")
 
 
-def read_safetensors_header(path: Path, loc: tuple, display: str | None = None) -> dict[str, TensorEntry]:
+def read_safetensors_header(path: Path, loc: Loc, display: str | None = None) -> dict[str, TensorEntry]:
     """Parse the header of a ``.safetensors`` file (reads only the header bytes)."""
     display = display or path.name
     try:
@@ -132,11 +134,11 @@ def read_safetensors_header(path: Path, loc: tuple, display: str | None = None) 
         raise _corrupt(display, "the header is not a JSON object", loc)
     data_start, data_len = 8 + n, size - 8 - n
     out: dict[str, TensorEntry] = {}
-    for name, e in header.items():
+    for name, ent in header.items():
         if name == "__metadata__":
             continue
         try:
-            dtype, shape, (begin, end) = e["dtype"], e["shape"], e["data_offsets"]
+            dtype, shape, (begin, end) = ent["dtype"], ent["shape"], ent["data_offsets"]
             shape = tuple(int(s) for s in shape)
             begin, end = int(begin), int(end)
         except (KeyError, TypeError, ValueError):
@@ -152,7 +154,7 @@ def read_safetensors_header(path: Path, loc: tuple, display: str | None = None) 
     return out
 
 
-def open_matrix(entry: TensorEntry, loc: tuple, display: str):
+def open_matrix(entry: TensorEntry, loc: Loc, display: str) -> Rows:
     """Memory-map a 2-D float tensor read-only: nothing is read until rows are indexed."""
     if len(entry.shape) != 2:
         raise LessonError(f"tensor {entry.name!r} has shape {list(entry.shape)}, expected [V, d]", loc=loc,
@@ -172,8 +174,8 @@ def _two_d(entries: dict[str, TensorEntry]) -> list[str]:
     return [n for n, e in entries.items() if len(e.shape) == 2 and e.dtype in _FLOAT_DTYPES]
 
 
-def pick_tensor(entries: dict[str, TensorEntry], wanted: str | None, *, tloc: tuple, ploc: tuple, display: str,
-                model_config: dict | None = None) -> TensorEntry:
+def pick_tensor(entries: dict[str, TensorEntry], wanted: str | None, *, tloc: Loc, ploc: Loc, display: str,
+                model_config: dict[str, Any] | None = None) -> TensorEntry:
     """The tensor named ``wanted``, or the token embedding matrix found by its usual names."""
     if wanted is not None:
         if wanted in entries:
@@ -213,8 +215,6 @@ def _no_lesson_vocab(vocab: Vocabulary | None, what: str) -> None:
 
 
 def safetensors_table(cfg: SafetensorsSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
     ploc, tloc = ("embeddings", "path"), ("embeddings", "tensor")
     path = _resolve(base_dir, cfg.path)
     if not path.is_file():
@@ -252,13 +252,13 @@ def safetensors_table(cfg: SafetensorsSource, vocab: Vocabulary | None, base_dir
 @dataclass(frozen=True)
 class ModelFolder:
     entry: TensorEntry
-    matrix: object
+    matrix: Rows
     tokenizer: SubwordTokenizer
     vocab: Vocabulary
-    config: dict
+    config: dict[str, Any]
 
 
-def _read_json(path: Path, loc: tuple) -> dict:
+def _read_json(path: Path, loc: Loc) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
@@ -267,8 +267,8 @@ def _read_json(path: Path, loc: tuple) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool, loc: tuple,
-                      tloc: tuple | None = None) -> ModelFolder:
+def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool, loc: Loc,
+                      tloc: Loc | None = None) -> ModelFolder:
     """Weights, tokenizer and vocabulary of a local model folder in Hugging Face's layout."""
     tloc = tloc or loc
     if not folder.is_dir():
@@ -315,8 +315,6 @@ def load_model_folder(folder: Path, *, tensor: str | None, special_tokens: bool,
 
 
 def huggingface_table(cfg: HuggingFaceSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
     _no_lesson_vocab(vocab, "the model's tokenizer")
     folder = _resolve(base_dir, cfg.path)
     mf = load_model_folder(folder, tensor=cfg.tensor, special_tokens=cfg.special_tokens,
@@ -334,7 +332,7 @@ def huggingface_table(cfg: HuggingFaceSource, vocab: Vocabulary | None, base_dir
 
 # --------------------------------------------------------------------------- MiniLM preset
 
-_verified: dict[tuple, str] = {}
+_verified: dict[tuple[str, int, int, int], str] = {}
 
 
 def sha256_of(path: Path) -> str:
@@ -367,8 +365,6 @@ def minilm_folder() -> Path:
 def minilm_table(cfg: MiniLMSource, vocab: Vocabulary | None, base_dir: Path, *, folder: Path | None = None,
                  sha256: str = MINILM_SHA256) -> EmbeddingTable:
     """all-MiniLM-L6-v2's [30522, 384] token embeddings, after checking the file is the real one."""
-    from embedcore.sources import EmbeddingTable, SourceInfo
-
     loc = ("embeddings", "source")
     _no_lesson_vocab(vocab, "MiniLM's tokenizer")
     folder = folder or minilm_folder()

@@ -24,17 +24,17 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 from embedcore.errors import LessonError
 from embedcore.integrity import digest, problem, read_entry, write_entry
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.vocab import Vocabulary
 
 if TYPE_CHECKING:
     from embedcore.config import TextSource
-    from embedcore.sources import EmbeddingTable
 
 CHUNK_LINES = 8192
 HEADER_BYTES = 128          # room reserved at the start of the .npy for its header
@@ -73,7 +73,7 @@ def _npy_header(V: int, d: int) -> bytes:
 class _Converter:
     """Streams a text file into ``rows.npy`` + ``vocab.txt`` (temporary files)."""
 
-    def __init__(self, src: Path, display: str, npy_out, vocab_out) -> None:
+    def __init__(self, src: Path, display: str, npy_out: BinaryIO, vocab_out: BinaryIO) -> None:
         self.src, self.display = src, display
         self.npy_out, self.vocab_out = npy_out, vocab_out
         self.d: int | None = None
@@ -158,7 +158,7 @@ class _Converter:
         self.V += len(out_tokens)
         self.lines += len(lines)
 
-    def _parse_slowly(self, lines, values) -> np.ndarray:
+    def _parse_slowly(self, lines: list[tuple[int, str]], values: list[str]) -> np.ndarray:
         """Find the first unreadable number for a precise error."""
         for (lineno, line), vals in zip(lines, values):
             for j, v in enumerate(vals.split(" ")):
@@ -200,7 +200,7 @@ def _column_of_value(line: str, j: int, d: int | None) -> int:
     return col
 
 
-def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, dict]:
+def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, dict[str, Any]]:
     """Parse ``src`` into the cache (if not there yet); return (npy, vocab, meta)."""
     key = fingerprint(src)
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in src.stem)[:60]
@@ -226,6 +226,7 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
                 conv.feed(lineno, raw)
             conv.finish()
             fn.seek(0)
+            assert conv.d is not None       # finish() refused a file without rows
             fn.write(_npy_header(conv.V, conv.d))
         meta = {"version": CACHE_VERSION, "source": str(src), "key": key, "V": conv.V, "d": conv.d,
                 "duplicates_skipped": conv.duplicates, "word2vec_header": conv.header is not None,
@@ -240,7 +241,7 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
                 os.unlink(t)
 
 
-def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabulary, np.ndarray, dict]:
+def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabulary, np.ndarray, dict[str, Any]]:
     """Vocabulary and a read-only memory-mapped float32 [V, d] matrix for ``src``."""
     npy, vocab_path, meta = convert_text(src, cache_dir, display)
     m = np.load(npy, mmap_mode="r", allow_pickle=False)
@@ -256,9 +257,7 @@ def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabul
 
 
 def text_table(cfg: TextSource, vocab: Vocabulary | None, base_dir: Path) -> EmbeddingTable:
-    """Build the :class:`~embedcore.sources.EmbeddingTable` of a ``text`` source."""
-    from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
-
+    """Build the :class:`~embedcore.sources.base.EmbeddingTable` of a ``text`` source."""
     ploc = ("embeddings", "path")
     if vocab is not None:
         raise LessonError("a text vectors file names its own rows, so the lesson must not list a vocabulary",

@@ -2,7 +2,7 @@
 
 Kept apart from :mod:`embedcore.sources` (which only dispatches here) so the
 trainer's table can carry its training history: :class:`TrainedTable` is an
-:class:`~embedcore.sources.EmbeddingTable` whose ``matrix`` is the final input
+:class:`~embedcore.sources.base.EmbeddingTable` whose ``matrix`` is the final input
 vectors and whose ``training`` holds the per-epoch snapshots and losses that
 the ``training`` segment draws.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from embedcore.config import TrainedSource
 from embedcore.errors import LessonError
-from embedcore.sources import EmbeddingTable, SourceInfo, portable_path
+from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.training import CorpusError, TrainParams, TrainResult, train_cached
 from embedcore.vocab import Vocabulary
 

@@ -13,6 +13,7 @@ import numpy as np
 from manim import Arrow, DashedLine, Dot, Line, VGroup
 
 from ..theme import Theme
+from .text import label
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
@@ -159,7 +160,6 @@ _DEPTH: dict[tuple, float] = {}
 
 
 def _descender_depth(theme: Theme, size: float, mono: bool) -> float:
-    from .text import label
     key = (theme.font, theme.mono, size, mono)
     if key not in _DEPTH:
         _DEPTH[key] = label("xg", theme, size=size, mono=mono).get_bottom()[1] - label("x", theme, size=size,
