@@ -44,9 +44,9 @@ def main() -> None:
     ap.add_argument("--lesson", help="a lesson file (default: a three-segment synthetic lesson)")
     args = ap.parse_args()
 
+    from embedviz.executors.local import LocalExecutor
     from embedviz.publish.course import build_course
     from embedviz.publish.package import write_package
-    from embedviz.render.pipeline import LocalExecutor
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-course-"))
     lesson = Path(args.lesson).resolve() if args.lesson else tmp / "lesson.yaml"

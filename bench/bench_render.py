@@ -75,9 +75,9 @@ def clip_entries(out: Path) -> list[dict]:
 
 
 def uses_forkserver(jobs: int, segments: int, width: int, height: int) -> bool:
-    """Whether the CLI renders in forkserver workers (embedviz.render.pipeline.worker_pool): their CPU time is
+    """Whether the CLI renders in forkserver workers (embedviz.executors.local.worker_pool): their CPU time is
     then not in the CLI's RUSAGE_CHILDREN (the forkserver reaps them, and nobody waits for the forkserver)."""
-    from embedviz.render.pipeline import FRESH_PROCESS_PIXELS
+    from embedviz.executors.local import FRESH_PROCESS_PIXELS
 
     return jobs > 1 and segments > 1 and width * height >= FRESH_PROCESS_PIXELS
 

@@ -41,25 +41,30 @@ def tail(spans: list[tuple[float, float]], workers: int) -> float:
 
 def one(lesson, voices, quality: str, jobs: int, mode: str, out: Path) -> dict:
     from embedviz import api
-    from embedviz.render.pipeline import LocalExecutor
+    from embedviz.executors.base import JobListener
+    from embedviz.executors.local import LocalExecutor
+    from embedviz.render import events as ev
 
     spans: list[tuple[float, float]] = []
 
     class Timed(LocalExecutor):
-        def run(self, todo, on_result, on_begin=lambda job: None):
-            def got(job, res):
-                now = time.perf_counter()
-                spans.append((now - res["seconds"], now))
-                on_result(job, res)
-            super().run(todo, got, on_begin)
+        def run(self, todo, listener):
+            class Got(JobListener):
+                prepare, begin, damaged = listener.prepare, listener.begin, listener.damaged
+
+                def result(self, job, res):
+                    now = time.perf_counter()
+                    spans.append((now - res.seconds, now))
+                    listener.result(job, res)
+            super().run(todo, Got())
 
     events = []
     os.environ["EMBEDVIZ_SPLIT"] = mode
     c0, t0 = cpu(), time.perf_counter()
     result = api.render(lesson, quality=quality, out=out, use_cache=False, executor=Timed(jobs), voices=voices,
-                        on_event=lambda kind, info: events.append((kind, info)))
+                        on_event=events.append)
     wall, used = time.perf_counter() - t0, cpu() - c0
-    split = {i["index"]: i["chunks"] for k, i in events if k == "split"}
+    split = {e.index: e.chunks for e in events if isinstance(e, ev.Split)}
     return {"mode": mode, "wall": wall, "render": max(b for _, b in spans) - min(a for a, _ in spans),
             "tail": tail(spans, jobs), "cpu": used, "split": split, "video": sum(s.duration for s in result.segments),
             "jobs": len(spans)}

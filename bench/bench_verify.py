@@ -47,7 +47,7 @@ def main(clips):
     if not clips:
         from embedcore.lesson import load_lesson
         from embedviz.options import Quality
-        from embedviz.render.pipeline import render_lesson
+        from embedviz.render.lesson import render_lesson
         root = Path(__file__).resolve().parent.parent
         out = Path(tempfile.mkdtemp())
         res = render_lesson(load_lesson(root / "configs" / "matrix-shape.yaml"), Quality("h", 1920, 1080, 60), out, jobs=2)

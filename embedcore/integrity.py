@@ -17,6 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -70,21 +73,42 @@ def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.part")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> dict[str, Any]:
-    """Write ``data`` to ``path`` via a per-process temporary and a rename;
-    return its record. Nothing is left behind if the write fails."""
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to (by any means: a file, a zip, an encoder);
+    renamed to ``path`` when the block ends, removed if it raises. Readers of ``path`` see the
+    whole new file or the old one. The one way this project writes a file in place."""
     path = Path(path)
     tmp = part_path(path)
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> dict[str, Any]:
+    """Write ``data`` to ``path`` via :func:`atomic_path` (flushed to disk first unless
+    ``sync=False``, for caches that only cost time to rebuild); return its record."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
     return digest_bytes(data)
+
+
+def atomic_write_text(path: Path, text: str) -> dict[str, Any]:
+    """UTF-8 ``text`` to ``path``, as :func:`atomic_write_bytes` writes bytes."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` via a per-process temporary and a rename: ``dst`` is
+    the whole copy or what it was before. Nothing is left behind if the copy fails."""
+    with atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)
 
 
 def _seal_of(entry: dict[str, Any]) -> str:

@@ -29,6 +29,16 @@ def fmt(x: float, decimals: int) -> str:
     return s
 
 
+
+READING_FLOOR = 1.6     # seconds: even one word holds this long
+
+
+def reading_time(text: str) -> float:
+    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second, at least
+    ``READING_FLOOR``): a silent line's hold in the scenes, and a segment's expected
+    length before its first render. The one rule; everything that times a line calls it."""
+    return max(READING_FLOOR, 0.6 + len(text) / 15)
+
 @dataclass(frozen=True)
 class Storyboard:
     """Fields shared by every segment's storyboard."""

@@ -29,7 +29,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import time
 import zipfile
 from collections import Counter
@@ -38,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .integrity import VerifiedFile
+from .integrity import VerifiedFile, atomic_path
 
 #: a word: letters/digits, with inner apostrophes or hyphens ("don't", "x-ray")
 WORD_RE = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -287,16 +286,10 @@ def _save(path: Path, r: TrainResult) -> None:
     """Write the result, then its entry (size and SHA-256: :mod:`embedcore.integrity`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"params": asdict(r.params), "n_tokens": r.n_tokens, "n_pairs": r.n_pairs, "seconds": r.seconds}
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, vocab=np.array(r.vocab, dtype=str), counts=r.counts, vectors=r.vectors,
-                     snapshot_ids=r.snapshot_ids, snapshots=r.snapshots, losses=r.losses,
-                     meta=np.array(json.dumps(meta)))
-        os.replace(tmp, path)           # readers see a complete file or none
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:      # readers see a complete file or none
+        np.savez(f, vocab=np.array(r.vocab, dtype=str), counts=r.counts, vectors=r.vectors,
+                 snapshot_ids=r.snapshot_ids, snapshots=r.snapshots, losses=r.losses,
+                 meta=np.array(json.dumps(meta)))
     VerifiedFile(path).commit(path.stem)
 
 

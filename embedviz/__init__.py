@@ -8,18 +8,12 @@ Bad input raises :class:`embedviz.LessonError` with a ``file:line:col`` message.
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from embedcore.errors import LessonError
 
 # The subpackage embedviz.render is imported first: importing a submodule binds its name on the
 # parent package, and the public function ``embedviz.render`` must be what that name holds.
 from . import render as _render_package  # noqa: F401
 from .api import load, render
-
-try:
-    __version__ = version("embedviz")
-except PackageNotFoundError:        # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from .version import __version__
 
 __all__ = ["LessonError", "load", "render", "__version__"]

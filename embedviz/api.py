@@ -9,11 +9,24 @@ override, an option -- raises :class:`LessonError` carrying the same one-line
 """
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embedcore.errors import LessonError
+from embedviz.render import events
+
+if TYPE_CHECKING:
+    from embedviz.executors.base import Executor
+    from embedviz.narration.plan import NarrationPlan
+    from embedviz.render.outcome import ClipOutcome, RenderResult
+    from embedviz.render.plan import Job
+
+# The render stack (numpy, PyAV, pydantic, the lesson compiler) is imported by the functions
+# that use it: ``import embedviz`` and the CLI start in a tenth of a second, and the CLI has its
+# signal handlers in place before it loads. None of these imports is a cycle (tests/test_seams.py).
 
 FORMATS = ("mp4", "webm", "gif", "mov")
 PACKAGES = ("zip", "scorm")
@@ -83,14 +96,13 @@ def select_segments(compiled, names: Iterable[str] | None):
     return only
 
 
-def make_executor(jobs: int | None = None, cluster: str | None = None, store: str | Path | None = None):
+def make_executor(jobs: int | None = None, cluster: str | None = None,
+                  store: str | Path | None = None) -> Executor:
     """The local process pool (default), or a Dask cluster's workers for ``cluster='tcp://HOST:8786'``."""
-    import os
-
     if cluster:
         from embedviz.executors.dask import DaskExecutor
         return DaskExecutor(cluster, store=store)
-    from embedviz.render.pipeline import LocalExecutor
+    from embedviz.executors.local import LocalExecutor
     return LocalExecutor(jobs or os.cpu_count() or 1)
 
 
@@ -112,21 +124,22 @@ def render(
     cluster: str | None = None,
     store: str | Path | None = None,
     base_dir: str | Path = ".",
-    on_event: Callable[[str, dict], None] | None = None,
-    executor=None,
-    voices=None,
+    on_event: events.OnEvent = events.ignore,
+    executor: Executor | None = None,
+    voices: NarrationPlan | None = None,
     cfr: bool = False,
-):
+) -> RenderResult:
     """Render one lesson (a path, a dict with the lesson file's keys, or a lesson from
     :func:`load`) and return a
-    :class:`~embedviz.render.pipeline.RenderResult` whose ``files`` lists every file written.
+    :class:`~embedviz.render.outcome.RenderResult` whose ``files`` lists every file written.
 
     mp4 and webm are written with variable frame rate (a hold is one frame); ``cfr=True`` writes every
     frame, for video editors that conform variable frame rate badly.
     Raises :class:`LessonError` for bad input, with the CLI's one-line message. ``voices``: the
     lesson's :class:`~embedviz.narration.plan.NarrationPlan` if already resolved (else it is resolved here).
+    ``on_event`` hears typed progress events (:mod:`embedviz.render.events`).
     """
-    from embedviz.render.pipeline import render_lesson
+    from embedviz.render.lesson import render_lesson
 
     compiled = load(lesson, tokens=tokens, set=set, base_dir=base_dir)
     q = quality_for(compiled, quality, resolution, fps)
@@ -136,12 +149,11 @@ def render(
     own = executor is None
     executor = executor or make_executor(jobs, cluster, store)
     try:
-        result = render_lesson(compiled, q, Path(out), jobs=getattr(executor, "jobs", 1), use_cache=use_cache,
-                               only=only, fmt=fmt, transparent=transparent,
-                               on_event=on_event or (lambda kind, info: None), executor=executor,
+        result = render_lesson(compiled, q, Path(out), jobs=executor.jobs, use_cache=use_cache,
+                               only=only, fmt=fmt, transparent=transparent, on_event=on_event, executor=executor,
                                voices=voices, cfr=cfr)
     finally:
-        if own and hasattr(executor, "close"):
+        if own:
             executor.close()
     if package:
         from embedviz.publish.package import write_package
@@ -151,13 +163,12 @@ def render(
 
 
 
-def render_segment(job, clip: str | Path) -> dict:
-    """Render one planned segment (:class:`~embedviz.render.pipeline.Job`) to ``clip``: what every worker runs,
+def render_segment(job: Job, clip: str | Path) -> ClipOutcome:
+    """Render one planned segment (:class:`~embedviz.render.plan.Job`) to ``clip``: what every worker runs,
     local or on a cluster. Returns its duration, caption cues, render seconds and peak memory."""
-    from embedviz.render.pipeline import _render_job
+    from embedviz.executors.local import render_job
 
-    return _render_job(job.storyboard, job.style, job.width, job.height, job.fps, str(clip), job.fmt,
-                       job.transparent, job.cfr, job.part)
+    return render_job(job, clip)
 
 
 __all__ = ["LessonError", "render", "load", "render_segment"]

@@ -1,7 +1,10 @@
 """``embedviz``: render, validate and inspect lesson files.
 
-Imports stay light here (no Manim) so ``validate`` and ``inspect`` answer in
-well under a second; rendering imports Manim in the worker processes.
+Imports stay light here, and the commands import what they use when they run: the CLI
+starts in a tenth of a second and has its signal handlers in place (``main``) before the
+render stack (numpy, PyAV, pydantic, the lesson compiler) loads, so a Ctrl-C or SIGTERM
+during start-up unwinds like one during a render. No Manim here: ``validate`` and
+``inspect`` answer in well under a second; rendering imports Manim in the worker processes.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import os
 import sys
 
 from embedcore.errors import LessonError
+from embedviz.render import events
 
 EXIT_BAD_INPUT = 2
 EXIT_WORKER_DIED = 75   # EX_TEMPFAIL: a worker was killed (OOM killer, kill -9); render again to continue
@@ -112,17 +116,17 @@ def _progress(con, description: str, total: int, unit: str = "segments"):
     return progress, progress.add_task(description, total=total)
 
 
-def _say_cache_event(progress, kind: str, info: dict) -> None:
+def _say_cache_event(progress, event: events.Event) -> None:
     """One line for a render that waits for the folder, or a cached clip that is not reused."""
-    where = f"{info['lesson']}: " if info.get("lesson") and kind in ("damaged", "missing") else ""
-    if kind in ("waiting", "note"):
-        line = info["message"]
-    elif kind == "damaged":
-        line = f"{where}segment {info['index']} ({info['type']}): cached clip not reused, {info['why']}; rendering it again"
-    elif kind == "missing":
-        line = f"{where}segment {info['index']} ({info['type']}): no clip yet; rendering it"
-    else:
-        return
+    match event:
+        case events.Waiting(message=line) | events.Note(message=line):
+            pass
+        case events.Damaged(index=i, type=t, lesson=lesson, why=why, what=what):
+            line = f"{lesson + ': ' if lesson else ''}segment {i} ({t}): {what} not reused, {why}; rendering it again"
+        case events.Missing(index=i, type=t, lesson=lesson):
+            line = f"{lesson + ': ' if lesson else ''}segment {i} ({t}): no clip yet; rendering it"
+        case _:
+            return
     progress.console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -147,19 +151,22 @@ def cmd_render(args) -> int:
     con = Console(stderr=True)
     progress, task = _progress(con, f"rendering {c.lesson.slug} at {quality.folder}", len(c.storyboards) + 1)
 
-    def on_event(kind, info):
-        _say_cache_event(progress, kind, info)
-        if kind == "warning":
-            progress.console.print(f"warning: {info['message']}", markup=False, highlight=False)
-        elif kind == "narration":
-            progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False,
-                                   soft_wrap=True)
-        if kind in ("cached", "rendered", "shared"):
-            progress.advance(task)
-            how = {"cached": "reused (unchanged)", "shared": "copied (identical segment)"}.get(kind) \
-                or f"rendered in {info['seconds']:.1f} s" + (f" ({info['chunks']} chunks, worker time)"
-                                                              if info.get("chunks", 1) > 1 else "")
-            progress.console.print(f"  segment {info['index']} ({info['type']}): {how}", soft_wrap=True)
+    def on_event(event: events.Event) -> None:
+        _say_cache_event(progress, event)
+        match event:
+            case events.Warned(message=message):
+                progress.console.print(f"warning: {message}", markup=False, highlight=False)
+            case events.NarrationReady():
+                progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False,
+                                       soft_wrap=True)
+            case events.Cached() | events.Shared() | events.Rendered():
+                progress.advance(task)
+                if isinstance(event, events.Rendered):
+                    how = f"rendered in {event.seconds:.1f} s" + (f" ({event.chunks} chunks, worker time)"
+                                                                   if event.chunks > 1 else "")
+                else:
+                    how = "reused (unchanged)" if isinstance(event, events.Cached) else "copied (identical segment)"
+                progress.console.print(f"  segment {event.index} ({event.type}): {how}", soft_wrap=True)
 
     try:
         with progress:
@@ -168,8 +175,7 @@ def cmd_render(args) -> int:
                                 transparent=args.transparent, package=args.package, on_event=on_event,
                                 executor=executor, voices=voices, cfr=args.cfr)
     finally:
-        if hasattr(executor, "close"):
-            executor.close()
+        executor.close()
     seconds = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))["duration"]
     if voices.voiced:
         print(narration_line(voices.summary(), final=True))
@@ -220,16 +226,17 @@ def cmd_build(args) -> int:
     con = Console(stderr=True)
     progress, task = _progress(con, f"building {course.slug}", 1)
 
-    def on_event(kind, info):
-        _say_cache_event(progress, kind, info)
-        if kind == "planned":
-            progress.update(task, total=info["segments"])
-        elif kind in ("cached", "rendered", "shared"):
-            progress.advance(task)
-        elif kind == "lesson":
-            progress.console.print(f"  {info['name']}: done ({info['duration']:.1f} s of video, "
-                                   f"{info['rendered']} new, {info['reused']} reused): {info['page']}",
-                                   soft_wrap=True, markup=False)
+    def on_event(event: events.Event) -> None:
+        _say_cache_event(progress, event)
+        match event:
+            case events.Planned(segments=segments):
+                progress.update(task, total=segments)
+            case events.Cached() | events.Shared() | events.Rendered():
+                progress.advance(task)
+            case events.LessonDone() as done:
+                progress.console.print(f"  {done.name}: done ({done.duration:.1f} s of video, "
+                                       f"{done.rendered} new, {done.reused} reused): {done.page}",
+                                       soft_wrap=True, markup=False)
 
     try:
         with progress:
@@ -237,8 +244,7 @@ def cmd_build(args) -> int:
                                   out=args.out, use_cache=not args.no_cache, package=args.package,
                                   on_event=on_event, executor=executor)
     finally:
-        if hasattr(executor, "close"):
-            executor.close()
+        executor.close()
     print(f"course page: {result.page}")
     if result.package:
         print(f"package: {result.package} ({result.package.stat().st_size / 1e6:.1f} MB)")

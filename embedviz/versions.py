@@ -2,12 +2,15 @@
 
 Nothing heavy is imported: Manim's version comes from package metadata. Voice
 engines are found through ``embedviz.narration.voices`` (``ENGINES`` and ``engine(name)``);
-when that package is absent the line says so, and a new engine shows up here
-as soon as it is listed there.
+a new engine shows up here as soon as it is listed there.
 """
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+
+from embedviz.narration import voices as voice
+from embedviz.render.cache import code_version
+from embedviz.version import __version__
 
 
 def _pkg(name: str) -> str:
@@ -19,12 +22,8 @@ def _pkg(name: str) -> str:
 
 def voice_engines() -> dict[str, str]:
     """Each voice engine's version, or why it cannot be used here."""
-    try:
-        from embedviz.narration import voices as voice
-    except ImportError:
-        return {}
     out = {}
-    for name in getattr(voice, "ENGINES", ()):
+    for name in voice.ENGINES:
         try:
             out[name] = str(voice.engine(name).version())
         except Exception as e:          # an engine that is missing here is a fact to print, not a crash
@@ -33,10 +32,6 @@ def voice_engines() -> dict[str, str]:
 
 
 def versions() -> dict:
-    from embedviz.render.cache import code_version
-
-    from . import __version__
-
     return {"embedviz": __version__, "drawing code": code_version(), "manim": _pkg("manim"),
             "av": _pkg("av"), "voice": voice_engines()}
 

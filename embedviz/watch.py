@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from embedcore.errors import LessonError
+from embedviz import api
+from embedviz.render import events
 
 _FILE_KEYS = ("file", "path", "corpus", "tokenizer", "audio")      # audio: a narration line's recording
 
@@ -54,8 +56,6 @@ def watch(lesson: str | Path, *, quality: str = "l", resolution: str | None = No
           interval: float = 0.5, should_stop: Callable[[], bool] = lambda: False,
           say: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
     """Render now and after every save until interrupted (or ``should_stop()``); return 0."""
-    from embedviz import api
-
     lesson = Path(lesson).resolve()
     watched = [lesson]
     executor = api.make_executor(jobs)
@@ -65,10 +65,10 @@ def watch(lesson: str | Path, *, quality: str = "l", resolution: str | None = No
         t0 = time.perf_counter()
         counts = {"rendered": [], "cached": 0}
 
-        def on_event(kind, info):
-            if kind in ("rendered", "shared"):
-                counts["rendered"].append(f"{info['index']} {info['type']}")
-            elif kind == "cached":
+        def on_event(event: events.Event) -> None:
+            if isinstance(event, (events.Rendered, events.Shared)):
+                counts["rendered"].append(f"{event.index} {event.type}")
+            elif isinstance(event, events.Cached):
                 counts["cached"] += 1
 
         if changed:
@@ -105,6 +105,5 @@ def watch(lesson: str | Path, *, quality: str = "l", resolution: str | None = No
     except KeyboardInterrupt:
         say("stopped watching")
     finally:
-        if hasattr(executor, "close"):
-            executor.close()
+        executor.close()
     return 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, VGroup, config
 from manim.camera.camera import Camera
 
-from embedcore.storyboard import Storyboard
+from embedcore.storyboard import Storyboard, reading_time
 from scenes import layout
 
 from .components.text import centred_lines, label, wrap, wrapped
@@ -25,11 +25,6 @@ CAPTION_CHARS = 64      # characters per on-screen caption line at 16:9 (frame 1
 def caption_chars(frame_width: float) -> int:
     """Characters per caption line for a frame ``frame_width`` units wide (66 at 16:9, 35 at 9:16)."""
     return max(20, int(CAPTION_CHARS * (frame_width - 0.6) / (16 / 9 * 8 - 1.0)))
-
-
-def reading_time(text: str) -> float:
-    """Seconds a viewer needs to read ``text`` (≈ 15 characters a second)."""
-    return max(1.6, 0.6 + len(text) / 15)
 
 
 @dataclass

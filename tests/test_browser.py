@@ -8,7 +8,7 @@ import pytest
 
 from embedcore.lesson import load_lesson
 from embedviz.options import Quality
-from embedviz.render.pipeline import render_lesson
+from embedviz.render.lesson import render_lesson
 
 from .browser import chromium, listen_in_browser, play_in_browser
 

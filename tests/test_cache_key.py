@@ -82,7 +82,7 @@ def test_drawing_code_is_part_of_the_key(write_lesson, monkeypatch):
 
 def test_parallel_workers_write_distinct_files(write_lesson):
     """Every job has its own clip, cache entry and scratch directory (worker.py)."""
-    from embedviz.render.pipeline import clip_name
+    from embedviz.render.plan import clip_name
 
     c = load_lesson(write_lesson(LESSON.replace("  - type: lookup\n    narration: \"One.\"",
                                                 "  - type: lookup\n    narration: \"One.\"\n  - type: lookup")))

@@ -46,7 +46,7 @@ def test_the_walk_finds_every_drawing_file(tree):
     assert {"embedviz/draw/chunks.py", "embedviz/draw/chunk_renderer.py", "embedviz/draw/manim_compat.py",
             "embedviz/draw/fast_frames.py", "embedviz/draw/worker.py", "embedviz/media/video.py",
             "scenes/base.py", "scenes/components/text.py", "embedcore/storyboard.py"} <= found
-    assert not found & {"embedviz/cli.py", "embedviz/render/pipeline.py", "embedcore/lesson.py",
+    assert not found & {"embedviz/cli.py", "embedviz/render/plan.py", "embedcore/lesson.py",
                         "embedviz/media/audio.py", "embedviz/media/captions.py"}
 
 
@@ -59,7 +59,7 @@ def test_changing_any_drawing_file_changes_the_version(tree):
     assert version(tree) == base, "every file was restored"
 
 
-@pytest.mark.parametrize("outside", ["embedviz/cli.py", "embedviz/render/pipeline.py", "embedcore/lesson.py",
+@pytest.mark.parametrize("outside", ["embedviz/cli.py", "embedviz/render/plan.py", "embedcore/lesson.py",
                                      "embedviz/media/audio.py"])
 def test_a_file_outside_the_drawing_code_does_not_change_it(tree, outside):
     assert _touched(tree, tree / outside) == version(tree)

@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 
 import embedviz
+from embedviz.executors.base import JobListener
+from embedviz.executors.local import LocalExecutor
 from embedviz.publish.course import build_course
 from embedviz.publish.package import lesson_files, write_package
-from embedviz.render.pipeline import LocalExecutor
+from embedviz.render import events as ev
 
 from .browser import chromium, open_and_wait, report_url, serve
 
@@ -67,9 +69,9 @@ class CountingExecutor(LocalExecutor):
         super().__init__(jobs)
         self.seen = []
 
-    def run(self, todo, on_result, on_begin=lambda job: None, prepare=lambda job: None):
+    def run(self, todo, listener):
         self.seen += list(todo)
-        super().run(todo, on_result, on_begin, prepare)
+        super().run(todo, listener)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +84,7 @@ def course(tmp_path_factory):
     ex = CountingExecutor(2)
     lines = []
     result = build_course(d / "course.yaml", out=d / "media", executor=ex, **SIZE,
-                          on_event=lambda kind, info: lines.append((kind, info)))
+                          on_event=lines.append)
     return {"dir": d, "result": result, "executor": ex, "events": lines}
 
 
@@ -103,7 +105,7 @@ def test_shared_segments_render_once_and_variants_keep_their_own_folders(course)
     assert (king / "clips/00-title.mp4").read_bytes() == (dog / "clips/00-title.mp4").read_bytes()
     assert (king / "clips/01-lookup.mp4").read_bytes() != (dog / "clips/01-lookup.mp4").read_bytes()
     # one progress line per finished video
-    finished = [info["name"] for kind, info in course["events"] if kind == "lesson"]
+    finished = [e.name for e in course["events"] if isinstance(e, ev.LessonDone)]
     assert sorted(finished) == sorted(f)
 
 
@@ -200,8 +202,8 @@ def test_python_api_writes_and_reports_every_file(course):
     root = course["dir"] / "media" / "embeddings-week-1"
     data = yaml.safe_load(textwrap.dedent(LESSON_B))
     events = []
-    result = embedviz.render(data, out=root, package="scorm", on_event=lambda k, i: events.append(k), **SIZE)
-    assert "rendered" not in events and events.count("cached") == 3       # the same lesson as b.yaml: all reused
+    result = embedviz.render(data, out=root, package="scorm", on_event=lambda e: events.append(type(e)), **SIZE)
+    assert ev.Rendered not in events and events.count(ev.Cached) == 3       # the same lesson as b.yaml: all reused
     names = {p.name for p in result.files}
     assert {"arrows.mp4", "arrows.vtt", "arrows.srt", "chapters.vtt", "manifest.json", "thumbnail.png",
             "index.html", "transcript.txt", "01-vectors-2d.mp4", "02-vectors-2d.mp4", "arrows-144p5.scorm.zip"} <= names
@@ -387,16 +389,21 @@ def test_cluster_build_matches_the_local_one_and_retries_a_killed_worker(course,
     class KillOnce(DaskExecutor):
         """Kills a busy worker when the first clip arrives; its segments must be rendered elsewhere."""
 
-        def run(self, todo, on_result, on_begin=lambda job: None, prepare=lambda job: None):
-            def spy(job, out):
-                if not killed:
-                    busy = {w: keys for w, keys in self.client.processing().items() if keys}
-                    worker = sorted(busy)[0]
-                    killed.update(worker=worker, keys=set(busy[worker]))
-                    os.kill(pids[worker], signal.SIGKILL)
-                killed.setdefault("ran", {})[out["task"]] = out["worker"]
-                on_result(job, out)
-            super().run(todo, spy, on_begin, prepare)
+        def run(self, todo, listener):
+            client = self.client
+
+            class Spy(JobListener):
+                prepare, begin, damaged = listener.prepare, listener.begin, listener.damaged
+
+                def result(self, job, out):
+                    if not killed:
+                        busy = {w: keys for w, keys in client.processing().items() if keys}
+                        worker = sorted(busy)[0]
+                        killed.update(worker=worker, keys=set(busy[worker]))
+                        os.kill(pids[worker], signal.SIGKILL)
+                    killed.setdefault("ran", {})[out.task] = out.worker
+                    listener.result(job, out)
+            super().run(todo, Spy())
 
     pids = client.run(os.getpid)
     ex = KillOnce(cl.scheduler_address, client=client)
@@ -425,7 +432,7 @@ def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
 
     from embedviz import api
     from embedviz.executors.dask import DaskExecutor
-    from embedviz.render.pipeline import plan_lesson
+    from embedviz.render.plan import plan_lesson
 
     cl, client = cluster
     compiled = api.load(course["dir"] / "b.yaml")
@@ -433,19 +440,86 @@ def test_cluster_store_is_a_shared_cache(course, cluster, tmp_path):
     (card,) = [job for job in plan.todo if job.storyboard.index == 0]
     ex = DaskExecutor(cl.scheduler_address, store=tmp_path / "store", client=client)
     got = []
-    ex.run([card], lambda job, out: got.append(out))
+
+    class Got(JobListener):
+        def result(self, job, out):
+            got.append(out)
+    ex.run([card], Got())
     local = folders(course)["arrows"] / "clips" / "00-title.mp4"
     assert card.clip.read_bytes() == local.read_bytes() == (tmp_path / "store" / f"{card.key}.mp4").read_bytes()
-    assert got[0]["seconds"] > 0
+    assert got[0].seconds > 0
     again = dataclasses.replace(card, clip=tmp_path / "again.mp4")
-    ex.run([again], lambda job, out: got.append(out))
-    assert got[1]["seconds"] == 0.0 and got[1]["cues"] == got[0]["cues"]       # served from the store
+    ex.run([again], Got())
+    assert got[1].seconds == 0.0 and got[1].cues == got[0].cues       # served from the store
     assert again.clip.read_bytes() == local.read_bytes()
 
 
+@pytest.mark.render
+def test_a_damaged_store_entry_is_rendered_again_never_served(course, cluster, tmp_path):
+    """The store is checked as the output folder's cache is (size and SHA-256 in a sealed entry)."""
+    import dataclasses
+
+    from embedviz import api
+    from embedviz.executors.dask import DaskExecutor
+    from embedviz.render.plan import plan_lesson
+
+    cl, client = cluster
+    compiled = api.load(course["dir"] / "b.yaml")
+    plan = plan_lesson(compiled, api.quality_for(compiled, **SIZE), tmp_path / "out")
+    (card,) = [job for job in plan.todo if job.storyboard.index == 0]
+    store = tmp_path / "store"
+    ex = DaskExecutor(cl.scheduler_address, store=store, client=client)
+    got, why = [], []
+
+    class Heard(JobListener):
+        def result(self, job, out):
+            got.append(out)
+
+        def damaged(self, job, reason):
+            why.append(reason)
+
+    ex.run([card], Heard())
+    good = card.clip.read_bytes()
+    stored = store / f"{card.key}.mp4"
+    flipped = bytearray(good)
+    flipped[len(flipped) // 2] ^= 0xFF
+    damages = [(bytes(flipped), "its content changed (SHA-256 differs from its cache entry)"),
+               (good[:1000], f"it has 1,000 bytes, its cache entry says {len(good):,}")]
+    for n, (bad, _) in enumerate(damages, start=1):
+        stored.write_bytes(bad)
+        again = dataclasses.replace(card, clip=tmp_path / f"again{n}.mp4")
+        ex.run([again], Heard())
+        assert why == [d for _, d in damages[:n]]
+        assert got[-1].seconds > 0, "rendered again, not served"
+        assert again.clip.read_bytes() == good == stored.read_bytes()
+    # an entry written before entries were sealed is not trusted either
+    entry = stored.with_name(stored.name + ".json")
+    entry.write_text(json.dumps({"duration": got[0].duration, "cues": list(got[0].cues)}))
+    ex.run([dataclasses.replace(card, clip=tmp_path / "again3.mp4")], Heard())
+    assert why[-1] == "its cache entry has no checksum (written by an older version)" and got[-1].seconds > 0
+    plan.abandon()
+
+
+@pytest.mark.unit
+def test_a_damaged_store_entry_is_one_line_in_the_cli():
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from embedviz.cli import _say_cache_event
+
+    shown = SimpleNamespace(console=Console(file=io.StringIO(), width=200))
+    _say_cache_event(shown, ev.Damaged(0, "title", "arrows", "its content changed", "stored clip"))
+    assert shown.console.file.getvalue() == (
+        "  arrows: segment 0 (title): stored clip not reused, its content changed; rendering it again\n")
+
+
 def _pretend_other_code():
-    import embedviz.render.cache
-    embedviz.render.cache.code_version = lambda: "0123456789abcdef"
+    import importlib
+
+    # (``embedviz.render`` is the API's function; the package is reached by its module name)
+    importlib.import_module("embedviz.render.cache").code_version = lambda: "0123456789abcdef"
 
 
 @pytest.mark.render

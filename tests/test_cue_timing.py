@@ -85,7 +85,7 @@ segments:
 def test_a_rendered_lesson_shows_each_split_cue_on_its_word(tmp_path):
     """End to end: the lesson file's captions against its decoded sound (AAC, placed, normalised)."""
     from embedviz.options import Quality
-    from embedviz.render.pipeline import render_lesson
+    from embedviz.render.lesson import render_lesson
 
     (tmp_path / "l.yaml").write_text(LESSON)
     result = render_lesson(load_lesson(tmp_path / "l.yaml"), Quality("t", 256, 144, 5), tmp_path / "media")

@@ -245,7 +245,7 @@ def test_killed_worker_loses_nothing_and_leaves_nothing(clean):
 
 FORKSERVER_SCRIPT = """
 import sys, time
-from embedviz.render.pipeline import worker_pool
+from embedviz.executors.local import worker_pool
 pool = worker_pool(2, 1920, 1080)
 futs = [pool.submit(time.sleep, 120) for _ in range(2)]
 print("submitted", flush=True)

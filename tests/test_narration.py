@@ -19,7 +19,8 @@ from embedviz.cli import main
 from embedviz.media import audio
 from embedviz.narration import plan as narration
 from embedviz.options import Quality
-from embedviz.render.pipeline import render_lesson
+from embedviz.render import events as ev
+from embedviz.render.lesson import render_lesson
 
 FPS = 10
 FRAME = 1 / FPS
@@ -107,8 +108,7 @@ def narrated(tmp_path_factory):
     d = tmp_path_factory.mktemp("narrated")
     lesson = make_lesson(d)
     events: list = []
-    result = render_lesson(load_lesson(lesson), QUALITY, d / "media", jobs=2,
-                           on_event=lambda kind, info: events.append((kind, info)))
+    result = render_lesson(load_lesson(lesson), QUALITY, d / "media", jobs=2, on_event=events.append)
     return d, result, json.loads((result.out_dir / "manifest.json").read_text()), events
 
 
@@ -194,10 +194,9 @@ def test_re_recording_one_line_re_renders_one_segment(narrated):
     d, result, manifest, _ = narrated
     write_audio(d / "voice/02-lookup-1.wav", 2.0, seed=9)          # a new take of segment 2's line
     events: list = []
-    again = render_lesson(load_lesson(d / "l.yaml"), QUALITY, d / "media", jobs=1,
-                          on_event=lambda kind, info: events.append((kind, info)))
-    rendered = sorted(i["index"] for k, i in events if k == "rendered")
-    cached = sorted(i["index"] for k, i in events if k == "cached")
+    again = render_lesson(load_lesson(d / "l.yaml"), QUALITY, d / "media", jobs=1, on_event=events.append)
+    rendered = sorted(e.index for e in events if isinstance(e, ev.Rendered))
+    cached = sorted(e.index for e in events if isinstance(e, ev.Cached))
     assert rendered == [2] and cached == [0, 1]
     new = json.loads((again.out_dir / "manifest.json").read_text())
     c = new["segments"][1]["cues"][0]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from embedviz.render.pipeline import worker_pool
+from embedviz.executors.local import worker_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -43,7 +43,7 @@ def assert_portable(source: dict, *machine_dirs: Path) -> None:
 
 
 def manifest_source(compiled) -> dict:
-    """The manifest's source entry, built as embedviz.render.pipeline builds it."""
+    """The manifest's source entry, built as embedviz.render.assemble builds it."""
     src, table = compiled.lesson.table.source, compiled.lesson.table
     return {"kind": src.kind, "label": src.label, "learned": src.learned, "V": table.V, "d": table.d, **src.details}
 

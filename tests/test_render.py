@@ -11,7 +11,8 @@ import pytest
 
 from embedcore.lesson import load_lesson
 from embedviz.options import Quality
-from embedviz.render.pipeline import render_lesson
+from embedviz.render import events as ev
+from embedviz.render.lesson import render_lesson
 
 pytestmark = pytest.mark.render
 
@@ -49,14 +50,14 @@ def rendered(tmp_path_factory):
     lesson = d / "two.yaml"
     lesson.write_text(TWO)
     events = []
-    res = render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=lambda k, i: events.append((k, i)))
+    res = render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=events.append)
     return d, lesson, res, events
 
 
 def test_files_and_durations(rendered):
     d, lesson, res, events = rendered
     assert res.out_dir == d / "media" / "two" / "144p5"
-    assert sorted(i["index"] for k, i in events if k == "rendered") == [0, 1, 2]      # title card + 2
+    assert sorted(e.index for e in events if isinstance(e, ev.Rendered)) == [0, 1, 2]      # title card + 2
     manifest = json.loads((res.out_dir / "manifest.json").read_text())
     assert [s["clip"] for s in manifest["segments"]] == ["clips/01-lookup.mp4", "clips/02-lookup.mp4"]
     clip_durs = [duration(res.out_dir / s["clip"]) for s in manifest["segments"]]
@@ -79,7 +80,7 @@ def test_files_and_durations(rendered):
 
 def test_longest_segments_start_first_and_entries_record_the_worker(rendered):
     d, lesson, res, events = rendered
-    begun = [i["index"] for k, i in events if k == "begin"]
+    begun = [e.index for e in events if isinstance(e, ev.Begun)]
     assert begun == [2, 1, 0]      # two narration lines read longer than one; the title card last
     for name in ("01-lookup", "02-lookup", "00-title"):
         entry = json.loads((res.out_dir / "clips" / f"{name}.mp4.json").read_text())
@@ -87,7 +88,7 @@ def test_longest_segments_start_first_and_entries_record_the_worker(rendered):
 
 
 def test_expected_seconds_prefers_the_last_render():
-    from embedviz.render.pipeline import expected_seconds
+    from embedviz.render.plan import expected_seconds
     sb = load_lesson_text(TWO).storyboards[0]
     assert expected_seconds(sb, {"duration": 12.5}) == 12.5
     assert expected_seconds(sb, None) == expected_seconds(sb, {"key": "x"}) > 4.0
@@ -158,8 +159,9 @@ def test_rerender_unchanged_renders_nothing(rendered):
     d, lesson, res, _ = rendered
     before = (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns
     events = []
-    render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=lambda k, i: events.append(k))
-    assert "rendered" not in events and events.count("cached") == 3     # title card + 2 segments
+    render_lesson(load_lesson(lesson), TINY, d / "media", jobs=2, on_event=events.append)
+    kinds = [type(e) for e in events]
+    assert ev.Rendered not in kinds and kinds.count(ev.Cached) == 3     # title card + 2 segments
     assert (res.out_dir / "clips" / "01-lookup.mp4").stat().st_mtime_ns == before
 
 
@@ -168,8 +170,8 @@ def test_edit_one_narration_rerenders_only_that_segment(rendered):
     edited = d / "edited.yaml"
     edited.write_text(TWO.replace("Same table.", "Same table, new words."))
     events = []
-    render_lesson(load_lesson(edited), TINY, d / "media", jobs=1, on_event=lambda k, i: events.append((k, i.get("index"))))
-    assert ("rendered", 2) in events and ("cached", 1) in events and ("rendered", 1) not in events
+    render_lesson(load_lesson(edited), TINY, d / "media", jobs=1, on_event=lambda e: events.append((type(e), getattr(e, "index", None))))
+    assert (ev.Rendered, 2) in events and (ev.Cached, 1) in events and (ev.Rendered, 1) not in events
     assert "Same table, new words." in (res.out_dir / "two.vtt").read_text()
 
 
@@ -202,7 +204,7 @@ def _pid_and_manim_loaded(_):
 
 
 def test_full_hd_segments_get_fresh_processes_with_manim_preloaded():
-    from embedviz.render.pipeline import worker_pool
+    from embedviz.executors.local import worker_pool
     with worker_pool(2, 1920, 1080) as pool:
         seen = list(pool.map(_pid_and_manim_loaded, range(4)))
     assert len({pid for pid, _ in seen}) == 4          # one process per segment: memory starts fresh

@@ -15,8 +15,8 @@ from embedcore.lesson import load_lesson
 from embedviz.media import audio, video
 from embedviz.narration import plan as narration
 from embedviz.options import Quality
-from embedviz.render import pipeline
-from embedviz.render.pipeline import render_lesson
+from embedviz.render import assemble
+from embedviz.render.lesson import render_lesson
 from tests.test_narration import write_audio
 
 LESSON = """
@@ -35,7 +35,8 @@ segments:
 """
 QUALITY = Quality("t", 256, 144, 5)
 WATCHED = [(audio, "decode"), (audio, "normalise"), (audio, "encode"), (video, "concat"),
-           (pipeline, "concat"), (narration.NarrationPlan, "track")]
+           (assemble, "concat"), (narration, "concat"),
+           (narration.NarrationPlan, "track")]
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ import pytest
 from embedcore.lesson import load_lesson
 from embedviz.draw.chunks import Part
 from embedviz.executors import split
+from embedviz.executors.base import Executor, JobListener
+from embedviz.render import events as ev
+from embedviz.render.outcome import ClipOutcome
 
 from .conftest import ROOT
 
@@ -38,7 +41,8 @@ def render_in_chunks(sb, style, folder: Path, n: int, span: float, **kw) -> tupl
     seg = split._Segment(job, split.chunk_folder(job.clip))
     outs = []
     for k in range(n):
-        out = render_clip(sb, style, W, H, FPS, seg.folder / str(k), part=Part(k, n, span), **kw)
+        out = ClipOutcome.from_worker(render_clip(sb, style, W, H, FPS, seg.folder / str(k), part=Part(k, n, span),
+                                                  **kw))
         seg.outs[k] = out
         outs.append(out)
     merged = split._joined(seg)
@@ -61,12 +65,12 @@ def test_joined_chunks_show_the_unsplit_frames_at_the_unsplit_times(tmp_path, na
 
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb, style = lesson.storyboards[0], lesson.lesson.style
-    whole = render_clip(sb, style, W, H, FPS, tmp_path / f"whole.{fmt}", fmt=fmt, cfr=cfr)
-    clip, outs = render_in_chunks(sb, style, tmp_path, 3, whole["duration"], fmt=fmt, cfr=cfr)
+    whole = ClipOutcome.from_worker(render_clip(sb, style, W, H, FPS, tmp_path / f"whole.{fmt}", fmt=fmt, cfr=cfr))
+    clip, outs = render_in_chunks(sb, style, tmp_path, 3, whole.duration, fmt=fmt, cfr=cfr)
     *chunks, merged = outs
-    assert all(c["plays"] for c in chunks), "every chunk must render something for this test to mean anything"
-    assert merged["duration"] == whole["duration"] and merged["cues"] == whole["cues"]
-    assert merged["frames"] == whole["frames"] and merged["pictures"] == whole["pictures"]
+    assert all(c.plays for c in chunks), "every chunk must render something for this test to mean anything"
+    assert merged.duration == whole.duration and merged.cues == whole.cues
+    assert merged.frames == whole.frames and merged.pictures == whole.pictures
     a, b = decoded(tmp_path / f"whole.{fmt}"), decoded(clip)
     assert len(a) == len(b) > 30
     assert sum(not np.array_equal(x[2], y[2]) for x, y in zip(a, a[1:])) > 20, "the clip must move"
@@ -167,7 +171,7 @@ def _user_files(out: Path) -> dict[str, bytes]:
 @pytest.mark.render
 def test_split_lesson_matches_the_unsplit_one_with_its_voice_muxed_once(tmp_path, monkeypatch):
     from embedviz.options import Quality
-    from embedviz.render.pipeline import render_lesson
+    from embedviz.render.lesson import render_lesson
 
     lesson = _narrated(tmp_path)
     q = Quality("t", W, H, FPS)
@@ -176,11 +180,11 @@ def test_split_lesson_matches_the_unsplit_one_with_its_voice_muxed_once(tmp_path
         monkeypatch.setenv("EMBEDVIZ_SPLIT", mode)
         events: list = []
         res = render_lesson(load_lesson(lesson), q, tmp_path / f"out{mode}", jobs=2,
-                            on_event=lambda kind, info, seen=events: seen.append((kind, info)))
+                            on_event=events.append)
         results[mode] = res, events
     (plain, _), (cut, events) = results["0"], results["2"]
-    assert sorted(i["index"] for k, i in events if k == "split") == [0, 1]
-    assert [i["chunks"] for k, i in events if k == "rendered"] == [2, 2]
+    assert sorted(e.index for e in events if isinstance(e, ev.Split)) == [0, 1]
+    assert [e.chunks for e in events if isinstance(e, ev.Rendered)] == [2, 2]
     files_plain, files_cut = _user_files(plain.out_dir), _user_files(cut.out_dir)
     assert sorted(files_cut) == sorted(files_plain)          # one clip and one entry a segment, nothing more
     leftovers = [p for p in cut.out_dir.rglob("*") if p.name.startswith(".") and p.name != ".embedviz.lock"]
@@ -212,9 +216,9 @@ def test_a_split_render_through_dask_matches_the_local_one(tmp_path, monkeypatch
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cl, \
             Client(cl) as client:
         ex = DaskExecutor(cl.scheduler_address, store=tmp_path / "store", client=client)
-        remote = api.render(lesson, out=tmp_path / "remote", executor=ex, on_event=lambda k, i: events.append(k),
+        remote = api.render(lesson, out=tmp_path / "remote", executor=ex, on_event=events.append,
                             **size)
-    assert events.count("split") == 3
+    assert sum(isinstance(e, ev.Split) for e in events) == 3
     for clip in sorted((local.out_dir / "clips").glob("*.mp4")):
         assert (remote.out_dir / "clips" / clip.name).read_bytes() == clip.read_bytes(), clip.name
     stored = sorted(p.name for p in (tmp_path / "store").iterdir())
@@ -226,19 +230,19 @@ def test_gif_and_one_job_stay_whole(tmp_path, monkeypatch):
     """No render: the executor sees the jobs as planned."""
     seen = []
 
-    class Spy:
-        jobs = 2
-
-        def run(self, todo, on_result, on_begin=lambda job: None):
+    class Spy(Executor):
+        def run(self, todo, listener):
             seen.extend(todo)
+
+        def close(self):
+            pass
 
     monkeypatch.setenv("EMBEDVIZ_SPLIT", "2")
     jobs = [_Fake("gif"), _Fake("gif")]
-    split.run(Spy(), jobs, lambda job, out: None)
+    split.SplitExecutor(Spy(2)).run(jobs, JobListener())
     assert seen == jobs
-    Spy.jobs = 1
     seen.clear()
-    split.run(Spy(), [_Fake(), _Fake()], lambda job, out: None)
+    split.SplitExecutor(Spy(1)).run([_Fake(), _Fake()], JobListener())
     assert len(seen) == 2 and all(not hasattr(j, "part") for j in seen)
 
 
@@ -246,22 +250,23 @@ def test_gif_and_one_job_stay_whole(tmp_path, monkeypatch):
 def test_a_failed_chunk_leaves_no_chunk_folder(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from embedviz.render.pipeline import Job
+    from embedviz.render.plan import Job
 
-    class Boom:
-        jobs = 2
-
-        def run(self, todo, on_result, on_begin=lambda job: None):
+    class Boom(Executor):
+        def run(self, todo, listener):
             for job in todo:
                 job.clip.mkdir(parents=True)
                 (job.clip / "00000.mp4").write_bytes(b"half")
             raise KeyboardInterrupt
 
+        def close(self):
+            pass
+
     monkeypatch.setenv("EMBEDVIZ_SPLIT", "2")
     clip = tmp_path / "clips" / "01-lookup.mp4"
     job = Job(SimpleNamespace(index=1, type="lookup"), None, 320, 180, 15, clip, clip.with_name(clip.name + ".json"), "k", expected=30.0)
     with pytest.raises(KeyboardInterrupt):
-        split.run(Boom(), [job], lambda job, out: None)
+        split.SplitExecutor(Boom(2)).run([job], JobListener())
     assert not split.chunk_folder(clip).exists() and not clip.exists()
     shutil.rmtree(tmp_path / "clips")
 

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 from embedcore.errors import LessonError
-from embedcore.integrity import digest, problem, read_entry, write_entry
+from embedcore.integrity import atomic_path, digest, problem, read_entry, write_entry
 from embedcore.sources.base import EmbeddingTable, SourceInfo, portable_path
 from embedcore.vocab import Vocabulary
 
@@ -216,10 +215,8 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
         raise LessonError(f"cannot create the vectors cache folder {str(cache_dir)!r} ({e.strerror})",
                           loc=("embeddings", "cache_dir"),
                           hint="set 'cache_dir:' or EMBEDVIZ_CACHE_DIR to a writable folder") from None
-    fd_n, tmp_npy = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=cache_dir)
-    fd_v, tmp_vocab = tempfile.mkstemp(prefix=".tmp-", suffix=".txt", dir=cache_dir)
-    try:
-        with os.fdopen(fd_n, "wb") as fn, os.fdopen(fd_v, "wb") as fv, src.open("rb") as f:
+    with atomic_path(npy) as tmp_npy, atomic_path(vocab) as tmp_vocab:
+        with open(tmp_npy, "wb") as fn, open(tmp_vocab, "wb") as fv, src.open("rb") as f:
             fn.write(b"\0" * HEADER_BYTES)
             conv = _Converter(src, display, fn, fv)
             for lineno, raw in enumerate(f, start=1):
@@ -231,14 +228,8 @@ def convert_text(src: Path, cache_dir: Path, display: str) -> tuple[Path, Path, 
         meta = {"version": CACHE_VERSION, "source": str(src), "key": key, "V": conv.V, "d": conv.d,
                 "duplicates_skipped": conv.duplicates, "word2vec_header": conv.header is not None,
                 "files": {"npy": digest(tmp_npy), "vocab": digest(tmp_vocab)}}
-        os.replace(tmp_npy, npy)
-        os.replace(tmp_vocab, vocab)
-        write_entry(meta_path, meta)          # written last: marks the cache complete
-        return npy, vocab, meta
-    finally:
-        for t in (tmp_npy, tmp_vocab):
-            if os.path.exists(t):
-                os.unlink(t)
+    write_entry(meta_path, meta)          # written last: marks the cache complete
+    return npy, vocab, meta
 
 
 def load_text_vectors(src: Path, cache_dir: Path, display: str) -> tuple[Vocabulary, np.ndarray, dict[str, Any]]:

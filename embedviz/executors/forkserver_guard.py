@@ -1,4 +1,4 @@
-"""Preloaded by the forkserver (see ``pipeline.worker_pool``): it dies with the CLI.
+"""Preloaded by the forkserver (see ``executors.local.worker_pool``): it dies with the CLI.
 
 Importing this module anywhere else does nothing: it acts only inside the
 forkserver process, which multiprocessing starts as ``python -c 'from

@@ -13,11 +13,14 @@
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
 import threading
 import time
+
+from tqdm import tqdm  # Manim's progress bars (a dependency of Manim)
 
 PR_SET_PDEATHSIG = 1
 
@@ -80,7 +83,6 @@ def die_with_parent(watchdog: bool = True, cli: int | None = None) -> None:
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
@@ -107,11 +109,7 @@ def worker_init(cli: int | None = None) -> None:
     die_with_parent(cli=cli)
     # Manim's tqdm would make a system semaphore in each worker, which a killed worker never
     # gives back: the resource tracker then warns under the CLI's one line. A thread lock will do.
-    try:
-        from tqdm import tqdm
-        tqdm.set_lock(threading.RLock())
-    except ImportError:
-        pass
+    tqdm.set_lock(threading.RLock())
     for name, how in (("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_IGN), ("SIGINT", signal.SIG_IGN)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), how)

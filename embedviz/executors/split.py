@@ -10,7 +10,7 @@ slice. A split must save a clear share of the lesson's wall time after that
 price, so short lessons, one worker, and schedules without an idle tail are
 never split.
 
-:func:`run` expands the jobs into chunk jobs for any executor, joins a
+:class:`SplitExecutor` wraps any executor: it expands the jobs into chunk jobs, joins a
 segment's chunks (their partial movies, by stream copy) into its one clip as
 soon as the last arrives, and hands the executor's callback one result per
 segment, as if it had not been split. The chunks are built in a dot-folder
@@ -27,6 +27,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from embedviz.draw.chunks import Part, join
+from embedviz.executors.base import Executor, JobListener
+from embedviz.media.video import remux
+from embedviz.render import events
+from embedviz.render.outcome import ClipOutcome
+from embedviz.render.plan import Job
+from embedviz.render.staging import public_path
 
 SPLIT_FORMATS = ("mp4", "webm", "mov")   # a GIF's frames are re-encoded with one palette: not a stream copy
 MIN_CHUNK = 4.0          # seconds of video in a chunk at least
@@ -94,9 +100,9 @@ def chunk_counts(expected: Sequence[float], workers: int, rate: float,
 class _Segment:
     """A split job's chunks in flight."""
 
-    job: object
+    job: Job
     folder: Path
-    outs: dict[int, dict] = field(default_factory=dict)
+    outs: dict[int, ClipOutcome] = field(default_factory=dict)
     begun: bool = False
     prepared: bool = False
 
@@ -120,8 +126,8 @@ def setting() -> int | None:
     return int(value)
 
 
-def split_jobs(todo: Sequence, workers: int,
-               splittable: Callable[[object], bool] = lambda job: True) -> list[tuple[object, Part | None]]:
+def split_jobs(todo: Sequence[Job], workers: int,
+               splittable: Callable[[Job], bool] = lambda job: True) -> list[tuple[Job, Part | None]]:
     """``todo`` as (job, part) pairs, longest first: a whole job has part None."""
     forced = setting()
     if workers <= 1 or not todo or forced == 0:
@@ -142,91 +148,115 @@ def split_jobs(todo: Sequence, workers: int,
     return [(job, part) for _, job, part in pieces]
 
 
-def run(executor, todo: Sequence, on_result: Callable, on_begin: Callable = lambda job: None,
-        on_event: Callable[[str, dict], None] = lambda kind, info: None, prepare: Callable | None = None) -> None:
-    """``executor.run(todo, on_result, on_begin[, prepare])``, with long segments split across its workers.
-    ``prepare`` runs once for a split segment (before its first chunk); its chunks share the result."""
-    pairs = split_jobs(todo, getattr(executor, "jobs", 1), getattr(executor, "splittable", lambda job: True))
-    keep = getattr(executor, "keep", lambda job, out: None)
+class SplitExecutor(Executor):
+    """``inner`` with long segments split across its workers (:func:`split_jobs`).
 
-    def inner(jobs, res, beg, prep) -> None:
-        executor.run(jobs, res, beg, prep) if prepare is not None else executor.run(jobs, res, beg)
+    Its listener hears of each segment once, as if it had not been split:
+    ``prepare`` before the segment's first chunk goes out (its chunks share the
+    prepared storyboard), ``begin`` with the first chunk, ``result`` when the last
+    chunk arrives and the segment's chunks are joined into its clip (which
+    ``inner.keep`` is then given)."""
 
-    if all(part is None for _, part in pairs):
-        inner(todo, on_result, on_begin, prepare)
-        return
-    segments: dict[int, _Segment] = {}
-    expanded, owner = [], {}
-    for job, part in pairs:
-        if part is None:
-            expanded.append(job)
-            continue
-        seg = segments.get(id(job))
-        if seg is None:
-            seg = segments[id(job)] = _Segment(job, chunk_folder(job.clip))
-            shutil.rmtree(seg.folder, ignore_errors=True)
-            on_event("split", {"index": job.storyboard.index, "type": job.storyboard.type, "chunks": part.count,
-                               "lesson": job.lesson})
-        piece = replace(job, clip=seg.folder / f"{part.index}", part=part)
-        owner[id(piece)] = seg
-        expanded.append(piece)
+    def __init__(self, inner: Executor, on_event: events.OnEvent = events.ignore) -> None:
+        super().__init__(inner.jobs)
+        self.inner, self.on_event = inner, on_event
 
-    def begin(piece) -> None:
-        seg = owner.get(id(piece))
-        if seg is None:
-            on_begin(piece)
-        elif not seg.begun:
-            seg.begun = True
-            on_begin(seg.job)
+    def splittable(self, job: Job) -> bool:
+        return self.inner.splittable(job)
 
-    def result(piece, out: dict) -> None:
-        seg = owner.get(id(piece))
-        if seg is None:
-            on_result(piece, out)
+    def keep(self, job: Job, outcome: ClipOutcome) -> None:
+        self.inner.keep(job, outcome)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def run(self, todo: Sequence[Job], listener: JobListener) -> None:
+        pairs = split_jobs(todo, self.inner.jobs, self.inner.splittable)
+        if all(part is None for _, part in pairs):
+            self.inner.run(todo, listener)
             return
-        seg.outs[piece.part.index] = out
-        if len(seg.outs) == piece.part.count:
-            out = _joined(seg)
-            keep(seg.job, out)
-            on_result(seg.job, out)
+        segments: dict[int, _Segment] = {}
+        expanded: list[Job] = []
+        owner: dict[int, _Segment] = {}
+        for job, part in pairs:
+            if part is None:
+                expanded.append(job)
+                continue
+            seg = segments.get(id(job))
+            if seg is None:
+                seg = segments[id(job)] = _Segment(job, chunk_folder(job.clip))
+                shutil.rmtree(seg.folder, ignore_errors=True)
+                self.on_event(events.Split(job.storyboard.index, job.storyboard.type, job.lesson, part.count))
+            piece = replace(job, clip=seg.folder / f"{part.index}", part=part)
+            owner[id(piece)] = seg
+            expanded.append(piece)
+        try:
+            self.inner.run(expanded, _Chunks(self, listener, owner))
+        finally:
+            for seg in segments.values():
+                shutil.rmtree(seg.folder, ignore_errors=True)
 
-    def prep(piece) -> None:
-        seg = owner.get(id(piece))
+
+class _Chunks(JobListener):
+    """Between the inner executor (which reports chunks) and the listener (which hears of segments)."""
+
+    def __init__(self, executor: SplitExecutor, listener: JobListener, owner: dict[int, _Segment]) -> None:
+        self.executor, self.listener, self.owner = executor, listener, owner
+
+    def prepare(self, piece: Job) -> None:
+        seg = self.owner.get(id(piece))
         if seg is None:
-            prepare(piece)
+            self.listener.prepare(piece)
             return
         if not seg.prepared:
-            prepare(seg.job)
+            self.listener.prepare(seg.job)
             seg.prepared = True
         piece.storyboard = seg.job.storyboard
 
-    try:
-        inner(expanded, result, begin, prep)
-    finally:
-        for seg in segments.values():
-            shutil.rmtree(seg.folder, ignore_errors=True)
+    def damaged(self, piece: Job, why: str) -> None:
+        seg = self.owner.get(id(piece))
+        self.listener.damaged(piece if seg is None else seg.job, why)
+
+    def begin(self, piece: Job) -> None:
+        seg = self.owner.get(id(piece))
+        if seg is None:
+            self.listener.begin(piece)
+        elif not seg.begun:
+            seg.begun = True
+            self.listener.begin(seg.job)
+
+    def result(self, piece: Job, outcome: ClipOutcome) -> None:
+        seg = self.owner.get(id(piece))
+        if seg is None:
+            self.listener.result(piece, outcome)
+            return
+        seg.outs[piece.part.index] = outcome
+        if len(seg.outs) == piece.part.count:
+            joined = _joined(seg)
+            self.executor.keep(seg.job, joined)
+            self.listener.result(seg.job, joined)
 
 
-def _joined(seg: _Segment) -> dict:
-    """Join a segment's chunks into its clip; return the worker answer an unsplit render would give."""
-    from embedviz.media.video import remux
-    from embedviz.render.staging import public_path
-
+def _joined(seg: _Segment) -> ClipOutcome:
+    """Join a segment's chunks into its clip; return the outcome an unsplit render would give."""
     job, outs = seg.job, [seg.outs[k] for k in sorted(seg.outs)]
     for a, b in zip(outs, outs[1:]):      # each chunk starts where the previous one stopped, to the last bit
-        if a["end"] != b["start"]:
-            raise RuntimeError(f"{public_path(job.clip)}: chunk clocks disagree ({a['end']!r} vs {b['start']!r})")
-    partials = [seg.folder / str(k) / name for k, out in enumerate(outs) for name in out["partials"]]
+        if a.end != b.start:
+            raise RuntimeError(f"{public_path(job.clip)}: chunk clocks disagree ({a.end!r} vs {b.start!r})")
+    partials = [seg.folder / str(k) / name for k, out in enumerate(outs) for name in out.partials]
     movie = seg.folder / f"joined{job.clip.suffix}"
     join(partials, movie, alpha_webm=job.transparent and job.fmt == "webm")
     remux(movie, job.clip)
     shutil.rmtree(seg.folder, ignore_errors=True)
     last = outs[-1]
-    merged = {"duration": last["duration"], "cues": last["cues"], "chunks": len(outs),
-              "chunk_seconds": [round(o.get("seconds", 0.0), 2) for o in outs]}
-    for key in ("seconds", "cpu_seconds", "frames", "pictures", "encoded"):     # the chunks' work adds up
-        if all(o.get(key) is not None for o in outs):
-            merged[key] = sum(o[key] for o in outs)
-    if any(o.get("peak_rss_mb") is not None for o in outs):
-        merged["peak_rss_mb"] = max(o.get("peak_rss_mb") or 0 for o in outs)
-    return merged
+
+    def total(values):                    # the chunks' work adds up (unknown if any chunk does not tell)
+        values = list(values)
+        return sum(values) if all(v is not None for v in values) else None
+
+    peaks = [o.peak_rss_mb for o in outs]
+    return ClipOutcome(last.duration, last.cues, frames=total(o.frames for o in outs),
+                       pictures=total(o.pictures for o in outs), encoded=total(o.encoded for o in outs),
+                       seconds=sum(o.seconds for o in outs), cpu_seconds=total(o.cpu_seconds for o in outs),
+                       peak_rss_mb=max(p or 0 for p in peaks) if any(p is not None for p in peaks) else None,
+                       chunks=len(outs), chunk_seconds=tuple(round(o.seconds, 2) for o in outs))

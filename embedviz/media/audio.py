@@ -7,10 +7,15 @@ held at or below -1 dBTP by a smooth look-around limiter.
 """
 from __future__ import annotations
 
+import warnings
+from math import gcd
 from pathlib import Path
 
 import av
 import numpy as np
+
+# scipy and pyloudnorm (which imports scipy) are imported where they are used: ~1.3 s of CPU
+# that only a render with narration audio needs (validate, inspect and silent lessons do not).
 
 RATE = 48_000
 TARGET_LUFS = -16.0
@@ -106,8 +111,6 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int = RATE) -> np.ndar
     """Mono float32 at ``rate_out`` (polyphase filter: no aliasing from the engines' 22–24 kHz)."""
     if rate_in == rate_out:
         return np.asarray(samples, np.float32)
-    from math import gcd
-
     from scipy.signal import resample_poly
     g = gcd(rate_in, rate_out)
     return resample_poly(np.asarray(samples, np.float64), rate_out // g, rate_in // g).astype(np.float32)
@@ -135,7 +138,6 @@ def loudness(samples: np.ndarray, rate: int = RATE) -> float:
 
     if samples.size < int(0.4 * rate) + 1 or not np.any(samples):
         return float("-inf")
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))

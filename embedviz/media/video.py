@@ -6,14 +6,14 @@ when there is one, is laid along the joined video and encoded once.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import av
+import numpy as np
 
-from embedcore.integrity import part_path
+from embedcore.integrity import atomic_copy, atomic_path
+from embedviz.media.audio import RATE, add_audio_stream, codec_for, encode
 
 FASTSTART = {"movflags": "+faststart"}
 CONTAINERS = {".mp4": ("mp4", FASTSTART), ".mov": ("mov", FASTSTART), ".webm": ("webm", {}), ".gif": ("gif", {})}
@@ -35,8 +35,7 @@ def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None)
     out_path = Path(out_path)
     if out_path.suffix == ".gif":
         return _concat_gif(clips, out_path)
-    tmp = part_path(out_path)
-    try:
+    with atomic_path(out_path) as tmp:
         fmt, options = CONTAINERS[out_path.suffix]
         spans = _video_spans(clips) if audio is not None else None
         with av.open(str(tmp), "w", format=fmt, options=options) as out:
@@ -69,10 +68,6 @@ def concat(clips: Sequence[Path], out_path: Path, audio: Sequence | None = None)
                     offset = last_end
             for packet in pending_audio:
                 out.mux(packet)
-        os.replace(tmp, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return float(offset * tb) if clips else 0.0
 
 
@@ -99,10 +94,6 @@ def _video_spans(clips: Sequence[Path]) -> list[tuple[float, float]]:
 
 def _audio_packets(out, suffix: str, tracks: Sequence, spans: list[tuple[float, float]]) -> list:
     """Encode one track laid out along ``spans`` on a new stream of ``out``; return its packets."""
-    import numpy as np
-
-    from embedviz.media.audio import RATE, add_audio_stream, codec_for, encode
-
     codec = codec_for(suffix)
     if codec is None:
         return []
@@ -122,9 +113,7 @@ def remux(src: Path, dst: Path) -> None:
     """Copy ``src`` to ``dst`` with the index at the front (browser streaming)."""
     dst = Path(dst)
     if dst.suffix == ".gif":                 # nothing to fix in a GIF: copy it into place
-        tmp = part_path(dst)
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
+        atomic_copy(src, dst)
         return
     concat([src], dst)
 
@@ -160,7 +149,6 @@ def probe(path: Path, fps: float | None = None) -> dict:
 def thumbnail(clip: Path, at: float, out_path: Path) -> None:
     """Save the picture ``clip`` shows at ``at`` seconds as a PNG (atomically)."""
     out_path = Path(out_path)
-    tmp = part_path(out_path)
     best = None
     with av.open(str(clip)) as c:
         for frame in c.decode(video=0):
@@ -169,8 +157,8 @@ def thumbnail(clip: Path, at: float, out_path: Path) -> None:
             best = frame
     if best is None:
         raise ValueError(f"{clip} has no frames")
-    best.to_image().save(tmp, format="PNG")
-    os.replace(tmp, out_path)
+    with atomic_path(out_path) as tmp:
+        best.to_image().save(tmp, format="PNG")
 
 
 def frames_on_grid(path: Path, fps: float, fmt: str = "rgb24") -> list:
@@ -200,10 +188,9 @@ def _concat_gif(clips: Sequence[Path], out_path: Path) -> float:
     Cheap in practice, because GIFs are only made small (docs, slides).
     """
     out_path = Path(out_path)
-    tmp = part_path(out_path)
     n = 0
     rate = None
-    try:
+    with atomic_path(out_path) as tmp:
         with av.open(str(tmp), "w", format="gif") as out:
             ostream = None
             for clip in clips:
@@ -224,8 +211,4 @@ def _concat_gif(clips: Sequence[Path], out_path: Path) -> float:
             if ostream is not None:
                 for packet in ostream.encode():
                     out.mux(packet)
-        os.replace(tmp, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return float(n / rate) if rate else 0.0

@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -23,14 +22,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import av
 import numpy as np
 
 from embedcore.config import VoiceConfig, voice_config
 from embedcore.errors import LessonError
+from embedcore.integrity import atomic_path
 from embedcore.speech import spoken
+from embedcore.storyboard import reading_time
+from embedcore.yamlsource import Positions, load_yaml
 from embedviz.media import audio
+from embedviz.media.video import concat
 from embedviz.narration import align
 from embedviz.narration.voices import VoiceError, engine
+from embedviz.render.outcome import ClipOutcome
 
 GAP = 0.35              # seconds between the end of one line's voice and the start of the next
 SYNTH_TIMEOUT = 600.0   # a line's voice is waited for at most this long (a stuck engine is one clear error)
@@ -42,11 +47,6 @@ _CACHE_FORMAT = 2       # bump when the stored samples change meaning (rate, lou
 def recording_name(index: int, seg_type: str, line: int) -> str:
     """File stem a recording of line ``line`` (1-based) of segment ``index`` has in a ``voice_dir``."""
     return f"{index:02d}-{seg_type}-{line}"
-
-
-def reading_time(text: str) -> float:
-    """A silent line's hold, as the scenes use it (≈ 15 characters a second)."""
-    return max(1.6, 0.6 + len(text) / 15)
 
 
 def natural_seconds(text: str) -> float:
@@ -190,7 +190,7 @@ class NarrationPlan:
         if not self.voiced:
             return key
         digests = [ln.digest for ln in self.lines.get(index, ())]
-        return hashlib.sha256(json.dumps([key, digests, _sound_code()]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([key, digests, sound_code()]).encode()).hexdigest()
 
     # -- after a clip is drawn ---------------------------------------------
     def cues(self, index: int, cues: list[dict]) -> list[dict]:
@@ -224,7 +224,7 @@ class NarrationPlan:
         lines = self.lines.get(index, ())
         size = round(duration * audio.RATE)
         key = hashlib.sha256(json.dumps([[ln.digest for ln in lines], [c["start"] for c in cues], size,
-                                         audio.RATE, audio.TARGET_LUFS, _CACHE_FORMAT, _sound_code()]).encode())
+                                         audio.RATE, audio.TARGET_LUFS, _CACHE_FORMAT, sound_code()]).encode())
         path = voice_cache_dir() / "tracks" / f"{key.hexdigest()}.npz"
         x = _load_cached(path)
         if x is not None and x.size == size:
@@ -240,14 +240,28 @@ class NarrationPlan:
         _store(path, x, compressed=True)
         return x
 
-    def finish_clip(self, index: int, clip: Path, out: dict) -> dict:
+    def finish_clip(self, index: int, clip: Path, out: ClipOutcome) -> ClipOutcome:
         """Mux the sound into a drawn clip (in place, if it has none yet: a clip copied from an identical
-        segment already has it); return the worker's answer with audio-timed cues."""
-        out = {**out, "cues": self.cues(index, out["cues"])}
+        segment already has it); return the worker's outcome with audio-timed cues."""
+        out = dataclasses.replace(out, cues=tuple(self.cues(index, list(out.cues))))
         if self.voiced and audio.codec_for(clip.suffix) is not None and not _has_audio(clip):
-            from embedviz.media.video import concat
-            concat([clip], clip, audio=[self.track(index, out["cues"], out["duration"])])
+            concat([clip], clip, audio=[self.track(index, list(out.cues), out.duration)])
         return out
+
+
+class SilentNarration(NarrationPlan):
+    """No voice at all (the null object): storyboards, cues and keys pass through unchanged,
+    there is no sound track, nothing to wait for or close. Callers that render without
+    resolving narration pass this instead of ``None``, so nothing branches on it."""
+
+    def __init__(self) -> None:
+        super().__init__({}, {}, False)
+
+    def storyboard(self, sb):
+        return sb
+
+    def apply(self, compiled):
+        return compiled
 
 
 def caption_word_starts(text: str, say: str, starts: tuple[float, ...]) -> list[float]:
@@ -277,7 +291,6 @@ def caption_word_starts(text: str, say: str, starts: tuple[float, ...]) -> list[
 
 
 def _has_audio(path: Path) -> bool:
-    import av
     with av.open(str(path)) as c:
         return bool(c.streams.audio)
 
@@ -303,8 +316,6 @@ def check(compiled) -> None:
 
 def _positions(lesson):
     """Where each key of the lesson file is, for error messages (a lesson built from a dict has no file)."""
-    from embedcore.yamlsource import Positions, load_yaml
-
     if lesson.path.is_file():
         try:
             return load_yaml(lesson.path)[1]
@@ -314,7 +325,7 @@ def _positions(lesson):
 
 
 @lru_cache(maxsize=1)
-def _sound_code() -> str:
+def sound_code() -> str:
     """Hash of the code that makes a clip's sound: changing it re-makes the clips' audio."""
     pkg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
@@ -570,19 +581,12 @@ def _load_cached(path: Path) -> np.ndarray | None:
 
 
 def _store(path: Path, samples: np.ndarray, compressed: bool = False) -> None:
-    """Write atomically (temp file + rename): a reader sees the whole entry or none.
+    """Write atomically: a reader sees the whole entry or none.
     ``compressed``: for tracks, mostly the exact zeros between lines."""
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
             (np.savez_compressed if compressed else np.savez)(f, samples=samples,
                      sha256=np.frombuffer(hashlib.sha256(samples.tobytes()).digest(), np.uint8))
-        os.replace(tmp, path)
-        tmp = None
     except OSError:
         pass          # a cache that cannot be written only costs time
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)

@@ -19,7 +19,6 @@ gets ``index.html`` listing them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,20 @@ from pydantic import Field, ValidationError
 
 from embedcore.config import StrictModel, Token, pydantic_to_lesson_error
 from embedcore.errors import LessonError, format_loc
+from embedcore.integrity import atomic_write_text
 from embedcore.lesson import CompiledLesson, load_lesson, slugify
 from embedcore.overrides import Override, parse_path
 from embedcore.yamlsource import Positions, load_yaml
+from embedviz import api
+from embedviz.executors.base import Executor
 from embedviz.narration.plan import check as check_narration
-from embedviz.render.pipeline import LessonPlan, RenderResult, assemble, atomic_write, plan_lesson
+from embedviz.publish.package import write_course_package
+from embedviz.publish.page import course_page
+from embedviz.render import events
+from embedviz.render.assemble import assemble
+from embedviz.render.outcome import RenderResult
+from embedviz.render.plan import LessonPlan, plan_lesson
+from embedviz.render.queue import run_queue
 
 
 class CourseInfo(StrictModel):
@@ -155,17 +163,14 @@ def build_course(
     package: str | None = None,
     cluster: str | None = None,
     store: str | Path | None = None,
-    on_event: Callable[[str, dict], None] = lambda kind, info: None,
-    executor=None,
+    on_event: events.OnEvent = events.ignore,
+    executor: Executor | None = None,
 ) -> CourseResult:
     """Render every video of the course through one queue; write each page and the course page.
 
     ``share=False`` renders each video's segments even when another video has the
     same one (only for measuring what sharing saves).
     """
-    from embedviz import api
-    from embedviz.render.queue import run_queue
-
     if not isinstance(course, Course):
         course = load_course(course)
     if package is not None and package not in api.PACKAGES:
@@ -175,8 +180,7 @@ def build_course(
     for _name, compiled in course.videos:
         q = api.quality_for(compiled, quality, resolution, fps)
         plans.append(plan_lesson(compiled, q, root, use_cache=use_cache, on_event=on_event))
-    on_event("planned", {"videos": len(plans), "segments": sum(len(p.keys) for p in plans),
-                         "jobs": sum(len(p.todo) for p in plans)})
+    on_event(events.Planned(len(plans), sum(len(p.keys) for p in plans), sum(len(p.todo) for p in plans)))
     done: dict[int, RenderResult] = {}
 
     def complete(plan: LessonPlan) -> None:
@@ -184,9 +188,8 @@ def build_course(
         done[id(plan)] = result
         rendered = sum(1 for s in plan.results.values() if not s.cached)
         # the whole video: the title card and every segment
-        on_event("lesson", {"name": plan.compiled.lesson.slug, "duration": sum(s.duration for s in plan.results.values()),
-                            "rendered": rendered, "reused": len(plan.results) - rendered,
-                            "page": str(result.out_dir / "index.html")})
+        on_event(events.LessonDone(plan.compiled.lesson.slug, sum(s.duration for s in plan.results.values()),
+                                   rendered, len(plan.results) - rendered, str(result.out_dir / "index.html")))
 
     own = executor is None
     executor = executor or api.make_executor(jobs, cluster, store)
@@ -197,7 +200,7 @@ def build_course(
             plan.abandon()
         raise
     finally:
-        if own and hasattr(executor, "close"):
+        if own:
             executor.close()
     counts["cached"] = sum(1 for p in plans for s in p.results.values() if s.cached)
     results = [done[id(p)] for p in plans]
@@ -205,15 +208,12 @@ def build_course(
     page = write_course_page(course, root, results, notes)
     packed = None
     if package:
-        from embedviz.publish.package import write_course_package
         packed = write_course_package(root, course.title, course.slug, [r.out_dir for r in results], package)
     return CourseResult(page, results, counts, packed)
 
 
 def write_course_page(course: Course, root: Path, results: list[RenderResult], notes: list[str]) -> Path:
     """``root/index.html``: one card per video (thumbnail, title, length, its token sequence)."""
-    from embedviz.publish.page import course_page
-
     entries = []
     for r, note in zip(results, notes):
         m = json.loads((r.out_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -221,5 +221,5 @@ def write_course_page(course: Course, root: Path, results: list[RenderResult], n
         entries.append({"title": m["title"], "href": f"{rel}/index.html", "thumbnail": f"{rel}/{m['thumbnail']}",
                         "duration": m["duration"], "note": note})
     page = root / "index.html"
-    atomic_write(page, course_page(course.title, entries))
+    atomic_write_text(page, course_page(course.title, entries))
     return page

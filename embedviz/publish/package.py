@@ -11,10 +11,11 @@ Cache entries (``clips/*.json``) and work files stay out of both.
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from embedcore.integrity import atomic_path
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -82,20 +83,14 @@ def scorm_manifest(title: str, slug: str, scos: list[tuple[str, str, list[str]]]
 
 def _zip(target: Path, entries: list[tuple[Path, str]], manifest: str | None) -> Path:
     """Write ``target`` from (file, name in the zip) pairs, complete or not at all."""
-    tmp = target.with_name(target.name + ".part")
-    try:
-        # videos and pictures are already compressed: store them, deflate the text
-        with zipfile.ZipFile(tmp, "w") as z:
-            if manifest is not None:
-                z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-            for path, name in entries:
-                packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
-                    else zipfile.ZIP_DEFLATED
-                z.write(path, name, compress_type=packed)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    # videos and pictures are already compressed: store them, deflate the text
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        if manifest is not None:
+            z.writestr("imsmanifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        for path, name in entries:
+            packed = zipfile.ZIP_STORED if name.endswith((".mp4", ".webm", ".mov", ".gif", ".png")) \
+                else zipfile.ZIP_DEFLATED
+            z.write(path, name, compress_type=packed)
     return target
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from embedviz.render.pipeline import atomic_write
+from embedcore.integrity import atomic_write_text as atomic_write
 
 
 @cache

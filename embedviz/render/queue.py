@@ -8,22 +8,77 @@ it. The executor (local pool or Dask cluster) only ever sees distinct jobs.
 """
 from __future__ import annotations
 
-import inspect
-import os
-import shutil
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
-from embedviz.executors import split
-from embedviz.render.pipeline import Job, LessonPlan, finish_job
+from embedcore.integrity import atomic_copy
+from embedviz.executors.base import Executor, JobListener
+from embedviz.executors.split import SplitExecutor
+from embedviz.render import events
+from embedviz.render.assemble import finish_job
+from embedviz.render.outcome import ClipOutcome
+from embedviz.render.plan import Job, LessonPlan
 
 
-def _copy(src, dst) -> None:
-    tmp = dst.with_name(dst.name + ".part")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+class _Queue(JobListener):
+    """The plans' jobs: who owns each, who shares its clip, which plans are complete."""
+
+    def __init__(self, plans: Sequence[LessonPlan], on_event: events.OnEvent,
+                 on_complete: Callable[[LessonPlan], None]) -> None:
+        self.plans, self.on_event, self.on_complete = plans, on_event, on_complete
+        self.owner: dict[int, LessonPlan] = {}
+        self.followers: dict[str, list[Job]] = {}
+        self.counts = {"rendered": 0, "shared": 0}
+        self.completed: set[int] = set()
+
+    def complete(self, candidates: Sequence[LessonPlan]) -> None:
+        for plan in candidates:
+            if id(plan) not in self.completed and plan.complete:
+                self.completed.add(id(plan))
+                self.on_complete(plan)
+
+    def prepare(self, job: Job) -> None:
+        """The segment's beats, once its voice exists (synthesis runs while earlier jobs render)."""
+        voices = self.owner[id(job)].voices
+        for message in voices.wait(job.storyboard.index):
+            self.on_event(events.Warned(message))
+        job.storyboard = voices.storyboard(job.storyboard)
+        for other in self.followers.get(job.key, []):          # shared jobs keep their own lesson's lines
+            other.storyboard = self.owner[id(other)].voices.storyboard(other.storyboard)
+
+    def begin(self, job: Job) -> None:
+        self.on_event(events.Begun(job.storyboard.index, job.storyboard.type, job.lesson))
+
+    def damaged(self, job: Job, why: str) -> None:
+        self.on_event(events.Damaged(job.storyboard.index, job.storyboard.type, job.lesson, why, "stored clip"))
+
+    def result(self, job: Job, outcome: ClipOutcome) -> None:
+        plan = self.owner[id(job)]
+        plan.results[job.storyboard.index] = finish_job(job, outcome, plan.voices)
+        self.counts["rendered"] += 1
+        self.on_event(events.Rendered(job.storyboard.index, job.storyboard.type, job.lesson, outcome.seconds,
+                                      outcome.chunks))
+        touched = [plan]
+        for other in self.followers.pop(job.key, []):
+            self.share(other, job.clip, outcome)
+            touched.append(self.owner[id(other)])
+        self.complete(touched)
+
+    def share(self, job: Job, clip: Path, out: ClipOutcome | None = None) -> None:
+        """Give ``job`` a copy of an identical clip instead of rendering it again."""
+        plan = self.owner[id(job)]
+        if out is None:                                   # from a cache entry: its timing and cues
+            out = ClipOutcome.from_entry(json.loads(clip.with_name(clip.name + ".json").read_text()))
+        if clip != job.clip:
+            atomic_copy(clip, job.clip)
+        plan.results[job.storyboard.index] = finish_job(job, replace(out, seconds=0.0), plan.voices)
+        self.counts["shared"] += 1
+        self.on_event(events.Shared(job.storyboard.index, job.storyboard.type, job.lesson))
 
 
-def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, dict], None] = lambda k, i: None,
+def run_queue(plans: Sequence[LessonPlan], executor: Executor, on_event: events.OnEvent = events.ignore,
               on_complete: Callable[[LessonPlan], None] = lambda plan: None, share: bool = True) -> dict:
     """Render every plan's jobs; call ``on_complete(plan)`` once, as each lesson's last segment arrives.
 
@@ -33,83 +88,26 @@ def run_queue(plans: Sequence[LessonPlan], executor, on_event: Callable[[str, di
     completed, so completing one (which may move its files) never takes a clip
     from under another.
     """
-    owner: dict[int, LessonPlan] = {}
-    have: dict[str, object] = {}                     # key -> a finished clip path
+    queue = _Queue(plans, on_event, on_complete)
+    have: dict[str, Path] = {}                     # key -> a finished clip path
     for plan in plans:
         for idx, res in plan.results.items():
             have.setdefault(plan.keys[idx], res.clip)
-    followers: dict[str, list[Job]] = {}
     leaders: list[Job] = []
-    counts = {"rendered": 0, "shared": 0}
     for plan in plans:
         for job in plan.todo:
-            owner[id(job)] = plan
+            queue.owner[id(job)] = plan
             if not share:
                 leaders.append(job)
-            elif job.key in followers:
-                followers[job.key].append(job)
+            elif job.key in queue.followers:
+                queue.followers[job.key].append(job)
             elif job.key in have:
-                _share(job, have[job.key], plan, on_event, counts)
+                queue.share(job, have[job.key])
             else:
-                followers[job.key] = []
+                queue.followers[job.key] = []
                 leaders.append(job)
-    completed: set[int] = set()
-
-    def complete(candidates) -> None:
-        for plan in candidates:
-            if id(plan) not in completed and plan.complete:
-                completed.add(id(plan))
-                on_complete(plan)
-
-    complete(plans)
+    queue.complete(plans)
     leaders.sort(key=lambda job: -job.expected)
-
-    def result(job: Job, out: dict) -> None:
-        plan = owner[id(job)]
-        plan.results[job.storyboard.index] = finish_job(job, out, plan.voices)
-        counts["rendered"] += 1
-        on_event("rendered", {"index": job.storyboard.index, "type": job.storyboard.type,
-                              "seconds": out["seconds"], "chunks": out.get("chunks", 1), "lesson": job.lesson})
-        touched = [plan]
-        for other in followers.pop(job.key, []):
-            _share(other, job.clip, owner[id(other)], on_event, counts, out)
-            touched.append(owner[id(other)])
-        complete(touched)
-
-    def begin(job: Job) -> None:
-        on_event("begin", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
-
-    def prepare(job: Job) -> None:
-        """The segment's beats, once its voice exists (synthesis runs while earlier jobs render)."""
-        voices = owner[id(job)].voices
-        if voices is not None:
-            for message in voices.wait(job.storyboard.index):
-                on_event("warning", {"message": message})
-            job.storyboard = voices.storyboard(job.storyboard)
-        for other in followers.get(job.key, []):          # shared jobs keep their own lesson's lines
-            other_voices = owner[id(other)].voices
-            if other_voices is not None:
-                other.storyboard = other_voices.storyboard(other.storyboard)
-
-    # long segments in chunks on several workers (split.run hands the executor chunk jobs)
-    if "prepare" in inspect.signature(executor.run).parameters:
-        split.run(executor, leaders, result, begin, on_event, prepare)
-    else:                       # an executor of the older interface: every voice before the first job
-        for job in leaders:
-            prepare(job)
-        split.run(executor, leaders, result, begin, on_event)
-    return counts
-
-
-def _share(job: Job, clip, plan: LessonPlan, on_event, counts, out: dict | None = None) -> None:
-    """Give ``job`` a copy of an identical clip instead of rendering it again."""
-    import json
-    if out is None:                                   # from a cache entry: its timing and cues
-        meta = json.loads(clip.with_name(clip.name + ".json").read_text())
-        out = {"duration": meta["duration"], "cues": meta["cues"], "seconds": 0.0,
-               "peak_rss_mb": meta.get("worker_peak_rss_mb")}
-    if clip != job.clip:
-        _copy(clip, job.clip)
-    plan.results[job.storyboard.index] = finish_job(job, {**out, "seconds": 0.0}, plan.voices)
-    counts["shared"] += 1
-    on_event("shared", {"index": job.storyboard.index, "type": job.storyboard.type, "lesson": job.lesson})
+    # long segments in chunks on several workers (the split executor hands the executor chunk jobs)
+    SplitExecutor(executor, on_event).run(leaders, queue)
+    return queue.counts

@@ -26,7 +26,9 @@ import signal
 import tempfile
 from pathlib import Path
 
-from embedcore.integrity import entry_problem, problem, read_entry
+import av
+
+from embedcore.integrity import atomic_write_text, entry_problem, problem, read_entry
 
 PREFIX = ".staging-"
 PLAN = "COMMIT"
@@ -148,15 +150,10 @@ class Staging:
         cannot wait, and leaves the plan for the next render to finish."""
         rels = _files(self.dir)
         plan = self.dir / PLAN
-        tmp = self.dir / f".{PLAN}.part"
         stop = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
         held = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
         try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(rels, f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, plan)
+            atomic_write_text(plan, json.dumps(rels))        # on disk before the first move
             _roll_forward(self.dir, self.out_dir)
             shutil.rmtree(self.dir, ignore_errors=True)
         finally:
@@ -186,8 +183,6 @@ def check_video(path: Path, seconds: float, fps: float, clips: int = 1) -> None:
     length with the ``clips`` it joins; raise ValueError if it is short or
     unreadable. A frame per clip is allowed (WebM packets carry no duration,
     so the last frame of each clip counts as zero long)."""
-    import av
-
     try:
         with av.open(str(path)) as c:
             s = c.streams.video[0]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from manim import DOWN, Text, VGroup
 
+from embedcore.integrity import atomic_write_bytes
+
 from ..theme import SIZE, Theme
 
 
@@ -72,10 +74,9 @@ class _TextCache:
         path = self.directory / key[:2] / f"{key}.pkl"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
             data = pickle.dumps(mob, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.write_bytes(hashlib.sha256(data).digest() + data)
-            os.replace(tmp, path)       # atomic: parallel workers never read half a file
+            # atomic: parallel workers never read half a file (no fsync: a lost entry is shaped again)
+            atomic_write_bytes(path, hashlib.sha256(data).digest() + data, sync=False)
         except OSError:
             pass                        # a read-only or full cache only costs speed
 

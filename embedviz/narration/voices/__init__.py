@@ -7,44 +7,19 @@ module with one class and one line in :data:`ENGINES`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from embedviz.narration.voices.base import Engine, Speech, VoiceError
+from embedviz.narration.voices.espeak import EspeakEngine
+from embedviz.narration.voices.hibari import HibariEngine
 
-import numpy as np
-
-
-class VoiceError(Exception):
-    """A voice cannot be used (unknown, needs a download, engine missing): the user's to fix."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-@dataclass(frozen=True)
-class Speech:
-    samples: np.ndarray     # float32, mono, in [-1, 1]
-    rate: int
-
-
-class Engine(Protocol):
-    name: str
-    default_voice: str
-
-    def version(self) -> str: ...
-    def check(self, voice: str) -> None:
-        """Raise :class:`VoiceError` now (before rendering) if ``voice`` cannot be used."""
-    def synthesise(self, text: str, voice: str, speed: float) -> Speech: ...
+__all__ = ["ENGINES", "Engine", "Speech", "VoiceError", "engine"]
 
 
 def engine(name: str) -> Engine:
     """The engine called ``name`` (one instance per process: loading a model is not free)."""
     if name not in _INSTANCES:
         if name == "hibari":
-            from embedviz.narration.voices.hibari import HibariEngine
-            _INSTANCES[name] = HibariEngine()
+            _INSTANCES[name] = HibariEngine()        # its model (onnxruntime) loads on first use
         elif name == "espeak":
-            from embedviz.narration.voices.espeak import EspeakEngine
             _INSTANCES[name] = EspeakEngine()
         else:
             raise VoiceError(f"unknown voice engine {name!r}", "choose one of: " + ", ".join(ENGINES))

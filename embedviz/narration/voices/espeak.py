@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from embedviz.narration.voices import Speech, VoiceError
+from embedviz.narration.voices.base import Speech, VoiceError
 
 BINARY = "espeak-ng"
 TIMEOUT = 120.0         # seconds one line may take (a long line takes about one)

@@ -6,11 +6,13 @@ one is refused up front with one line instead of waiting on a download.
 """
 from __future__ import annotations
 
+import importlib.metadata
+import os
 import threading
 
 import numpy as np
 
-from embedviz.narration.voices import Speech, VoiceError
+from embedviz.narration.voices.base import Speech, VoiceError
 
 
 class HibariEngine:
@@ -22,7 +24,6 @@ class HibariEngine:
         self._lock = threading.Lock()
 
     def version(self) -> str:
-        import importlib.metadata
         try:
             return importlib.metadata.version("hibari-tts")
         except importlib.metadata.PackageNotFoundError:
@@ -38,8 +39,6 @@ class HibariEngine:
         return VOICES
 
     def check(self, voice: str) -> None:
-        import os
-
         voices = self._voices()
         from hibari.voices import cache_dir
         if voice not in voices:
