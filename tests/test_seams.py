@@ -1,6 +1,6 @@
 """The typed seams between planning, running and reporting a render (issue 18), without rendering:
 executors are an abstract base class, a job's outcome is a frozen value that pickles, progress
-events are typed, a silent lesson has a narration object, and embedviz has no import cycle."""
+events are typed, a silent lesson has a narration object, (the import graph: tests/test_layers.py)."""
 from __future__ import annotations
 
 import dataclasses
@@ -21,21 +21,9 @@ from embedviz.render.outcome import ClipOutcome
 from embedviz.render.plan import plan_lesson
 from embedviz.render.queue import run_queue
 
-from . import import_graph
 from .conftest import ROOT
 
 pytestmark = pytest.mark.unit
-
-# Imports that may stay inside functions: optional or heavy dependencies loaded only when used.
-# scipy/pyloudnorm: ~1.3 s of CPU to import, needed only to process narration audio (validate stays fast).
-LAZY_OK = ("distributed", "manim", "hibari", "scenes", "embedviz.draw",
-           "scipy", "pyloudnorm")
-# In draw/, which another part of issue 18 rewrites (Manim's internals): left to it.
-LAZY_ELSEWHERE = {("embedviz.draw.worker", "logging"), ("embedviz.draw.chunks", "av")}
-# The CLI and the API import the render stack when a command runs: ``import embedviz`` and the CLI
-# start in a tenth of a second, with the CLI's signal handlers in place before the stack loads.
-LAZY_AT_START = ("embedviz.cli", "embedviz.api")
-
 
 def test_an_executor_missing_a_method_cannot_be_made():
     class NoClose(Executor):
@@ -131,20 +119,3 @@ def test_the_queue_reports_typed_events_and_records_each_clip(tmp_path, monkeypa
             assert entry["duration"] == 2.0 and entry["render_seconds"] == 0.5
     finally:
         plan.abandon()
-
-
-def test_embedviz_has_no_import_cycle_even_inside_functions():
-    known = {**import_graph.modules("embedcore"), **import_graph.modules("scenes"),
-             **import_graph.modules("embedviz")}
-    edges = import_graph.imports("embedviz", known)
-    assert import_graph.cycles(edges, set(import_graph.modules("embedviz"))) == []
-
-
-def test_imports_inside_functions_are_only_lazy_heavy_dependencies():
-    known = {**import_graph.modules("embedcore"), **import_graph.modules("scenes"),
-             **import_graph.modules("embedviz")}
-    lazy = [e for e in import_graph.imports("embedviz", known) if e.lazy]
-    bad = [f"{e.module}:{e.line} imports {e.target}" for e in lazy
-           if not any(e.target == ok or e.target.startswith(ok + ".") for ok in LAZY_OK)
-           and (e.module, e.target) not in LAZY_ELSEWHERE and e.module not in LAZY_AT_START]
-    assert bad == []

@@ -7,6 +7,7 @@ atomically: the final path either holds a complete file or nothing new.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -106,8 +107,6 @@ def render_clip(storyboard: Storyboard, style, width: int, height: int, fps: int
     if plain is None:
         plain = os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1"
     vfr = fmt in VFR_FORMATS and not cfr and not plain
-    import logging
-
     from manim import logger, tempconfig
 
     from scenes.components.text import text_cache
