@@ -8,6 +8,7 @@ held at or below -1 dBTP by a smooth look-around limiter.
 from __future__ import annotations
 
 import warnings
+import wave
 from math import gcd
 from pathlib import Path
 
@@ -96,7 +97,6 @@ def _declared_seconds(path: Path, container, stream) -> float | None:
     elif container.duration:
         found.append(container.duration / av.time_base)
     if path.suffix.lower() == ".wav":
-        import wave
         try:
             with wave.open(str(path)) as w:
                 size = w.getnframes() * w.getsampwidth() * w.getnchannels()

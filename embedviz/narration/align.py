@@ -24,6 +24,9 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from pocketsphinx import Decoder
+
+from embedviz.media.audio import resample
 
 VERSION = 2             # bump when the times mean something else
 RATE = 16_000           # the acoustic model's rate
@@ -79,7 +82,6 @@ def _decoder():
     """One decoder per thread (a decoder is not thread-safe; loading one takes ~0.8 s)."""
     dec = getattr(_local, "decoder", None)
     if dec is None:
-        from pocketsphinx import Decoder
         # no pruning to speak of: the search is held to one sentence's words, and narrower beams lost
         # espeak's robotic voice and long lines of numbers
         dec = _local.decoder = Decoder(samprate=RATE, bestpath=False, loglevel="FATAL", logfn=os.devnull,
@@ -90,8 +92,6 @@ def _decoder():
 
 
 def _align(samples: np.ndarray, rate: int, words: list[str]) -> tuple[float, ...] | None:
-    from embedviz.media.audio import resample
-
     dec = _decoder()
     names = [_entry(dec, w) for w in words]
     known = [n for n in names if n is not None]

@@ -19,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -270,8 +271,6 @@ def caption_word_starts(text: str, say: str, starts: tuple[float, ...]) -> list[
     The two differ where a symbol is said in words ("×" → "by", "[V, d]" → "V by d"): words they
     share are matched in order; a caption word with no spoken twin takes the time of the spoken
     words in its place."""
-    from difflib import SequenceMatcher
-
     cap = [w.strip(".,;:!?\"“”‘’()[]{}…—–-").lower().replace("’", "'") for w in text.split()]
     spoken_words = align.words_of(say)
     end = starts[-1] if starts else 0.0
@@ -560,11 +559,8 @@ def _synthesised(job: Job) -> Line:
 
 
 def _starts(samples: np.ndarray, job: Job) -> tuple[float, ...] | None:
-    """When each spoken word starts (cached beside the voices); None without pocketsphinx."""
-    try:
-        return align.word_starts(samples, audio.RATE, job.say, cache=voice_cache_dir())
-    except ImportError:
-        return None
+    """When each spoken word starts (cached beside the voices); None when alignment fails."""
+    return align.word_starts(samples, audio.RATE, job.say, cache=voice_cache_dir())
 
 
 def _load_cached(path: Path) -> np.ndarray | None:
