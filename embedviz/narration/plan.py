@@ -343,9 +343,15 @@ def resolve(compiled, fmt: str = "mp4", *, defer: bool = False) -> NarrationPlan
     lesson = compiled.lesson
     pos = _positions(lesson)
     try:
-        jobs = _plan(compiled)
+        jobs = _plan(compiled, check_voices=False)
         t0 = time.perf_counter()
-        later = _to_synthesise(jobs) if defer else set()
+        missing = _to_synthesise(jobs)
+        # only a voice that must speak is checked (importing hibari to check it costs a second):
+        # a re-render whose lines are all in the voice cache loads no engine
+        checked: set[tuple[str, str]] = set()
+        for k in sorted(missing):
+            _check_voice(jobs[k].voice, jobs[k].loc, checked)
+        later = missing if defer else set()
         done = _run([job for k, job in enumerate(jobs) if k not in later])
     except LessonError as e:
         raise pos.locate(e) from None
@@ -400,9 +406,17 @@ def _timed(job: Job, finished: list) -> Line:
 
 
 def _to_synthesise(jobs: list[Job]) -> set[int]:
-    """Which lines a voice must still speak (not in the voice cache)."""
-    return {k for k, job in enumerate(jobs)
-            if job.recording is None and job.voice is not None and not _synth_cache_path(job).is_file()}
+    """Which lines a voice must still speak (not in the voice cache, or its engine cannot say)."""
+    out = set()
+    for k, job in enumerate(jobs):
+        if job.recording is None and job.voice is not None:
+            try:
+                cached = _synth_cache_path(job).is_file()
+            except VoiceError:             # not installed: checking it says so, located
+                cached = False
+            if not cached:
+                out.add(k)
+    return out
 
 
 def _placeholder(job: Job) -> Line:
@@ -414,7 +428,9 @@ def _placeholder(job: Job) -> Line:
 
 # -- planning: where each line's sound comes from ---------------------------------
 
-def _plan(compiled) -> list[Job]:
+def _plan(compiled, check_voices: bool = True) -> list[Job]:
+    """One job per line. ``check_voices``: each voice named must exist and be installed (validate);
+    a render checks only the voices that must speak (:func:`resolve`)."""
     lesson = compiled.lesson
     cfg = lesson.config
     base = lesson.path.parent
@@ -430,7 +446,7 @@ def _plan(compiled) -> list[Job]:
         voice_loc = seg_loc + ("narration_voice",) if opts.narration_voice is not None else ("narration_voice",)
         if voice is not None and voice.engine == "none":
             voice = None
-        if voice is not None:
+        if voice is not None and check_voices:
             _check_voice(voice, voice_loc, checked)
         vdir_value = opts.voice_dir or cfg.voice_dir
         vdir_loc = seg_loc + ("voice_dir",) if opts.voice_dir else ("voice_dir",)
