@@ -11,6 +11,7 @@ import pytest
 from embedviz.cli import main
 from embedviz.media.video import video_seconds
 from embedviz.publish.page import _clock
+from tests.test_narration import write_audio
 
 LESSON = """
 lesson: {title: Truthful, slug: truthful}
@@ -23,7 +24,7 @@ segments:
     narration: ["One row per token.", "The id selects a row of the table, and nothing is computed at all."]
   - type: lookup
     tokens: "dog cat"
-    narration: ["Two tokens, two rows."]
+    narration: [{text: "Two tokens, two rows.", audio: two.wav}]
 """
 FINAL = re.compile(r"^narration: (\d+) of (\d+) lines voiced, ([\d.]+) s of speech \((\d+) synthesised, "
                    r"(\d+) from the voice cache, (\d+) recorded\) in ([\d.]+) s$", re.M)
@@ -41,15 +42,16 @@ def _render(tmp_path: Path, capsys) -> tuple[str, str]:
 def test_render_says_what_it_did(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("EMBEDVIZ_VOICE_CACHE", str(tmp_path / "voices"))
     (tmp_path / "l.yaml").write_text(LESSON)
+    write_audio(tmp_path / "two.wav", 1.5, level=0.2)
     out, err = _render(tmp_path, capsys)
 
     # while it starts: no speech claimed before it exists
-    assert "narration: 3 lines; 0 from the voice cache, 0 recorded, 3 to synthesise while rendering" in err
+    assert "narration: 3 lines; 0 from the voice cache, 1 recorded, 2 to synthesise while rendering" in err
     assert "0.0 s of speech" not in err
     # the final count: every line, its seconds of speech as the clips hold it
     (final,) = FINAL.findall(out)
     voiced, lines, seconds, synthesised, cached, recorded, wall = final
-    assert (voiced, lines, synthesised, cached, recorded) == ("3", "3", "3", "0", "0")
+    assert (voiced, lines, synthesised, cached, recorded) == ("3", "3", "2", "0", "1")
     folder = tmp_path / "media" / "truthful" / "144p5"
     manifest = json.loads((folder / "manifest.json").read_text())
     spoken = sum(c["end"] - c["start"] for s in manifest["segments"]
@@ -79,7 +81,7 @@ def test_render_says_what_it_did(tmp_path, capsys, monkeypatch):
     # again, unchanged: the voices come from the cache
     out, err = _render(tmp_path, capsys)
     (final,) = FINAL.findall(out)
-    assert final[3:6] == ("0", "3", "0") and final[2] == seconds
+    assert final[3:6] == ("0", "2", "1") and final[2] == seconds
 
 
 @pytest.mark.unit
