@@ -9,9 +9,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from embedcore.integrity import part_path
@@ -93,8 +96,26 @@ def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["embedviz.executors.forkserver_guard", "embedviz.draw.worker", "manim", "scenes.registry"])
     fresh = {"max_tasks_per_child": 1} if width * height >= FRESH_PROCESS_PIXELS else {}
+    _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init,
                                initargs=(os.getpid(),), **fresh)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (it keeps the forkserver pool's semaphores) deaf to SIGHUP.
+
+    A closed terminal signals the whole process group; the tracker ignores SIGINT and SIGTERM but
+    not SIGHUP, and one killed by it printed a relaunch warning and tracebacks under the CLI's
+    one line. An ignored signal stays ignored across exec; the CLI's own handler is put back at once.
+    The tracker still ends with the CLI (when its pipe closes)."""
+    if threading.current_thread() is not threading.main_thread():
+        resource_tracker.ensure_running()
+        return
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, previous if previous is not None else signal.SIG_DFL)
 
 
 class LocalExecutor(Executor):
