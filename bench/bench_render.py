@@ -145,7 +145,7 @@ def has_cfr_switch() -> bool:
 def warm_voices(lesson: Path) -> float:
     """Synthesise (or read from the voice cache) every line once, so no timed render pays for it."""
     t = time.perf_counter()
-    code = "import sys; from embedviz import api, narration; narration.resolve(api.load(sys.argv[1]), 'mp4')"
+    code = "import sys; from embedviz import api; from embedviz.narration import plan; plan.resolve(api.load(sys.argv[1]), 'mp4')"
     subprocess.run([sys.executable, "-c", code, str(lesson)], check=True, cwd=ROOT)
     return time.perf_counter() - t
 

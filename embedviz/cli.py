@@ -202,12 +202,9 @@ def cmd_render(args) -> int:
         match event:
             case events.Warned(message=message):
                 progress.console.print(f"warning: {message}", markup=False, highlight=False)
-            case events.NarrationReady() as n:
-                progress.console.print(
-                    f"  narration: {n.voiced} of {n.lines} lines voiced, {n.seconds:.1f} s of speech "
-                    f"({n.synthesised} synthesised, {n.cached} from cache, {n.decoded} recordings; {n.wall:.1f} s"
-                    + (f"; {n.pending} to synthesise while rendering" if n.pending else "") + ")",
-                    markup=False, highlight=False)
+            case events.NarrationReady():
+                progress.console.print(f"  {narration_line(voices.summary())}", markup=False, highlight=False,
+                                       soft_wrap=True)
             case events.Cached() | events.Shared() | events.Rendered():
                 progress.advance(task)
                 if isinstance(event, events.Rendered):
@@ -225,13 +222,31 @@ def cmd_render(args) -> int:
                                 executor=executor, voices=voices, cfr=args.cfr)
     finally:
         executor.close()
-    total = sum(s.duration for s in result.segments)
-    print(f"lesson video: {result.video} ({total:.1f} s{', narrated' if voices.voiced else ''})")
+    seconds = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))["duration"]
+    if voices.voiced:
+        print(narration_line(voices.summary(), final=True))
+    print(f"lesson video: {result.video} ({seconds:.1f} s{', narrated' if voices.voiced else ''})")
     print(f"all files in: {result.out_dir}/")
     for f in result.files:
         print(f"  {os.path.relpath(f, result.out_dir)}")
+    entries = [f for f in result.out_dir.rglob("*.json") if f.name != "manifest.json" and f not in result.files
+               and not any(p.startswith(".") for p in f.relative_to(result.out_dir).parts)]
+    if entries:
+        print(f"  *.json beside each video ({len(entries)} cache entr{'ies' if len(entries) != 1 else 'y'}: "
+              "what it was made from)")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def narration_line(info: dict, final: bool = False) -> str:
+    """One line about the narration: what is known now (``final``: when the render is done)."""
+    how = [f"{info['synthesised']} synthesised", f"{info['cached']} from the voice cache",
+           f"{info['decoded']} recorded"]
+    if info.get("pending"):
+        return (f"narration: {info['lines']} lines; {', '.join(how[1:])}, "
+                f"{info['pending']} to synthesise while rendering")
+    return (f"narration: {info['voiced']} of {info['lines']} lines voiced, {info['seconds']:.1f} s of speech "
+            f"({', '.join(how)}) in {info['wall']:.1f} s")
 
 
 def cmd_script(args) -> int:

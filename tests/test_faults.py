@@ -77,7 +77,7 @@ def left_behind(mark: str, within: float = 5.0) -> list[int]:
     return pids
 
 
-def workers_of(pid: int) -> list[int]:
+def _children(pid: int) -> list[tuple[int, bytes]]:
     out = []
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
@@ -86,9 +86,15 @@ def workers_of(pid: int) -> list[int]:
                 cmd = (p / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"embedviz.cli" in cmd:
-                out.append(int(p.name))
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append((int(p.name), cmd))
     return out
+
+
+def workers_of(pid: int) -> list[int]:
+    """The render workers of the CLI ``pid``: forked by its forkserver (the CLI never forks one itself)."""
+    servers = [kid for kid, cmd in _children(pid) if b"multiprocessing.forkserver" in cmd]
+    return [w for server in servers for w, _ in _children(server)]
 
 
 def content(p: Path) -> bytes:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from embedcore.integrity import part_path
@@ -76,22 +79,43 @@ FRESH_PROCESS_PIXELS = 1920 * 1080
 
 
 def worker_pool(workers: int, width: int, height: int) -> ProcessPoolExecutor:
-    """Processes for segment jobs.
+    """Processes for segment jobs, forked from a forkserver at every size, never from the CLI.
+
+    The CLI runs threads while it hands out jobs (voices synthesised in the
+    background start espeak-ng, hibari's ONNX session has its own): a worker
+    forked from it would inherit another thread's half-made pipe or held lock,
+    and a render froze for good when a forked worker kept espeak-ng's pipe
+    open. The forkserver is a fresh program started with only its own pipes;
+    it has already imported Manim, so a worker costs milliseconds.
 
     At 1080p and above each segment gets a fresh process: a render's native
     memory (encoder buffers, Cairo surfaces) is not all given back, and a
     reused worker ended a lesson ~50 MB above its largest single segment.
-    The processes fork from a server that has already imported Manim, so a
-    fresh one costs milliseconds, not the ~2 s of imports. Smaller renders
-    reuse their workers (their memory is small and the savings are not
-    worth a fork per segment).
+    Smaller renders reuse their workers.
     """
-    if width * height < FRESH_PROCESS_PIXELS:
-        return ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["embedviz.executors.forkserver_guard", "embedviz.draw.worker", "manim", "scenes.registry"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1, initializer=worker_init,
-                               initargs=(os.getpid(),))
+    fresh = {"max_tasks_per_child": 1} if width * height >= FRESH_PROCESS_PIXELS else {}
+    _start_resource_tracker()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init,
+                               initargs=(os.getpid(),), **fresh)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (it keeps the forkserver pool's semaphores) deaf to SIGHUP.
+
+    A closed terminal signals the whole process group; the tracker ignores SIGINT and SIGTERM but
+    not SIGHUP, and one killed by it printed a relaunch warning and tracebacks under the CLI's
+    one line. An ignored signal stays ignored across exec; the CLI's own handler is put back at once.
+    The tracker still ends with the CLI (when its pipe closes)."""
+    if threading.current_thread() is not threading.main_thread():
+        resource_tracker.ensure_running()
+        return
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, previous if previous is not None else signal.SIG_DFL)
 
 
 class LocalExecutor(Executor):

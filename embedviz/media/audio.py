@@ -8,6 +8,7 @@ held at or below -1 dBTP by a smooth look-around limiter.
 from __future__ import annotations
 
 import warnings
+import wave
 from math import gcd
 from pathlib import Path
 
@@ -31,8 +32,16 @@ class AudioError(Exception):
         self.message, self.hint = message, hint
 
 
+SHORT = 0.9            # decoded audio shorter than this share of what the container declares is cut short
+
+
 def decode(path: Path, rate: int = RATE) -> np.ndarray:
-    """Decode the first audio stream of ``path`` (any container, or a video's sound) to mono float32."""
+    """Decode the first audio stream of ``path`` (any container, or a video's sound) to mono float32.
+
+    The whole file is decoded and its length compared with what its header
+    declares: a file cut short (a copy that stopped halfway) is refused, not
+    played until it stops mid-sentence. Every refusal says what is wrong in
+    words (:class:`AudioError`), never an FFmpeg error number."""
     path = Path(path)
     if not path.exists():
         raise AudioError("audio file not found", "check the path (relative to the lesson file)")
@@ -40,13 +49,18 @@ def decode(path: Path, rate: int = RATE) -> np.ndarray:
         raise AudioError("is a directory, not an audio file", "name the file")
     if path.stat().st_size == 0:
         raise AudioError("audio file is empty", "record the line again")
+    decoded = 0
     try:
         with av.open(str(path)) as c:
             if not c.streams.audio:
-                raise AudioError("file has no audio stream", "give a recording with sound")
+                raise AudioError("the file has no audio stream" + (" (only video)" if c.streams.video else ""),
+                                 "give a recording with sound")
+            stream = c.streams.audio[0]
+            declared = _declared_seconds(path, c, stream)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
             parts = []
-            for frame in c.decode(c.streams.audio[0]):
+            for frame in c.decode(stream):
+                decoded += frame.samples / (frame.sample_rate or stream.rate or rate)
                 for out in resampler.resample(frame):
                     parts.append(out.to_ndarray().reshape(-1))
             for out in resampler.resample(None):
@@ -55,15 +69,42 @@ def decode(path: Path, rate: int = RATE) -> np.ndarray:
         raise
     except PermissionError:
         raise AudioError("audio file is not readable", "check its permissions") from None
+    except av.error.InvalidDataError:
+        where = f" after {decoded:.1f} s" if decoded else ""
+        raise AudioError(f"the file's data is not valid audio{where} (damaged, cut short, or not an audio file)",
+                         "re-export it as wav, mp3, m4a, flac or ogg") from None
     except (av.FFmpegError, ValueError, OSError) as e:
-        raise AudioError(f"cannot decode audio ({type(e).__name__}: {str(e)[:80]})",
+        what = (getattr(e, "strerror", None) or "").strip().rstrip(".").lower() or "it could not be read"
+        raise AudioError(f"the file cannot be decoded as audio ({what})",
                          "re-export it as wav, mp3, m4a, flac or ogg") from None
     samples = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
     if samples.size == 0:
         raise AudioError("audio stream holds no samples", "record the line again")
+    if declared and decoded < SHORT * declared:
+        raise AudioError(f"the file is cut short: its header declares {declared:.2f} s of audio but only "
+                         f"{decoded:.2f} s decode", "copy or export the recording again")
     if not np.isfinite(samples).all():
         raise AudioError("audio holds invalid samples", "re-export the file")
     return samples
+
+
+def _declared_seconds(path: Path, container, stream) -> float | None:
+    """How long the file says its audio is: the stream's or container's header, or a WAV's data chunk
+    (FFmpeg shortens a WAV's declared length to the bytes present; the header keeps the truth)."""
+    found = []
+    if stream.duration and stream.time_base:
+        found.append(float(stream.duration * stream.time_base))
+    elif container.duration:
+        found.append(container.duration / av.time_base)
+    if path.suffix.lower() == ".wav":
+        try:
+            with wave.open(str(path)) as w:
+                size = w.getnframes() * w.getsampwidth() * w.getnchannels()
+                if w.getframerate() and 0 < size < 0xFFFFF000:       # not a streaming header's "unknown"
+                    found.append(w.getnframes() / w.getframerate())
+        except (wave.Error, EOFError, OSError):
+            pass
+    return max(found) if found else None
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int = RATE) -> np.ndarray:

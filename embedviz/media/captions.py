@@ -30,16 +30,38 @@ def _wrap(text: str, max_line: int) -> list[str]:
 
 
 def timed_cues(cues: Sequence[dict]) -> list[dict]:
-    """Split long cues into ≤2-line pieces, sharing the time by length."""
+    """Split long cues into ≤2-line pieces, each starting when its first word is heard.
+
+    A voiced cue carries ``words``: when each of its words starts, from the
+    audio (:func:`embedviz.narration.plan.caption_word_starts`). A cue without
+    them (a silent line, shown for its reading time) shares its time by length.
+    """
     out = []
     for c in cues:
         parts = split_cue_text(c["text"])
-        total = sum(len(" ".join(p)) for p in parts) or 1
-        t = c["start"]
-        for p in parts:
-            dur = (c["end"] - c["start"]) * len(" ".join(p)) / total
-            out.append({"start": round(t, 3), "end": round(t + dur, 3), "lines": p})
-            t += dur
+        starts = _part_starts(c, parts)
+        for k, p in enumerate(parts):
+            end = starts[k + 1] if k + 1 < len(parts) else c["end"]
+            out.append({"start": round(starts[k], 3), "end": round(end, 3), "lines": p})
+    return out
+
+
+def _part_starts(cue: dict, parts: list[list[str]]) -> list[float]:
+    """Where each piece of a split cue starts: its first word's time, else a share by length."""
+    start, end = cue["start"], cue["end"]
+    counts = [len(" ".join(p).split()) for p in parts]
+    words = cue.get("words")
+    if isinstance(words, list) and len(words) == sum(counts):
+        out, first = [], 0
+        for n in counts:
+            out.append(min(max(start + words[first], out[-1] if out else start), end))
+            first += n
+        return out
+    total = sum(len(" ".join(p)) for p in parts) or 1
+    out, t = [], start
+    for p in parts:
+        out.append(t)
+        t += (end - start) * len(" ".join(p)) / total
     return out
 
 

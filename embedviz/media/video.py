@@ -147,11 +147,17 @@ def probe(path: Path, fps: float | None = None) -> dict:
 
 
 def thumbnail(clip: Path, at: float, out_path: Path) -> None:
-    """Save the picture ``clip`` shows at ``at`` seconds as a PNG (atomically)."""
+    """Save the picture ``clip`` shows at ``at`` seconds as a PNG (atomically).
+
+    Decoding starts at the key frame before ``at`` (a seek), not at the clip's start: a
+    1080p60 segment decoded whole took seconds, most of an unchanged re-render."""
     out_path = Path(out_path)
     best = None
     with av.open(str(clip)) as c:
-        for frame in c.decode(video=0):
+        stream = c.streams.video[0]
+        if at > 0 and stream.time_base:
+            c.seek(int(at / stream.time_base), stream=stream, backward=True, any_frame=False)
+        for frame in c.decode(stream):
             if best is not None and frame.time is not None and frame.time > at + 1e-6:
                 break
             best = frame

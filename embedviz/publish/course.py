@@ -187,7 +187,8 @@ def build_course(
         result = assemble(plan)
         done[id(plan)] = result
         rendered = sum(1 for s in plan.results.values() if not s.cached)
-        on_event(events.LessonDone(plan.compiled.lesson.slug, sum(s.duration for s in result.segments),
+        # the whole video: the title card and every segment
+        on_event(events.LessonDone(plan.compiled.lesson.slug, sum(s.duration for s in plan.results.values()),
                                    rendered, len(plan.results) - rendered, str(result.out_dir / "index.html")))
 
     own = executor is None

@@ -7,6 +7,7 @@ every new file into place.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from embedcore.lesson import CompiledLesson
 from embedcore.title_card import title_card
 from embedviz.media import captions
 from embedviz.media.video import concat, probe, thumbnail
-from embedviz.narration.plan import NarrationPlan
+from embedviz.narration.plan import NarrationPlan, sound_code
 from embedviz.options import Quality
 from embedviz.publish.descriptions import write_descriptions
 from embedviz.publish.page import write_page
@@ -43,7 +44,7 @@ def assemble(plan: LessonPlan) -> RenderResult:
         ordered = [plan.results[sb.index] for sb in plan.compiled.storyboards]
         card = plan.results[0]
         result = _assemble(plan.compiled, plan.quality, stage.dir, card, ordered, plan.fmt, plan.transparent,
-                           plan.voices)
+                           plan.voices, lesson_key(plan), plan.out_dir)
         result.files += write_descriptions(result.out_dir, [title_card(plan.compiled), *plan.compiled.storyboards],
                                            [card, *ordered])
         if plan.fmt in ("mp4", "webm"):        # what browsers play (a page around a GIF or qtrle .mov would not)
@@ -63,12 +64,26 @@ def assemble(plan: LessonPlan) -> RenderResult:
                         [stage.final(f) for f in result.files])
 
 
+def lesson_key(plan: LessonPlan) -> str:
+    """What the lesson video is made from: its clips' keys in order, the format, the joining code."""
+    keys = [plan.keys[0], *[plan.keys[sb.index] for sb in plan.compiled.storyboards]]
+    return hashlib.sha256(json.dumps([keys, plan.fmt, plan.transparent, sound_code()]).encode()).hexdigest()
+
+
 def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: SegmentResult,
-              segs: list[SegmentResult], fmt: str, transparent: bool, voices: NarrationPlan) -> RenderResult:
+              segs: list[SegmentResult], fmt: str, transparent: bool, voices: NarrationPlan,
+              key: str, final_dir: Path) -> RenderResult:
     lesson = compiled.lesson
     video = out_dir / f"{lesson.slug}{'-alpha' if transparent else ''}.{fmt}"
-    tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] if voices.voiced else None
-    concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
+    # made from the same clips as the lesson video already in place (and it verifies): keep it, so an
+    # unchanged re-render lays out, normalises and encodes no sound at all
+    previous = final_dir / video.name
+    if VerifiedFile(previous).load(key) is not None:
+        video = previous
+    else:
+        tracks = [voices.track(r.index, r.cues, r.duration) for r in (card, *segs)] if voices.voiced else None
+        concat([card.clip, *[s.clip for s in segs]], video, audio=tracks)
+        VerifiedFile(video).commit(key, {"clips": len(segs) + 1})
     # Lesson timeline: the title card, then each clip where the previous one ended.
     t = card.duration
     all_cues, chapters, manifest_segments = [], [], []
@@ -112,5 +127,6 @@ def _assemble(compiled: CompiledLesson, quality: Quality, out_dir: Path, card: S
     # the first segment's finished picture, just before its closing fade (not a frame mid-motion)
     thumbnail(segs[0].clip, max(0.0, segs[0].duration - 1.2), thumb)
     files = [video, base.with_suffix(".vtt"), base.with_suffix(".srt"), out_dir / "chapters.vtt",
-             out_dir / "manifest.json", thumb, *[out_dir / "clips" / s.clip.name for s in segs]]
+             out_dir / "manifest.json", thumb, out_dir / "clips" / card.clip.name,
+             *[out_dir / "clips" / name for s in segs for name in (s.clip.name, Path(s.clip.name).with_suffix(".vtt").name)]]
     return RenderResult(out_dir, video, segs, files)

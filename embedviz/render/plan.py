@@ -118,9 +118,9 @@ def plan_lesson(
     for message in voices.warnings:
         on_event(events.Warned(message))
     if voices.voiced:
-        s = voices.stats
-        on_event(events.NarrationReady(s["lines"], s["voiced"], s["seconds"], s["wall"], s.get("synthesised", 0),
-                                       s.get("cached", 0), s.get("decoded", 0), s.get("pending", 0)))
+        s = voices.summary()        # what is known now: lines still pending have no seconds yet
+        on_event(events.NarrationReady(s["lines"], s["voiced"], s["seconds"], s["wall"], s["synthesised"],
+                                       s["cached"], s["decoded"], s["pending"]))
     lesson = compiled.lesson
     out_dir = Path(out_root) / lesson.slug / quality.folder
     lock = OutputLock(out_dir, on_wait=lambda msg: on_event(events.Waiting(msg, lesson.slug)))
