@@ -73,6 +73,11 @@ def drawn_size(m) -> float:
         return m.size * m.width / max(m.initial_width, 1e-9)
     if isinstance(m, Typst):
         return float(m.font_size)
+    if not isinstance(m, Text):     # a wrapped block (lines in a VGroup): the size of its first line
+        lines = [t for t in m.get_family()[1:] if isinstance(t, (Text, NumberText, Typst))]
+        if not lines:
+            raise TypeError(f"drawn_size: {type(m).__name__} holds no text")
+        return drawn_size(lines[0])
     glyphs = m.family_members_with_points()
     span = glyphs[-1].get_center() - glyphs[0].get_center() if len(glyphs) > 1 else (1.0, 0.0)
     upright = abs(span[0]) >= abs(span[1])
