@@ -28,6 +28,7 @@ from manim import (
     RoundedRectangle,
     TransformFromCopy,
     VGroup,
+    there_and_back,
 )
 
 from embedcore.segments.tokenize import PieceView, TokenizeStoryboard, WordSplit
@@ -222,8 +223,9 @@ class TokenizeScene(SegmentScene):
                  for c, i in zip(self.chips, self.ids)]
         self.play(LaggedStart(*drops, lag_ratio=0.08, run_time=min(1.6, 0.5 + 0.08 * k)))
         marked = [c for c, p in zip(self.chips, [p for w in sb.words for p in w.pieces]) if p.unknown or p.special]
-        if marked:
-            self.play(*[indicate(c, self.regions.safe, colour=th.accent, scale_factor=1.1) for c in marked], run_time=0.8)
+        if marked:      # the letters pulse and the outline flashes (a whole chip in the accent hid its letters)
+            self.play(*[indicate(c.word, self.regions.safe, colour=th.accent, scale_factor=1.15) for c in marked],
+                      *[c.box.animate(rate_func=there_and_back).set_stroke(th.accent) for c in marked], run_time=0.8)
 
     def _show_summary(self, beat: Beat) -> None:
         self.play(FadeIn(self.summary), FadeIn(self.notes), run_time=0.8)
