@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from manim import DOWN, Text, VGroup, config
+from manim import DOWN, MathTypst, Text, Typst, VGroup, config
 
 from embedcore.integrity import atomic_write_bytes
 from embedcore.wrap import wrap_lines
@@ -88,7 +88,6 @@ def drawn_size(m) -> float:
 def typst_cap_ratio() -> float:
     """Cap height per font-size point of a Typst formula, in scene units. Typst sets math in its own
     font, whose capitals at one size are ~30 % shorter than Inter's: measured from an upright "H"."""
-    from manim.mobject.text.typst_mobject import MathTypst
     probe = SIZE.display
     return float(MathTypst("upright(H)", font_size=probe).height) / probe
 
@@ -104,7 +103,6 @@ def font_of(m, fallback: str) -> str:
 def cap_px(m, fallback_font: str) -> float:
     """Cap height of text ``m`` in px at a 1080 px short side (a formula's at its main size: the
     numbers on a displayed fraction's bars are that size, sub- and superscripts smaller)."""
-    from manim.mobject.text.typst_mobject import Typst
     ratio = typst_cap_ratio() if isinstance(m, Typst) else cap_ratio(font_of(m, fallback_font))
     return drawn_size(m) * ratio * PX_PER_UNIT
 
