@@ -12,7 +12,6 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UL,
     UP,
     Arc,
     Create,
@@ -60,7 +59,7 @@ def _show(shown, new) -> None:
 
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
-    snap_skip = ("closing", "panel")        # closing replaces the formula (for layout stills)
+    snap_skip = ("closing", "panel")        # square frames: the closing takes the formula's place (layout stills)
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header", "note"), ("read_labels", "values"), ("formula",), ("substituted",),
               ("arrow_a", "arrow_b", "label_a", "label_b"))
@@ -97,40 +96,45 @@ class CosineDistanceScene(SegmentScene):
         self.scale_value = VGroup(first[5])         # live: the scale factor
 
         self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.value)
-        self.substituted = MathTypst(sb.substituted, color=th.text, font_size=SIZE.value)
-        for f in (self.formula, self.substituted):
-            if f.width > pw:
-                f.scale_to_fit_width(pw)
-        self.formula.next_to(self.read_labels, DOWN, buff=GAP.l).align_to([px0, 0, 0], LEFT)
-        self.substituted.next_to(self.formula, DOWN, buff=GAP.m).align_to(self.formula, LEFT)
-        # square frames: the formulas go side by side in one row under readouts and plane
-        self.formula_row = not self.portrait and not self.landscape
+        self.substituted = marks.role(MathTypst(sb.substituted, color=th.text, font_size=SIZE.value), marks.READOUT)
+        # wide and square frames: the formulas go side by side in one band under readouts and plane, at their
+        # size (the numbers are readouts: never shrunk below the readout floor); tall frames: under the readouts
+        self.formula_row = not self.portrait
         if self.formula_row:
             fl = VGroup(self.formula, self.substituted)
-            for f in fl:
-                f.scale(0.85)
+            if not self.landscape:
+                fl.scale(0.85)          # square: 8 units wide; still above the floor (SIZE.value is 30)
             fl.arrange(RIGHT, buff=GAP.l, aligned_edge=DOWN)
-            if fl.width > fw - 1.0:
-                fl.scale_to_fit_width(fw - 1.0)
-            fl.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
-            pw = fw - 1.0
-        room = self.substituted.get_bottom()[1] - bottom
-        if room < 0 and not self.portrait and not self.formula_row:        # shrink only the formulas, never the live readouts
-            k = 1 + room / (self.formula.get_top()[1] - self.substituted.get_bottom()[1])
+            fl.move_to([self.regions.body.x0, bottom, 0], aligned_edge=DOWN + LEFT)
+        else:
             for f in (self.formula, self.substituted):
-                f.scale(k, about_point=f.get_corner(UL))
-            self.substituted.next_to(self.formula, DOWN, buff=GAP.m * k).align_to(self.formula, LEFT)
-        self.closing = VGroup(*[wrapped(t, th, max_width=pw, size=SIZE.note, colour=th.accent, buff=GAP.xs)
+                if f.width > pw:
+                    f.scale_to_fit_width(pw)
+            self.formula.next_to(self.read_labels, DOWN, buff=GAP.l).align_to([px0, 0, 0], LEFT)
+            self.substituted.next_to(self.formula, DOWN, buff=GAP.m).align_to(self.formula, LEFT)
+        # the closing joins the formula with the numbers, which stays: beside it in the band (16:9), under it
+        # in tall frames; square frames are too narrow for both formulas and the closing in one band, so the
+        # closing takes the band as the symbolic formula leaves, and the formula with the numbers moves up
+        # under the readouts
+        self.closing_takes_band = self.formula_row and not self.landscape
+        x0 = self.regions.body.x0
+        if not self.formula_row:
+            cx, cw = px0, pw
+        elif self.closing_takes_band:
+            cx, cw = x0, self.regions.body.width
+        else:
+            cx = self.substituted.get_right()[0] + GAP.l
+            cw = self.regions.body.x1 - cx
+        self.closing = VGroup(*[wrapped(t, th, max_width=cw, size=SIZE.note, colour=th.accent, buff=GAP.xs)
                                 for t in sb.closing])
         self.closing.arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
-        self.closing.move_to(self.formula.get_corner(UL), aligned_edge=UL)    # replaces the formula at the end
         if self.formula_row:
-            self.closing.move_to([-fw / 2 + 0.5, bottom, 0], aligned_edge=DOWN + LEFT)
-        low = self.regions.body.y0 - self.closing.get_bottom()[1]
-        if low > 0:         # taller than the formulas it replaces: up, at most to where they began
-            self.closing.shift([0, min(low, self.read_labels.get_bottom()[1] - GAP.s - self.closing.get_top()[1]), 0])
+            self.closing.move_to([cx, bottom, 0], aligned_edge=DOWN + LEFT)
+        else:
+            self.closing.next_to(self.substituted, DOWN, buff=GAP.l).align_to(self.substituted, LEFT)
         # after B is scaled, the formula comes back with the scaled numbers (the result unchanged)
-        self.substituted_scaled = MathTypst(sb.substituted_scaled, color=th.text, font_size=SIZE.value)
+        self.substituted_scaled = marks.role(MathTypst(sb.substituted_scaled, color=th.text, font_size=SIZE.value),
+                                             marks.READOUT)
         self.substituted_scaled.match_height(self.substituted).move_to(self.substituted, aligned_edge=LEFT)
         self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
 
@@ -139,8 +143,7 @@ class CosineDistanceScene(SegmentScene):
             rect = (-fw / 2 + 0.4, max(self.formula.get_top()[1], self.substituted.get_top()[1],
                                        self.closing.get_top()[1]) + 0.15, px0 - 0.3, top)
         elif self.portrait:
-            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4,
-                    min(self.substituted.get_bottom()[1], self.closing.get_bottom()[1]) - 0.3)
+            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4, self.closing.get_bottom()[1] - 0.3)
         else:
             rect = (-fw / 2 + 0.4, bottom, px0 - 0.4, top)
         pts = [sb.a.coords, sb.b.coords, sb.samples[-1].tip]
@@ -288,7 +291,10 @@ class CosineDistanceScene(SegmentScene):
                   fade_in(self.substituted_scaled, self.regions.safe, 0.15 * DOWN), run_time=0.8)
 
     def _show_closing(self, beat: Beat) -> None:
-        self.play(FadeOut(self.formula), FadeOut(self.substituted_scaled), run_time=0.4)
+        if self.closing_takes_band:         # the formula with the numbers stays on screen, under the readouts
+            up = self.substituted_scaled.copy().next_to(self.read_labels, DOWN, buff=GAP.m)
+            up.align_to([self.regions.body.x1, 0, 0], RIGHT)
+            self.play(FadeOut(self.formula), self.substituted_scaled.animate.move_to(up), run_time=0.6)
         self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()
         self.wait(0.5)

@@ -29,6 +29,7 @@ from .components.vectors import (
     box_of,
     boxes_overlap,
     fit_plot,
+    grid_2d,
     place_labels,
     polyline_segments,
     segment_hits_box,
@@ -97,6 +98,7 @@ class Vectors2DScene(SegmentScene):
         coords = [v.coords for v in sb.vectors]
         self.frame = fit_plot(coords, rect)
         self.axes = axes_cross(self.frame, th)
+        self.axes.add_to_back(grid_2d(self.frame, th))      # the plane's scale, behind axes and arrows
         o = self.frame.origin
         self.tips = [self.frame.point(c) for c in coords]
         self.arrows = VGroup(*[arrow_2d(o, t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])

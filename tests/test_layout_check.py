@@ -7,7 +7,7 @@ pytestmark = pytest.mark.render
 
 pytest.importorskip("manim")
 
-from manim import Arrow, FadeIn, Rectangle, VGroup  # noqa: E402
+from manim import Arrow, FadeIn, MathTypst, Rectangle, VGroup  # noqa: E402
 
 from embedcore.config import Style  # noqa: E402
 from embedcore.storyboard import (  # noqa: E402
@@ -18,7 +18,7 @@ from embedcore.storyboard import (  # noqa: E402
 from embedviz.draw.layout_check import check_storyboard, contrast, delta_e  # noqa: E402
 from scenes import marks  # noqa: E402
 from scenes.base import Beat, SegmentScene  # noqa: E402
-from scenes.components.text import label, number  # noqa: E402
+from scenes.components.text import cap_px, label, number  # noqa: E402
 from scenes.theme import THEMES  # noqa: E402
 
 SB = Storyboard(type="probe", index=1, title="A probe", narration=("One line.",), source_label="made up",
@@ -71,6 +71,22 @@ def test_text_below_the_floor_and_readouts_below_theirs():
     assert any("'tiny'" in e and "'shrunk'" in e and "'0.81'" in e for e in rules) or \
         {"'tiny'", "'shrunk'", "'0.81'"} <= rules
     assert not any("'plain'" in e for e in rules)
+
+
+def test_a_typst_formula_is_measured_by_its_own_capitals():
+    """Typst sets math in its own font, ~30 % shorter in the caps than Inter at one size: a formula of
+    numbers shrunk to fit a panel (font 19: ~18 px caps) must fall under the readout floor, though
+    Inter at 19 would pass it (~26 px), and one at the kit's value size must not."""
+    def body(s):
+        shrunk = marks.role(MathTypst("x = (0.62) / (1.04 times 0.74)", font_size=19).shift([-2, 0, 0]), marks.READOUT)
+        fine = marks.role(MathTypst("y = (0.62) / (1.04 times 0.74)", font_size=30).shift([2, 0, 0]), marks.READOUT)
+        return [filler(s), shrunk, fine]
+    found, _ = run(body)
+    sizes = [e for r, e in found if r == "size"]
+    assert len(sizes) == 1 and sizes[0].startswith("'$ x = "), sizes
+    h = MathTypst("upright(H)", font_size=30)
+    assert abs(cap_px(h, "Inter") - h.height * 135) < 0.5       # measured: the drawn capital, 135 px per unit
+    assert cap_px(h, "Inter") < 0.8 * cap_px(label("H", THEMES["dark"], size=30), "Inter")
 
 
 def test_text_outside_the_title_safe_area():

@@ -169,3 +169,21 @@ def align_row_baselines(cells: Sequence, texts: Sequence[str | None], theme: The
             ref = baseline_y(mob)
         else:
             sit_on(mob, ref)
+
+
+GRID_STEPS = (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0)
+
+
+def grid_2d(frame: PlotFrame, theme: Theme, *, min_gap: float = 0.5) -> VGroup:
+    """A light grid behind the arrows, across the plot area, at the first of :data:`GRID_STEPS` (plane
+    units, so lines fall on 0.5, 1, 2 …) whose lines are ``min_gap`` scene units apart or more. Decoration:
+    it reads as the plane, never as a mark a label must avoid."""
+    x0, y0, x1, y1 = frame.rect
+    step = next((s for s in GRID_STEPS if s * frame.unit >= min_gap), GRID_STEPS[-1])
+    d = step * frame.unit
+    ox, oy = frame.origin[0], frame.origin[1]
+    xs = ox + d * np.arange(np.ceil((x0 - ox) / d), np.floor((x1 - ox) / d) + 1)
+    ys = oy + d * np.arange(np.ceil((y0 - oy) / d), np.floor((y1 - oy) / d) + 1)
+    lines = [Line([x, y0, 0], [x, y1, 0]) for x in xs] + [Line([x0, y, 0], [x1, y, 0]) for y in ys]
+    grid = VGroup(*lines).set_stroke(color=theme.faint, width=1, opacity=0.45)
+    return marks.role(grid, marks.DECOR)
