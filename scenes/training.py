@@ -38,6 +38,15 @@ from .components.readout import Readout
 from .components.text import label, wrap
 from .theme import GAP, SIZE
 
+TRAIL_OPACITY = 0.5      # the newest step of a trail
+TRAIL_FLOOR = 0.08       # what is left of a step once it has faded
+TRAIL_EPOCHS = 5         # epochs over which a step fades: the recent path reads, the old one recedes
+
+
+def trail_opacity(age: float) -> float:
+    """Opacity of a trail step finished ``age`` epochs ago (negative: not yet finished)."""
+    return TRAIL_FLOOR + (TRAIL_OPACITY - TRAIL_FLOOR) * float(np.clip(1 - age / TRAIL_EPOCHS, 0.0, 1.0))
+
 
 def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
     return not (a[2] + pad < b[0] or b[2] + pad < a[0] or a[3] + pad < b[1] or b[3] + pad < a[1])
@@ -116,10 +125,12 @@ class TrainingScene(SegmentScene):
         self.tips = VGroup(*[Dot(self.screen_pts[0, i], radius=0.07, color=c) for i, c in enumerate(self.colours)])
         for lab, pos in zip(self.word_labels, self.label_pos[0]):
             lab.move_to(pos)
-        self.trails = VGroup(*[VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.45)
-                               for c in self.colours])
+        # one step per epoch, each fading as it ages
+        self.trails = VGroup(*[VGroup(*[VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.0)
+                                        for _ in range(E)]) for c in self.colours])
         for tr, p in zip(self.trails, self.screen_pts[0]):
-            tr.set_points_as_corners([p, p])
+            for step in tr:
+                step.set_points_as_corners([p, p])
 
         # readouts (right)
         rx = split + 0.45 if not self.portrait else left
@@ -260,8 +271,15 @@ class TrainingScene(SegmentScene):
             self.tips[i].move_to(tips[i])
             self.word_labels[i].move_to(labs[i])
             k = int(np.floor(t + 1e-9))
-            trail = [self.screen_pts[e, i] for e in range(0, min(k, E) + 1)] + [tips[i]]
-            self.trails[i].set_points_as_corners(trail if len(trail) > 1 else [tips[i], tips[i]])
+            for e, step in enumerate(self.trails[i]):          # step e: snapshot e to e + 1
+                if e < k:
+                    step.set_points_as_corners([self.screen_pts[e, i], self.screen_pts[e + 1, i]])
+                    step.set_stroke(opacity=trail_opacity(t - (e + 1)))
+                elif e == k:
+                    step.set_points_as_corners([self.screen_pts[e, i], tips[i] + 1e-6 * RIGHT])
+                    step.set_stroke(opacity=TRAIL_OPACITY)
+                else:
+                    step.set_stroke(opacity=0.0)
         k = min(int(np.floor(t + 1e-9)), E)
         self.epoch_text.show(k)
         self.loss_text.show(k)
