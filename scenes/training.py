@@ -35,7 +35,7 @@ from embedcore.segments.training import TrainingStoryboard
 from .base import Beat, SegmentScene
 from .components.emphasis import indicate
 from .components.readout import Readout
-from .components.text import label, wrap
+from .components.text import baseline_y, label, sit_on, wrap
 from .theme import GAP, SIZE
 
 TRAIL_OPACITY = 0.5      # the newest step of a trail
@@ -154,7 +154,7 @@ class TrainingScene(SegmentScene):
         ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m
         step = 0.5 if self.landscape or self.portrait else 0.38      # square frames: tighter rows
         below = (1.45 - 2 * (0.5 - step) + step * (len(sb.pairs) - 1)) if sb.pairs else 0.3
-        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 1.35))
+        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 2.0))
         cx0 = rx + 0.45
         cy0 = ctop - ch_h
         self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
@@ -162,11 +162,15 @@ class TrainingScene(SegmentScene):
                       Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
         y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.xs)
         y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=GAP.xs)
-        x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
-        if x_lab.get_right()[0] > right:
-            x_lab.align_to(self.chart_xy(E, 0), RIGHT)
-        x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
-        self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
+        # x axis: its ends' ticks, its title between them (no row of its own)
+        x_0, x_e, x_title = [label(t, th, size=SIZE.tiny, colour=th.muted, mono=k < 2) for k, t in enumerate(sb.epoch_axis)]
+        x_0.next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
+        x_e.next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
+        if x_e.get_right()[0] > right:
+            x_e.align_to(self.chart_xy(E, 0), RIGHT)
+        x_title.next_to(self.chart_xy(E / 2, 0), DOWN, buff=GAP.xs)
+        sit_on(x_title, baseline_y(x_0))
+        self.chart = VGroup(axes, y_top, y_0, x_e, x_0, x_title)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
         self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
         self.loss_curve.set_points_as_corners([self.loss_pts[0], self.loss_pts[0]])
