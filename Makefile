@@ -1,6 +1,6 @@
 # The two commands a new machine needs. Both set everything up first
 # (system libraries, fonts, .venv); running them again reinstalls nothing.
-.PHONY: setup demo check test docs gallery bench clean
+.PHONY: setup demo check test layout docs gallery bench clean
 
 setup:
 	@bash scripts/setup.sh dev
@@ -28,6 +28,11 @@ test:
 	.venv/bin/mypy embedcore $(SEAMS)
 	.venv/bin/python -m pytest -q -n 2 --dist loadfile -m "unit or golden or render" --durations=15
 	.venv/bin/python -m pytest -q -m "faults or browser" --durations=15
+
+# `embedviz check` over every example lesson in every frame shape and theme (~5 CPU-min; `make test` runs the
+# default lesson in all of them and each other lesson in one, in turn)
+layout: setup
+	EMBEDVIZ_LAYOUT=all .venv/bin/python -m pytest -q -n 2 tests/test_layout_examples.py
 
 # README's segment and source tables, from the lesson schema's docstrings and field descriptions
 docs:

@@ -152,9 +152,12 @@ class SegmentScene(Scene):
         self.title = wrapped(sb.title, th, size=SIZE.title, weight="BOLD", max_width=self.safe_width, max_lines=3,
                              buff=GAP.xs)
         self.title.move_to([-self.fw / 2 + mx, self.fh / 2 - my, 0], aligned_edge=UL)
-        self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.safe_width,
-                              max_lines=3, buff=GAP.xs)
-        self.source.next_to(self.title, DOWN, buff=GAP.s, aligned_edge=LEFT)
+        # the vectors' source under the title; none on a segment that shows no vectors (a text card)
+        self.source = VGroup()
+        if sb.source_label:
+            self.source = wrapped(sb.source_label, th, size=SIZE.cell, colour=th.muted, max_width=self.safe_width,
+                                  max_lines=3, buff=GAP.xs)
+            self.source.next_to(self.title, DOWN, buff=GAP.s, aligned_edge=LEFT)
         self.header = VGroup(self.title, self.source)
         self.regions = layout.regions(self.fw, self.fh, self.header.get_bottom()[1], self.caption_height())
         before = set(vars(self))

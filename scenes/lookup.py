@@ -64,7 +64,7 @@ class LookupScene(SegmentScene):
         sentence = [self.chips, self.ids]
         self.turns = False
         for above in (sentence, []):
-            for keep in range(len(sb.columns), 2, -1):
+            for keep in range(len(sb.columns), min(2, len(sb.columns) - 1), -1):   # d < 3: all columns
                 fit = self._build_grids(layout.thin(sb.columns, keep), colour_of, above)
                 if fit >= layout.floor_scale([*sentence, *self.grid_panels[0], *self.grid_panels[1]]) - 1e-6:
                     break

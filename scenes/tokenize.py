@@ -1,5 +1,10 @@
 """Scene for the ``tokenize`` segment: the text as typed, then each word split into token chips with ids.
 
+In motion: each word leaves the typed text for its place, and breaks into its
+pieces (each chip's letters come from the word's own letters); a continuation
+piece (``##``) lands detached and slides onto the piece before it, a clasp
+joining the two; the ids drop out from under their chips.
+
 Every word keeps its pieces together (a label with the word as typed above a
 row of chips); words flow onto as many rows as the frame needs and the block
 is scaled to fill the body between the text and the notes, so tall frames use
@@ -8,9 +13,25 @@ negative colour; the notes under the block say what those marks mean.
 """
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, RoundedRectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    GrowFromCenter,
+    LaggedStart,
+    Mobject,
+    RoundedRectangle,
+    TransformFromCopy,
+    VGroup,
+    there_and_back,
+)
 
-from embedcore.segments.tokenize import TokenizeStoryboard
+from embedcore.segments.tokenize import PieceView, TokenizeStoryboard, WordSplit
 from scenes import layout
 
 from .base import Beat, SegmentScene
@@ -20,6 +41,16 @@ from .components.text import label, number, wrapped
 from .theme import GAP, SIZE
 
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
+CLASP = 0.28           # a clasp's height, as a fraction of the chips' height
+
+
+def glyphs(lines: VGroup) -> list[Mobject]:
+    """The glyphs of the lines of a wrapped block, in reading order (spaces draw none)."""
+    return [g for line in lines for g in line.submobjects]
+
+
+def ink(s: str) -> int:
+    return sum(1 for c in s if not c.isspace())
 
 
 def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=UP) -> VGroup:
@@ -117,6 +148,28 @@ class TokenizeScene(SegmentScene):
         self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, arrow_end + 0.05, 0], buff=GAP.xs,
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
+        self._clasps()
+
+    def _clasps(self) -> None:
+        """A clasp over each join of a piece and the continuation (##) after it, on one row."""
+        pieces = [p for w in self.storyboard.words for p in w.pieces]
+        self.clasps: dict[int, Mobject] = {}
+        for i, p in enumerate(pieces):
+            if not p.continues or i == 0:
+                continue
+            a, b = self.chips[i - 1], self.chips[i]
+            if abs(a.get_center()[1] - b.get_center()[1]) > 1e-3:      # wrapped onto the next row: no join
+                continue
+            x0, x1 = a.box.get_right()[0], b.box.get_left()[0]
+            self.clasps[i] = RoundedRectangle(
+                corner_radius=CLASP * b.box.height / 2, width=x1 - x0 + 2 * GAP.s * self.words_scale,
+                height=CLASP * b.box.height, stroke_width=0, fill_color=b.colour, fill_opacity=1,
+            ).move_to([(x0 + x1) / 2, b.box.get_center()[1], 0])
+        self.words.add(*self.clasps.values())
+        for idl in self.ids:
+            idl.set_z_index(-1)          # they drop out from under their chips
+        for chip in self.chips:
+            chip.word.set_z_index(1)     # the letters land on the chip, not under its box (drawn in turn)
 
     def beats(self) -> list[Beat]:
         return [Beat(self._show_typed), Beat(self._show_pieces), Beat(self._show_ids), Beat(self._show_summary)]
@@ -128,22 +181,51 @@ class TokenizeScene(SegmentScene):
     def _show_pieces(self, beat: Beat) -> None:
         if self.turns:
             self.play(FadeOut(self.typed), FadeOut(self.tokenizer_note), FadeOut(self.arrow), run_time=0.5)
+        typed = glyphs(self.typed[1])
+        typed_ok = not self.turns and len(typed) == ink(self.storyboard.text)
         k = 0
         for word, w in zip(self.word_labels, self.storyboard.words):
             n = len(w.pieces)
-            chips = self.chips[k:k + n]
-            self.play(fade_in(word, self.regions.safe, 0.1 * DOWN), run_time=0.3)
-            self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.15 * DOWN) for c in chips], lag_ratio=0.2,
-                                  run_time=min(1.2, 0.3 + 0.15 * n)))
+            chips = list(self.chips[k:k + n])
+            if typed_ok and w.typed is not None:        # the word leaves the typed text for its place
+                self.play(TransformFromCopy(VGroup(*typed[w.typed[0]:w.typed[1]]), word), run_time=0.5)
+            else:
+                self.play(fade_in(word, self.regions.safe, 0.1 * DOWN), run_time=0.3)
+            self._split(word, w, chips, k)
             k += n
+
+    def _split(self, word: Mobject, w: WordSplit, chips: list, first: int) -> None:
+        """The word breaks into its pieces; continuation pieces land apart and slide onto the one before."""
+        letters = word.submobjects
+        letters_ok = len(letters) == ink(w.shown)
+        joins = [i for i in range(len(chips)) if first + i in self.clasps]
+        # how far apart the pieces land: a gap at each join, as much as the title-safe area leaves
+        before = [sum(1 for j in joins if j <= i) for i in range(len(chips))]
+        room = min((self.regions.safe.x1 - c.get_right()[0]) / b for c, b in zip(chips, before) if b) if joins else 0
+        step = max(0.0, min(GAP.m, room))
+        for c, b in zip(chips, before):
+            c.shift(b * step * RIGHT)
+
+        def piece(chip, p: PieceView) -> AnimationGroup:
+            src = VGroup(*letters[p.glyphs[0]:p.glyphs[1]]) if letters_ok and p.glyphs else word
+            return AnimationGroup(FadeIn(chip.box), TransformFromCopy(src, chip.word))
+        n = len(chips)
+        self.play(LaggedStart(*[piece(c, p) for c, p in zip(chips, w.pieces)], lag_ratio=0.25,
+                              run_time=min(1.4, 0.5 + 0.2 * n)))
+        if joins:
+            self.play(*[c.animate.shift(b * step * LEFT) for c, b in zip(chips, before) if b and step],
+                      *[GrowFromCenter(self.clasps[first + i]) for i in joins], run_time=0.6)
 
     def _show_ids(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
         k = len(self.chips)
-        self.play(LaggedStart(*[FadeIn(i) for i in self.ids], lag_ratio=0.08, run_time=min(1.6, 0.4 + 0.08 * k)))
+        drops = [fade_in(i, self.regions.safe, (c.get_center()[1] - i.get_center()[1]) * DOWN)
+                 for c, i in zip(self.chips, self.ids)]
+        self.play(LaggedStart(*drops, lag_ratio=0.08, run_time=min(1.6, 0.5 + 0.08 * k)))
         marked = [c for c, p in zip(self.chips, [p for w in sb.words for p in w.pieces]) if p.unknown or p.special]
-        if marked:
-            self.play(*[indicate(c, self.regions.safe, colour=th.accent, scale_factor=1.1) for c in marked], run_time=0.8)
+        if marked:      # the letters pulse and the outline flashes (a whole chip in the accent hid its letters)
+            self.play(*[indicate(c.word, self.regions.safe, colour=th.accent, scale_factor=1.15) for c in marked],
+                      *[c.box.animate(rate_func=there_and_back).set_stroke(th.accent) for c in marked], run_time=0.8)
 
     def _show_summary(self, beat: Beat) -> None:
         self.play(FadeIn(self.summary), FadeIn(self.notes), run_time=0.8)

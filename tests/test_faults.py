@@ -331,7 +331,7 @@ import hashlib, json, os, pathlib, shutil, subprocess, sys
 src, work, mode = sys.argv[1:4]
 work = pathlib.Path(work)
 out = work / "media" / "faults" / "108p3"
-used = sum(p.stat().st_size for p in pathlib.Path(src).rglob("*") if p.is_file())
+used = sum(-(-p.stat().st_size // 4096) * 4096 for p in pathlib.Path(src).rglob("*") if p.is_file())  # tmpfs pages
 size = used + 64_000 if mode == "full" else used * 2 + 1_000_000
 subprocess.run(["mount", "--make-rprivate", "/"], check=True)
 subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(work / "media")], check=True)

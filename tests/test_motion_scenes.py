@@ -18,6 +18,8 @@ pytest.importorskip("manim")
 
 from manim import Mobject, VGroup, tempconfig  # noqa: E402
 
+from scenes.tokenize import glyphs, ink  # noqa: E402
+
 from .test_aspect_themes import ASPECTS, EPS, box, build, frame_for, has_points, overlap  # noqa: E402
 
 
@@ -203,3 +205,25 @@ def test_distance_name_sits_on_the_dashed_segment_as_b_scales(aspect):
         assert np.linalg.norm(c - o) > np.linalg.norm(mid - o) - 1e-6
         for other in (scene.label_a, scene.theta, scene.arrow_a):
             assert not overlap(box(scene.dist_name), box(other)), (k, other)
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_tokenize_pieces_come_from_the_typed_letters_and_joins_are_clasped(aspect):
+    _, scene, _, fw, fh = build("tokenize", aspect, "dark")
+    sb = scene.storyboard
+    # the words leave the typed text glyph for glyph, and each piece takes its own letters of the word
+    assert len(glyphs(scene.typed[1])) == ink(sb.text)
+    for label, w in zip(scene.word_labels, sb.words):
+        assert len(label.submobjects) == ink(w.shown), w.shown
+    # a clasp on every join of a piece and its continuation (MiniLM: token ##izer ##s, em ##bed ##ding ##s)
+    pieces = [p for w in sb.words for p in w.pieces]
+    joins = [i for i, p in enumerate(pieces) if p.continues]
+    assert sorted(scene.clasps) == joins and len(joins) == 5
+    for i, clasp in scene.clasps.items():
+        left, right = scene.chips[i - 1].box, scene.chips[i].box
+        assert left.get_right()[0] < clasp.get_center()[0] < right.get_left()[0]
+        assert clasp.get_left()[0] < left.get_right()[0] and clasp.get_right()[0] > right.get_left()[0]
+        assert left.get_bottom()[1] < clasp.get_center()[1] < left.get_top()[1]
+        assert inside(box(clasp), scene.regions.body)
+    # the ids start under their chips' boxes (drawn below them) and drop to their place
+    assert all(i.z_index < c.box.z_index < c.word.z_index for i, c in zip(scene.ids, scene.chips))

@@ -94,7 +94,8 @@ def test_axe_finds_no_wcag22_aa_violation_light_and_dark(site, which):
             assert _violations(run["unclipped"]) == [], (run["scheme"], "unclipped", run["unclipped"]["violations"])
             assert run["unclipped"]["incomplete"] == [], (run["scheme"], run["unclipped"]["incomplete"])
             assert "color-contrast" in run["unclipped"]["passed"]
-        if which == "lesson" and _playground(site):
+        if which == "lesson":
+            assert _playground(site), "the lesson page has its playground"
             # axe saw the playground drawn: its tokens, rows, cosines and neighbours (the first token's)
             pg = run["playground"]
             assert pg["state"] == "ready" and pg["tokens"] == 3 and pg["tables"] == 4, (run["scheme"], pg)
@@ -133,8 +134,8 @@ def test_keyboard_alone_walks_chapters_transcript_and_descriptions(site):
     assert seen["desc"]["landed"] == pytest.approx(manifest["descriptions"][-1]["start"], abs=0.05)
     assert seen["live"] == manifest["descriptions"][-1]["text"]
     data = _playground(site)
-    if data:
-        _keyboard_playground(seen, walk, data)
+    assert data, "the lesson page has its playground"
+    _keyboard_playground(seen, walk, data)
 
 
 def _keyboard_playground(seen: dict, walk: list, data: dict) -> None:

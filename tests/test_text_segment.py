@@ -106,3 +106,12 @@ def test_scene_reveals_bullet_i_with_line_i_and_the_formula_last(write_lesson):
     assert beats[-1][1] == [scene.bullets[-1], scene.formula]
     # one line for three items: said with the first, the rest follow without a caption of their own
     assert other.steps() == [(["Just one line."], [other.bullets[0]]), ([], [other.bullets[1]]), ([], [other.bullets[2]])]
+
+
+@pytest.mark.unit
+def test_card_names_no_vectors_source(write_lesson):
+    """A teacher's card shows no vectors, so it carries no source line; a computed segment beside it does."""
+    c = load_lesson(card(write_lesson, '  - {type: text, title: "Exercise 1"}\n  - {type: lookup}\n'))
+    text, lookup = c.storyboards
+    assert text.source_label == ""
+    assert lookup.source_label == c.lesson.table.source.label != ""

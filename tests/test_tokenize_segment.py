@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import numpy as np
 import pytest
 
 from embedcore.errors import LessonError
@@ -178,3 +179,26 @@ def test_crowded_text_fits_a_square_frame(tmp_path, write_lesson):
         assert not overlap(box(scene.words), box(scene.typed))
     assert not overlap(box(scene.words), box(scene.notes))
     assert -4 <= words[0] and words[2] <= 4 and box(scene.notes)[1] >= scene.body_bottom - 1e-3
+
+
+@pytest.mark.unit
+def test_glyph_ranges_follow_the_tokenizers_offsets(tmp_path, write_lesson):
+    """Where each word stands in the typed text and each piece in its word's label, in glyphs (spaces draw
+    none), checked against the library's own character offsets counted with numpy."""
+    from tokenizers import Tokenizer
+
+    write_model_folder(tmp_path / "model")
+    c = load_lesson(hf_lesson(write_lesson, '"The  cat embeddings zebra"', special=True))
+    sb = c.storyboards[0]
+    enc = Tokenizer.from_str(c.lesson.table.tokenizer.tk.to_str()).encode(sb.text)
+    ink = np.concatenate([[0], np.cumsum([not ch.isspace() for ch in sb.text])])
+    words = [w for w in sb.words if not w.special]
+    assert [w.typed for w in sb.words if w.special] == [None, None]
+    assert [w.typed for w in words] == [(int(ink[a]), int(ink[b])) for a, b in
+                                        ((sb.text.index(w.text), sb.text.index(w.text) + len(w.text)) for w in words)]
+    emb = next(w for w in words if w.text == "embeddings")
+    start = sb.text.index("embeddings")
+    lib = [(a - start, b - start) for t, (a, b) in zip(enc.tokens, enc.offsets) if a >= start and b <= start + 10]
+    assert [p.glyphs for p in emb.pieces] == lib == [(0, 2), (2, 5), (5, 9), (9, 10)]
+    assert words[0].pieces[0].glyphs == (0, 3)                    # "The" lowercased to "the" is still its glyphs
+    assert next(w for w in words if w.text == "zebra").pieces[0].glyphs is None     # [UNK] spells no glyph

@@ -105,8 +105,10 @@ def build(lesson: Lesson, options: Options, index: int) -> TextStoryboard:
     formula = options.formula.strip() if options.formula else None
     if formula:
         check_formula(formula, loc + ("formula",))
+    fields = base_fields(lesson, options, index, default_title=title, default_narration=bullets or [title])
+    fields["source_label"] = ""         # a teacher's card shows no vectors: no line naming where they came from
     return TextStoryboard(
-        **base_fields(lesson, options, index, default_title=title, default_narration=bullets or [title]),
+        **fields,
         bullets=tuple(bullets),
         formula=formula,
     )

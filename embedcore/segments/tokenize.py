@@ -11,7 +11,7 @@ word that is one piece, an unknown character or a long word.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from ..config import SegmentBase, split_tokens
@@ -46,6 +46,7 @@ class PieceView:
     continues: bool         # a WordPiece "##" piece: glued to the piece before it
     special: bool           # added by the tokenizer ([CLS], [SEP], ...)
     unknown: bool           # the tokenizer's unknown token: characters its vocabulary lacks
+    glyphs: tuple[int, int] | None = None   # the glyphs of the word's label this piece writes (None: not found)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class WordSplit:
     shown: str              # what the screen writes for it (long words cut, with their length)
     pieces: tuple[PieceView, ...]
     special: bool
+    typed: tuple[int, int] | None = None    # the word's glyphs in the typed text (non-space characters; None:
+                                            # a special token, or a word the text does not spell as typed)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,44 @@ def _plural(n: int, word: str) -> str:
 
 def _shown(word: str) -> str:
     return word if len(word) <= WORD_CHARS else f"{word[:WORD_CHARS - 4]}… ({len(word)} characters)"
+
+
+def _glyph_range(s: str, start: int, end: int) -> tuple[int, int]:
+    """Character range ``start:end`` of ``s`` as a range of its glyphs (Manim draws no glyph for a space)."""
+    def ink(t: str) -> int:
+        return sum(1 for c in t if not c.isspace())
+    return ink(s[:start]), ink(s[:end])
+
+
+def _piece_glyphs(shown: str, pieces: tuple[PieceView, ...]) -> tuple[PieceView, ...]:
+    """Each piece's glyphs in the word's label, matched left to right (``##``, ``Ġ``, ``▁`` marks dropped,
+    case ignored: the tokenizer may lowercase). A piece the label does not spell there (``[UNK]``, a cut
+    word's tail) and every piece after it get ``None``."""
+    out, at, lost = [], 0, False
+    low = shown.lower()
+    for p in pieces:
+        core = p.text.removeprefix("##").lstrip("Ġ▁").lower()
+        i = low.find(core, at) if core and not lost else -1
+        if i < 0 or low[at:i].strip():
+            lost = True
+            out.append(p)
+            continue
+        out.append(replace(p, glyphs=_glyph_range(shown, i, i + len(core))))
+        at = i + len(core)
+    return tuple(out)
+
+
+def _typed_glyphs(text: str, words: list[WordSplit]) -> list[WordSplit]:
+    """Where each word stands in the typed text, as glyph ranges, found left to right."""
+    out, at = [], 0
+    for w in words:
+        i = -1 if w.special else text.find(w.text, at)
+        if i < 0:
+            out.append(w)
+            continue
+        out.append(replace(w, typed=_glyph_range(text, i, i + len(w.text))))
+        at = i + len(w.text)
+    return out
 
 
 def _subword_words(tok: SubwordTokenizer, tokens: str | list[str]) -> list[Word]:
@@ -159,6 +200,8 @@ def build(lesson: Lesson, options: Options, index: int) -> TokenizeStoryboard:
     loc = ("segments", index, "tokens") if options.tokens is not None else ("tokens",)
     seq = segment_sequence(lesson, options, index)      # the lesson's own checks (empty, unknown words)
     words, tokenizer = _views(lesson, tokens, seq)
+    text = tokens.strip() if isinstance(tokens, str) else " ".join(split_tokens(tokens))
+    words = [replace(w, pieces=_piece_glyphs(w.shown, w.pieces)) for w in _typed_glyphs(text, words)]
     n = sum(len(w.pieces) for w in words)
     # the pieces shown are the tokens the lookup uses, id for id
     assert [p.id for w in words for p in w.pieces] == seq.ids.tolist()
@@ -168,7 +211,6 @@ def build(lesson: Lesson, options: Options, index: int) -> TokenizeStoryboard:
     whitespace = lesson.table.tokenizer is None
     n_words = sum(1 for w in words if not w.special)
     summary = f"{_plural(n_words, 'word')} → {_plural(n, 'token')}"
-    text = tokens.strip() if isinstance(tokens, str) else " ".join(split_tokens(tokens))
     return TokenizeStoryboard(
         **base_fields(lesson, options, index, default_title="From text to tokens",
                       default_narration=_narration(words, summary, whitespace)),

@@ -33,10 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from coloraide import Color
-from manim import Mobject, Text, VMobject, logger, tempconfig
-from manim.camera.three_d_camera import ThreeDCamera
-from manim.mobject.text.typst_mobject import Typst
-from manim.renderer.cairo_renderer import CairoRenderer
+from manim import CairoRenderer, Mobject, Text, ThreeDCamera, Typst, VMobject, logger, tempconfig
 
 from embedcore.config import voice_config
 from embedcore.title_card import title_card

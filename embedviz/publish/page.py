@@ -34,8 +34,8 @@ def template(name: str) -> str:
 
 def _clock(t: float) -> str:
     """m:ss as the video player's own clock shows it: whole seconds, cut (not rounded, or a 25.6 s lesson
-    would read 0:26 beside the player's 0:25); a millisecond of float noise is not a second lost."""
-    m, s = divmod(int(t + 1e-3), 60)
+    would read 0:26 beside the player's 0:25); float noise (a microsecond) is not a second lost."""
+    m, s = divmod(int(t + 1e-6), 60)
     return f"{m}:{s:02d}"
 
 
