@@ -10,9 +10,11 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    GrowFromEdge,
     LaggedStart,
     Line,
     Rectangle,
+    ReplacementTransform,
     RoundedRectangle,
     SurroundingRectangle,
     VGroup,
@@ -36,6 +38,8 @@ class MatrixShapeScene(SegmentScene):
     snap_skip = ("card",)       # may take the table's place (layout stills)
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header",), ("left",), ("pitfall",))
+    #: the pitfall comes with the blocks to scale, in the labelled block's place (under its memory lines)
+    TAKE_TURNS = (("left", "pitfall"),)
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -63,10 +67,21 @@ class MatrixShapeScene(SegmentScene):
                              label(d_rest.strip(), th, size=SIZE.small, colour=th.muted))
         self.d_text.arrange(DOWN, buff=GAP.xs).next_to(self.d_brace, UP, buff=GAP.xs)
         self.shape_text = label(sb.shape_label, th, size=SIZE.heading, mono=True).next_to(self.block, DOWN, buff=GAP.m)
-        self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text)
+        # the memory figure: V × d × 4 bytes, the lesson's numbers in it, then the product
+        mf = sb.memory_formula
+        self.mem_product = label(mf.product, th, size=SIZE.cell, mono=True)
+        self.mem_result = label(mf.result, th, size=SIZE.cell, mono=True, colour=th.accent)
+        VGroup(self.mem_product, self.mem_result).arrange(DOWN, buff=GAP.xs).next_to(self.shape_text, DOWN, buff=GAP.s)
+        self.mem_symbols = label(mf.symbols, th, size=SIZE.cell, mono=True).move_to(self.mem_product)
+        self.memory = VGroup(self.mem_product, self.mem_result)
+        self.left = VGroup(blk, self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text, self.memory)
+        self._build_scale()
         self.pitfall = wrapped(sb.pitfall, th, size=SIZE.note, colour=th.accent, max_width=max(self.left.width, 4.0),
                                buff=GAP.xs, max_lines=6)
-        self.pitfall.next_to(self.shape_text, DOWN, buff=GAP.m).align_to(self.left, LEFT)
+        # under the blocks to scale, which replace the labelled block before it shows; else under the block
+        self.turns = bool(self.scale_panel)
+        self.pitfall.next_to(self.scale_panel[0] if self.turns else self.left, DOWN, buff=GAP.m)
+        self.pitfall.align_to(VGroup(self.left, *self.scale_panel), LEFT)
 
         # reference table, drawn at its own size: the kit places and scales it with the rest
         xs, x = [], 0.0
@@ -121,7 +136,7 @@ class MatrixShapeScene(SegmentScene):
 
         # the block, then the table and card: side by side or stacked, whichever is larger; when even
         # the better one would put text under the floor, they take turns (each filling the body)
-        first = [self.left, self.pitfall]
+        first = [self.left, *self.scale_panel, self.pitfall]
         second = [self.table, self.lesson_box, self.card]
         _, fit = layout.arrange([first, second], self.regions.body, apply=False)
         self.paged = fit < layout.floor_scale([*first, *second])
@@ -131,6 +146,38 @@ class MatrixShapeScene(SegmentScene):
         else:
             layout.arrange([first, second], self.regions.body)
 
+    def _build_scale(self) -> None:
+        """The lesson's block beside the references, every side on one log scale; it takes the place
+        of the labelled block (the block itself becomes the lesson's)."""
+        sb, th = self.storyboard, self.theme
+        self.scale_blocks, self.scale_labels, self.scale_note = VGroup(), VGroup(), VGroup()
+        self.scale_panel: list[VGroup] = []       # empty: nothing to draw to scale (``compare: false``)
+        if not sb.scale:
+            return
+        unit = 0.8 * self.block.height     # the longest side drawn: the three fit where the labelled block stands
+        for b in sb.scale:
+            colour = th.accent if b.is_lesson else th.text
+            self.scale_blocks.add(Rectangle(width=b.width * unit, height=b.height * unit, stroke_color=colour,
+                                            stroke_width=2, fill_color=th.panel, fill_opacity=1))
+            self.scale_labels.add(VGroup(label(b.name, th, size=SIZE.label, colour=colour),
+                                         label(b.shape, th, size=SIZE.note, mono=True, colour=th.muted))
+                                  .arrange(DOWN, buff=GAP.xs))
+        cols = VGroup(*[VGroup(r, t) for r, t in zip(self.scale_blocks, self.scale_labels)])
+        for r, t in zip(self.scale_blocks, self.scale_labels):
+            t.next_to(r, DOWN, buff=GAP.s)
+        cols.arrange(RIGHT, buff=GAP.m, aligned_edge=DOWN)
+        # bottoms of the blocks on one line (labels differ in height)
+        base = max(r.get_bottom()[1] for r in self.scale_blocks)
+        for r, t in zip(self.scale_blocks, self.scale_labels):
+            VGroup(r, t).shift([0, base - r.get_bottom()[1], 0])
+        self.scale_note = wrapped(sb.scale_note, th, size=SIZE.note, colour=th.muted, max_width=max(cols.width, 4.0),
+                                  buff=GAP.xs)
+        self.scale_note.next_to(cols, DOWN, buff=GAP.m)
+        panel = VGroup(cols, self.scale_note)
+        # where the labelled block stands, top to top (it is the shorter): the layout places both as one
+        panel.move_to([self.left.get_center()[0], self.left.get_top()[1], 0], aligned_edge=UP)
+        self.scale_panel = [panel]
+
     def beats(self) -> list[Beat]:
         return [Beat(self._show_block), Beat(self._show_table), Beat(self._show_sizes), Beat(self._show_card)]
 
@@ -139,18 +186,41 @@ class MatrixShapeScene(SegmentScene):
         self.play(FadeIn(self.v_brace), fade_in(self.v_text, self.regions.safe, 0.2 * RIGHT), run_time=0.7)
         self.play(FadeIn(self.d_brace), fade_in(self.d_text, self.regions.safe, 0.2 * DOWN), run_time=0.7)
         self.play(FadeIn(self.shape_text), run_time=0.5)
+        self.play(fade_in(self.mem_symbols, self.regions.safe, 0.15 * UP), run_time=0.5)
+        self.play(ReplacementTransform(self.mem_symbols, self.mem_product), run_time=0.8)
+        self.play(fade_in(self.mem_result, self.regions.safe, 0.15 * UP), run_time=0.6)
+
+    def _show_scale(self) -> None:
+        """The labelled block becomes the lesson's, to log scale, and the references grow beside it."""
+        if not len(self.scale_blocks):
+            return
+        self.play(FadeOut(VGroup(self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text, self.memory,
+                                 self.block_grid)),
+                  ReplacementTransform(self.block, self.scale_blocks[0]), run_time=0.8)
+        self.play(FadeIn(self.scale_labels[0]), run_time=0.4)
+        self.play(LaggedStart(*[GrowFromEdge(r, DOWN) for r in self.scale_blocks[1:]], lag_ratio=0.4),
+                  LaggedStart(*[FadeIn(t) for t in self.scale_labels[1:]], lag_ratio=0.4), run_time=1.2)
+        self.play(FadeIn(self.scale_note), run_time=0.4)
 
     def _show_table(self, beat: Beat) -> None:
         if self.paged:
+            self._show_scale()
             self.play(FadeIn(self.pitfall), run_time=0.5)
             self.wait(1.5)
-            self.play(FadeOut(self.left), FadeOut(self.pitfall), run_time=0.5)
+            self.play(FadeOut(VGroup(*self.left_on_screen())), FadeOut(self.pitfall), run_time=0.5)
         self.play(FadeIn(self.table_head), Create(self.table_rule), FadeIn(self.table_rows[0]),
                   Create(self.lesson_box), run_time=0.8)
-        if not self.paged:
+        if not self.paged and not self.turns:
             self.play(FadeIn(self.pitfall), run_time=0.5)
 
+    def left_on_screen(self) -> list:
+        """The left panel as it stands: the labelled block, or the blocks to scale that replaced it."""
+        return [self.scale_blocks, self.scale_labels, self.scale_note] if len(self.scale_blocks) else [self.left]
+
     def _show_sizes(self, beat: Beat) -> None:
+        if not self.paged and self.turns:
+            self._show_scale()
+            self.play(FadeIn(self.pitfall), run_time=0.5)
         if len(self.table_rows) > 1:
             self.play(FadeOut(self.lesson_box), LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * UP) for r in self.table_rows[1:]],
                                                             lag_ratio=0.4), run_time=1.5)

@@ -35,8 +35,17 @@ from embedcore.segments.training import TrainingStoryboard
 from .base import Beat, SegmentScene
 from .components.emphasis import indicate
 from .components.readout import Readout
-from .components.text import label, wrap
+from .components.text import baseline_y, label, sit_on, wrap
 from .theme import GAP, SIZE
+
+TRAIL_OPACITY = 0.5      # the newest step of a trail
+TRAIL_FLOOR = 0.08       # what is left of a step once it has faded
+TRAIL_EPOCHS = 5         # epochs over which a step fades: the recent path reads, the old one recedes
+
+
+def trail_opacity(age: float) -> float:
+    """Opacity of a trail step finished ``age`` epochs ago (negative: not yet finished)."""
+    return TRAIL_FLOOR + (TRAIL_OPACITY - TRAIL_FLOOR) * float(np.clip(1 - age / TRAIL_EPOCHS, 0.0, 1.0))
 
 
 def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
@@ -116,10 +125,12 @@ class TrainingScene(SegmentScene):
         self.tips = VGroup(*[Dot(self.screen_pts[0, i], radius=0.07, color=c) for i, c in enumerate(self.colours)])
         for lab, pos in zip(self.word_labels, self.label_pos[0]):
             lab.move_to(pos)
-        self.trails = VGroup(*[VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.45)
-                               for c in self.colours])
+        # one step per epoch, each fading as it ages
+        self.trails = VGroup(*[VGroup(*[VMobject(stroke_color=c, stroke_width=1.5, stroke_opacity=0.0)
+                                        for _ in range(E)]) for c in self.colours])
         for tr, p in zip(self.trails, self.screen_pts[0]):
-            tr.set_points_as_corners([p, p])
+            for step in tr:
+                step.set_points_as_corners([p, p])
 
         # readouts (right)
         rx = split + 0.45 if not self.portrait else left
@@ -143,7 +154,7 @@ class TrainingScene(SegmentScene):
         ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m
         step = 0.5 if self.landscape or self.portrait else 0.38      # square frames: tighter rows
         below = (1.45 - 2 * (0.5 - step) + step * (len(sb.pairs) - 1)) if sb.pairs else 0.3
-        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 1.35))
+        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 2.0))
         cx0 = rx + 0.45
         cy0 = ctop - ch_h
         self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
@@ -151,11 +162,15 @@ class TrainingScene(SegmentScene):
                       Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
         y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.xs)
         y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=GAP.xs)
-        x_lab = label(f"epoch {E}", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
-        if x_lab.get_right()[0] > right:
-            x_lab.align_to(self.chart_xy(E, 0), RIGHT)
-        x_0 = label("0", th, size=SIZE.tiny, colour=th.muted).next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
-        self.chart = VGroup(axes, y_top, y_0, x_lab, x_0)
+        # x axis: its ends' ticks, its title between them (no row of its own)
+        x_0, x_e, x_title = [label(t, th, size=SIZE.tiny, colour=th.muted, mono=k < 2) for k, t in enumerate(sb.epoch_axis)]
+        x_0.next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
+        x_e.next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
+        if x_e.get_right()[0] > right:
+            x_e.align_to(self.chart_xy(E, 0), RIGHT)
+        x_title.next_to(self.chart_xy(E / 2, 0), DOWN, buff=GAP.xs)
+        sit_on(x_title, baseline_y(x_0))
+        self.chart = VGroup(axes, y_top, y_0, x_e, x_0, x_title)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
         self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
         self.loss_curve.set_points_as_corners([self.loss_pts[0], self.loss_pts[0]])
@@ -260,8 +275,15 @@ class TrainingScene(SegmentScene):
             self.tips[i].move_to(tips[i])
             self.word_labels[i].move_to(labs[i])
             k = int(np.floor(t + 1e-9))
-            trail = [self.screen_pts[e, i] for e in range(0, min(k, E) + 1)] + [tips[i]]
-            self.trails[i].set_points_as_corners(trail if len(trail) > 1 else [tips[i], tips[i]])
+            for e, step in enumerate(self.trails[i]):          # step e: snapshot e to e + 1
+                if e < k:
+                    step.set_points_as_corners([self.screen_pts[e, i], self.screen_pts[e + 1, i]])
+                    step.set_stroke(opacity=trail_opacity(t - (e + 1)))
+                elif e == k:
+                    step.set_points_as_corners([self.screen_pts[e, i], tips[i] + 1e-6 * RIGHT])
+                    step.set_stroke(opacity=TRAIL_OPACITY)
+                else:
+                    step.set_stroke(opacity=0.0)
         k = min(int(np.floor(t + 1e-9)), E)
         self.epoch_text.show(k)
         self.loss_text.show(k)

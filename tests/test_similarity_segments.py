@@ -10,6 +10,7 @@ from scipy.spatial.distance import cosine as sp_cosine
 
 from embedcore.errors import LessonError
 from embedcore.lesson import load_lesson
+from embedcore.segments.matrix_shape import memory_formula
 from embedcore.storyboard import fmt
 
 from .conftest import run_cli
@@ -90,6 +91,42 @@ def test_matrix_shape_numbers(write_lesson):
     assert gpt3.d == "12,288" and gpt3.parameters == f"{50_257 * 12_288:,}"
     assert "6 × 8 = 48" in sb.complexity[0].filled and sb.complexity[0].big_o == "O(n × d)"
     assert "20 × 8 = 160" in sb.complexity[1].filled and sb.complexity[1].big_o == "O(V × d)"
+
+
+def test_matrix_shape_log_scale_vs_numpy(write_lesson):
+    c, sb = one(write_lesson, "  - type: matrix-shape\n")
+    shapes = np.array([[20, 8], [50_000, 128], [50_257, 12_288]], dtype=float)   # lesson, small model, GPT-3
+    sides = np.log10(10 * shapes) / np.log10(10 * shapes.max())
+    assert [b.name for b in sb.scale] == ["this lesson", "small model", "GPT-3"]
+    assert [b.is_lesson for b in sb.scale] == [True, False, False]
+    np.testing.assert_allclose([(b.height, b.width) for b in sb.scale], sides)
+    assert sb.scale[2].height == 1.0 and sb.scale[0].shape == "20 × 8" and sb.scale[2].shape == "50,257 × 12,288"
+    # equal ratios take equal lengths: GPT-3's d over the small model's is the same step as 12,288 / 128 anywhere
+    step = sb.scale[2].width - sb.scale[1].width
+    assert step == pytest.approx(np.log10(12_288 / 128) / np.log10(10 * 50_257))
+
+
+def test_matrix_shape_scale_off_without_compare(write_lesson):
+    c, sb = one(write_lesson, "  - type: matrix-shape\n    compare: false\n")
+    assert sb.scale == ()
+
+
+@pytest.mark.parametrize("V, d, result", [
+    (20, 8, "= 640 bytes"),                                           # under 1 kB: nothing rounds
+    (250, 1, "= 1,000 bytes \u2248 1.00 kB"),                         # the edge of a unit
+    (50_257, 12_288, "= 2,470,232,064 bytes \u2248 2.47 GB"),
+])
+def test_matrix_shape_memory_formula(V, d, result):
+    f = memory_formula(V, d)
+    assert f.symbols == "V × d × 4 bytes" and f.product == f"{V:,} × {d:,} × 4 bytes" and f.result == result
+    exact = int(np.prod(np.array([V, d, 4], dtype=np.int64)))
+    assert f.result.startswith(f"= {exact:,} bytes")
+
+
+def test_matrix_shape_memory_on_storyboard(write_lesson):
+    c, sb = one(write_lesson, "  - type: matrix-shape\n")
+    assert sb.memory_formula.product == "20 × 8 × 4 bytes" and sb.memory_formula.result == "= 640 bytes"
+    assert sb.rows[0].memory == "640 B"
 
 
 # -- nearest-neighbours --------------------------------------------------

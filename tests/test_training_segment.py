@@ -255,3 +255,56 @@ def test_scene_builds_from_storyboard(compiled):
         mid = scene.origin[:2] + scene.unit * (pts[1] + pts[2]) / 2
         assert np.allclose([t.get_center()[:2] for t in scene.tips], mid, atol=1e-6)
         assert scene.epoch_text.current == 1
+
+
+@pytest.mark.render
+def test_trails_are_the_snapshots_and_older_steps_fade(compiled):
+    from manim import tempconfig
+
+    from scenes.theme import theme_for
+    from scenes.training import TRAIL_EPOCHS, TRAIL_FLOOR, TRAIL_OPACITY, TrainingScene, trail_opacity
+
+    sb = compiled.storyboards[0]
+    E = sb.epochs
+    assert E >= 3
+    with tempconfig({"frame_height": 8.0, "frame_width": 8.0 * 16 / 9, "dry_run": True}):
+        scene = TrainingScene(sb, theme_for(compiled.lesson.style))
+        scene.build()
+        t = E - 0.5                     # steps 0 … E − 2 walked, the last under way
+        scene.apply(t)
+        pts = scene.screen_pts
+        for i, trail in enumerate(scene.trails):
+            steps = trail.submobjects
+            assert len(steps) == E
+            ops = [step.get_stroke_opacity() for step in steps]
+            for e in range(E - 1):      # finished steps run snapshot e → e + 1, exactly
+                assert np.allclose(steps[e].get_start(), pts[e, i]) and np.allclose(steps[e].get_end(), pts[e + 1, i])
+                age = t - (e + 1)
+                assert ops[e] == pytest.approx(TRAIL_FLOOR + (TRAIL_OPACITY - TRAIL_FLOOR) * max(0.0, 1 - age / TRAIL_EPOCHS))
+            assert ops[-1] == pytest.approx(TRAIL_OPACITY)               # the step under way
+            assert all(a < b for a, b in zip(ops, ops[1:]))               # older is fainter
+        scene.apply(1.5)                # steps not yet walked are not drawn
+        assert all(step.get_stroke_opacity() == 0 for trail in scene.trails for step in trail.submobjects[2:])
+    assert trail_opacity(TRAIL_EPOCHS + 2.5) == pytest.approx(TRAIL_FLOOR)      # long past: faded to the floor
+
+
+@pytest.mark.render
+def test_loss_chart_axes_are_labelled(compiled):
+    from manim import tempconfig
+
+    from scenes.theme import theme_for
+    from scenes.training import TrainingScene
+
+    sb = compiled.storyboards[0]
+    assert sb.epoch_axis == ("0", str(sb.epochs), "epoch")
+    with tempconfig({"frame_height": 8.0, "frame_width": 8.0 * 16 / 9, "dry_run": True}):
+        scene = TrainingScene(sb, theme_for(compiled.lesson.style))
+        scene.build()
+        axes, y_top, y_0, x_e, x_0, x_title = scene.chart
+        x_axis = axes[0]
+        assert [t.original_text for t in (x_0, x_e, x_title)] == list(sb.epoch_axis)
+        assert y_top.original_text == sb.loss_max_cell
+        for tick in (x_0, x_e, x_title):        # under the x axis, between its ends
+            assert tick.get_top()[1] < x_axis.get_start()[1]
+        assert x_0.get_center()[0] < x_title.get_center()[0] < x_e.get_center()[0]
+        assert x_title.get_center()[0] == pytest.approx(x_axis.get_center()[0], abs=1e-6)

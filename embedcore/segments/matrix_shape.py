@@ -5,9 +5,13 @@ V (vocabulary size, rows) and d (embedding dimension, columns) are independent:
 the segment labels both on a block, sets the lesson's own numbers beside the
 seed text's 50,000 × 512 example, a small model's d = 64 / 128 and GPT-3's
 d = 12,288, then fills in the complexity card: lookup O(n × d), table O(V × d).
+The lesson's block is also drawn to a log scale beside a small model's and
+GPT-3's (:class:`ScaleBlock`), and its memory built from V × d × 4 bytes
+(:class:`MemoryFormula`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -26,6 +30,9 @@ TYPE = "matrix-shape"
 SCENE = "scenes.matrix_shape:MatrixShapeScene"
 ORDER = 15               # place in the README table and the schema
 FLOAT32_BYTES = 4
+
+#: the reference shapes drawn to scale beside the lesson's (names in REFERENCE_SHAPES)
+SCALE_REFERENCES = ("small model", "GPT-3")
 
 # (name, V, d, note): reference shapes quoted on screen
 REFERENCE_SHAPES = (
@@ -61,6 +68,28 @@ class ComplexityLine:
 
 
 @dataclass(frozen=True)
+class ScaleBlock:
+    """One [V, d] block drawn to a log scale shared by every block and both sides: a side of
+    length n is ``log10(10 n) / log10(10 N)`` of the longest, N the largest V or d drawn (the
+    axis starts at 1/10, so a side of 1 still shows)."""
+
+    name: str           # "this lesson"
+    shape: str          # "10 × 8"
+    height: float       # V's side, in (0, 1]
+    width: float        # d's side, in (0, 1]
+    is_lesson: bool
+
+
+@dataclass(frozen=True)
+class MemoryFormula:
+    """The table's memory built up: the symbols, the lesson's numbers in them, the exact product."""
+
+    symbols: str        # "V × d × 4 bytes"
+    product: str        # "10 × 8 × 4 bytes"
+    result: str         # "= 320 bytes" / "= 2,470,232,064 bytes ≈ 2.47 GB"
+
+
+@dataclass(frozen=True)
 class MatrixShapeStoryboard(Storyboard):
     vocab_size: int
     dim: int
@@ -71,6 +100,9 @@ class MatrixShapeStoryboard(Storyboard):
     rows: tuple[ShapeRow, ...]
     complexity: tuple[ComplexityLine, ...]
     pitfall: str
+    scale: tuple[ScaleBlock, ...]     # the lesson's first; empty when ``compare`` is off
+    scale_note: str                   # "sides to log scale: each ×10 adds the same length"
+    memory_formula: MemoryFormula
 
 
 def human_bytes(b: int) -> str:
@@ -86,6 +118,21 @@ def shape_row(name: str, V: int, d: int, is_lesson: bool) -> ShapeRow:
     p = V * d
     return ShapeRow(name, f"{V:,}", f"{d:,}", f"{p:,}", human_bytes(p * FLOAT32_BYTES), is_lesson,
                     (V, d, p, p * FLOAT32_BYTES))
+
+
+def scale_blocks(shapes: list[tuple[str, int, int, bool]]) -> tuple[ScaleBlock, ...]:
+    """(name, V, d, is_lesson) to blocks on one log scale (see :class:`ScaleBlock`)."""
+    top = math.log10(10 * max(max(V, d) for _, V, d, _ in shapes))
+    return tuple(ScaleBlock(name, f"{V:,} × {d:,}", math.log10(10 * V) / top, math.log10(10 * d) / top, is_lesson)
+                 for name, V, d, is_lesson in shapes)
+
+
+def memory_formula(V: int, d: int) -> MemoryFormula:
+    """``V × d × 4 bytes``, then the numbers, then the exact product (and its rounded size when it rounds)."""
+    b = V * d * FLOAT32_BYTES
+    approx = human_bytes(b)
+    result = f"= {b:,} bytes" + ("" if approx.endswith(" B") else f" \u2248 {approx}")
+    return MemoryFormula(f"V × d × {FLOAT32_BYTES} bytes", f"{V:,} × {d:,} × {FLOAT32_BYTES} bytes", result)
 
 
 def build(lesson: Lesson, options: Options, index: int) -> MatrixShapeStoryboard:
@@ -119,6 +166,11 @@ def build(lesson: Lesson, options: Options, index: int) -> MatrixShapeStoryboard
         rows=tuple(rows),
         complexity=complexity,
         pitfall="V and d are independent: V counts tokens, d is the length of each vector.",
+        scale=scale_blocks([("this lesson", V, d, True),
+                            *[(name, rv, rd, False) for name, rv, rd, _ in REFERENCE_SHAPES
+                              if name in SCALE_REFERENCES]]) if options.compare else (),
+        scale_note="sides to log scale: each ×10 adds the same length",
+        memory_formula=memory_formula(V, d),
     )
 
 

@@ -81,6 +81,7 @@ class TrainingStoryboard(Storyboard):
     loss_cells: tuple[str, ...]
     loss_max: float                     # top of the loss chart's axis
     loss_max_cell: str
+    epoch_axis: tuple[str, str, str]    # the loss chart's x axis: first tick, last tick, title ("0", "20", "epoch")
     pairs: tuple[PairTrace, ...]
     variance_kept: float
     projection_note: str
@@ -208,6 +209,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TrainingStoryboard:
         loss_cells=tuple(["not trained yet"] + [fmt(x, 3) for x in tr.losses]),
         loss_max=loss_max,
         loss_max_cell=fmt(loss_max, 1),
+        epoch_axis=("0", f"{E:,}", "epoch"),
         pairs=tuple(traces),
         variance_kept=kept,
         projection_note=note,
