@@ -92,7 +92,12 @@ async function audit(browser, target, outdir, name) {
       const file = path.join(outdir, `${name}-${label}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      out.shots.push({ file, width, scheme, overflow });
+      // what sticks out (for the message): elements whose right edge passes the screen's, outermost first
+      const wide = overflow <= 0 ? [] : await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`));
+      out.shots.push({ file, width, scheme, overflow, wide });
     }
     await page.context().close();
   }

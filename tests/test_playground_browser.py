@@ -150,7 +150,7 @@ def test_axe_finds_no_violation_with_the_playground_light_and_dark(site):
             assert run[state]["violations"] == [], (run["scheme"], state, run[state]["violations"])
     for shot in seen["shots"]:
         assert Path(shot["file"]).is_file()
-        assert shot["overflow"] <= 0, f"{shot['file']}: the page is wider than a {shot['width']} px screen"
+        assert shot["overflow"] <= 0, f"{shot['file']}: the page is wider than a {shot['width']} px screen: {shot['wide']}"
 
 
 def test_it_runs_inside_the_scorm_package(site, tmp_path):
