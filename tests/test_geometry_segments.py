@@ -271,7 +271,12 @@ def test_cosine_vs_distance_scene(manim_frame):
     for k in (0, last):
         tip_b = s._tip_b(k)
         lab_b = s.label_b.copy().move_to(tip_b + s.b_label_offset)
-        assert boxes_clear([s.label_a, lab_b, s.theta, s.panel])
+        plane = [s.label_a, lab_b, s.theta]
+        assert boxes_clear(plane)
+        # the panel (readouts, then the formulas in a band under the plane at 16:9) part by part: its
+        # bounding box as a whole now spans the band and the readouts' column, around the plane
+        for m in plane:
+            assert all(boxes_clear([m, part]) for part in s.panel.submobjects), m
         for lab in (s.label_a, lab_b):
             bx = box_of(lab)
             assert not segment_hits_box(o, s.tip_a, bx) and not segment_hits_box(o, tip_b, bx)
