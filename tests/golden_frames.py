@@ -95,25 +95,17 @@ def render_all(case_list, jobs: int = 2) -> dict[str, dict]:
 
 
 def save(results: dict[str, dict], directory: Path = GOLDEN) -> None:
-    from PIL import Image
+    """Record ``results`` as the whole golden set: every other frame and the old index are removed."""
     directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("*.png"):
-        old.unlink()
-    index = {}
-    for cid, r in sorted(results.items()):
-        files = []
-        for k, fr in enumerate(r["frames"]):
-            fn = f"{cid}-{k}.png"
-            Image.fromarray(fr).save(directory / fn, optimize=True)
-            files.append(fn)
-        index[cid] = {"type": r["type"], "size": r["size"], "times": r["times"], "files": files, "cues": r["cues"]}
-    (directory / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for old in [*directory.glob("*.png"), directory / "index.json"]:
+        old.unlink(missing_ok=True)
+    save_some(results, directory)
 
 
 def save_some(results: dict[str, dict], directory: Path = GOLDEN) -> None:
     """Replace the frames of ``results``' cases only; every other case keeps its recorded frames."""
     from PIL import Image
-    index = load_index(directory)
+    index = load_index(directory) if (directory / "index.json").is_file() else {}
     for cid, r in sorted(results.items()):
         for fn in index.get(cid, {}).get("files", []):
             (directory / fn).unlink(missing_ok=True)
