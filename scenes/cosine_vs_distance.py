@@ -158,27 +158,35 @@ class CosineDistanceScene(SegmentScene):
         start, sweep = np.radians(sb.a.direction), np.radians(sb.b.direction - sb.a.direction)
         self.arc = Arc(radius=r, start_angle=start, angle=sweep, arc_center=o, color=th.text, stroke_width=3)
         self.theta = label("\u03b8", th, size=SIZE.chip)
+        K = len(sb.samples)
         mid = start + sweep / 2
         theta_anchor = o + r * np.array([np.cos(mid), np.sin(mid), 0.0])
 
         self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca)
         self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb)
-        K = len(sb.samples)
         ks = [round(i * (K - 1) / 8) for i in range(9)]
         b_tips = [self._tip_b(k) for k in ks]
         far_b = max(b_tips, key=lambda p: np.linalg.norm(p - o))
         segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
         segs += polyline_segments(self.arc.get_points()[::3])
         avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
-        # θ inside the angle, on its bisector, where it clears both arrows; else just outside the arc
-        arrows = [(o, self.tip_a), (o, far_b), (o, self._tip_b(0))]
+        # θ clear of every segment it does not label, at every moment: both arrows and the dashed A − B line at
+        # every sample of B's scaling (the line sweeps towards the origin when B shrinks). First choice: on
+        # the bisector inside the angle, nearest the arc first; then outside the arc; else wherever it clears
+        moving = [(o, self.tip_a)] + [(o, self._tip_b(k)) for k in range(K)] + \
+                 [(self.tip_a, self._tip_b(k)) for k in range(K)]
         bis = np.array([np.cos(mid), np.sin(mid), 0.0])
-        for dist in (r * 0.55, r * 0.7, r + GAP.s + self.theta.width / 2 + self.theta.height / 2):
+        reach = self.theta.width / 2 + self.theta.height / 2
+
+        def clear() -> bool:
+            return not any(segment_hits_box(p, q, box_of(self.theta, GAP.s)) for p, q in moving)
+        for dist in (*(r * f for f in (0.55, 0.7, 0.4, 0.85)), r + GAP.s + reach, r + GAP.m + reach):
             self.theta.move_to(o + dist * bis)
-            if not any(segment_hits_box(p, q, box_of(self.theta, 0.12)) for p, q in arrows):      # tips are wide
+            if clear():
                 break
         else:
-            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)
+            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid,
+                         gap=GAP.xs, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
         marks.labels(self.theta, self.arc)
         place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
                      rect, avoid=avoid + [box_of(self.theta, 0.05)])

@@ -2,6 +2,7 @@
 independent formulas, bad options, scenes built without rendering, tiny renders."""
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -281,6 +282,33 @@ def test_cosine_vs_distance_scene(manim_frame):
             bx = box_of(lab)
             assert not segment_hits_box(o, s.tip_a, bx) and not segment_hits_box(o, tip_b, bx)
     assert s.panel.get_bottom()[1] > -s.fh / 2 + 1.2
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_theta_clears_every_segment_it_does_not_label_at_every_moment(tmp_path, aspect):
+    """θ labels the arc only: it stays clear of both arrows and of the dashed A − B line at every sample
+    of B's scaling (the line sweeps towards the origin as B shrinks: the fuzz found it crossing θ)."""
+    from manim import tempconfig
+
+    from scenes.components.vectors import box_of, segment_hits_box
+    w, h = {"16:9": (16 / 9 * 8, 8.0), "9:16": (8.0, 16 / 9 * 8), "1:1": (8.0, 8.0)}[aspect]
+    checked = 0
+    with tempconfig({"frame_width": w, "frame_height": h, "media_dir": str(tmp_path / "media")}):
+        for seed, scale, pair in itertools.product((0, 7), (0.25, 3.5), (("cat", "car"),)):
+            p = tmp_path / f"l{seed}.yaml"
+            p.write_text(HEAD.replace("seed: 3", f"seed: {seed}") +
+                         f"  - {{type: cosine-vs-distance, pair: [{pair[0]}, {pair[1]}], scale: {scale}}}\n")
+            c = load_lesson(p)
+            sb = c.storyboards[0]
+            s = build_scene(sb, c.lesson.style.model_copy(update={"theme": "light"}))
+            o, box = s.frame.origin, box_of(s.theta)
+            for k in range(len(sb.samples)):
+                tip_b = s._tip_b(k)
+                for p_, q in ((o, s.tip_a), (o, tip_b), (s.tip_a, tip_b)):
+                    assert not segment_hits_box(p_, q, box), (seed, scale, pair, k)
+                checked += 1
+    assert checked > 40
 
 
 @pytest.mark.render
