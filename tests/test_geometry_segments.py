@@ -19,6 +19,8 @@ from embedcore.storyboard import fmt
 
 from .conftest import ROOT, run_cli
 
+layout = pytest.importorskip("scenes.layout")
+
 HEAD = """
 lesson: {title: "Geometry", slug: geometry}
 vocabulary: [the, cat, dog, car, bus, king, queen, sat]
@@ -323,6 +325,16 @@ def test_vectors_3d_scene(manim_frame):
     cam = s.renderer.camera
     assert all(m in cam.fixed_in_frame_mobjects for m in s.panel.get_family())
     assert all(m in cam.fixed_orientation_mobjects for m in s.labels)
+    # the figure is as large as fits its view beside the panel at every camera pose: a little larger and it
+    # would not; the ground plane, the arrows and their labels stay inside the view at every pose
+    assert s.arrow_len > 1.9
+    view = s.view
+    fits = s._fit_figure(view)
+    assert fits[0] == pytest.approx(s.arrow_len)
+    grown = layout.Box(view.x0, view.y0, view.x0 + view.width / 1.1, view.y0 + view.height / 1.1)
+    assert s._fit_figure(grown)[0] < s.arrow_len
+    panel = layout.bounds([s.panel])
+    assert panel.x0 >= view.x1 or panel.y1 <= view.y0           # beside it or under it, never over it
 
 
 # -- tiny renders ----------------------------------------------------------------------------
