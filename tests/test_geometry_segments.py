@@ -19,8 +19,6 @@ from embedcore.storyboard import fmt
 
 from .conftest import ROOT, run_cli
 
-layout = pytest.importorskip("scenes.layout")
-
 HEAD = """
 lesson: {title: "Geometry", slug: geometry}
 vocabulary: [the, cat, dog, car, bus, king, queen, sat]
@@ -315,6 +313,7 @@ def test_theta_clears_every_segment_it_does_not_label_at_every_moment(tmp_path, 
 
 @pytest.mark.render
 def test_vectors_3d_scene(manim_frame):
+    from scenes import layout
     c = load_lesson(ROOT / "configs" / "vectors-3d.yaml")
     sb = c.storyboards[0]
     s = build_scene(sb, c.lesson.style)
