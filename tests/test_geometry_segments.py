@@ -248,6 +248,41 @@ def test_vectors_2d_scene(manim_frame):
             assert -s.fw / 2 < bx[0] and bx[2] < s.fw / 2 and -s.fh / 2 < bx[1] and bx[3] < s.fh / 2
 
 
+LONG = ["internationalisation", "counterrevolutionaries", "electroencephalograph", "uncharacteristically",
+        "photosynthesis", "incomprehensibility", "thermodynamically", "deinstitutionalisation"]
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_vectors_2d_labels_never_collide_with_many_long_tokens(tmp_path, aspect):
+    """Eight tokens of 14-23 characters (the type's most): every label clear of the others, of every
+    arrow (shaft and head) but its own, and of the panel, in every frame shape."""
+    from manim import tempconfig
+
+    from scenes.components.vectors import box_of, boxes_overlap, segment_hits_box
+    w, h = {"16:9": (16 / 9 * 8, 8.0), "9:16": (8.0, 16 / 9 * 8), "1:1": (8.0, 8.0)}[aspect]
+    p = tmp_path / "l.yaml"
+    p.write_text(f"""
+lesson: {{title: "Long tokens", slug: long}}
+vocabulary: [{", ".join(LONG)}]
+embeddings: {{source: synthetic, dim: 16, seed: 5}}
+tokens: "{LONG[0]}"
+segments:
+  - {{type: vectors-2d, tokens: [{", ".join(LONG)}]}}
+""")
+    c = load_lesson(p)
+    with tempconfig({"frame_width": w, "frame_height": h, "media_dir": str(tmp_path / "media")}):
+        s = build_scene(c.storyboards[0], c.lesson.style)
+        boxes = [box_of(lab) for lab in s.labels]
+        for i, (lab, bx) in enumerate(zip(s.labels, boxes)):
+            assert not any(boxes_overlap(bx, o) for o in boxes[i + 1:]), (aspect, lab.original_text)
+            assert not boxes_overlap(bx, box_of(s.panel)), lab.original_text
+            for j, arrow in enumerate(s.arrows):
+                if j != i:
+                    assert not segment_hits_box(arrow.get_start(), arrow.get_end(), bx), (lab.original_text, j)
+                    assert not boxes_overlap(bx, box_of(arrow.tip)), (lab.original_text, j)
+
+
 @pytest.mark.render
 def test_cosine_vs_distance_scene(manim_frame):
     from scenes.components.vectors import box_of, segment_hits_box
