@@ -68,7 +68,7 @@ def _inside(mobs, region: layout.Box) -> bool:
 
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
-    snap_skip = ("closing", "panel")        # square frames: the closing takes the formula's place (layout stills)
+    snap_skip = ("closing", "panel")        # the closing may take the formulas' band (layout stills)
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header", "note"), ("read_labels", "values"), ("formula",), ("substituted",),
               ("arrow_a", "arrow_b", "label_a", "label_b"))
@@ -154,9 +154,12 @@ class CosineDistanceScene(SegmentScene):
         bis = np.array([np.cos(mid), np.sin(mid), 0.0])
         reach = self.theta.width / 2 + self.theta.height / 2
 
-        def clear() -> bool:
-            return not any(segment_hits_box(p, q, box_of(self.theta, GAP.s)) for p, q in moving)
-        for dist in (*(r * f for f in (0.55, 0.7, 0.4, 0.85)), r + GAP.s + reach, r + GAP.m + reach):
+        def clear() -> bool:        # the dashed line is thin: a narrower berth than the arrows (their heads are wide)
+            return not any(segment_hits_box(p, q, box_of(self.theta, GAP.s)) for p, q in moving[:K + 1]) and \
+                not any(segment_hits_box(p, q, box_of(self.theta, GAP.xs)) for p, q in moving[K + 1:])
+        inside = [r * f for f in (0.55, 0.7, 0.4, 0.85)]
+        outside = list(np.linspace(r + GAP.xs + reach, r + GAP.xl + reach, 8))      # beyond the arc, still in the angle
+        for dist in (*inside, *outside):
             self.theta.move_to(o + dist * bis)
             if clear():
                 break
