@@ -25,6 +25,7 @@ from manim import (
     GrowFromCenter,
     LaggedStart,
     Mobject,
+    Rectangle,
     RoundedRectangle,
     TransformFromCopy,
     VGroup,
@@ -58,6 +59,13 @@ def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=U
     rows = layout.flow_rows(items, max_width, hbuff)
     out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=hbuff, aligned_edge=aligned) for r in rows])
     return out.arrange(DOWN, buff=vbuff)
+
+
+def _bar(x0: float, x1: float, y: float, chip: TokenChip) -> RoundedRectangle:
+    """A clasp (or half of one) from ``x0`` to ``x1`` at height ``y``, in ``chip``'s colour."""
+    h = CLASP * chip.box.height
+    return RoundedRectangle(corner_radius=h / 2, width=x1 - x0, height=h, stroke_width=0, fill_color=chip.colour,
+                            fill_opacity=1).move_to([(x0 + x1) / 2, y, 0])
 
 
 class TokenizeScene(SegmentScene):
@@ -94,9 +102,15 @@ class TokenizeScene(SegmentScene):
                 self.chips.add(chip)
                 self.ids.add(idl)
             row = flow(pieces, max_w, hbuff=GAP.xs, vbuff=GAP.s)
+            wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
-            groups.append(VGroup(word, row).arrange(DOWN, buff=GAP.s))
+            group = VGroup(word, row).arrange(DOWN, buff=GAP.s)
+            if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
+                # drawn nowhere but measured with the word, so the kit's scaling and flowing keep it
+                group.add(Rectangle(width=row.width + 2 * GAP.m, height=row.height, stroke_width=0,
+                                    fill_opacity=0).move_to(row))
+            groups.append(group)
 
         # the count and what the marks mean, at the bottom of the body
         self.summary = label(sb.summary, th, size=SIZE.heading, weight="BOLD")
@@ -109,7 +123,7 @@ class TokenizeScene(SegmentScene):
         """The words fill the body between the text and the notes. Of the row widths tried, the one that
         draws them largest wins (fewer, wider rows scaled down beat many rows in a short body); when even
         that leaves them under MIN_WORDS (a long text in a square frame), text and notes give way first."""
-        cap = 1.0 if self.landscape else 1.35
+        cap = layout.grow_limit(groups, SIZE.value)       # the chips grow at most to the size of a value
         dims = {}
         for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0):
             block = flow(groups, max_w * f, hbuff=GAP.l, vbuff=GAP.m)
@@ -151,20 +165,25 @@ class TokenizeScene(SegmentScene):
         self._clasps()
 
     def _clasps(self) -> None:
-        """A clasp over each join of a piece and the continuation (##) after it, on one row."""
+        """A clasp over each join of a piece and the continuation (##) after it. On one row it bridges the
+        two chips; when the continuation wrapped onto the next row it is cut in two halves that read across
+        the break like a hyphen: one leaving the piece's right side, one entering the continuation's left."""
         pieces = [p for w in self.storyboard.words for p in w.pieces]
-        self.clasps: dict[int, Mobject] = {}
+        body = self.regions.body
+        self.clasps: dict[int, VGroup] = {}
         for i, p in enumerate(pieces):
             if not p.continues or i == 0:
                 continue
             a, b = self.chips[i - 1], self.chips[i]
-            if abs(a.get_center()[1] - b.get_center()[1]) > 1e-3:      # wrapped onto the next row: no join
-                continue
+            into = GAP.s * self.words_scale                 # how far a clasp reaches into a chip
             x0, x1 = a.box.get_right()[0], b.box.get_left()[0]
-            self.clasps[i] = RoundedRectangle(
-                corner_radius=CLASP * b.box.height / 2, width=x1 - x0 + 2 * GAP.s * self.words_scale,
-                height=CLASP * b.box.height, stroke_width=0, fill_color=b.colour, fill_opacity=1,
-            ).move_to([(x0 + x1) / 2, b.box.get_center()[1], 0])
+            if abs(a.get_center()[1] - b.get_center()[1]) <= 1e-3:
+                self.clasps[i] = VGroup(_bar(x0 - into, x1 + into, b.box.get_center()[1], b))
+                continue
+            # wrapped onto the next row: each half reaches out of its chip by a step, as far as the body allows
+            out = max(GAP.xs, min(GAP.m * self.words_scale, body.x1 - x0, x1 - body.x0))   # the word kept room
+            self.clasps[i] = VGroup(_bar(x0 - into, x0 + out, a.box.get_center()[1], b),
+                                    _bar(x1 - out, x1 + into, b.box.get_center()[1], b))
         self.words.add(*self.clasps.values())
         for idl in self.ids:
             idl.set_z_index(-1)          # they drop out from under their chips
@@ -214,7 +233,7 @@ class TokenizeScene(SegmentScene):
                               run_time=min(1.4, 0.5 + 0.2 * n)))
         if joins:
             self.play(*[c.animate.shift(b * step * LEFT) for c, b in zip(chips, before) if b and step],
-                      *[GrowFromCenter(self.clasps[first + i]) for i in joins], run_time=0.6)
+                      *[GrowFromCenter(half) for i in joins for half in self.clasps[first + i]], run_time=0.6)
 
     def _show_ids(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
