@@ -43,6 +43,8 @@ from .theme import GAP, SIZE
 
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 CLASP = 0.28           # a clasp's height, as a fraction of the chips' height
+MIN_CHIP = 0.7         # a chip's least width (a one-letter piece still reads as a chip)
+ARROW = GAP.l + GAP.xs  # room for the arrow from the typed text down to the words
 
 
 def glyphs(lines: VGroup) -> list[Mobject]:
@@ -76,10 +78,11 @@ class TokenizeScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        max_w = self.fw - 1.0
+        max_w = self.regions.body.width
         # the text as typed, in a box, and the tokenizer's name under it
-        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 0.5, max_lines=3, buff=GAP.xs)
-        box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
+        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 2 * GAP.m, max_lines=3,
+                       buff=GAP.xs)
+        box = RoundedRectangle(corner_radius=GAP.s, width=text.width + 2 * GAP.m, height=text.height + GAP.l,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
         self.tokenizer_note = label(sb.tokenizer, th, size=SIZE.note, colour=th.muted, max_width=max_w)
@@ -97,7 +100,7 @@ class TokenizeScene(SegmentScene):
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
                 chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
-                                 min_width=max(0.7, idl.width + 0.12), token=None if p.unknown else w.text)
+                                 min_width=max(MIN_CHIP, idl.width + GAP.s), token=None if p.unknown else w.text)
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)
@@ -128,11 +131,11 @@ class TokenizeScene(SegmentScene):
         for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0):
             block = flow(groups, max_w * f, hbuff=GAP.l, vbuff=GAP.m)
             dims[max_w * f] = (block.width, block.height)
-        top0, floor = self.source.get_bottom()[1] - 0.3, self.body_bottom
-        head_h = self.typed.height + 0.12 + self.tokenizer_note.height
+        top0, floor = self.regions.body.y1, self.regions.body.y0
+        head_h = self.typed.height + GAP.s + self.tokenizer_note.height
 
-        def room(k: float) -> float:
-            return (top0 - k * head_h - 0.45) - (floor + k * bottom.height + 0.35)
+        def room(k: float) -> float:        # under the text (and the arrow), over the notes
+            return (top0 - k * head_h - ARROW) - (floor + k * bottom.height + GAP.l)
 
         def words_scale(k: float) -> tuple[float, float]:
             return max((min(cap, room(k) / h, max_w / w), width) for width, (w, h) in dims.items())
@@ -150,16 +153,17 @@ class TokenizeScene(SegmentScene):
         self.typed.move_to([0, top0, 0], aligned_edge=UP)
         self.tokenizer_note.next_to(self.typed, DOWN, buff=GAP.s * k)
         bottom.move_to([0, floor, 0], aligned_edge=DOWN)
-        top = arrow_end = self.tokenizer_note.get_bottom()[1] - 0.45
+        top = arrow_end = self.tokenizer_note.get_bottom()[1] - ARROW
         self.words = flow(groups, width, hbuff=GAP.l, vbuff=GAP.m)
         self.words.scale(scale)
         # held at the floor and still taller than the room under the typed text: the typed text gives
         # its place to the words (each word is written above its pieces), taking turns in the body
         self.turns = self.words.height > top - (bottom.get_top()[1] + GAP.m)
-        if self.turns:
-            top = top0
-        self.words.move_to([0, (top + bottom.get_top()[1] + 0.35) / 2, 0])
-        self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, arrow_end + 0.05, 0], buff=GAP.xs,
+        if self.turns:      # the whole body, up to the header's last line
+            top = self.header.get_bottom()[1] - GAP.xs
+        self.words.move_to([0, (top + bottom.get_top()[1] + GAP.l) / 2, 0])
+        layout.keep_inside(self.words, layout.Box(self.regions.body.x0, bottom.get_top()[1], self.regions.body.x1, top))
+        self.arrow = Arrow(self.tokenizer_note.get_bottom() + GAP.xs * DOWN, [0, arrow_end + GAP.xs, 0], buff=GAP.xs,
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
         self._clasps()
