@@ -76,7 +76,7 @@ def apart(a, b, eps=1e-6):
     return a[2] <= b[0] + eps or b[2] <= a[0] + eps or a[3] <= b[1] + eps or b[3] <= a[1] + eps
 
 
-@pytest.mark.parametrize("case,aspect", [("basic", "16:9"), ("sixteen", "16:9"), ("long", "16:9"),
+@pytest.mark.parametrize("case,aspect", [("basic", "16:9"), ("sixteen", "16:9"),
                                          ("sixteen", "9:16"), ("long", "1:1")])
 def test_everything_fits_in_frame(basic_lesson, write_lesson, case, aspect):
     """16 tokens (long ones, repeated ones) in each frame shape: every text title-safe and at or above
