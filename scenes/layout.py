@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
-from .components.text import cap_px, is_text
+from .components.text import cap_px, drawn_size, is_text
 from .theme import GAP, MIN_CAP_PX
 
 SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
@@ -376,3 +376,16 @@ def main_and_side(side: Sequence[Mobject], region: Box, *, grow=None, aspect: fl
         to = np.array([region.x1 - b.width * s / 2, region.centre[1], 0.0])
     transform(side, s, b.centre, to)
     return main, under
+
+
+# -- kit-c --
+
+def grow_limit(mobs: Iterable[Mobject], largest: float) -> float:
+    """How much ``mobs`` may be scaled up before their largest text is drawn above font size ``largest``
+    (a :data:`~scenes.theme.SIZE` step): in a roomy frame a panel fills it without its text outgrowing the
+    type scale (chips at ``SIZE.label`` grow at most to ``SIZE.value``), one rule for every frame shape.
+    1.0 when a text is already that large; unbounded (inf) when ``mobs`` hold no text."""
+    sizes = [drawn_size(t) for t in texts_in(mobs)]
+    if not sizes:
+        return float("inf")
+    return max(1.0, largest / max(sizes))

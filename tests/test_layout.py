@@ -116,3 +116,16 @@ def test_main_and_side_shrinks_a_side_panel_that_does_not_fit():
     layout.main_and_side([side], region, aspect=1.0)
     b = layout.bounds([side])
     assert b.height <= region.height + EPS and b.y0 >= region.y0 - EPS
+
+
+def test_grow_limit_stops_at_the_size_step_of_the_largest_text():
+    from scenes.components.text import drawn_size, label
+    from scenes.theme import SIZE, THEMES
+    th = THEMES["dark"]
+    chip, note = label("token", th, size=SIZE.label), label("id 12", th, size=SIZE.note)
+    k = layout.grow_limit([chip, note], SIZE.value)
+    assert abs(k - SIZE.value / SIZE.label) < 0.02           # the larger text decides
+    chip.scale(k)
+    assert abs(drawn_size(chip) - SIZE.value) < 0.5
+    assert layout.grow_limit([chip], SIZE.label) == 1.0         # already larger: no growing, never shrinking
+    assert layout.grow_limit([Square()], SIZE.value) == float("inf")
