@@ -270,7 +270,7 @@ class TrainingScene(SegmentScene):
             base = np.arctan2(d[1], d[0]) if np.linalg.norm(d) > 1e-6 else np.pi / 2
             best = None
             cands = [(base + turn, r) for turn in (0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8, 2.5, -2.5, np.pi)
-                     for r in (0.32, 0.55, 0.8, 1.1)]
+                     for r in (GAP.m + GAP.xs, GAP.l + GAP.s, GAP.xl, GAP.xl + GAP.l)]
             if prev and int(i) in prev:
                 cands.insert(0, prev[int(i)])
             for a, r in cands:
@@ -278,7 +278,8 @@ class TrainingScene(SegmentScene):
                                             np.sin(a) * (r + h / 2 * abs(np.sin(a)))])
                 box = (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2)
                 x0, y0, x1, y1 = self.plot_rect
-                inside = box[0] > x0 + 0.05 and box[2] < x1 - 0.05 and box[1] > y0 + 0.05 and box[3] < y1 - 0.05
+                e = GAP.xs
+                inside = box[0] > x0 + e and box[2] < x1 - e and box[1] > y0 + e and box[3] < y1 - e
                 if not inside or any(_boxes_overlap(box, b) for b in placed) \
                         or any(_boxes_overlap(box, b, 0.0) for b in tip_boxes) \
                         or np.any((shafts[:, 0] > box[0]) & (shafts[:, 0] < box[2])
@@ -288,7 +289,7 @@ class TrainingScene(SegmentScene):
                 chosen[int(i)] = (a, r)
                 break
             if best is None:                    # crowded: stack above the last placed label
-                c = tips[i, :2] + np.array([0, 0.35 + h / 2 + 0.3 * len(placed)])
+                c = tips[i, :2] + np.array([0, GAP.l + h / 2 + (h + GAP.xs) * len(placed)])
                 best = (c, (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2))
             placed.append(best[1])
             res[int(i)] = np.array([best[0][0], best[0][1], 0.0])
