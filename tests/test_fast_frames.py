@@ -157,3 +157,82 @@ def test_holding_encoder_merges_repeats_and_identical_pictures(tmp_path):
         grid = frames_on_grid(tmp_path / f"{vfr}.mp4", 10)
         shown = [int(g[0, 0, 0]) for g in grid]               # YUV round trip: within 2 levels
         assert np.allclose(shown, [30, 30, 120, 120, 120, 200, 200], atol=2), shown
+
+
+def test_layer_cache_draws_every_frame_as_the_stock_camera():
+    """A kept layer of unchanged leading mobjects gives the stock camera's pixels whatever changes next:
+    the first mobject moves, a middle one changes colour or width, one is removed, the order changes,
+    the background changes (a play's static image), and frames drawn on pixels that are not fresh."""
+    from manim import BLUE, RED, Circle, Square, Text, VGroup
+    from manim.camera.camera import Camera
+
+    from embedviz.draw.fast_frames import LayerCache, fast_camera
+
+    size = {"pixel_width": 96, "pixel_height": 64, "frame_width": 6, "frame_height": 4}
+    fast, stock = fast_camera(Camera)(**size), Camera(**size)
+    assert isinstance(fast, LayerCache)
+    dot = Circle(0.4, fill_opacity=1).shift([-2, 0, 0])
+    box = Square(1.2, color=BLUE, fill_opacity=0.5)
+    word = Text("ab", font_size=30).shift([1.5, 0.8, 0])
+    ring = VGroup(Circle(0.3).shift([2, -1, 0]), Circle(0.5, color=RED).shift([2, -1, 0]))
+    scene = [box, word, ring, dot]
+    other = stock.background.copy()
+    other[:32] = 40                                     # another background: a play's static image
+
+    def frame(mobjects, background=None):
+        for cam in (fast, stock):
+            cam.reset() if background is None else cam.set_frame_to_background(background)
+            cam.capture_mobjects(mobjects)
+        return np.array_equal(fast.pixel_array, stock.pixel_array)
+
+    steps = []
+    for _ in range(3):                                  # the layer is made, then used
+        dot.shift([0.2, 0, 0])
+        steps.append(frame(scene))
+    kept = fast.__dict__["_layer"]
+    assert kept is not None and kept[1] == len(box.family_members_with_points()) + len(word) + 2
+    box.set_fill(RED)                                   # the first mobject changes: the layer is not used
+    steps.append(frame(scene))
+    steps.append(frame(scene))
+    ring[1].set_stroke(width=9)                         # a change inside the layer, after its start
+    steps.append(frame(scene))
+    ring[1].set_stroke(width=9)
+    steps.append(frame(scene))
+    steps.append(frame([box, ring, dot]))               # a mobject removed
+    steps.append(frame([ring, box, word, dot]))         # the order changed
+    steps.append(frame([ring, box, word, dot], other))  # another background
+    steps.append(frame([ring, box, word, dot], other))
+    steps.append(frame([ring, box, word, dot]))         # back to the first background
+    for cam in (fast, stock):                           # drawn over what is there, no fresh background
+        cam.capture_mobjects([dot.copy().shift([0, 1, 0])])
+    steps.append(np.array_equal(fast.pixel_array, stock.pixel_array))
+    steps.append(frame([ring, box, word, dot]))
+    word[0].shift([0, 0.1, 0])                          # a glyph moved in place
+    steps.append(frame([ring, box, word, dot]))
+    assert all(steps), steps
+
+
+def test_the_fast_camera_lists_the_mobjects_manim_lists():
+    """Shared submobjects, a mobject listed twice, one nested in itself, empty groups, z-indices:
+    the same mobjects in the same order as Manim's own listing."""
+    from manim import Circle, Dot, Square, VGroup
+    from manim.camera.camera import Camera
+
+    from embedviz.draw.fast_frames import fast_camera
+
+    a, b, c, d = Circle(), Square(), Dot(), Dot()
+    inner = VGroup(b, c)
+    loop = VGroup(d)
+    loop.submobjects.append(loop)                       # a cycle: Manim skips it on its own branch
+    outer = VGroup(a, inner, VGroup(), c)
+    a.add(Dot())                                        # a mobject with points and a submobject
+    mobjects = [outer, b, loop, inner, Square()]
+    for z in (False, True):
+        if z:
+            b.z_index, c.z_index = 2, -1
+        size = {"pixel_width": 32, "pixel_height": 32, "use_z_index": z}
+        fast, stock = fast_camera(Camera)(**size), Camera(**size)
+        assert fast.get_mobjects_to_display(mobjects) == stock.get_mobjects_to_display(mobjects)
+        assert fast.get_mobjects_to_display(mobjects, excluded_mobjects=[inner]) == \
+            stock.get_mobjects_to_display(mobjects, excluded_mobjects=[inner])
+        assert fast.get_mobjects_to_display(mobjects, include_submobjects=False) == mobjects
