@@ -10,6 +10,9 @@ here removes work that does not change the picture:
   glyphs that have not moved. The path is a pure function of the (displayed)
   points, so it is built once and replayed with ``cairo.Context.append_path``
   while the points are unchanged.
+- :class:`FastListing` (a camera mixin): the frame's mobjects listed in one
+  plain walk instead of Manim's recursive generators, their drawing
+  function looked up once a class.
 - :class:`HoldingSegmentEncoder`: Manim hands the encoder each held frame with
   a repeat count and the encoder converted the same RGBA picture to YUV again
   for every repeat, and encoded every repeat. Here a picture is converted once;
@@ -32,7 +35,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder, VMobject
+from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder
 
 _MAX_PATHS = 20_000      # cached paths per camera before the cache is cleared (≈ a few MB)
 
@@ -79,105 +82,29 @@ def with_path_cache(camera_class: type[Camera]) -> type[Camera]:
 _cameras: dict[type, type] = {}
 
 
-class LayerCache:
-    """Flat-camera mixin: keep the picture of the leading mobjects that did not change, and draw only the rest.
+class FastListing:
+    """Camera mixin: list a frame's mobjects as Manim does, for less (cameras that list and draw as Camera does).
 
-    Manim draws a play's static mobjects once (its ``static_image``) but every
-    mobject from the first moving one on, every frame: an updater or a
-    readout early in the scene's list redraws all the text after it. The
-    mobjects are drawn in order onto the background, each over what the
-    earlier ones left, so the picture after the first ``k`` of them is a
-    function of the background and those ``k`` mobjects' drawn state
-    (points, colours, widths, joins; :func:`_drawn_state`). This mixin keeps
-    that picture (a *layer*) for the longest run of leading mobjects that
-    were unchanged since the previous frame, and while they stay unchanged
-    starts each frame from it instead of from the background. Frames are
-    exactly the stock ones: the same mobjects drawn the same way over the same
-    pixels; only the pixels come from a copy.
-
-    The layer is only used right after the renderer set the background
-    (``set_frame_to_background`` or ``reset``) and only on that same
-    background array; anything else draws as stock Manim does.
+    Every frame Manim flattens the drawn mobjects' families with recursive
+    generators and asks ``type_or_raise`` (which builds a dict each call)
+    which function draws each one. The same list, in the same order, comes
+    from one plain walk (:func:`_family_with_points`), and a mobject's drawing
+    function depends on its class alone, so it is looked up once a class.
     """
 
-    @property
-    def pixel_array(self):
-        """The picture being drawn; a background set since is copied in when it is first read."""
-        d = self.__dict__
-        if "_pixels" not in d:
-            raise AttributeError("pixel_array")
-        if d.get("_pending") is not None:
-            np.copyto(d["_pixels"], d["_pending"])
-            d["_pending"] = None
-        return d["_pixels"]
-
-    @pixel_array.setter
-    def pixel_array(self, value) -> None:
-        self.__dict__["_pending"] = None
-        self.__dict__["_pixels"] = value
-
-    def set_frame_to_background(self, background) -> None:
-        """Manim's, but the copy waits until the picture is read: a frame that starts from the
-        layer copies the layer instead."""
-        pixels = self.__dict__.get("_pixels")
-        if pixels is None or pixels.shape != background.shape or pixels.dtype != background.dtype:
-            super().set_frame_to_background(background)
-        else:
-            self.__dict__["_pending"] = background
-        self.__dict__["_base"] = background
-
-    def reset(self):
-        self.set_frame_to_background(self.background)
-        return self
-
     def get_mobjects_to_display(self, mobjects, include_submobjects=True, excluded_mobjects=None):
-        """Manim's list (:func:`_family_with_points`), walked without generators: the same mobjects in
-        the same order, for a fifth of the time a frame."""
+        """Manim's list: the same mobjects in the same order."""
         if not include_submobjects or excluded_mobjects:
             return super().get_mobjects_to_display(mobjects, include_submobjects, excluded_mobjects)
         found = _family_with_points(mobjects)
         return sorted(found, key=lambda m: m.z_index) if self.use_z_index else found
 
     def capture_mobjects(self, mobjects, **kwargs) -> None:
+        """Manim's: runs of one type, each drawn by its function, in order."""
         leaves = self.get_mobjects_to_display(mobjects, **kwargs)
-        d = self.__dict__
-        base, d["_base"] = d.get("_base"), None
-        before = d.get("_states") or []
-        states = [_drawn_state(self, leaf) for leaf in leaves]
-        d["_states"] = states
-        layer = d.get("_layer")         # (background, leaves drawn in it, pixels)
-        if base is None:                # pixels not fresh from a background: draw as Manim does
-            if layer is not None:
-                d["_spare"], d["_layer"] = layer[2], None
-            self._draw_leaves(leaves)
-            return
-        same = 0                        # leading leaves drawn as in the previous frame
-        for new, old in zip(states, before):
-            if new is None or new != old:
-                break
-            same += 1
-        start = 0
-        if layer is not None and layer[0] is base and layer[1] <= same:
-            d["_pending"] = None        # the layer replaces the background's copy
-            np.copyto(d["_pixels"], layer[2])
-            start = layer[1]
-        if same > start:
-            self._draw_leaves(leaves[start:same])
-            pixels = layer[2] if layer is not None else d.get("_spare")
-            if pixels is None or pixels.shape != self.pixel_array.shape:
-                pixels = np.empty_like(self.pixel_array)
-            np.copyto(pixels, self.pixel_array)
-            layer, start = (base, same, pixels), same
-        elif start == 0 and layer is not None:
-            d["_spare"], layer = layer[2], None
-        d["_layer"] = layer
-        self._draw_leaves(leaves[start:])
-
-    def _draw_leaves(self, leaves) -> None:
-        """Manim's ``capture_mobjects`` after it listed the mobjects: runs of one type, each drawn by its function."""
         kinds = self.__dict__.setdefault("_kinds", {})
 
-        def kind(leaf):             # type_or_raise builds a dict a call; its answer depends on the class alone
+        def kind(leaf):
             cls = type(leaf)
             if cls not in kinds:
                 kinds[cls] = self.type_or_raise(leaf)
@@ -215,43 +142,21 @@ def _family_with_points(mobjects) -> list:
     return out
 
 
-def _drawn_state(camera, leaf) -> tuple | None:
-    """Everything the flat camera reads to draw ``leaf`` (a VMobject without a background image), as
-    comparable values; None for any other mobject (never taken as unchanged)."""
-    if isinstance(leaf, VMobject):
-        if leaf.get_background_image():
-            return None
-        fill = camera.get_fill_rgbas(leaf)
-        stroke = camera.get_stroke_rgbas(leaf)
-        back = camera.get_stroke_rgbas(leaf, background=True)
-        points = leaf.points
-        gradient = None
-        if len(fill) > 1 or len(stroke) > 1 or len(back) > 1:      # a gradient spans the family's bounds
-            gradient = np.asarray(leaf.get_gradient_start_and_end_points(), dtype=float).tobytes()
-        return (leaf, points.dtype.str, points.tobytes(), fill.tobytes(), stroke.tobytes(), back.tobytes(),
-                len(fill), len(stroke), len(back), leaf.get_stroke_width(), leaf.get_stroke_width(True),
-                leaf.joint_type, leaf.cap_style, gradient)
-    return None
-
-
 def fast_camera(camera_class: type[Camera]) -> type[Camera]:
-    """``camera_class`` with cached paths, and with :class:`LayerCache` when it draws as Manim's flat
-    :class:`Camera` does (a subclass that changes how mobjects are listed, coloured or placed gets none)."""
+    """``camera_class`` with cached paths, and with :class:`FastListing` when it lists and draws mobjects
+    as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
     cls = with_path_cache(camera_class)
     flat = all(getattr(camera_class, name) is getattr(Camera, name) for name in _FLAT)
-    if not flat or issubclass(cls, LayerCache):
+    if not flat or issubclass(cls, FastListing):
         return cls
-    if cls not in _layered:
-        _layered[cls] = type(f"Layered{cls.__name__}", (LayerCache, cls), {})
-    return _layered[cls]
+    if cls not in _listed:
+        _listed[cls] = type(f"Listing{cls.__name__}", (FastListing, cls), {})
+    return _listed[cls]
 
 
-# what a camera must take from Manim's flat Camera for LayerCache's notion of a mobject's drawn state to hold
-_FLAT = ("capture_mobjects", "get_mobjects_to_display", "transform_points_pre_display", "get_fill_rgbas",
-         "get_stroke_rgbas", "display_vectorized", "set_cairo_context_color", "apply_fill", "apply_stroke",
-         "display_multiple_vectorized_mobjects", "display_multiple_non_background_colored_vmobjects",
-         "set_frame_to_background", "reset", "get_cairo_context", "type_or_raise")
-_layered: dict[type, type] = {}
+# what a camera must take from Manim's flat Camera for FastListing to list and dispatch as it does
+_FLAT = ("capture_mobjects", "get_mobjects_to_display", "type_or_raise")
+_listed: dict[type, type] = {}
 
 
 class HoldingSegmentEncoder(VideoSegmentEncoder):

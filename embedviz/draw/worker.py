@@ -52,7 +52,7 @@ def make_renderer(scene_class, *, plain: bool, vfr: bool = False, part: Part | N
 
     ``plain`` and whole: None, stock Manim (renderer, camera, file writer). Else Manim's renderer
     subclassed where it is built, never patched: :class:`.fast_frames.PooledCairoRenderer` with a
-    path- and layer-caching camera (:func:`.fast_frames.fast_camera`) and a holding file writer (not ``plain``), made to render only ``part``
+    path-caching camera that redraws only what changed (:func:`.fast_frames.fast_camera`) and a holding file writer (not ``plain``), made to render only ``part``
     (:func:`.chunk_renderer.with_part`) for a chunk. The planner splits no segment when
     ``EMBEDVIZ_PLAIN_MANIM=1``, so a plain chunk arrives only from a planner that was not plain."""
     if plain and part is None:
