@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
-from .components.text import cap_px, is_text
+from .components.text import cap_px, drawn_size, is_text
 from .theme import GAP, MIN_CAP_PX
 
 SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
@@ -306,3 +306,16 @@ def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[
     if cur:
         rows.append(cur)
     return rows
+
+
+# -- kit-c --
+
+def grow_limit(mobs: Iterable[Mobject], largest: float) -> float:
+    """How much ``mobs`` may be scaled up before their largest text is drawn above font size ``largest``
+    (a :data:`~scenes.theme.SIZE` step): in a roomy frame a panel fills it without its text outgrowing the
+    type scale (chips at ``SIZE.label`` grow at most to ``SIZE.value``), one rule for every frame shape.
+    1.0 when a text is already that large; unbounded (inf) when ``mobs`` hold no text."""
+    sizes = [drawn_size(t) for t in texts_in(mobs)]
+    if not sizes:
+        return float("inf")
+    return max(1.0, largest / max(sizes))

@@ -71,3 +71,16 @@ def test_a_shared_submobject_moves_once():
     g1, g2 = VGroup(sq), VGroup(sq)
     layout.transform([g1, g2], 2.0, sq.get_center(), sq.get_center() + [1.0, 0, 0])
     assert sq.width == pytest.approx(2.0) and sq.get_center()[0] == pytest.approx(1.0)
+
+
+def test_grow_limit_stops_at_the_size_step_of_the_largest_text():
+    from scenes.components.text import drawn_size, label
+    from scenes.theme import SIZE, THEMES
+    th = THEMES["dark"]
+    chip, note = label("token", th, size=SIZE.label), label("id 12", th, size=SIZE.note)
+    k = layout.grow_limit([chip, note], SIZE.value)
+    assert abs(k - SIZE.value / SIZE.label) < 0.02           # the larger text decides
+    chip.scale(k)
+    assert abs(drawn_size(chip) - SIZE.value) < 0.5
+    assert layout.grow_limit([chip], SIZE.label) == 1.0         # already larger: no growing, never shrinking
+    assert layout.grow_limit([Square()], SIZE.value) == float("inf")
