@@ -17,8 +17,6 @@ from manim import (
     Arc,
     Create,
     DashedLine,
-    FadeIn,
-    FadeOut,
     GrowArrow,
     LaggedStart,
     MathTypst,
@@ -33,7 +31,7 @@ from embedcore.segments.cosine_vs_distance import CosineDistanceStoryboard
 
 from . import layout, marks
 from .base import Beat, SegmentScene
-from .components.emphasis import fade_in, indicate
+from .components.emphasis import appear, disappear, fade_in, indicate
 from .components.readout import on_change
 from .components.text import cap_px, label, number, wrapped
 from .components.vectors import (
@@ -317,12 +315,12 @@ class CosineDistanceScene(SegmentScene):
         return [Beat(self._show_pair), Beat(self._show_formula), Beat(self._scale_b), Beat(self._show_closing)]
 
     def _show_pair(self, beat: Beat) -> None:
-        self.play(FadeIn(self.note), FadeIn(self.axes), run_time=0.5)
-        self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), FadeIn(self.label_a), FadeIn(self.label_b),
+        self.play(appear(self.note), appear(self.axes), run_time=0.5)
+        self.play(GrowArrow(self.arrow_a), GrowArrow(self.arrow_b), appear(self.label_a), appear(self.label_b),
                   run_time=1.2)
-        self.play(Create(self.arc), FadeIn(self.theta), Create(self.dist_line), run_time=0.8)
-        self.play(FadeIn(self.dist_name), run_time=0.4)
-        self.play(FadeIn(self.read_labels[:5]), FadeIn(self.values), run_time=0.6)
+        self.play(Create(self.arc), appear(self.theta), Create(self.dist_line), run_time=0.8)
+        self.play(appear(self.dist_name), run_time=0.4)
+        self.play(appear(self.read_labels[:5]), appear(self.values), run_time=0.6)
 
     def _show_formula(self, beat: Beat) -> None:
         self.play(Write(self.formula), run_time=1.2)
@@ -333,7 +331,7 @@ class CosineDistanceScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         # the substituted formula holds the unscaled numbers; it leaves before B's length changes, so the
         # screen never shows two different values of ‖B‖ at once
-        self.play(FadeIn(self.read_labels[5]), FadeIn(self.scale_value), FadeOut(self.substituted), run_time=0.4)
+        self.play(appear(self.read_labels[5]), appear(self.scale_value), disappear(self.substituted), run_time=0.4)
         o = self.frame.origin
         # everything here is drawn from the sample index alone: redraw only when it changes
         k = self.sample_index
@@ -355,7 +353,7 @@ class CosineDistanceScene(SegmentScene):
         if self.closing_takes_band:         # the formula with the numbers stays on screen, under the readouts
             up = self.substituted_scaled.copy().next_to(self.read_labels, DOWN, buff=GAP.m)
             up.align_to(self.up_slot, RIGHT)
-            self.play(FadeOut(self.formula), self.substituted_scaled.animate.move_to(up), run_time=0.6)
+            self.play(disappear(self.formula), self.substituted_scaled.animate.move_to(up), run_time=0.6)
         self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()
         self.wait(0.5)

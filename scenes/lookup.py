@@ -19,7 +19,7 @@ from scenes import layout, marks
 
 from .base import Beat, SegmentScene
 from .components.chip import Marker, TokenChip
-from .components.emphasis import fade_in, indicate
+from .components.emphasis import appear, dim, disappear, fade_in, indicate
 from .components.grid import CellGrid
 from .components.text import drawn_size, label, number, wrapped
 from .theme import GAP, SIZE
@@ -199,12 +199,14 @@ class LookupScene(SegmentScene):
         m = self.matrix
         labels = VGroup(*m.row_labels)
         others = VGroup(*[c for k, c in enumerate(m.cells) if k != row and c is not None])
-        self.play(FadeOut(labels), FadeIn(self.one_hot), FadeOut(self.matrix_note), FadeIn(self.one_hot_note),
+        # opacity-only fades (emphasis.dim/appear/disappear): the cells' and glyphs' points stay
+        # put, so the camera replays their cached paths instead of rebuilding them every frame
+        self.play(disappear(labels), appear(self.one_hot), disappear(self.matrix_note), appear(self.one_hot_note),
                   run_time=0.8)
-        self.play(others.animate.set_opacity(0.2), indicate(self.one_hot[row], self.regions.safe, colour=self.theme.accent), run_time=0.9)
+        self.play(dim(others, 0.2), indicate(self.one_hot[row], self.regions.safe, colour=self.theme.accent), run_time=0.9)
         self.wait(0.6)
-        self.play(others.animate.set_opacity(1), FadeOut(self.one_hot), FadeIn(labels), FadeOut(self.one_hot_note),
-                  FadeIn(self.matrix_note), run_time=0.6)
+        self.play(dim(others, 1), disappear(self.one_hot), appear(labels), disappear(self.one_hot_note),
+                  appear(self.matrix_note), run_time=0.6)
 
     def _show_output(self, beat: Beat) -> None:
         th = self.theme

@@ -8,7 +8,7 @@ the same animations with the pulse or the shift cut to the room the safe area le
 from __future__ import annotations
 
 import numpy as np
-from manim import FadeIn, Indicate, Mobject
+from manim import Animation, FadeIn, Indicate, Mobject, VMobject
 
 from .. import layout
 
@@ -38,3 +38,71 @@ def fade_in(mob: Mobject, region: layout.Box, shift: np.ndarray, **kwargs) -> Fa
 
 def _drawn(mob: Mobject) -> bool:
     return any(len(m.points) for m in mob.get_family())
+
+
+# Opacity-only fades. Manim's FadeIn/FadeOut and ``.animate.set_opacity`` are
+# Transforms: every frame they interpolate every point of every glyph as well as
+# the colours, so the camera's path cache (a path replayed while its points are
+# unchanged) misses on each frame although only the opacity moves. These move the
+# alpha channels alone, frame for frame the same colours as Manim's.
+
+_CHANNELS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
+
+def _alphas(leaves: list[VMobject]) -> list[tuple[np.ndarray, ...]]:
+    return [tuple(np.array(getattr(m, c)[:, 3], dtype=float) for c in _CHANNELS) for m in leaves]
+
+
+def _set_alphas(leaves: list[VMobject], start, end, t: float) -> None:
+    for m, s, e in zip(leaves, start, end):
+        for c, a0, a1 in zip(_CHANNELS, s, e):
+            rgba = np.array(getattr(m, c), dtype=float)
+            rgba[:, 3] = a0 + (a1 - a0) * t
+            setattr(m, c, rgba)
+
+
+class OpacityTo(Animation):
+    """Fill and stroke alphas of ``mob``'s family move from ``start`` to ``end`` (one tuple of alpha
+    arrays per VMobject leaf); points never change. ``restore`` puts ``start`` back once removed
+    (as ``FadeOut`` does, so a later fade-in shows the mobject as it was)."""
+
+    def __init__(self, mob: Mobject, leaves: list[VMobject], start, end, *, restore: bool = False, **kwargs) -> None:
+        self._leaves, self._start, self._end, self._restore = leaves, start, end, restore
+        super().__init__(mob, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        _set_alphas(self._leaves, self._start, self._end, self.rate_func(alpha))
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        if self._restore:
+            _set_alphas(self._leaves, self._start, self._start, 0.0)
+
+
+def _leaves(mob: Mobject) -> list[VMobject]:
+    """The VMobjects that draw something (a group's own colours are never drawn)."""
+    return [m for m in mob.get_family() if isinstance(m, VMobject) and len(m.points)]
+
+
+def dim(mob: Mobject, opacity: float, **kwargs) -> OpacityTo:
+    """``mob.animate.set_opacity(opacity)`` (fill, stroke and background stroke), opacity only."""
+    leaves = _leaves(mob)
+    start = _alphas(leaves)
+    end = [tuple(np.full_like(a, float(opacity)) for a in s) for s in start]
+    return OpacityTo(mob, leaves, start, end, **kwargs)
+
+
+def appear(mob: Mobject, **kwargs) -> OpacityTo:
+    """``FadeIn(mob)`` without a shift or scale, opacity only: from transparent to ``mob`` as it is."""
+    leaves = _leaves(mob)
+    end = _alphas(leaves)
+    start = [tuple(np.zeros_like(a) for a in e) for e in end]
+    return OpacityTo(mob, leaves, start, end, introducer=True, **kwargs)
+
+
+def disappear(mob: Mobject, **kwargs) -> OpacityTo:
+    """``FadeOut(mob)`` without a shift or scale, opacity only; ``mob`` leaves the scene as it was."""
+    leaves = _leaves(mob)
+    start = _alphas(leaves)
+    end = [tuple(np.zeros_like(a) for a in s) for s in start]
+    return OpacityTo(mob, leaves, start, end, remover=True, restore=True, **kwargs)
