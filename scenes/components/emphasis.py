@@ -70,6 +70,9 @@ class OpacityTo(Animation):
         self._leaves, self._start, self._end, self._restore = leaves, start, end, restore
         super().__init__(mob, **kwargs)
 
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject        # never read: skip Animation's deep copy of the whole family
+
     def interpolate_mobject(self, alpha: float) -> None:
         _set_alphas(self._leaves, self._start, self._end, self.rate_func(alpha))
 
