@@ -52,7 +52,7 @@ PLANE_MARGIN = 0.8           # plane edge to the outermost tip: room for a label
 
 def _show(shown, new) -> None:
     """Make the on-screen readout ``shown`` display ``new`` (shape, colour and text)."""
-    shown.become(new)
+    _reshape(shown, new)
     for attr in ("text", "original_text"):
         if hasattr(new, attr):
             setattr(shown, attr, getattr(new, attr))
@@ -60,16 +60,18 @@ def _show(shown, new) -> None:
 
 def _reshape(m, new) -> None:
     """``m.become(new)`` for a mobject rebuilt with the same parts and style (B's arrow, the dashed
-    line): only the points are copied, which costs a tenth of ``become``'s copy and alignment.
-    Anything else differing (a dash more, a thinner stroke) takes ``become``."""
+    line, a readout with as many glyphs in the same colours): only the points are copied, a fraction of
+    ``become``'s deep copy and alignment (which pads both to one count of points: the same curves drawn). Anything else differing (a dash more, a glyph fewer, a thinner
+    stroke) takes ``become``. Copied, not shared: shifts edit points in place, and readouts come from a cache."""
     fam, new_fam = m.family_members_with_points(), new.family_members_with_points()
     if len(fam) != len(new_fam) or any(
-            a.points.shape != b.points.shape or a.stroke_width != b.stroke_width or type(a) is not type(b)
+            a.stroke_width != b.stroke_width or type(a) is not type(b)
+            or not np.array_equal(a.fill_rgbas, b.fill_rgbas) or not np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
             for a, b in zip(fam, new_fam)):
         m.become(new)
         return
     for a, b in zip(fam, new_fam):
-        a.points = b.points
+        a.points = np.array(b.points)
 
 
 def _inside(mobs, region: layout.Box) -> bool:
