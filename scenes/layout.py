@@ -306,3 +306,32 @@ def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[
     if cur:
         rows.append(cur)
     return rows
+
+
+# -- kit-a --
+
+def beside_or_under(main: Sequence[Mobject], side: Sequence[Mobject], region: Box, *, gap: float = GAP.m,
+                    above: Sequence[Sequence[Mobject]] = (), below: Sequence[Sequence[Mobject]] = (),
+                    max_scale: float = 1.35) -> bool:
+    """Put the ``side`` panel beside ``main`` (right of it, tops aligned) or under it (left edges aligned),
+    whichever lets :func:`stack` draw the column ``above`` + main-with-side + ``below`` larger in ``region``
+    (beside on a tie: it keeps the main panel's rows in one line of sight). ``main`` does not move; ``side``
+    is left in the chosen place, at its own size. Returns True when beside.
+
+    The rule a wide frame and a tall one answer differently (a grid with its notes, a matrix with its
+    legend), decided by measuring instead of by the frame's shape."""
+    s = VGroup(*side)
+    m = VGroup(*main)
+    scores = {}
+    for at_side in (True, False):
+        if at_side:
+            s.next_to(m, RIGHT, buff=gap, aligned_edge=UP)
+        else:
+            s.next_to(m, DOWN, buff=gap, aligned_edge=LEFT)
+        scores[at_side] = stack_scale([*above, [*main, *side], *below], region, max_scale=max_scale)
+    at_side = scores[True] >= scores[False] / 1.02
+    if at_side:
+        s.next_to(m, RIGHT, buff=gap, aligned_edge=UP)
+    else:
+        s.next_to(m, DOWN, buff=gap, aligned_edge=LEFT)
+    return at_side

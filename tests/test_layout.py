@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from manim import Rectangle, Square
+from manim import DOWN, RIGHT, Rectangle, Square
 
 from scenes import layout
 
@@ -71,3 +71,24 @@ def test_a_shared_submobject_moves_once():
     g1, g2 = VGroup(sq), VGroup(sq)
     layout.transform([g1, g2], 2.0, sq.get_center(), sq.get_center() + [1.0, 0, 0])
     assert sq.width == pytest.approx(2.0) and sq.get_center()[0] == pytest.approx(1.0)
+
+
+# -- kit-a ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("region,beside", [(layout.Box(-7.0, -1.5, 7.0, 1.5), True),      # wide: notes beside
+                                           (layout.Box(-3.6, -6.0, 3.6, 6.0), False)])    # tall: under
+def test_beside_or_under_picks_what_draws_the_main_panel_larger(region, beside):
+    main, side = Rectangle(width=5, height=1.5), Rectangle(width=4, height=1)
+    above = [Rectangle(width=4, height=0.8)]
+    main_box = layout.bounds([main])
+    assert layout.beside_or_under([main], [side], region, gap=0.25, above=[above]) is beside
+    assert layout.bounds([main]) == main_box                                   # the main panel does not move
+    m, s = main_box, layout.bounds([side])
+    if beside:
+        assert s.x0 == pytest.approx(m.x1 + 0.25) and s.y1 == pytest.approx(m.y1)
+    else:
+        assert s.y1 == pytest.approx(m.y0 - 0.25) and s.x0 == pytest.approx(m.x0)
+    # the choice is the larger of the two scales stack would draw the column at
+    chosen = layout.stack_scale([above, [main, side]], region)
+    side.next_to(main, DOWN if beside else RIGHT, buff=0.25)
+    assert chosen >= layout.stack_scale([above, [main, side]], region) / 1.02
