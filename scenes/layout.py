@@ -335,3 +335,35 @@ def beside_or_under(main: Sequence[Mobject], side: Sequence[Mobject], region: Bo
     else:
         s.next_to(m, DOWN, buff=gap, aligned_edge=LEFT)
     return at_side
+
+
+def arrange_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GAP.l,
+                    above: Sequence[Sequence[Mobject]] = (), below: Sequence[Sequence[Mobject]] = (),
+                    max_scale: float = 1.35) -> bool:
+    """Put ``panels`` together side by side (tops aligned) or stacked (left edges aligned), whichever
+    lets :func:`stack` draw the column ``above`` + the panels + ``below`` larger in ``region``; when both
+    draw it at the same size (within 2 %: something else, e.g. a wide expression ``above``, sets the
+    scale), whichever covers more of the region. Nothing is scaled or placed in the region; returns
+    True when stacked.
+
+    :func:`arrange` keeps side by side on such a tie, which leaves a tall body's lower half empty
+    under two narrow lists; this one fills it."""
+    groups = [VGroup(*p) for p in panels]
+    everything = [m for p in panels for m in p]
+
+    def together(stacked: bool) -> tuple[float, float]:
+        VGroup(*groups).arrange(DOWN if stacked else RIGHT, buff=gap, aligned_edge=LEFT if stacked else UP)
+        column = [*above, everything, *below]
+        scale = stack_scale(column, region, max_scale=max_scale)
+        boxes = [bounds(p) for p in column]
+        height = sum(b.height for b in boxes) * scale
+        width = max(b.width for b in boxes) * scale
+        return scale, min(1.0, width / region.width) * min(1.0, height / region.height)
+
+    side, tall = together(False), together(True)
+    if abs(tall[0] - side[0]) <= 0.02 * max(side[0], tall[0]):
+        stacked = tall[1] > side[1]
+    else:
+        stacked = tall[0] > side[0]
+    together(stacked)
+    return stacked

@@ -92,3 +92,21 @@ def test_beside_or_under_picks_what_draws_the_main_panel_larger(region, beside):
     chosen = layout.stack_scale([above, [main, side]], region)
     side.next_to(main, DOWN if beside else RIGHT, buff=0.25)
     assert chosen >= layout.stack_scale([above, [main, side]], region) / 1.02
+
+
+def test_arrange_to_fill_stacks_two_lists_under_a_wide_line_in_a_tall_body():
+    """A wide expression above sets the scale either way: the tie goes to the arrangement that fills more."""
+    tall, wide = layout.Box(-3.6, -6.0, 3.6, 6.0), layout.Box(-7.0, -2.5, 7.0, 2.5)
+    for region, expect in ((tall, True), (wide, False)):
+        expr = [Rectangle(width=7.0, height=0.6)]
+        lists = [[Rectangle(width=3.0, height=2.0)], [Rectangle(width=3.0, height=2.0)]]
+        stacked = layout.arrange_to_fill(lists, region, gap=0.5, above=[expr])
+        assert stacked is expect
+        a, b = layout.bounds(lists[0]), layout.bounds(lists[1])
+        if stacked:
+            assert a.y0 == pytest.approx(b.y1 + 0.5) and a.x0 == pytest.approx(b.x0)
+        else:
+            assert b.x0 == pytest.approx(a.x1 + 0.5) and a.y1 == pytest.approx(b.y1)
+    # a clear winner on scale is kept even when it covers less: two wide panels in a wide body sit side by side
+    lists = [[Rectangle(width=3.0, height=2.0)], [Rectangle(width=3.0, height=2.0)]]
+    assert layout.arrange_to_fill(lists, wide, gap=0.5) is False
