@@ -38,20 +38,22 @@ class AnalogyScene(SegmentScene):
         self.raw_head, self.exc_head = self.heads        # each list is its heading and its rows (PANELS)
         token_w = max(h.width for h in self.heads)
 
-        def rows(hits):
+        def rows(hits, lead=GAP.s):
             return ranked_rows([RankedRow(h.rank, h.token, h.text, th.accent if h.is_expected else
                                           th.muted if h.is_input else th.text, "input" if h.is_input else None)
-                                for h in hits], th, token_w=token_w)
+                                for h in hits], th, token_w=token_w, lead=lead)
 
-        self.raw_rows = rows(sb.raw)
-        self.exc_rows = rows(sb.excluded)
-        columns = []
-        for head, rows_, hits in zip(self.heads, (self.raw_rows, self.exc_rows), (sb.raw, sb.excluded)):
-            rows_.next_to(head, DOWN, buff=GAP.m, aligned_edge=LEFT)
-            marks = [SurroundingRectangle(g, color=th.accent, buff=GAP.xs, stroke_width=2)
-                     for h, g in zip(hits, rows_) if h.is_expected]
-            columns.append([head, rows_, *marks])
-        self.marks = VGroup(*[m for col in columns for m in col[2:]])
+        def columns_of(lead: float) -> list[list]:
+            self.raw_rows, self.exc_rows = rows(sb.raw, lead), rows(sb.excluded, lead)
+            out = []
+            for head, rows_, hits in zip(self.heads, (self.raw_rows, self.exc_rows), (sb.raw, sb.excluded)):
+                rows_.next_to(head, DOWN, buff=GAP.m, aligned_edge=LEFT)
+                marks = [SurroundingRectangle(g, color=th.accent, buff=GAP.xs, stroke_width=2)
+                         for h, g in zip(hits, rows_) if h.is_expected]
+                out.append([head, rows_, *marks])
+            return out
+
+        columns = columns_of(GAP.s)
         # "= ?" becomes "≈ answer (score)": the chips move so the longer line stays centred
         eq = VGroup(*parts[5:])
         self.resolved = label(sb.resolved, th, size=SIZE.title, colour=th.accent)
@@ -65,7 +67,14 @@ class AnalogyScene(SegmentScene):
         self.honesty = wrapped(sb.honesty, th, size=SIZE.note, colour=th.muted, max_width=body.width, centred=True,
                                buff=GAP.xs)
         # side by side or stacked, whichever draws the lists larger under the expression (or fills the body more)
-        layout.arrange_to_fill(columns, body, gap=GAP.xl, above=[top], below=[[self.honesty]])
+        stacked = layout.arrange_to_fill(columns, body, gap=GAP.xl, above=[top], below=[[self.honesty]])
+        # rows spread over the height a width-limited frame leaves (a tall one), between GAP.s and GAP.xl apart
+        lead = layout.lead_to_fill([top, [m for col in columns for m in col], [self.honesty]], body,
+                                   (sb.k - 1) * (2 if stacked else 1))
+        if lead > GAP.s:
+            columns = columns_of(lead)
+            layout.arrange_to_fill(columns, body, gap=GAP.xl, above=[top], below=[[self.honesty]])
+        self.marks = VGroup(*[m for col in columns for m in col[2:]])
         lists = VGroup(*[m for col in columns for m in col])
         self.fill_body([top, [*lists], [self.honesty]])
         self.resolve_shift = self.resolved.get_left()[0] - eq.get_left()[0]

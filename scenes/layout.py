@@ -367,3 +367,18 @@ def arrange_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: fl
         stacked = tall[0] > side[0]
     together(stacked)
     return stacked
+
+
+def lead_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, gaps: int, *, least: float = GAP.s,
+                 most: float = GAP.xl, min_gap: float = GAP.m, max_scale: float = 1.35, share: float = 0.5) -> float:
+    """The lead (gap between rows) for a list inside ``panels`` that takes up the height :func:`stack` would
+    leave over in ``region``: ``panels`` are measured as built with ``least`` between rows, and ``share`` of
+    the height left at the scale they fit at is shared out over the list's ``gaps`` row gaps, never past
+    ``most`` (the rest stays for :func:`stack` to put between the panels).
+
+    A list in a frame limited by its width (two columns in a tall frame) spreads down the body instead
+    of leaving its lower half empty; one limited by its height keeps ``least``."""
+    boxes = [bounds(p) for p in panels]
+    scale = stack_scale(panels, region, max_scale=max_scale, min_gap=min_gap)
+    spare = (region.height - min_gap * (len(panels) - 1)) / max(scale, 1e-9) - sum(b.height for b in boxes)
+    return min(most, least + share * max(spare, 0.0) / max(gaps, 1))

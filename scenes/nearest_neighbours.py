@@ -10,6 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, Line, VGro
 
 from embedcore.segments.nearest_neighbours import NeighboursStoryboard
 
+from . import layout
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.emphasis import fade_in
@@ -37,9 +38,9 @@ class NearestNeighboursScene(SegmentScene):
         # the two lists at their natural size, side by side (the links run between them), under the query
         token_w = label("By cosine similarity", th, size=SIZE.label).width
 
-        def rows(items):
+        def rows(items, lead=GAP.s):
             return ranked_rows([RankedRow(n.rank, n.token, n.text, th.accent if n.other_rank is None else th.text)
-                                for n in items], th, token_w=token_w)
+                                for n in items], th, token_w=token_w, lead=lead)
 
         self.left_rows = rows(sb.by_cosine)
         self.right_rows = rows(sb.by_distance)
@@ -66,14 +67,22 @@ class NearestNeighboursScene(SegmentScene):
         heads = [wrapped(t, th, size=SIZE.heading, weight="BOLD", max_width=col_w, buff=GAP.xs) for t in head_texts]
         subs = [wrapped(t, th, size=SIZE.note, colour=th.muted, max_width=col_w, buff=GAP.xs) for t in sub_texts]
         head_h = max(VGroup(h, sh).arrange(DOWN, buff=GAP.xs, aligned_edge=LEFT).height for h, sh in zip(heads, subs))
-        columns = []
-        for x, h, sh, rows_ in zip((0.0, col_w + gap), heads, subs, (self.left_rows, self.right_rows)):
-            VGroup(h, sh).move_to([x, 0, 0], aligned_edge=UP + LEFT)
-            rows_.move_to([x, -head_h - GAP.m, 0], aligned_edge=UP + LEFT)
-            columns += [h, sh, rows_]
-        self.heads, self.subheads = VGroup(*heads), VGroup(*subs)
         self.legend = wrapped("accent: found by one metric only, or at a different rank", th, size=SIZE.note,
                               colour=th.muted, max_width=min(body.width, lists_w), centred=True, buff=GAP.xs)
+
+        def place() -> list:
+            columns = []
+            for x, h, sh, rows_ in zip((0.0, col_w + gap), heads, subs, (self.left_rows, self.right_rows)):
+                VGroup(h, sh).move_to([x, 0, 0], aligned_edge=UP + LEFT)
+                rows_.move_to([x, -head_h - GAP.m, 0], aligned_edge=UP + LEFT)
+                columns += [h, sh, rows_]
+            return columns
+        # rows spread over the height a width-limited frame leaves (a tall one), between GAP.s and GAP.xl apart
+        lead = layout.lead_to_fill([[self.chip, self.query_note, self.space], place(), [self.legend]], body,
+                                   max(len(sb.by_cosine), len(sb.by_distance)) - 1)
+        self.left_rows, self.right_rows = rows(sb.by_cosine, lead), rows(sb.by_distance, lead)
+        columns = place()
+        self.heads, self.subheads = VGroup(*heads), VGroup(*subs)
         self.fill_body([[self.chip, self.query_note, self.space], columns, [self.legend]])
         # links from the final places: a token's place in the cosine list to its place in the distance list
         self.links = VGroup()

@@ -110,3 +110,15 @@ def test_arrange_to_fill_stacks_two_lists_under_a_wide_line_in_a_tall_body():
     # a clear winner on scale is kept even when it covers less: two wide panels in a wide body sit side by side
     lists = [[Rectangle(width=3.0, height=2.0)], [Rectangle(width=3.0, height=2.0)]]
     assert layout.arrange_to_fill(lists, wide, gap=0.5) is False
+
+
+def test_lead_to_fill_spreads_a_width_limited_list_and_keeps_a_height_limited_one():
+    rows = [Rectangle(width=6.0, height=0.3).shift([0, -k * 0.42, 0]) for k in range(5)]     # lead 0.12
+    head = [Rectangle(width=6.0, height=0.6).shift([0, 1.0, 0])]
+    tall = layout.Box(-3.0, -6.0, 3.0, 6.0)          # width-limited: scale 1, height to spare
+    lead = layout.lead_to_fill([head, rows], tall, 4, least=0.12, most=0.75)
+    spare = (12.0 - 0.25) - (0.6 + 4 * 0.42 + 0.3)
+    assert lead == pytest.approx(min(0.75, 0.12 + 0.5 * spare / 4))
+    assert 0.12 < lead <= 0.75
+    short = layout.Box(-7.0, -1.3, 7.0, 1.3)         # height-limited: nothing to spare
+    assert layout.lead_to_fill([head, rows], short, 4, least=0.12, most=0.75) == pytest.approx(0.12)
