@@ -19,15 +19,16 @@ check:
 	.venv/bin/python -m pytest -q -m unit -n 2 --dist loadfile
 
 # Everything: every layer. Unit, golden and render tests on 2 workers, each file on one worker (its module
-# fixtures, such as the course and golden renders, run once); then faults and browser tests one at a time,
-# alone, since they time kills, signals and playback. The 15 slowest of each run are printed.
+# fixtures, such as the course and golden renders, run once); then faults and browser tests, apart from the
+# CPU-heavy layers, also on 2 workers by file: a file's kills, signals and playback run one at a time, and a fault
+# test finds its own processes by a marker in their environment, never by name. The 15 slowest of each run are printed.
 # The test set-up also installs Debian's chromium for the browser playback test.
 test:
 	@EMBEDVIZ_BROWSER=1 bash scripts/setup.sh dev
 	.venv/bin/ruff check .
 	.venv/bin/mypy embedcore $(SEAMS)
 	.venv/bin/python -m pytest -q -n 2 --dist loadfile -m "unit or golden or render" --durations=15
-	.venv/bin/python -m pytest -q -m "faults or browser" --durations=15
+	.venv/bin/python -m pytest -q -n 2 --dist loadfile -m "faults or browser" --durations=15
 
 # `embedviz check` over every example lesson in every frame shape and theme (~5 CPU-min; `make test` runs the
 # default lesson in all of them and each other lesson in one, in turn)

@@ -2,13 +2,16 @@
 
 A line never breaks inside an expression: an operator keeps the words on both
 sides ("16 × 8", "d = 12,288"), and a bracket or a norm bar keeps everything
-up to its partner ("cos(queen, king)", "‖A − B‖"). Such a run is one *unit*;
+up to its partner ("cos(queen, king)", "‖A − B‖"), and a number keeps its unit of measure
+("46.9 MB", "64.9 °"). Such a run is one *unit*;
 units are wrapped greedily, and a unit longer than a line gets a line of its own.
 """
 from __future__ import annotations
 
 OPERATORS = frozenset("× = ≈ ≠ + − · / * < > ≤ ≥ → ← ± ∝ ∈ ⋅".split())
 _OPEN, _CLOSE = "([{", ")]}"
+#: units of measure that stay on the line of the number before them
+MEASURES = frozenset("B kB KB MB GB TB KiB MiB GiB TiB bytes bits % ° s ms px dB".split())
 
 
 def _depth(word: str) -> int:
@@ -23,7 +26,8 @@ def units(text: str) -> list[str]:
     glue_next = False    # the previous word was an operator: this word joins it
     for word in text.split():
         is_op = word in OPERATORS
-        if out and (depth > 0 or bars % 2 == 1 or glue_next or is_op):
+        measure = word.rstrip(".,;:)") in MEASURES and bool(out) and out[-1][-1:].isdigit()
+        if out and (depth > 0 or bars % 2 == 1 or glue_next or is_op or measure):
             out[-1] = f"{out[-1]} {word}"
         else:
             out.append(word)

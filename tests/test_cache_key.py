@@ -91,3 +91,15 @@ def test_parallel_workers_write_distinct_files(write_lesson):
     names = [clip_name(sb) for sb in c.storyboards]
     assert len(set(names)) == len(names) == 3          # two identical segments still get two files
 
+
+
+def test_stock_manim_and_embedviz_renders_keep_apart(write_lesson, monkeypatch):
+    """A stock Manim render (EMBEDVIZ_PLAIN_MANIM=1) never reuses an embedviz clip, nor the reverse."""
+    path = write_lesson(LESSON, "a.yaml")
+    monkeypatch.delenv("EMBEDVIZ_PLAIN_MANIM", raising=False)
+    ours = keys(path)
+    monkeypatch.setenv("EMBEDVIZ_PLAIN_MANIM", "1")
+    stock = keys(path)
+    assert set(ours).isdisjoint(stock)
+    monkeypatch.setenv("EMBEDVIZ_PLAIN_MANIM", "0")
+    assert keys(path) == ours

@@ -33,6 +33,15 @@ def test_units_join_operators_brackets_and_norms():
     assert units("cos(queen, king) is high") == ["cos(queen, king)", "is", "high"]
     assert units("‖A − B‖ grows") == ["‖A − B‖", "grows"]
     assert units("a plain sentence") == ["a", "plain", "sentence"]
+    assert units("= 46.9 MB at float32") == ["= 46.9 MB", "at", "float32"]
+    assert units("46.9 MB, then 2 GB.") == ["46.9 MB,", "then", "2 GB."]
+    assert units("the MB column") == ["the", "MB", "column"]        # a unit after a word is just a word
+
+
+@pytest.mark.parametrize("width", range(6, 40))
+def test_a_number_keeps_its_unit(width):
+    text = "V × d = 30,522 × 384 = 11,720,448 numbers = 46.9 MB at float32"
+    assert any("46.9 MB" in line for line in wrap_lines(text, width)), wrap_lines(text, width)
 
 
 def test_the_caption_track_keeps_expressions_whole():

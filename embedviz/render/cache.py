@@ -2,8 +2,9 @@
 
 A clip is reused when its key is unchanged. The key covers everything that can
 change its pixels: the storyboard (all numbers, labels, narration), the style,
-the output size and frame rate, the source code that draws it, and the
-installed fonts (a fallback font installed later must redraw clips that showed
+the output size and frame rate, the source code that draws it, the renderer
+(embedviz's or stock Manim's, ``EMBEDVIZ_PLAIN_MANIM=1``: they draw the same pictures today, which a test
+checks, but a key must not rest on that), and the installed fonts (a fallback font installed later must redraw clips that showed
 missing-glyph boxes).
 """
 from __future__ import annotations
@@ -105,7 +106,8 @@ def segment_key(storyboard_dict: dict, style_dict: dict, width: int, height: int
     payload = json.dumps(
         {"storyboard": storyboard_dict, "style": style_dict, "size": [width, height, fps],
          "format": [fmt, transparent], "frame_rate": "constant" if cfr else "variable",
-         "code": code_version(), "fonts": fonts_version()},
+         "code": code_version(), "fonts": fonts_version(),
+         "renderer": "stock Manim" if os.environ.get("EMBEDVIZ_PLAIN_MANIM") == "1" else "embedviz"},
         sort_keys=True, ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
