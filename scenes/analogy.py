@@ -11,9 +11,11 @@ from .components.chip import TokenChip
 from .components.emphasis import fade_in
 from .components.parallelogram import ParallelogramPicture
 from .components.ranked import RankedRow, ranked_rows
-from .components.text import label, wrapped
+from .components.text import elide, label, wrapped
 from .layout import Box
 from .theme import GAP, SIZE
+
+CHIP_PAD = 0.36      # a chip's width past its word's (components/chip.py)
 
 
 class AnalogyScene(SegmentScene):
@@ -23,12 +25,26 @@ class AnalogyScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        parts = [TokenChip(sb.a, self.colour_of(sb.a), th), label("\u2212", th, size=SIZE.title),
-                 TokenChip(sb.b, self.colour_of(sb.b), th), label("+", th, size=SIZE.title),
-                 TokenChip(sb.c, self.colour_of(sb.c), th), label("=", th, size=SIZE.title),
-                 label("?", th, size=SIZE.title, colour=th.accent)]
-        self.expr = VGroup(*parts).arrange(RIGHT, buff=GAP.m)
         body = self.regions.body
+        ops = [label("\u2212", th, size=SIZE.title), label("+", th, size=SIZE.title), label("=", th, size=SIZE.title),
+               label("?", th, size=SIZE.title, colour=th.accent)]
+        # the line may shrink to its chips' text floor: as wide as that lets it be, the answer takes at most half
+        # and the three chips share the rest; a longer token is cut with "…" (its chip keeps the token's colour)
+        room = body.width / max(layout.floor_scale([label("Ay", th, size=SIZE.chip)]), 1e-9)
+        resolved = label(sb.resolved, th, size=SIZE.title, colour=th.accent, max_width=room / 2)
+        chip_w = (room - sum(o.width for o in ops[:2]) - resolved.width - 5 * GAP.m) / 3 - CHIP_PAD
+
+        def fit(tok: str) -> str:
+            t = label(tok, th, size=SIZE.chip)
+            if t.width <= chip_w:
+                return tok
+            keep = max(1, int(len(tok) * chip_w / t.width))
+            while keep > 1 and label(elide(tok, keep), th, size=SIZE.chip).width > chip_w:
+                keep -= 1
+            return elide(tok, keep)
+        chips = [TokenChip(fit(t), self.colour_of(t), th, token=t) for t in (sb.a, sb.b, sb.c)]
+        parts = [chips[0], ops[0], chips[1], ops[1], chips[2], ops[2], ops[3]]
+        self.expr = VGroup(*parts).arrange(RIGHT, buff=GAP.m)
         self.expr_note = wrapped("vector arithmetic on the rows, then: which tokens' rows point the same way (cosine)?",
                                  th, size=SIZE.note, colour=th.muted, max_width=body.width, centred=True, buff=GAP.xs)
         self.expr_note.next_to(self.expr, DOWN, buff=GAP.m)
@@ -56,7 +72,7 @@ class AnalogyScene(SegmentScene):
         columns = columns_of(GAP.s)
         # "= ?" becomes "≈ answer (score)": the chips move so the longer line stays centred
         eq = VGroup(*parts[5:])
-        self.resolved = label(sb.resolved, th, size=SIZE.title, colour=th.accent)
+        self.resolved = resolved
         self.resolved.move_to(eq.get_left() + RIGHT * (eq.width - self.resolved.width) / 2, aligned_edge=LEFT)
         # the line as it will read once resolved (chips moved left): the layout must make room for it
         grow = (self.resolved.width - eq.width) / 2
@@ -77,6 +93,14 @@ class AnalogyScene(SegmentScene):
         self.marks = VGroup(*[m for col in columns for m in col[2:]])
         lists = VGroup(*[m for col in columns for m in col])
         self.fill_body([top, [*lists], [self.honesty]])
+        # long tokens: the expression (as it reads once resolved) may still pass the body's sides, held at the scale
+        # the smaller texts need; its own larger texts may shrink further, to their floor
+        line = VGroup(self.expr, self.resolved, self.resolved_line)
+        if self.resolved_line.width > body.width:
+            k = max(body.width / self.resolved_line.width, min(1.0, layout.floor_scale([self.expr, self.resolved])))
+            line.scale(k, about_point=line.get_top())
+        line.shift(RIGHT * (body.centre[0] - self.resolved_line.get_center()[0]))
+        self.expr_note.set_x(body.centre[0])
         self.resolve_shift = self.resolved.get_left()[0] - eq.get_left()[0]
         self.picture = ParallelogramPicture(
             sb.plane, Box(body.x0, body.y0, body.x1, self.expr_note.get_bottom()[1] - GAP.l), th,
