@@ -25,7 +25,7 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 from .base import Beat, SegmentScene
 from .components.derivation import DerivedCell
 from .components.heatmap import ColourLegend, Heatmap, value_cap_px
-from .components.text import label, wrapped
+from .components.text import label, wrap
 from .layout import Box
 from .theme import GAP, MIN_CAP_PX, SIZE
 
@@ -148,8 +148,14 @@ class SimilarityMatrixScene(SegmentScene):
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
     def _note(self, text: str, width: float):
-        return wrapped(text, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=width, max_lines=6,
-                       buff=GAP.xs)
+        """``text`` in lines no wider than ``width``: wrapped at the characters that width holds (measured),
+        and a line that still passes it (a long token) cut with "…", never shrunk below the floor."""
+        th = self.theme
+        natural = label(text, th, size=SIZE.note).width
+        chars = max(8, int(len(text) * width / max(natural, 1e-9)))
+        lines = VGroup(*[label(s, th, size=SIZE.note, colour=th.muted, max_width=width)
+                         for s in wrap(text, chars).split("\n")])
+        return lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
 
     def note(self, text: str, below):
         return self._note(text, self.panel_w).next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
