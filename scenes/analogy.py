@@ -139,6 +139,8 @@ class AnalogyScene(SegmentScene):
             self.play(FadeIn(self.marks), run_time=0.5)
 
     def _show_honesty(self, beat: Beat) -> None:
-        self.play(FadeIn(self.honesty), run_time=0.5)
+        sb = self.storyboard
+        if not (sb.captions_on_screen and sb.honesty in beat.lines):     # the caption says it: not printed twice
+            self.play(FadeIn(self.honesty), run_time=0.5)
         beat.finish()
         self.wait(0.3)
