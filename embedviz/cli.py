@@ -74,7 +74,7 @@ def cmd_check(args) -> int:
     style = c.lesson.style
     aspects = ASPECTS if args.aspect == "all" else (args.aspect or style.aspect,)
     themes = THEMES if args.theme == "all" else (args.theme or style.theme,)
-    lines = check_lesson(c, aspects=aspects, themes=themes)
+    lines = check_lesson(c, aspects=aspects, themes=themes, samples=args.samples)
     for line in lines:
         print(line)
     print(f"{args.lesson}: {len(lines)} layout violation{'s' if len(lines) != 1 else ''} "
@@ -356,6 +356,17 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (argparse names the flag when it is not)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} is less than 1")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="embedviz", description="Render explainer videos about token embeddings.")
     p.add_argument("--version", action=_Version, help="embedviz, Manim and voice engine versions")
@@ -390,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("lesson")
     ck.add_argument("--aspect", choices=["16:9", "9:16", "1:1", "all"], help="frame shape (default: the lesson's)")
     ck.add_argument("--theme", choices=["dark", "light", "high-contrast", "all"], help="theme (default: the lesson's)")
+    ck.add_argument("--samples", type=_positive_int, default=1, metavar="N",
+                    help="moments checked inside every play, evenly spaced (default 1: its middle; more is slower)")
     _variant_flags(ck)
     ck.set_defaults(func=cmd_check)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
-from .components.text import cap_px, is_text
+from .components.text import cap_px, drawn_size, is_text
 from .theme import GAP, MIN_CAP_PX
 
 SAFE = 0.05             # title-safe margin: a fraction of each side (text stays inside)
@@ -382,3 +382,16 @@ def lead_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, gaps: int, *,
     scale = stack_scale(panels, region, max_scale=max_scale, min_gap=min_gap)
     spare = (region.height - min_gap * (len(panels) - 1)) / max(scale, 1e-9) - sum(b.height for b in boxes)
     return min(most, least + share * max(spare, 0.0) / max(gaps, 1))
+
+
+# -- kit-c --
+
+def grow_limit(mobs: Iterable[Mobject], largest: float) -> float:
+    """How much ``mobs`` may be scaled up before their largest text is drawn above font size ``largest``
+    (a :data:`~scenes.theme.SIZE` step): in a roomy frame a panel fills it without its text outgrowing the
+    type scale (chips at ``SIZE.label`` grow at most to ``SIZE.value``), one rule for every frame shape.
+    1.0 when a text is already that large; unbounded (inf) when ``mobs`` hold no text."""
+    sizes = [drawn_size(t) for t in texts_in(mobs)]
+    if not sizes:
+        return float("inf")
+    return max(1.0, largest / max(sizes))

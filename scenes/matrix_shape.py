@@ -43,7 +43,6 @@ class MatrixShapeScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        left_x = -self.fw / 2 + 0.6
         # the block: tall when V > d (the usual case), drawn with a hint of rows and columns
         bw, bh = (1.5, 2.5) if sb.vocab_size >= sb.dim else (2.5, 1.5)
         self.block = Rectangle(width=bw, height=bh, stroke_color=th.text, stroke_width=2, fill_color=th.panel,
@@ -53,9 +52,7 @@ class MatrixShapeScene(SegmentScene):
                       *[Line([-bw / 2, bh / 2 - bh * k / 10, 0], [bw / 2, bh / 2 - bh * k / 10, 0],
                              stroke_color=th.faint, stroke_width=1) for k in range(1, 10)])
         self.block_grid = grid
-        blk = VGroup(self.block, grid)
-        body_top = self.header.get_bottom()[1] - 0.2
-        blk.move_to([left_x + 1.75 + bw / 2, body_top - 0.95 - bh / 2, 0])
+        blk = VGroup(self.block, grid)      # built at its own size, anywhere: the kit places the panels
         self.v_brace = Brace(self.block, LEFT, color=th.positive, buff=GAP.xs)
         v_main, v_rest = sb.v_label.split(":", 1)
         self.v_text = VGroup(label(v_main, th, size=SIZE.heading, colour=th.positive),
@@ -90,6 +87,7 @@ class MatrixShapeScene(SegmentScene):
             x += w
         size = SIZE.cell
         top = 0.0
+        step = label("Ay", th, size=size).height + GAP.m       # one row of the table to the next
 
         def row(cells, y, colour, weight="NORMAL"):
             g = VGroup()
@@ -106,10 +104,10 @@ class MatrixShapeScene(SegmentScene):
         self.table_head = row([c for c, _, _ in COLS], top, th.muted, weight="BOLD")
         self.table_rows = VGroup()
         for k, r in enumerate(sb.rows):
-            y = top - 0.5 * (k + 1) - (GAP.xs if k else 0)
+            y = top - step * (k + 1) - (GAP.xs if k else 0)
             self.table_rows.add(row([r.name, r.V, r.d, r.parameters, r.memory], y,
                                     th.accent if r.is_lesson else th.text))
-        self.table_rule = Line([xs[0][0], top - 0.25, 0], [xs[-1][1], top - 0.25, 0], stroke_color=th.faint,
+        self.table_rule = Line([xs[0][0], top - step / 2, 0], [xs[-1][1], top - step / 2, 0], stroke_color=th.faint,
                                stroke_width=1.5)
         self.table = VGroup(self.table_head, self.table_rule, self.table_rows)
         self.lesson_box = (SurroundingRectangle(self.table_rows[0], color=th.accent, buff=GAP.xs, stroke_width=2)

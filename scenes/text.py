@@ -10,11 +10,14 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, MathTypst, VGroup, Write
 
 from embedcore.segments.text import TextStoryboard
+from scenes import layout
 
 from .base import Beat, SegmentScene, narration_phases
 from .components.emphasis import fade_in
 from .components.text import label, wrap, wrapped
 from .theme import GAP, SIZE
+
+GROW = 1.3      # a short card grows at most this much (the bullets stay a reading size, not a headline)
 
 
 class TextScene(SegmentScene):
@@ -24,26 +27,24 @@ class TextScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        max_w = min(self.fw - 1.0, 12.0)
-        top = self.header.get_bottom()[1] - 0.45
-        bottom = self.body_bottom
+        body = self.regions.body
+        max_w = body.width
         self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.hero) if sb.formula else VGroup()
         dots = [label("•", th, size=SIZE.chip, colour=th.token_colour(k)) for k in range(len(sb.bullets))]
-        width = self._wrap_width(max_w - (dots[0].width + 0.25 if dots else 0), top - bottom, max_w)
+        width = self._wrap_width(max_w - (dots[0].width + GAP.m if dots else 0), body.height, max_w)
         rows = []
         for dot, text in zip(dots, sb.bullets):
-            body = wrapped(text, th, size=SIZE.chip, max_width=width, max_lines=6, buff=GAP.xs)
-            dot.next_to(body[0], LEFT, buff=GAP.m)
-            rows.append(VGroup(dot, body))
+            lines = wrapped(text, th, size=SIZE.chip, max_width=width, max_lines=6, buff=GAP.xs)
+            dot.next_to(lines[0], LEFT, buff=GAP.m)
+            rows.append(VGroup(dot, lines))
         self.bullets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m) if rows else VGroup()
         parts = ([self.bullets] if rows else []) + ([self.formula] if sb.formula else [])
         self.card = VGroup(*parts).arrange(DOWN, buff=GAP.xl) if parts else VGroup()
         if not parts:
             return
-        # fill the body: shrink a card that does not fit, grow one in a tall frame up to 1.3×
-        scale = min(1.3, (top - bottom) / self.card.height, max_w / self.card.width)
-        self.card.scale(scale)
-        self.card.move_to([0, (top + bottom) / 2, 0])
+        # the kit fills the body with it: shrunk when it does not fit, grown in a roomy frame, never under the
+        # text floor
+        layout.stack([[self.card]], body, max_scale=GROW)
 
     def _wrap_width(self, text_w: float, room_h: float, max_w: float) -> float:
         """The line width to wrap bullets at: the frame's, or wider when the card is too tall to fit, which
@@ -51,16 +52,16 @@ class TextScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         if not sb.bullets:
             return text_w
-        line_h = label("Ay", th, size=SIZE.chip).height + 0.08
+        line_h = label("Ay", th, size=SIZE.chip).height + GAP.xs
         per_char = [label(b, th, size=SIZE.chip).width / len(b) for b in sb.bullets]
-        extra_h = (self.formula.height + 0.6) if sb.formula else 0.0
+        extra_h = (self.formula.height + GAP.xl) if sb.formula else 0.0
         extra_w = max_w - text_w
 
         def scale(w: float) -> float:
             lines = [len(wrap(b, max(6, int(w / pc))).split("\n")) for b, pc in zip(sb.bullets, per_char)]
-            h = sum(lines) * line_h + 0.3 * (len(lines) - 1) + extra_h
+            h = sum(lines) * line_h + GAP.m * (len(lines) - 1) + extra_h
             widest = max(min(w, len(b) * pc) for b, pc in zip(sb.bullets, per_char)) + extra_w
-            return min(1.3, room_h / h, max_w / max(widest, self.formula.width if sb.formula else 0))
+            return min(GROW, room_h / h, max_w / max(widest, self.formula.width if sb.formula else 0))
         return max((text_w * f for f in (1.0, 1.25, 1.5, 2.0, 2.5)), key=lambda w: (round(scale(w), 3), -w))
 
     def steps(self) -> list[tuple[list[str], list]]:

@@ -11,6 +11,7 @@ from .components.text import centred_lines, label, wrapped
 from .theme import GAP, SIZE
 
 DROP = 0.2      # scene units the card falls as it fades in
+CHAPTERS = 0.4  # the share of the card's height the chapter list may take (a long course's list shrinks)
 
 
 class TitleCardScene(SegmentScene):
@@ -32,8 +33,8 @@ class TitleCardScene(SegmentScene):
         chapters = VGroup(*[wrapped(f"{i}.  {t}", th, size=SIZE.label, colour=th.text, max_width=width, buff=GAP.xs)
                             for i, t in enumerate(sb.chapters, 1)])
         chapters.arrange(DOWN, aligned_edge=LEFT, buff=GAP.s)
-        if chapters.height > self.fh * 0.4:
-            chapters.scale_to_fit_height(self.fh * 0.4)
+        if chapters.height > safe.height * CHAPTERS:
+            chapters.scale_to_fit_height(safe.height * CHAPTERS)
         parts.append(chapters)
         foot = sb.source_label + "   ·   " + sb.shape
         if label(foot, th, size=SIZE.small).width > width:          # two lines: source, then shape
@@ -42,9 +43,7 @@ class TitleCardScene(SegmentScene):
         else:
             parts.append(label(foot, th, size=SIZE.small, colour=th.muted))
         self.card = VGroup(*parts).arrange(DOWN, buff=GAP.l)
-        if self.card.height > safe.height:
-            self.card.scale_to_fit_height(safe.height)
-        self.card.move_to([0, 0, 0])
+        layout.stack([[self.card]], safe, max_scale=1.0)      # shrunk only to fit, centred, never under the floor
         self.header = VGroup()
         self._built = True
 

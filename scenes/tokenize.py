@@ -25,6 +25,7 @@ from manim import (
     GrowFromCenter,
     LaggedStart,
     Mobject,
+    Rectangle,
     RoundedRectangle,
     TransformFromCopy,
     VGroup,
@@ -42,6 +43,8 @@ from .theme import GAP, SIZE
 
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
 CLASP = 0.28           # a clasp's height, as a fraction of the chips' height
+MIN_CHIP = 0.7         # a chip's least width (a one-letter piece still reads as a chip)
+ARROW = GAP.l + GAP.xs  # room for the arrow from the typed text down to the words
 
 
 def glyphs(lines: VGroup) -> list[Mobject]:
@@ -60,6 +63,13 @@ def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=U
     return out.arrange(DOWN, buff=vbuff)
 
 
+def _bar(x0: float, x1: float, y: float, chip: TokenChip) -> RoundedRectangle:
+    """A clasp (or half of one) from ``x0`` to ``x1`` at height ``y``, in ``chip``'s colour."""
+    h = CLASP * chip.box.height
+    return RoundedRectangle(corner_radius=h / 2, width=x1 - x0, height=h, stroke_width=0, fill_color=chip.colour,
+                            fill_opacity=1).move_to([(x0 + x1) / 2, y, 0])
+
+
 class TokenizeScene(SegmentScene):
     storyboard: TokenizeStoryboard
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
@@ -68,10 +78,11 @@ class TokenizeScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        max_w = self.fw - 1.0
+        max_w = self.regions.body.width
         # the text as typed, in a box, and the tokenizer's name under it
-        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 0.5, max_lines=3, buff=GAP.xs)
-        box = RoundedRectangle(corner_radius=0.1, width=text.width + 0.5, height=text.height + 0.35,
+        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 2 * GAP.m, max_lines=3,
+                       buff=GAP.xs)
+        box = RoundedRectangle(corner_radius=GAP.s, width=text.width + 2 * GAP.m, height=text.height + GAP.l,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
         self.tokenizer_note = label(sb.tokenizer, th, size=SIZE.note, colour=th.muted, max_width=max_w)
@@ -89,14 +100,20 @@ class TokenizeScene(SegmentScene):
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
                 chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
-                                 min_width=max(0.7, idl.width + 0.12), token=None if p.unknown else w.text)
+                                 min_width=max(MIN_CHIP, idl.width + GAP.s), token=None if p.unknown else w.text)
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)
             row = flow(pieces, max_w, hbuff=GAP.xs, vbuff=GAP.s)
+            wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
-            groups.append(VGroup(word, row).arrange(DOWN, buff=GAP.s))
+            group = VGroup(word, row).arrange(DOWN, buff=GAP.s)
+            if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
+                # drawn nowhere but measured with the word, so the kit's scaling and flowing keep it
+                group.add(Rectangle(width=row.width + 2 * GAP.m, height=row.height, stroke_width=0,
+                                    fill_opacity=0).move_to(row))
+            groups.append(group)
 
         # the count and what the marks mean, at the bottom of the body
         self.summary = label(sb.summary, th, size=SIZE.heading, weight="BOLD")
@@ -109,16 +126,16 @@ class TokenizeScene(SegmentScene):
         """The words fill the body between the text and the notes. Of the row widths tried, the one that
         draws them largest wins (fewer, wider rows scaled down beat many rows in a short body); when even
         that leaves them under MIN_WORDS (a long text in a square frame), text and notes give way first."""
-        cap = 1.0 if self.landscape else 1.35
+        cap = layout.grow_limit(groups, SIZE.value)       # the chips grow at most to the size of a value
         dims = {}
         for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0):
             block = flow(groups, max_w * f, hbuff=GAP.l, vbuff=GAP.m)
             dims[max_w * f] = (block.width, block.height)
-        top0, floor = self.source.get_bottom()[1] - 0.3, self.body_bottom
-        head_h = self.typed.height + 0.12 + self.tokenizer_note.height
+        top0, floor = self.regions.body.y1, self.regions.body.y0
+        head_h = self.typed.height + GAP.s + self.tokenizer_note.height
 
-        def room(k: float) -> float:
-            return (top0 - k * head_h - 0.45) - (floor + k * bottom.height + 0.35)
+        def room(k: float) -> float:        # under the text (and the arrow), over the notes
+            return (top0 - k * head_h - ARROW) - (floor + k * bottom.height + GAP.l)
 
         def words_scale(k: float) -> tuple[float, float]:
             return max((min(cap, room(k) / h, max_w / w), width) for width, (w, h) in dims.items())
@@ -136,35 +153,41 @@ class TokenizeScene(SegmentScene):
         self.typed.move_to([0, top0, 0], aligned_edge=UP)
         self.tokenizer_note.next_to(self.typed, DOWN, buff=GAP.s * k)
         bottom.move_to([0, floor, 0], aligned_edge=DOWN)
-        top = arrow_end = self.tokenizer_note.get_bottom()[1] - 0.45
+        top = arrow_end = self.tokenizer_note.get_bottom()[1] - ARROW
         self.words = flow(groups, width, hbuff=GAP.l, vbuff=GAP.m)
         self.words.scale(scale)
         # held at the floor and still taller than the room under the typed text: the typed text gives
         # its place to the words (each word is written above its pieces), taking turns in the body
         self.turns = self.words.height > top - (bottom.get_top()[1] + GAP.m)
-        if self.turns:
-            top = top0
-        self.words.move_to([0, (top + bottom.get_top()[1] + 0.35) / 2, 0])
-        self.arrow = Arrow(self.tokenizer_note.get_bottom() + 0.05 * DOWN, [0, arrow_end + 0.05, 0], buff=GAP.xs,
+        if self.turns:      # the whole body, up to the header's last line
+            top = self.header.get_bottom()[1] - GAP.xs
+        self.words.move_to([0, (top + bottom.get_top()[1] + GAP.l) / 2, 0])
+        layout.keep_inside(self.words, layout.Box(self.regions.body.x0, bottom.get_top()[1], self.regions.body.x1, top))
+        self.arrow = Arrow(self.tokenizer_note.get_bottom() + GAP.xs * DOWN, [0, arrow_end + GAP.xs, 0], buff=GAP.xs,
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
         self._clasps()
 
     def _clasps(self) -> None:
-        """A clasp over each join of a piece and the continuation (##) after it, on one row."""
+        """A clasp over each join of a piece and the continuation (##) after it. On one row it bridges the
+        two chips; when the continuation wrapped onto the next row it is cut in two halves that read across
+        the break like a hyphen: one leaving the piece's right side, one entering the continuation's left."""
         pieces = [p for w in self.storyboard.words for p in w.pieces]
-        self.clasps: dict[int, Mobject] = {}
+        body = self.regions.body
+        self.clasps: dict[int, VGroup] = {}
         for i, p in enumerate(pieces):
             if not p.continues or i == 0:
                 continue
             a, b = self.chips[i - 1], self.chips[i]
-            if abs(a.get_center()[1] - b.get_center()[1]) > 1e-3:      # wrapped onto the next row: no join
-                continue
+            into = GAP.s * self.words_scale                 # how far a clasp reaches into a chip
             x0, x1 = a.box.get_right()[0], b.box.get_left()[0]
-            self.clasps[i] = RoundedRectangle(
-                corner_radius=CLASP * b.box.height / 2, width=x1 - x0 + 2 * GAP.s * self.words_scale,
-                height=CLASP * b.box.height, stroke_width=0, fill_color=b.colour, fill_opacity=1,
-            ).move_to([(x0 + x1) / 2, b.box.get_center()[1], 0])
+            if abs(a.get_center()[1] - b.get_center()[1]) <= 1e-3:
+                self.clasps[i] = VGroup(_bar(x0 - into, x1 + into, b.box.get_center()[1], b))
+                continue
+            # wrapped onto the next row: each half reaches out of its chip by a step, as far as the body allows
+            out = max(GAP.xs, min(GAP.m * self.words_scale, body.x1 - x0, x1 - body.x0))   # the word kept room
+            self.clasps[i] = VGroup(_bar(x0 - into, x0 + out, a.box.get_center()[1], b),
+                                    _bar(x1 - out, x1 + into, b.box.get_center()[1], b))
         self.words.add(*self.clasps.values())
         for idl in self.ids:
             idl.set_z_index(-1)          # they drop out from under their chips
@@ -214,7 +237,7 @@ class TokenizeScene(SegmentScene):
                               run_time=min(1.4, 0.5 + 0.2 * n)))
         if joins:
             self.play(*[c.animate.shift(b * step * LEFT) for c, b in zip(chips, before) if b and step],
-                      *[GrowFromCenter(self.clasps[first + i]) for i in joins], run_time=0.6)
+                      *[GrowFromCenter(half) for i in joins for half in self.clasps[first + i]], run_time=0.6)
 
     def _show_ids(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme

@@ -122,3 +122,16 @@ def test_lead_to_fill_spreads_a_width_limited_list_and_keeps_a_height_limited_on
     assert 0.12 < lead <= 0.75
     short = layout.Box(-7.0, -1.3, 7.0, 1.3)         # height-limited: nothing to spare
     assert layout.lead_to_fill([head, rows], short, 4, least=0.12, most=0.75) == pytest.approx(0.12)
+
+
+def test_grow_limit_stops_at_the_size_step_of_the_largest_text():
+    from scenes.components.text import drawn_size, label
+    from scenes.theme import SIZE, THEMES
+    th = THEMES["dark"]
+    chip, note = label("token", th, size=SIZE.label), label("id 12", th, size=SIZE.note)
+    k = layout.grow_limit([chip, note], SIZE.value)
+    assert abs(k - SIZE.value / SIZE.label) < 0.02           # the larger text decides
+    chip.scale(k)
+    assert abs(drawn_size(chip) - SIZE.value) < 0.5
+    assert layout.grow_limit([chip], SIZE.label) == 1.0         # already larger: no growing, never shrinking
+    assert layout.grow_limit([Square()], SIZE.value) == float("inf")

@@ -162,3 +162,35 @@ def test_rows_share_a_baseline(words):
     # 'x' and 'n' in "queen" sit on the line; "puppy"'s descenders reach below it
     if words[0] == "puppy":
         assert a.get_bottom()[1] < -0.05 and abs(b.submobjects[-1].get_bottom()[1]) < 0.01
+
+
+def test_denser_sampling_finds_what_only_shows_a_quarter_into_a_play():
+    """A label swings out of the title-safe area only around 1/4 of a play (from 15 % to 35 % of it): one
+    sample (the middle) and the play's end miss it; four evenly spaced samples (20, 40, 60, 80 %) find it."""
+    from manim import UpdateFromAlphaFunc, linear
+
+    from embedviz.draw.layout_check import moments
+
+    class Swing(SegmentScene):
+        PANELS = ()
+
+        def build_body(self):
+            self.things = VGroup(filler(self))
+            self.swinger = label("swinger", self.theme, size=24).move_to(self.regions.body.centre)
+
+        def beats(self):
+            home, out = self.swinger.get_center().copy(), [self.fw / 2 - 0.3, 0, 0]
+
+            def at(m, alpha):
+                m.move_to(out if 0.15 < alpha < 0.35 else home)
+            return [Beat(lambda beat: (self.add(self.things, self.swinger),
+                                       self.play(UpdateFromAlphaFunc(self.swinger, at, rate_func=linear),
+                                                 run_time=3)))]
+
+    assert moments(18, 1) == [9] and moments(18, 4) == [3, 7, 10, 14] and moments(2, 4) == []
+    style = Style(theme="dark", aspect="16:9")
+    for samples, seen in ((1, False), (4, True)):
+        rep = check_storyboard(SB, style, "16:9", scene_class=Swing, samples=samples)
+        hit = [v for v in rep.violations if v.rule == "safe" and "'swinger'" in v.elements]
+        assert bool(hit) == seen, (samples, rep.violations)
+        assert all(v.beat.endswith("(moving)") for v in hit)

@@ -385,13 +385,24 @@ def body_span(s: Sample, body_px: np.ndarray, skip: Iterable[Mobject]) -> float 
 
 # -- playing a scene ----------------------------------------------------------------------
 
+def moments(frames: int, samples: int) -> list[int]:
+    """The frame indices of ``samples`` evenly spaced moments inside a play of ``frames`` frames
+    (at k/(samples+1) of it, k = 1..samples; one sample is the middle). None for a play of two frames
+    or fewer (its end is sampled anyway)."""
+    if frames <= 2:
+        return []
+    return sorted({min(frames - 1, max(1, frames * k // (samples + 1))) for k in range(1, samples + 1)})
+
+
 class SamplingRenderer(CairoRenderer):
     """Plays a scene as a render does (every frame's updaters and interpolations) but draws and
-    encodes nothing; calls ``on_sample(scene, mid)`` in the middle of each play and at its end."""
+    encodes nothing; calls ``on_sample(scene, mid)`` at ``samples`` evenly spaced moments inside each
+    play (default one: its middle) and at its end."""
 
-    def __init__(self, on_sample: Callable[[object, bool], None], **kwargs) -> None:
+    def __init__(self, on_sample: Callable[[object, bool], None], *, samples: int = 1, **kwargs) -> None:
         super().__init__(**kwargs)
         self.on_sample = on_sample
+        self.samples = samples
 
     def play(self, scene, *args, **kwargs) -> None:
         scene.compile_animation_data(*args, **kwargs)
@@ -406,11 +417,11 @@ class SamplingRenderer(CairoRenderer):
             return
         scene.duration = scene.get_run_time(scene.animations)
         frames = np.arange(0, scene.duration, dt)
-        mid = len(frames) // 2
+        inside = set(moments(len(frames), self.samples))
         for k, t in enumerate(frames):
             scene.update_to_time(t)
             self.time += dt
-            if k == mid and len(frames) > 2:
+            if k in inside:
                 self.on_sample(scene, True)
         for animation in scene.animations:
             animation.finish()
@@ -442,9 +453,10 @@ def _media_dir() -> str:
     return d
 
 
-def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) -> SceneReport:
+def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None, samples: int = 1) -> SceneReport:
     """Play one segment's scene (``scene_class``, default the registry's for ``sb.type``) in a frame
-    of ``aspect`` and return what breaks the rules."""
+    of ``aspect`` and return what breaks the rules (sampled at each beat's end and at ``samples``
+    evenly spaced moments inside every play)."""
 
     logger.setLevel(logging.ERROR)
     text_cache.directory = text_cache_dir()     # shaped text from the render's cache (the same outlines)
@@ -479,7 +491,8 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None) 
             "write_to_movie": False, "save_last_frame": False}
     with tempconfig(opts):
         cls = scene_class or SCENES[sb.type]
-        renderer = SamplingRenderer(lambda scene, mid: mid and sample(scene, True), camera_class=cls.camera_kind)
+        renderer = SamplingRenderer(lambda scene, mid: mid and sample(scene, True), samples=samples,
+                                    camera_class=cls.camera_kind)
         scene = cls(sb, theme_for(style), renderer=renderer)
         scene.beat_observer = lambda scene: sample(scene, False)
         scene.render()
@@ -532,9 +545,10 @@ def _grouped(vs: list[Violation]) -> list[Violation]:
 
 
 def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
-                 progress: Callable[[str], None] | None = None, fps: int = 6) -> list[str]:
+                 progress: Callable[[str], None] | None = None, fps: int = 6, samples: int = 1) -> list[str]:
     """Every violation of the lesson's scenes in each aspect and theme, one line each (plays stepped at
-    ``fps``: samples are taken at beat ends and mid-play, so fewer steps find the same frames)."""
+    ``fps``: samples are taken at beat ends and at ``samples`` evenly spaced moments inside each play,
+    default its middle, so fewer steps find the same frames)."""
 
     lines: list[str] = []
     boards = [title_card(compiled), *compiled.storyboards]
@@ -548,7 +562,7 @@ def check_lesson(compiled, *, aspects: Iterable[str], themes: Iterable[str],
                 sb = dataclasses.replace(sb, captions_on_screen=captions_on_screen(compiled, sb))
                 if progress:
                     progress(f"{where} {sb.index:02d}-{sb.type}")
-                rep = check_storyboard(sb, style, aspect, fps=fps)
+                rep = check_storyboard(sb, style, aspect, fps=fps, samples=samples)
                 lines += [v.line(where) for v in rep.violations]
                 for tok, cs in rep.token_colours.items():
                     for c in cs:
