@@ -12,6 +12,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     Arc,
     Create,
@@ -21,6 +22,7 @@ from manim import (
     GrowArrow,
     LaggedStart,
     MathTypst,
+    Rectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -33,7 +35,7 @@ from . import layout, marks
 from .base import Beat, SegmentScene
 from .components.emphasis import fade_in, indicate
 from .components.readout import on_change
-from .components.text import label, number, wrapped
+from .components.text import cap_px, label, number, wrapped
 from .components.vectors import (
     align_row_baselines,
     arrow_2d,
@@ -44,9 +46,10 @@ from .components.vectors import (
     polyline_segments,
     segment_hits_box,
 )
-from .theme import GAP, SIZE
+from .theme import GAP, READOUT_CAP_PX, SIZE
 
-PANEL_W = 5.0
+PLANE_ASPECT = (0.75, 1.6)   # the plane's width / height: its arrows', within these (labels need room)
+PLANE_MARGIN = 0.8           # plane edge to the outermost tip: room for a label (scene units)
 
 
 def _show(shown, new) -> None:
@@ -57,97 +60,70 @@ def _show(shown, new) -> None:
             setattr(shown, attr, getattr(new, attr))
 
 
+def _inside(mobs, region: layout.Box) -> bool:
+    b = layout.bounds(mobs)
+    eps = 1e-6
+    return b.x0 >= region.x0 - eps and b.x1 <= region.x1 + eps and b.y0 >= region.y0 - eps and b.y1 <= region.y1 + eps
+
+
 class CosineDistanceScene(SegmentScene):
     storyboard: CosineDistanceStoryboard
-    snap_skip = ("closing", "panel")        # square frames: the closing takes the formula's place (layout stills)
+    snap_skip = ("closing", "panel")        # the closing may take the formulas' band (layout stills)
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header", "note"), ("read_labels", "values"), ("formula",), ("substituted",),
               ("arrow_a", "arrow_b", "label_a", "label_b"))
 
     def build_body(self) -> None:
+        """Laid out by measurement: the formulas in a band under the plane, or in the readouts' column --
+        whichever draws the plane larger -- and the column beside or under the plane
+        (:func:`layout.main_and_side`). The closing goes beside the formulas in the band when it fits
+        there, else takes the band as the symbolic formula leaves (the formula with the numbers stays,
+        moving up under the readouts)."""
         sb, th = self.storyboard, self.theme
-        fw = self.fw
+        body = self.regions.body
         self.ca, self.cb = self.colour_of(sb.a.token), self.colour_of(sb.b.token)
-        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=fw - 0.8, buff=GAP.xs)
+        self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted, max_width=body.width, buff=GAP.xs)
         self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
-        top = self.note.get_bottom()[1] - 0.3
-        bottom = self.body_bottom
-        # the panel (readouts, formula) is right of the plane in wide frames, above it in tall ones
-        if self.portrait:
-            pw = min(PANEL_W, fw - 1.0)
-            px0 = -pw / 2
-        else:
-            pw = min(PANEL_W, 0.46 * fw)
-            px0 = fw / 2 - 0.5 - pw
+        region = layout.Box(body.x0, body.y0, body.x1, self.note.get_bottom()[1] - GAP.m)
         self.k = ValueTracker(0)
 
-        # -- right panel: live readouts, then the formula -------------------
+        # -- the readouts' column: measured before any value is built (values are placed from it) ----------
         self.read_names = ["\u03b8", "cos \u03b8", "\u2016A \u2212 B\u2016", "\u2016A\u2016", "\u2016B\u2016", "B scaled by"]
-        square = not self.portrait and not self.landscape
-        self.size = SIZE.label if square else SIZE.heading         # square frames: six readouts and the formulas share 8 units
+        self.size = SIZE.heading
         self.read_labels = VGroup(*[label(n, th, size=self.size, colour=th.muted) for n in self.read_names])
-        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=GAP.s if square else 0.17)
-        self.read_labels.move_to([px0 + 1.6, top, 0], aligned_edge=UP + RIGHT)
-        self.value_x = self.read_labels.get_right()[0] + 0.3
+        self.read_labels.arrange(DOWN, aligned_edge=RIGHT, buff=GAP.s)
         self.read_labels[2].set_color(th.accent)
+        texts = {self._texts(k)[j] for k in range(len(sb.samples)) for j in range(6)}
+        value_w = max(number(t, th, size=self.size).width for t in texts)
+        # the readouts' box, their names at its left: they move (and scale, never below the floor) together
+        readouts = Rectangle(width=self.read_labels.width + GAP.m + value_w + GAP.xs, height=self.read_labels.height)
+        readouts.set_stroke(width=0).set_fill(opacity=0).move_to(self.read_labels, aligned_edge=UL)
+        natural = readouts.height
+
+        self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.value)
+        self.substituted = marks.role(MathTypst(sb.substituted, color=th.text, font_size=SIZE.value), marks.READOUT)
+        self.substituted_scaled = marks.role(MathTypst(sb.substituted_scaled, color=th.text, font_size=SIZE.value),
+                                             marks.READOUT)
+        pts = np.array([[0.0, 0.0], sb.a.coords[:2], sb.b.coords[:2], sb.samples[-1].tip[:2]], dtype=float)
+        span = np.maximum(pts.max(0) - pts.min(0), 1e-9)
+        aspect = float(np.clip(span[0] / span[1], *PLANE_ASPECT))
+        plans = {}
+        for band in (True, False):
+            plans[band] = self._plan(band, VGroup(readouts.copy(), self.read_labels.copy()), region, aspect,
+                                     measure=True)
+        self.formula_row = plans[True] > plans[False]
+        rect = self._plan(self.formula_row, VGroup(readouts, self.read_labels), region, aspect, measure=False)
+        self.size = SIZE.heading * readouts.height / natural          # the values at the names' size
+        self.value_x = self.read_labels.get_right()[0] + GAP.m
         self._cache: dict[tuple[int, int], object] = {}
         first = self._values_for(0)
         self.values = VGroup(*first[:5])            # live: θ, cos θ, ‖A − B‖, ‖A‖, ‖B‖
         self.scale_value = VGroup(first[5])         # live: the scale factor
-
-        self.formula = MathTypst(sb.formula, color=th.text, font_size=SIZE.value)
-        self.substituted = marks.role(MathTypst(sb.substituted, color=th.text, font_size=SIZE.value), marks.READOUT)
-        # wide and square frames: the formulas go side by side in one band under readouts and plane, at their
-        # size (the numbers are readouts: never shrunk below the readout floor); tall frames: under the readouts
-        self.formula_row = not self.portrait
-        if self.formula_row:
-            fl = VGroup(self.formula, self.substituted)
-            if not self.landscape:
-                fl.scale(0.85)          # square: 8 units wide; still above the floor (SIZE.value is 30)
-            fl.arrange(RIGHT, buff=GAP.l, aligned_edge=DOWN)
-            fl.move_to([self.regions.body.x0, bottom, 0], aligned_edge=DOWN + LEFT)
-        else:
-            for f in (self.formula, self.substituted):
-                if f.width > pw:
-                    f.scale_to_fit_width(pw)
-            self.formula.next_to(self.read_labels, DOWN, buff=GAP.l).align_to([px0, 0, 0], LEFT)
-            self.substituted.next_to(self.formula, DOWN, buff=GAP.m).align_to(self.formula, LEFT)
-        # the closing joins the formula with the numbers, which stays: beside it in the band (16:9), under it
-        # in tall frames; square frames are too narrow for both formulas and the closing in one band, so the
-        # closing takes the band as the symbolic formula leaves, and the formula with the numbers moves up
-        # under the readouts
-        self.closing_takes_band = self.formula_row and not self.landscape
-        x0 = self.regions.body.x0
-        if not self.formula_row:
-            cx, cw = px0, pw
-        elif self.closing_takes_band:
-            cx, cw = x0, self.regions.body.width
-        else:
-            cx = self.substituted.get_right()[0] + GAP.l
-            cw = self.regions.body.x1 - cx
-        self.closing = VGroup(*[wrapped(t, th, max_width=cw, size=SIZE.note, colour=th.accent, buff=GAP.xs)
-                                for t in sb.closing])
-        self.closing.arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
-        if self.formula_row:
-            self.closing.move_to([cx, bottom, 0], aligned_edge=DOWN + LEFT)
-        else:
-            self.closing.next_to(self.substituted, DOWN, buff=GAP.l).align_to(self.substituted, LEFT)
-        # after B is scaled, the formula comes back with the scaled numbers (the result unchanged)
-        self.substituted_scaled = marks.role(MathTypst(sb.substituted_scaled, color=th.text, font_size=SIZE.value),
-                                             marks.READOUT)
         self.substituted_scaled.match_height(self.substituted).move_to(self.substituted, aligned_edge=LEFT)
         self.panel = VGroup(self.read_labels, self.values, self.scale_value, self.formula, self.substituted, self.closing)
 
-        # -- the plane: A, B, the arc, the distance line ---------------------
-        if self.formula_row:
-            rect = (-fw / 2 + 0.4, max(self.formula.get_top()[1], self.substituted.get_top()[1],
-                                       self.closing.get_top()[1]) + 0.15, px0 - 0.3, top)
-        elif self.portrait:
-            rect = (-fw / 2 + 0.4, bottom, fw / 2 - 0.4, self.closing.get_bottom()[1] - 0.3)
-        else:
-            rect = (-fw / 2 + 0.4, bottom, px0 - 0.4, top)
         pts = [sb.a.coords, sb.b.coords, sb.samples[-1].tip]
-        self.frame = fit_plot(pts, rect, margin=0.8)
+        self.frame = fit_plot(pts, rect, margin=PLANE_MARGIN)
         o = self.frame.origin
         self.tip_a = self.frame.point(sb.a.coords)
         self.axes = axes_cross(self.frame, th)
@@ -158,27 +134,38 @@ class CosineDistanceScene(SegmentScene):
         start, sweep = np.radians(sb.a.direction), np.radians(sb.b.direction - sb.a.direction)
         self.arc = Arc(radius=r, start_angle=start, angle=sweep, arc_center=o, color=th.text, stroke_width=3)
         self.theta = label("\u03b8", th, size=SIZE.chip)
+        K = len(sb.samples)
         mid = start + sweep / 2
         theta_anchor = o + r * np.array([np.cos(mid), np.sin(mid), 0.0])
 
         self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca)
         self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb)
-        K = len(sb.samples)
         ks = [round(i * (K - 1) / 8) for i in range(9)]
         b_tips = [self._tip_b(k) for k in ks]
         far_b = max(b_tips, key=lambda p: np.linalg.norm(p - o))
         segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
         segs += polyline_segments(self.arc.get_points()[::3])
         avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
-        # θ inside the angle, on its bisector, where it clears both arrows; else just outside the arc
-        arrows = [(o, self.tip_a), (o, far_b), (o, self._tip_b(0))]
+        # θ clear of every segment it does not label, at every moment: both arrows and the dashed A − B line at
+        # every sample of B's scaling (the line sweeps towards the origin when B shrinks). First choice: on
+        # the bisector inside the angle, nearest the arc first; then outside the arc; else wherever it clears
+        moving = [(o, self.tip_a)] + [(o, self._tip_b(k)) for k in range(K)] + \
+                 [(self.tip_a, self._tip_b(k)) for k in range(K)]
         bis = np.array([np.cos(mid), np.sin(mid), 0.0])
-        for dist in (r * 0.55, r * 0.7, r + GAP.s + self.theta.width / 2 + self.theta.height / 2):
+        reach = self.theta.width / 2 + self.theta.height / 2
+
+        def clear() -> bool:        # the dashed line is thin: a narrower berth than the arrows (their heads are wide)
+            return not any(segment_hits_box(p, q, box_of(self.theta, GAP.s)) for p, q in moving[:K + 1]) and \
+                not any(segment_hits_box(p, q, box_of(self.theta, GAP.xs)) for p, q in moving[K + 1:])
+        inside = [r * f for f in (0.55, 0.7, 0.4, 0.85)]
+        outside = list(np.linspace(r + GAP.xs + reach, r + GAP.xl + reach, 8))      # beyond the arc, still in the angle
+        for dist in (*inside, *outside):
             self.theta.move_to(o + dist * bis)
-            if not any(segment_hits_box(p, q, box_of(self.theta, 0.12)) for p, q in arrows):      # tips are wide
+            if clear():
                 break
         else:
-            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], segs, rect, avoid=avoid, gap=0.08)
+            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid,
+                         gap=GAP.xs, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
         marks.labels(self.theta, self.arc)
         place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
                      rect, avoid=avoid + [box_of(self.theta, 0.05)])
@@ -189,6 +176,80 @@ class CosineDistanceScene(SegmentScene):
         self._place_dist_name(0)
         for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
             marks.labels(marks.token(lab, tok), marks.token(arrow, tok))
+
+    def _closing_fits(self, width: float, height: float) -> bool:
+        """Whether the closing, wrapped at ``width`` at its own size (never shrunk), is no taller than
+        ``height``: counted from each line's width at one line, not built."""
+        if width <= 0:
+            return False
+        th, items = self.theme, self.storyboard.closing
+        line = label("Ay", th, size=SIZE.note).height
+        lines = sum(int(np.ceil(label(t, th, size=SIZE.note).width / width)) for t in items)
+        return lines * line + (lines - len(items)) * GAP.xs + (len(items) - 1) * GAP.m <= height
+
+    def _closing(self, width: float) -> VGroup:
+        th = self.theme
+        closing = VGroup(*[wrapped(t, th, max_width=width, size=SIZE.note, colour=th.accent, buff=GAP.xs)
+                           for t in self.storyboard.closing])
+        return closing.arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
+
+    def _plan(self, band: bool, readouts, region: layout.Box, aspect: float, *, measure: bool):
+        """One layout. ``band``: the formulas side by side in a band at the body's bottom (scaled to its width
+        if need be), the closing beside them when it is no taller than they are, else in the band after
+        them; not ``band``: formulas and closing under the readouts in their column. Measuring, works on
+        copies and returns the plane's size; else places everything and returns the plane's rect."""
+        formula, substituted = (self.formula.copy(), self.substituted.copy()) if measure else \
+            (self.formula, self.substituted)
+        self.closing_takes_band = False
+        if band:
+            row = VGroup(formula, substituted).arrange(RIGHT, buff=GAP.l, aligned_edge=DOWN)
+            # scaled to the band's width if need be, never below the readout floor (the numbers are readouts)
+            least = READOUT_CAP_PX / cap_px(substituted, self.theme.font)
+            legible = True
+            if row.width > region.width:
+                legible = region.width / row.width >= least
+                row.scale(max(region.width / row.width, least))
+            row.move_to([region.x0, region.y0, 0], aligned_edge=DOWN + LEFT)
+            cw = region.x1 - row.get_right()[0] - GAP.l
+            if not self._closing_fits(cw, row.height):
+                closing = self._closing(region.width)          # takes the band as the formula leaves
+                self.closing_takes_band = True
+                closing.move_to([region.x0, region.y0, 0], aligned_edge=DOWN + LEFT)
+            else:
+                closing = self._closing(cw)
+                closing.move_to([row.get_right()[0] + GAP.l, region.y0, 0], aligned_edge=DOWN + LEFT)
+            top = max(row.get_top()[1], closing.get_top()[1]) + GAP.m
+            above = layout.Box(region.x0, region.y0, region.x1, region.y1)
+            above = layout.Box(above.x0, top, above.x1, above.y1)
+            # room under the readouts for the formula with the numbers, when the closing takes its place
+            room = []
+            if self.closing_takes_band:
+                room = [Rectangle(width=substituted.width, height=substituted.height).set_stroke(width=0)
+                        .next_to(readouts, DOWN, buff=GAP.m).align_to(readouts, RIGHT)]
+            side = [readouts, *room]
+            main, _ = layout.main_and_side(side, above, aspect=aspect)
+            fits = _inside(side, above) and legible
+            if not measure:
+                self.closing = closing
+                self.up_slot = room[0] if room else None
+        else:
+            width = max(readouts.width, formula.width, substituted.width)
+            for f in (formula, substituted):
+                if f.width > width:
+                    f.scale_to_fit_width(width)
+            closing = self._closing(width)
+            formula.next_to(readouts, DOWN, buff=GAP.l).align_to(readouts, LEFT)
+            substituted.next_to(formula, DOWN, buff=GAP.m).align_to(formula, LEFT)
+            closing.next_to(substituted, DOWN, buff=GAP.l).align_to(substituted, LEFT)
+            column = [readouts, formula, substituted, closing]
+            main, _ = layout.main_and_side(column, region, aspect=aspect)
+            fits = _inside(column, region) and cap_px(substituted, self.theme.font) >= READOUT_CAP_PX - 1e-6
+            if not measure:
+                self.closing = closing
+                self.up_slot = None
+        if measure:             # a side panel held at the text floor and still too tall loses
+            return min(main.width / aspect, main.height) if fits else 0.0
+        return (main.x0, main.y0, main.x1, main.y1)
 
     # -- per-sample drawing (no maths: positions of storyboard coordinates) --
     def _tip_b(self, k: int) -> np.ndarray:
@@ -293,7 +354,7 @@ class CosineDistanceScene(SegmentScene):
     def _show_closing(self, beat: Beat) -> None:
         if self.closing_takes_band:         # the formula with the numbers stays on screen, under the readouts
             up = self.substituted_scaled.copy().next_to(self.read_labels, DOWN, buff=GAP.m)
-            up.align_to([self.regions.body.x1, 0, 0], RIGHT)
+            up.align_to(self.up_slot, RIGHT)
             self.play(FadeOut(self.formula), self.substituted_scaled.animate.move_to(up), run_time=0.6)
         self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()

@@ -384,6 +384,76 @@ def lead_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, gaps: int, *,
     return min(most, least + share * max(spare, 0.0) / max(gaps, 1))
 
 
+# -- kit-b --
+
+def boxes_in(region: Box, aspects: Sequence[float], *, gap: float = GAP.l) -> tuple[list[Box], bool, float]:
+    """Boxes for panels drawn to fit a box (a plot, a chart), whose content wants width/height ``aspects``:
+    side by side or stacked in ``region``, whichever draws them larger (more area at those ratios).
+
+    Each box takes the region's whole cross size (height side by side, width stacked) and its share
+    of the length in proportion to its ratio, so together they fill the region. Returns (boxes in
+    order, stacked, size): ``size`` is the square root of the area they draw at their ratios, the
+    measure two layouts compare by.
+    """
+    n = len(aspects)
+    gaps = gap * (n - 1)
+    tot_w, tot_h = sum(aspects), sum(1 / a for a in aspects)
+    h_side = max(0.0, min(region.height, (region.width - gaps) / tot_w))
+    w_stack = max(0.0, min(region.width, (region.height - gaps) / tot_h))
+    area_side, area_stack = h_side ** 2 * tot_w, w_stack ** 2 * tot_h
+    stacked = area_stack > area_side
+    boxes: list[Box] = []
+    if stacked:
+        y = region.y1
+        spare = max(region.height - gaps - w_stack * tot_h, 0.0)
+        for a in aspects:
+            h = w_stack / a + spare * (1 / a) / tot_h
+            boxes.append(Box(region.x0, y - h, region.x1, y))
+            y -= h + gap
+    else:
+        x = region.x0
+        spare = max(region.width - gaps - h_side * tot_w, 0.0)
+        for a in aspects:
+            w = h_side * a + spare * a / tot_w
+            boxes.append(Box(x, region.y0, x + w, region.y1))
+            x += w + gap
+    return boxes, stacked, float(np.sqrt(max(area_side, area_stack)))
+
+
+def main_and_side(side: Sequence[Mobject], region: Box, *, grow=None, aspect: float = 1.0,
+                  gap: float = GAP.l) -> tuple[Box, bool]:
+    """A main panel drawn to fit a box (a plot, a chart) and a side panel of mobjects (readouts): the side
+    panel goes beside the main one (at the region's right) or under it, whichever leaves the main one
+    larger. The side panel keeps its own size (scaled down only to fit, never below the text floor),
+    centred on the main panel's other axis; the main panel gets the rest of the region.
+
+    ``grow(box)`` measures how large the main panel draws in ``box`` (default: the height of the
+    largest box of width/height ``aspect`` in it). Moves ``side``; returns (the main box, under).
+    """
+    side = [m for m in side if any(len(s.points) for s in m.get_family())]
+    b = bounds(side)
+    measure = grow or (lambda box: min(box.width / aspect, box.height))
+    least = floor_scale(side)
+    options = {}
+    for under in (False, True):
+        if under:
+            s = max(min(1.0, region.width / b.width, (region.height - gap) / 2 / b.height), least)
+            main = Box(region.x0, region.y0 + b.height * s + gap, region.x1, region.y1)
+        else:
+            s = max(min(1.0, (region.width - gap) / 2 / b.width, region.height / b.height), least)
+            main = Box(region.x0, region.y0, region.x1 - b.width * s - gap, region.y1)
+        ok = main.width > 0 and main.height > 0
+        options[under] = (measure(main) if ok else 0.0, main, s)
+    under = options[True][0] > options[False][0]
+    _, main, s = options[under]
+    if under:
+        to = np.array([region.centre[0], region.y0 + b.height * s / 2, 0.0])
+    else:
+        to = np.array([region.x1 - b.width * s / 2, region.centre[1], 0.0])
+    transform(side, s, b.centre, to)
+    return main, under
+
+
 # -- kit-c --
 
 def grow_limit(mobs: Iterable[Mobject], largest: float) -> float:

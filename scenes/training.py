@@ -17,7 +17,9 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
+    UL,
     UP,
     Create,
     Dot,
@@ -32,15 +34,24 @@ from manim import (
 
 from embedcore.segments.training import TrainingStoryboard
 
+from . import layout
 from .base import Beat, SegmentScene
 from .components.emphasis import indicate
 from .components.readout import Readout
-from .components.text import baseline_y, label, sit_on, wrap
+from .components.text import baseline_y, label, sit_on, wrapped
 from .theme import GAP, SIZE
 
 TRAIL_OPACITY = 0.5      # the newest step of a trail
 TRAIL_FLOOR = 0.08       # what is left of a step once it has faded
 TRAIL_EPOCHS = 5         # epochs over which a step fades: the recent path reads, the old one recedes
+# picture geometry (scene units, or ratios): not spacing between elements
+CHART_ASPECT = 1.6       # the loss chart's width / height
+PLOT_ASPECT = (1.0, 1.5)  # the arrow plot's width / height: its data's, within these (labels need room sideways)
+PLOT_MARGIN = 0.55       # plot edge to the outermost tip: room for a word label
+CROSS_ARM = 0.12         # half the origin cross
+BAR_W = 2.0              # a cosine bar's track, −1 to +1
+BAR_TICK = 0.13          # half the bar's zero tick
+NAME_W = 1.5             # a pair's name is cut with "…" beyond this
 
 
 def trail_opacity(age: float) -> float:
@@ -55,45 +66,119 @@ def _boxes_overlap(a, b, pad: float = 0.04) -> bool:
 class TrainingScene(SegmentScene):
     storyboard: TrainingStoryboard
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
-    PANELS = (("header",), ("plot_frame",), ("note",), ("readouts",))
+    PANELS = (("header",), ("plot_frame",), ("note",), ("readouts",), ("chart_panel",))
 
     # -- layout -------------------------------------------------------------
     def build_body(self) -> None:
+        """Three panels laid out by measurement (:mod:`scenes.layout`): the readouts column keeps its own
+        size and goes beside or under the figure, whichever draws the figure larger; the figure -- the
+        arrow plot and the loss chart -- fills the rest, side by side or stacked, whichever is larger."""
+        sb = self.storyboard
+        self.colours = [self.colour_of(t) for t in sb.tokens]
+        self._build_readouts()
+        pts = np.array(sb.points, dtype=float)                     # [E+1, n, 2]
+        allp = np.vstack([pts.reshape(-1, 2), [[0.0, 0.0]]])
+        span = np.maximum(allp.max(0) - allp.min(0), 1e-9)
+        aspects = (float(np.clip(span[0] / span[1], *PLOT_ASPECT)), CHART_ASPECT)
+        column = [self.readouts, self.note, *self._hidden_items()]
+        main, _ = layout.main_and_side(column, self.regions.body, grow=lambda b: layout.boxes_in(b, aspects)[2])
+        (plot_box, chart_box), _, _ = layout.boxes_in(main, aspects)
+        self._build_plot(plot_box)
+        self._build_chart(chart_box)
+
+    def _hidden_items(self) -> list:
+        """The readouts' items not on screen now (a layout moves them with the one shown)."""
+        rows = [r for row in self.cos_rows for r in (row[1], row[4])]
+        return [it for ro in (self.epoch_text, self.loss_text, *rows) for it in ro.items[1:]]
+
+    def _cos_cells(self):
+        """Each pair's name and its cosine cells (built once)."""
+        if not hasattr(self, "_cells"):
+            sb, th = self.storyboard, self.theme
+            names = [label(f"{tr.a} \u00b7 {tr.b}", th, size=SIZE.cell, max_width=NAME_W) for tr in sb.pairs]
+            cells = [[label(c, th, size=SIZE.cell, mono=True) for c in tr.cells] for tr in sb.pairs]
+            self._cells = (names, cells)
+        return self._cells
+
+    def _cos_width(self) -> float:
+        """The width of a cosine row: name, value, bar."""
+        names, cells = self._cos_cells()
+        if not names:
+            return 0.0
+        return max(n.width for n in names) + max(c.width for row in cells for c in row) + BAR_W + 2 * GAP.m
+
+    def _build_readouts(self) -> None:
+        """The column of readouts at its own size, top left at the origin: the epoch, then each pair's
+        cosine and its bar on [−1, 1]."""
+        sb, th = self.storyboard, self.theme
+        self.epoch_text = Readout([label(s, th, size=SIZE.value, weight="BOLD") for s in sb.epoch_cells])
+        for it in self.epoch_text.items:
+            it.move_to(ORIGIN, aligned_edge=UL)
+        y = -self.epoch_text.height - GAP.m
+        self.loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
+        self.loss_head.move_to([0, y, 0], aligned_edge=UL)
+        self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
+        # beside its title when that does not widen the column (the cosine rows set its width), else under it
+        widest = max(it.width for it in self.loss_text.items)
+        beside = self.loss_head.width + GAP.m + widest <= max(self._cos_width(), self.epoch_text.width)
+        for it in self.loss_text.items:
+            if beside:
+                it.next_to(self.loss_head, RIGHT, buff=GAP.m)
+                sit_on(it, baseline_y(self.loss_head))
+            else:
+                it.next_to(self.loss_head, DOWN, buff=GAP.s).align_to(self.loss_head, LEFT)
+        y = min(self.loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m
+        self.cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=SIZE.note, colour=th.muted)
+        self.cos_head.move_to([0, y, 0], aligned_edge=UL)
+        y -= self.cos_head.height + GAP.m
+        names, cells = self._cos_cells()
+        name_w = max([n.width for n in names], default=0.0)
+        value_w = max([c.width for row in cells for c in row], default=0.0)
+        row_h = max([m.height for m in names] + [c.height for row in cells for c in row], default=0.0)
+        self.cos_rows = []
+        for tr, name, row in zip(sb.pairs, names, cells):
+            yc = y - row_h / 2
+            name.move_to([0, yc, 0], aligned_edge=LEFT)
+            vals = Readout(row)
+            for it in vals.items:
+                it.move_to([name_w + GAP.m, yc, 0], aligned_edge=LEFT)
+            bx0 = name_w + GAP.m + value_w + GAP.m
+            track = Line([bx0, yc, 0], [bx0 + BAR_W, yc, 0], stroke_color=th.faint, stroke_width=6)
+            mid = bx0 + BAR_W / 2
+            zero = Line([mid, yc - BAR_TICK, 0], [mid, yc + BAR_TICK, 0], stroke_color=th.muted, stroke_width=2)
+            bars = [Line([mid, yc, 0], [mid + BAR_W / 2 * c + (1e-3 if c == 0 else 0), yc, 0],
+                         stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8) for c in tr.cosines]
+            self.cos_rows.append(VGroup(name, vals, track, zero, Readout(bars)))
+            y -= row_h + GAP.s
+        ends = VGroup(label("\u22121", th, size=SIZE.tiny, colour=th.muted, mono=True),
+                      label("+1", th, size=SIZE.tiny, colour=th.muted, mono=True))
+        if self.cos_rows:
+            last = self.cos_rows[-1][2]
+            ends[0].next_to(last.get_start(), DOWN, buff=GAP.s)
+            ends[1].next_to(last.get_end(), DOWN, buff=GAP.s)
+        self.cos_ends = ends
+        # the projection note closes the column, as wide as it (it wraps, never shrinks)
+        width = max(self._cos_width(), self.epoch_text.width, self.loss_head.width)
+        self.note = wrapped(sb.projection_note, th, size=SIZE.small, colour=th.muted, max_width=width, buff=GAP.xs,
+                            max_lines=8)
+        last = self.cos_ends if self.cos_rows else self.loss_text
+        self.note.move_to([0, min(last.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m, 0], aligned_edge=UL)
+        self.readouts = VGroup(self.epoch_text, self.loss_head, self.loss_text, *([self.cos_head, *self.cos_rows, ends] if self.cos_rows else []))
+
+    def _build_plot(self, box: layout.Box) -> None:
+        """The arrow plot in ``box``: one uniform scale for x and y
+        (angles on screen = angles in the plane)."""
         sb, th = self.storyboard, self.theme
         E = sb.epochs
-        self.colours = [self.colour_of(t) for t in sb.tokens]
-        top = self.header.get_bottom()[1] - 0.25      # below the title and the source line
-        # leave room under the plot for the projection note and the tallest caption
-        body = self.regions.body
-        left, right = body.x0, body.x1
-        split = left + body.width * (0.56 if self.landscape else 0.45)   # plot | readouts
-        ptop = top                              # the plot's top
-        if self.portrait:                       # readouts on top, full width; the plot below them
-            split = right
-            ptop = top - (0.4 + 0.55 + 1.35 + 0.45 + 0.9 + 0.5 * len(sb.pairs) + 0.35)
-        # the projection note sits under the plot, no wider than it
-        for chars in range(80, 30, -6):
-            lines = wrap(sb.projection_note, chars).split("\n")
-            self.note = VGroup(*[label(s, th, size=SIZE.small, colour=th.muted) for s in lines])
-            self.note.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
-            if self.note.width <= split - left:
-                break
-        if self.note.width > split - left:
-            self.note.scale_to_fit_width(split - left)
-        bottom = self.regions.body.y0 + self.note.height + GAP.s      # the note sits at the body's bottom
-        self.readout_bottom = self.regions.body.y0
-        if self.portrait:
-            self.readout_bottom = ptop + 0.2
-
-        # one uniform scale for x and y (angles on screen = angles in the plane)
+        left, bottom, right, top = box.x0, box.y0, box.x1, box.y1
         pts = np.array(sb.points, dtype=float)                     # [E+1, n, 2]
         allp = np.vstack([pts.reshape(-1, 2), [[0.0, 0.0]]])
         lo, hi = allp.min(0), allp.max(0)
-        margin = 0.55
         span = np.maximum(hi - lo, 1e-9)
-        unit = min((split - left - 2 * margin) / span[0], (ptop - bottom - 2 * margin) / span[1])
+        margin = PLOT_MARGIN                    # room for the word labels round the arrows
+        unit = min((right - left - 2 * margin) / span[0], (top - bottom - 2 * margin) / span[1])
         centre_data = (lo + hi) / 2
-        centre_screen = np.array([(left + split) / 2, (ptop + bottom) / 2])
+        centre_screen = np.array([(left + right) / 2, (top + bottom) / 2])
         self.unit = unit
 
         def to_screen(xy) -> np.ndarray:
@@ -101,17 +186,17 @@ class TrainingScene(SegmentScene):
             return np.array([s[0], s[1], 0.0])
 
         self.to_screen = to_screen
-        self.plot_rect = (left, bottom, split, ptop)
+        self.plot_rect = (left, bottom, right, top)
         self.origin = to_screen((0.0, 0.0))
         self.screen_pts = np.array([[to_screen(p) for p in ep] for ep in pts])   # [E+1, n, 3]
 
-        frame = Rectangle(width=split - left, height=ptop - bottom, stroke_color=th.faint, stroke_width=1)
-        frame.move_to([(left + split) / 2, (ptop + bottom) / 2, 0])
-        cross = VGroup(Line(self.origin + 0.12 * LEFT, self.origin + 0.12 * RIGHT, stroke_color=th.muted, stroke_width=2),
-                       Line(self.origin + 0.12 * DOWN, self.origin + 0.12 * UP, stroke_color=th.muted, stroke_width=2))
+        frame = Rectangle(width=right - left, height=top - bottom, stroke_color=th.faint, stroke_width=1)
+        frame.move_to([(left + right) / 2, (top + bottom) / 2, 0])
+        arm = CROSS_ARM
+        cross = VGroup(Line(self.origin + arm * LEFT, self.origin + arm * RIGHT, stroke_color=th.muted, stroke_width=2),
+                       Line(self.origin + arm * DOWN, self.origin + arm * UP, stroke_color=th.muted, stroke_width=2))
         olabel = label("origin", th, size=SIZE.tiny, colour=th.muted).next_to(self.origin, DOWN + LEFT, buff=GAP.xs)
         self.plot_frame = VGroup(frame, cross, olabel)
-        self.note.next_to(frame, DOWN, buff=GAP.s).align_to(frame, LEFT)
 
         # arrows, tips, labels, trails
         self.clock = ValueTracker(0.0)
@@ -132,81 +217,38 @@ class TrainingScene(SegmentScene):
             for step in tr:
                 step.set_points_as_corners([p, p])
 
-        # readouts (right)
-        rx = split + 0.45 if not self.portrait else left
-        rw = right - rx
-        self.epoch_text = Readout([label(s, th, size=SIZE.value, weight="BOLD", max_width=rw) for s in sb.epoch_cells])
-        self.epoch_text.move_to([rx, top - 0.2, 0], aligned_edge=LEFT)
-        for it in self.epoch_text.items:
-            it.move_to(self.epoch_text.items[0], aligned_edge=LEFT)
-        loss_head = label("loss (mean per word pair)", th, size=SIZE.note, colour=th.muted)
-        loss_head.next_to(self.epoch_text, DOWN, buff=GAP.m).align_to(self.epoch_text, LEFT)
-        self.loss_text = Readout([label(s, th, size=SIZE.heading, mono=True) for s in sb.loss_cells])
-        self.loss_text.next_to(loss_head, RIGHT, buff=GAP.m)
-        for it in self.loss_text.items:
-            it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
-        if self.loss_text.get_right()[0] > right:
-            self.loss_text.next_to(loss_head, DOWN, buff=GAP.s).align_to(loss_head, LEFT)
-            for it in self.loss_text.items:
-                it.move_to(self.loss_text.items[0], aligned_edge=LEFT)
-        # loss chart: x = epoch 0..E, y = 0..loss_max
-        # the chart takes the height left over by the fixed rows below it
-        ctop = min(loss_head.get_bottom()[1], self.loss_text.get_bottom()[1]) - GAP.m
-        step = 0.5 if self.landscape or self.portrait else 0.38      # square frames: tighter rows
-        below = (1.45 - 2 * (0.5 - step) + step * (len(sb.pairs) - 1)) if sb.pairs else 0.3
-        ch_w, ch_h = rw - 0.5, float(np.clip(ctop - self.readout_bottom - below, 0.45, 2.0))
-        cx0 = rx + 0.45
-        cy0 = ctop - ch_h
-        self.chart_xy = lambda e, v: np.array([cx0 + ch_w * e / E, cy0 + ch_h * v / sb.loss_max, 0.0])
-        axes = VGroup(Line(self.chart_xy(0, 0), self.chart_xy(E, 0), stroke_color=th.faint, stroke_width=2),
-                      Line(self.chart_xy(0, 0), self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
-        y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.xs)
-        y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True).next_to(self.chart_xy(0, 0), LEFT, buff=GAP.xs)
-        # x axis: its ends' ticks, its title between them (no row of its own)
+    def _build_chart(self, box: layout.Box) -> None:
+        """The loss chart in ``box``: x = epoch 0..E, y = 0..loss_max, each axis titled.
+        The two "0" ticks sit in opposite corners of the origin (y's above the x axis, x's right of the
+        y axis), so they never crowd each other."""
+        sb, th = self.storyboard, self.theme
+        E = sb.epochs
+        self.y_title = label("loss", th, size=SIZE.tiny, colour=th.muted)
+        self.y_title.move_to([box.x0, box.y1, 0], aligned_edge=UL)
+        title_bottom = self.y_title.get_bottom()[1]
+        y_top = label(sb.loss_max_cell, th, size=SIZE.tiny, colour=th.muted, mono=True)
+        y_0 = label("0", th, size=SIZE.tiny, colour=th.muted, mono=True)
         x_0, x_e, x_title = [label(t, th, size=SIZE.tiny, colour=th.muted, mono=k < 2) for k, t in enumerate(sb.epoch_axis)]
-        x_0.next_to(self.chart_xy(0, 0), DOWN, buff=GAP.xs)
-        x_e.next_to(self.chart_xy(E, 0), DOWN, buff=GAP.xs)
-        if x_e.get_right()[0] > right:
-            x_e.align_to(self.chart_xy(E, 0), RIGHT)
-        x_title.next_to(self.chart_xy(E / 2, 0), DOWN, buff=GAP.xs)
+        cx0 = box.x0 + max(y_top.width, y_0.width) + GAP.s
+        cx1 = box.x1 - x_e.width / 2
+        cy0 = box.y0 + max(x_0.height, x_e.height, x_title.height) + GAP.s
+        cy1 = title_bottom - GAP.s
+        self.chart_xy = lambda e, v: np.array([cx0 + (cx1 - cx0) * e / E, cy0 + (cy1 - cy0) * v / sb.loss_max, 0.0])
+        corner = self.chart_xy(0, 0)
+        axes = VGroup(Line(corner, self.chart_xy(E, 0), stroke_color=th.faint, stroke_width=2),
+                      Line(corner, self.chart_xy(0, sb.loss_max), stroke_color=th.faint, stroke_width=2))
+        y_top.next_to(self.chart_xy(0, sb.loss_max), LEFT, buff=GAP.s).align_to(self.chart_xy(0, sb.loss_max), UP)
+        y_0.next_to(corner, LEFT, buff=GAP.s).align_to(corner, DOWN).shift(GAP.xs * UP)
+        x_0.next_to(corner, DOWN, buff=GAP.s).align_to(corner, LEFT).shift(GAP.xs * RIGHT)
+        x_e.next_to(self.chart_xy(E, 0), DOWN, buff=GAP.s)
+        x_title.next_to(self.chart_xy(E / 2, 0), DOWN, buff=GAP.s)
         sit_on(x_title, baseline_y(x_0))
         self.chart = VGroup(axes, y_top, y_0, x_e, x_0, x_title)
         self.loss_pts = [self.chart_xy(e, sb.losses[e]) for e in range(1, E + 1)]
         self.loss_curve = VMobject(stroke_color=th.accent, stroke_width=3)
         self.loss_curve.set_points_as_corners([self.loss_pts[0], self.loss_pts[0]])
         self.loss_curve.set_stroke(opacity=0)
-
-        # cosine readouts with bars on [−1, 1]
-        cos_head = label(f"cosine similarity (all {sb.dim} dimensions)", th, size=SIZE.note, colour=th.muted, max_width=rw)
-        cos_head.move_to([rx, cy0 - 0.05 - step, 0], aligned_edge=LEFT)
-        self.cos_rows = []
-        y = cos_head.get_bottom()[1] - step + 0.15
-        bar_w = rw - 2.6
-        for tr in sb.pairs:
-            name = label(f"{tr.a} · {tr.b}", th, size=SIZE.cell, max_width=1.5).move_to([rx, y, 0], aligned_edge=LEFT)
-            vals = Readout([label(c, th, size=SIZE.cell, mono=True) for c in tr.cells])
-            for it in vals.items:
-                it.move_to([rx + 1.6, y, 0], aligned_edge=LEFT)
-            bx0 = rx + 2.5
-            track = Line([bx0, y, 0], [bx0 + bar_w, y, 0], stroke_color=th.faint, stroke_width=6)
-            zero = Line([bx0 + bar_w / 2, y - 0.13, 0], [bx0 + bar_w / 2, y + 0.13, 0], stroke_color=th.muted, stroke_width=2)
-            bars = []
-            for c in tr.cosines:
-                x1 = bx0 + bar_w / 2 * (1 + c)
-                bars.append(Line([bx0 + bar_w / 2, y, 0], [x1 + (1e-3 if c == 0 else 0), y, 0],
-                                 stroke_color=th.positive if c >= 0 else th.negative, stroke_width=8))
-            bar = Readout(bars)
-            self.cos_rows.append(VGroup(name, vals, track, zero, bar))
-            y -= step
-        self.cos_head = cos_head
-        ends = VGroup(label("−1", th, size=SIZE.tiny, colour=th.muted, mono=True), label("+1", th, size=SIZE.tiny, colour=th.muted, mono=True))
-        if self.cos_rows:
-            last = self.cos_rows[-1][2]
-            ends[0].next_to(last.get_start(), DOWN, buff=GAP.s)
-            ends[1].next_to(last.get_end(), DOWN, buff=GAP.s)
-        self.cos_ends = ends
-        self.readouts = VGroup(self.epoch_text, loss_head, self.loss_text, self.chart, self.loss_curve, cos_head,
-                               *self.cos_rows, ends)
+        self.chart_panel = VGroup(self.y_title, self.chart, self.loss_curve)
 
     def _place_labels(self, tips: np.ndarray, prev: dict | None = None) -> tuple[list[np.ndarray], dict]:
         """Label centres for one snapshot: radially outside each tip, rotated away
@@ -228,7 +270,7 @@ class TrainingScene(SegmentScene):
             base = np.arctan2(d[1], d[0]) if np.linalg.norm(d) > 1e-6 else np.pi / 2
             best = None
             cands = [(base + turn, r) for turn in (0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8, 2.5, -2.5, np.pi)
-                     for r in (0.32, 0.55, 0.8, 1.1)]
+                     for r in (GAP.m + GAP.xs, GAP.l + GAP.s, GAP.xl, GAP.xl + GAP.l)]
             if prev and int(i) in prev:
                 cands.insert(0, prev[int(i)])
             for a, r in cands:
@@ -236,7 +278,8 @@ class TrainingScene(SegmentScene):
                                             np.sin(a) * (r + h / 2 * abs(np.sin(a)))])
                 box = (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2)
                 x0, y0, x1, y1 = self.plot_rect
-                inside = box[0] > x0 + 0.05 and box[2] < x1 - 0.05 and box[1] > y0 + 0.05 and box[3] < y1 - 0.05
+                e = GAP.xs
+                inside = box[0] > x0 + e and box[2] < x1 - e and box[1] > y0 + e and box[3] < y1 - e
                 if not inside or any(_boxes_overlap(box, b) for b in placed) \
                         or any(_boxes_overlap(box, b, 0.0) for b in tip_boxes) \
                         or np.any((shafts[:, 0] > box[0]) & (shafts[:, 0] < box[2])
@@ -246,7 +289,7 @@ class TrainingScene(SegmentScene):
                 chosen[int(i)] = (a, r)
                 break
             if best is None:                    # crowded: stack above the last placed label
-                c = tips[i, :2] + np.array([0, 0.35 + h / 2 + 0.3 * len(placed)])
+                c = tips[i, :2] + np.array([0, GAP.l + h / 2 + (h + GAP.xs) * len(placed)])
                 best = (c, (c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2))
             placed.append(best[1])
             res[int(i)] = np.array([best[0][0], best[0][1], 0.0])
@@ -307,7 +350,7 @@ class TrainingScene(SegmentScene):
     def _show_start(self, beat: Beat) -> None:
         self.play(FadeIn(self.plot_frame), FadeIn(self.note), run_time=0.6)
         self.play(Create(self.arrows), FadeIn(self.tips), *[FadeIn(l) for l in self.word_labels],
-                  FadeIn(self.readouts), run_time=1.0)
+                  FadeIn(self.readouts), FadeIn(self.chart_panel), run_time=1.0)
         self.add(self.trails)
 
     def _learn(self, beat: Beat) -> None:
@@ -317,9 +360,9 @@ class TrainingScene(SegmentScene):
         # each frame, and freezes those before it into a static background.
         live = [self.arrows, self.tips, self.trails, *self.word_labels, self.epoch_text, self.loss_text,
                 self.loss_curve, *[m for row in self.cos_rows for m in (row[1], row[4])]]
-        still = [m for m in self.readouts.get_family() if m not in set().union(*[set(x.get_family()) for x in live])
+        still = [m for m in [*self.readouts.get_family(), *self.chart_panel.get_family()] if m not in set().union(*[set(x.get_family()) for x in live])
                  and not m.submobjects]
-        self.remove(self.arrows, self.tips, self.trails, *self.word_labels, self.readouts)
+        self.remove(self.arrows, self.tips, self.trails, *self.word_labels, self.readouts, self.chart_panel)
         body = VGroup(*live)
         self.add(*still)
         body.add_updater(lambda m: self.apply(self.clock.get_value()))

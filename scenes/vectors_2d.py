@@ -6,7 +6,6 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    UL,
     Arc,
     Create,
     DashedVMobject,
@@ -19,7 +18,7 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from . import marks
+from . import layout, marks
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
@@ -36,7 +35,13 @@ from .components.vectors import (
 )
 from .theme import GAP, SIZE
 
-PANEL_W = 4.9
+PLOT_ASPECT = (0.75, 1.6)   # the plot's width / height: its arrows', within these (labels need room)
+#: how far past its tip a label may go looking for room (scene units): far enough that eight long labels find it
+LABEL_REACH = (0.0, GAP.s, GAP.m + GAP.s, GAP.xl, GAP.xl + GAP.l, 2 * GAP.xl, 2 * GAP.xl + GAP.l)
+FIT_MARGIN = 0.75       # plot edge to the outermost tip, at first (room for a label)
+FIT_TRIES = 6           # margins tried, each a panel gap wider, before the last placement is kept
+ARC_RADIUS = 0.45       # the first angle arc's radius; each next pair's is ARC_STEP larger (picture geometry)
+ARC_STEP = 0.18
 TOKEN_W = 2.6        # a token label longer than this is cut with "…" (the panel names it in full)
 
 
@@ -49,54 +54,49 @@ class Vectors2DScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         colours = [self.colour_of(v.token) for v in sb.vectors]
         self.colours = colours
-        fw = self.fw
         body = self.regions.body
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
-                            max_width=fw - 0.8, buff=GAP.xs)
+                            max_width=body.width, buff=GAP.xs)
         self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
-
-        # right-hand panel: lengths, then pair cosines
-        self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
-        square = not self.landscape and not self.portrait
-        # square frames: the panel is a narrow column, so one length per line
-        self.len_rows, self.len_recs = length_rows(sb, th, colours)
-        head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
-        self.pair_head = (label(head, th, size=SIZE.cell, colour=th.muted) if self.landscape else
-                          wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=0.44 * fw if square else fw - 1.0,
-                                  buff=GAP.xs))
-        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
-        top = self.note.get_bottom()[1] - 0.35
-        bottom = self.body_bottom
-
-        def stack():
-            parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
-            self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
-            if len(self.pair_rows):
-                self.pair_head.shift(0.2 * DOWN)
-                self.pair_rows.shift(0.2 * DOWN)
-            return min(1.0, (top - bottom) / self.panel.height, 0.46 * fw / self.panel.width)
-        fit = stack()
-        if square and len(sb.vectors) > 4:      # a narrow column: lengths one or two per line, whichever is larger
-            two = (self.len_rows, self.len_recs)
-            self.len_rows, self.len_recs = length_rows(sb, th, colours, per_line=1)
-            if stack() < fit:
-                self.len_rows, self.len_recs = two
-                stack()
-        if self.portrait:       # panel on top, the plot below it, both full width
-            pw = fw - 1.0
-            if self.panel.width > pw:
-                self.panel.scale(pw / self.panel.width)
-            self.panel.move_to([body.x0, top, 0], aligned_edge=UL)
-            rect = (body.x0, bottom, body.x1, self.panel.get_bottom()[1] - 0.3)
-        else:                   # plot left, panel right
-            pw = min(PANEL_W, 0.46 * fw)
-            if self.panel.height > top - bottom or self.panel.width > pw:
-                self.panel.scale(min((top - bottom) / self.panel.height, pw / self.panel.width))
-            self.panel.move_to([body.x1 - pw, top, 0], aligned_edge=UL)
-            rect = (body.x0, bottom, body.x1 - pw - GAP.l, top)
+        region = layout.Box(body.x0, body.y0, body.x1, self.note.get_bottom()[1] - GAP.m)
+        # the panel of lengths and cosines keeps its own size, beside or under the plot, whichever draws the
+        # plot larger; the lengths one or two to a line, whichever of those draws it larger still
         coords = [v.coords for v in sb.vectors]
-        self.frame = fit_plot(coords, rect)
+        pts = np.array([[0.0, 0.0]] + [list(c[:2]) for c in coords])
+        span = np.maximum(pts.max(0) - pts.min(0), 1e-9)
+        aspect = float(np.clip(span[0] / span[1], *PLOT_ASPECT))
+        sizes = []
+        for per_line in (None, 1):
+            self._build_panel(colours, per_line)
+            main, _ = layout.main_and_side([self.panel], region, aspect=aspect)
+            sizes.append(min(main.width / aspect, main.height))
+        per_line = None if sizes[0] >= sizes[1] else 1
+        self._build_panel(colours, per_line)
+        main, _ = layout.main_and_side([self.panel], region, aspect=aspect)
+        rect = (main.x0, main.y0, main.x1, main.y1)
+        # the arrows as large as leaves their labels room: when a label finds no clear place, the arrows are
+        # drawn shorter (more margin round them) and the labels placed again
+        # (the arrows keep a span of two panel gaps at least); the try with the fewest clashes is kept
+        short = min(rect[2] - rect[0], rect[3] - rect[1])
+        margins = [m for m in FIT_MARGIN + GAP.l * np.arange(FIT_TRIES) if m <= short / 2 - GAP.l] or [FIT_MARGIN]
+        best = None
+        for margin in margins:
+            segs = self._draw_plane(coords, rect, margin)
+            clashes = self._clashes(rect, segs)
+            if best is None or clashes < best[0]:
+                best = (clashes, margin)
+            if not clashes:
+                break
+        if best[1] != margin:
+            segs = self._draw_plane(coords, rect, best[1])
+        self._unit_circle(rect, segs)
+
+    def _draw_plane(self, coords, rect, margin: float) -> list:
+        """Axes, arrows, arcs and labels in ``rect`` with ``margin`` round the arrows; returns the segments
+        (shafts and arcs) labels keep clear of."""
+        sb, th, colours = self.storyboard, self.theme, self.colours
+        self.frame = fit_plot(coords, rect, margin=margin)
         self.axes = axes_cross(self.frame, th)
         self.axes.add_to_back(grid_2d(self.frame, th))      # the plane's scale, behind axes and arrows
         o = self.frame.origin
@@ -107,9 +107,8 @@ class Vectors2DScene(SegmentScene):
         self.arcs = []
         segs = [(o, t) for t in self.tips]
         if sb.exact:
-            r0 = 0.45
             for k, p in enumerate(sb.pairs[:3]):
-                arc = self._arc(p, r0 + 0.18 * k)
+                arc = self._arc(p, ARC_RADIUS + ARC_STEP * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
         self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=TOKEN_W)
@@ -117,8 +116,46 @@ class Vectors2DScene(SegmentScene):
         for v, lab, arrow in zip(sb.vectors, self.labels, self.arrows):
             marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
         place_labels(list(self.labels), [[t] for t in self.tips], [v.direction for v in sb.vectors], segs,
-                     rect, avoid=[box_of(self.panel, 0.1), box_of(self.note, 0.1)])
-        self._unit_circle(rect, segs)
+                     rect, avoid=[*self._keep_clear(), *self._heads()], extras=LABEL_REACH)
+        return segs
+
+    def _keep_clear(self) -> list:
+        return [box_of(self.panel, GAP.s), box_of(self.note, GAP.s)]
+
+    def _heads(self) -> list:
+        """Arrowheads are wider than their shafts: each is a box to keep clear of (a label sits beyond its own)."""
+        return [box_of(a.tip, GAP.xs) for a in self.arrows]
+
+    def _clashes(self, rect, segs) -> int:
+        """How many labels are not inside ``rect`` and clear of the other labels, of the panel and the
+        note, and of every shaft, arc and arrowhead but their own arrow's (0: all clear)."""
+        boxes = [box_of(lab) for lab in self.labels]
+        heads, keep = self._heads(), self._keep_clear()
+        shafts = [(a.get_start(), a.get_end()) for a in self.arrows]
+        others = segs[len(shafts):]
+        bad = 0
+        for i, bx in enumerate(boxes):
+            bad += not (rect[0] <= bx[0] and bx[2] <= rect[2] and rect[1] <= bx[1] and bx[3] <= rect[3]) \
+                or any(boxes_overlap(bx, o) for o in [*boxes[i + 1:], *keep]) \
+                or any(j != i and (segment_hits_box(p, q, bx) or boxes_overlap(bx, heads[j]))
+                       for j, (p, q) in enumerate(shafts)) or any(segment_hits_box(p, q, bx) for p, q in others)
+        return bad
+
+    def _build_panel(self, colours, per_line: int | None) -> None:
+        """The panel at its own size: lengths (``per_line`` to a line), then the pair cosines; the pairs'
+        heading wraps to the rows' width, so it never widens the panel."""
+        sb, th = self.storyboard, self.theme
+        self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
+        self.len_rows, self.len_recs = length_rows(sb, th, colours, per_line=per_line)
+        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
+        head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
+        width = max(self.len_rows.width, self.pair_rows.width if len(self.pair_rows) else 0.0, self.len_head.width)
+        self.pair_head = wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=width, buff=GAP.xs, max_lines=4)
+        lengths = VGroup(self.len_head, self.len_rows).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
+        parts = [lengths]
+        if len(self.pair_rows):
+            parts.append(VGroup(self.pair_head, self.pair_rows).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m))
+        self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.l)
 
     def _unit_circle(self, rect, segs) -> None:
         """A faint dashed circle of length 1 behind the arrows (the part of it inside the plot), where lengths are

@@ -14,7 +14,6 @@ from manim import (
     DOWN,
     LEFT,
     ORIGIN,
-    UL,
     Cone,
     Create,
     FadeIn,
@@ -29,14 +28,18 @@ from manim import (
 
 from embedcore.segments._geometry import VectorsStoryboard
 
-from . import marks
+from . import layout, marks
 from .base import Beat, SegmentScene
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
 from .theme import GAP, SIZE
 
-PANEL_W = 3.9
-ARROW_LEN = 2.0          # the longest arrow, in scene units
+TOKEN_W = 2.6            # a token label longer than this is cut with "…" (the panel names it in full)
+MIN_ARROW = 1.0          # the longest arrow is never drawn shorter (scene units)
+AXIS_REACH = 1.05        # the axes and the ground plane reach past the longest arrow by this factor
+CAMERA_AIM = [0, 0, 0.55]   # the camera looks a little above the origin: the arrows rise from the plane
+#: the camera's poses (phi, theta in degrees), in the order the scene moves through them
+POSES = ((68, -55), (68, -15), (55, -95), (68, -55))
 
 
 class ShiftedThreeDCamera(ThreeDCamera):
@@ -94,12 +97,15 @@ class Vectors3DScene(ThreeDSegment):
     PANELS = (("header", "note"), ("panel",))
 
     def build_body(self) -> None:
+        """The panel keeps its own size and goes beside or under the 3D view, whichever draws the view
+        larger (:func:`layout.main_and_side`); the figure is then made as large as fits the view at every
+        camera pose the scene passes through (measured by projecting it), and centred there."""
         sb, th = self.storyboard, self.theme
-        fw = self.fw
         colours = [self.colour_of(v.token) for v in sb.vectors]
+        body = self.regions.body
 
         self.note = wrapped(sb.projection_note, th, size=SIZE.note, colour=th.muted if sb.exact else th.accent,
-                            max_width=fw - 0.8, buff=GAP.xs)
+                            max_width=body.width, buff=GAP.xs)
         self.note.next_to(self.header, DOWN, buff=GAP.s).align_to(self.title, LEFT)
         self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
         self.len_rows, self.len_recs = length_rows(sb, th, colours)
@@ -107,44 +113,25 @@ class Vectors3DScene(ThreeDSegment):
         self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
         parts = [self.len_head, self.len_rows] + ([self.pair_head, self.pair_rows] if len(self.pair_rows) else [])
         self.panel = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=GAP.m)
-        top = self.note.get_bottom()[1] - 0.35
-        bottom = self.body_bottom
-        if self.portrait:       # panel on top; the 3D view fills the space below it
-            pw = fw - 1.0
-            if self.panel.width > pw:
-                self.panel.scale(pw / self.panel.width)
-            self.panel.move_to([-fw / 2 + 0.5, top, 0], aligned_edge=UL)
-            view_top = self.panel.get_bottom()[1] - 0.2
-            view_centre_x = 0.0
-        else:
-            pw = min(PANEL_W, 0.44 * fw)
-            if self.panel.height > top - bottom or self.panel.width > pw:
-                self.panel.scale(min((top - bottom) / self.panel.height, pw / self.panel.width))
-            self.panel.move_to([fw / 2 - 0.4 - pw, top, 0], aligned_edge=UL)
-            view_top = top
-            view_centre_x = (-fw / 2 + self.panel.get_left()[0]) / 2
+        region = layout.Box(body.x0, body.y0, body.x1, self.note.get_bottom()[1] - GAP.m)
+        self.view, _ = layout.main_and_side([self.panel], region, aspect=1.0)
         self.fix_in_frame(self.header, self.note, self.panel)
-        # the view area's size sets the arrows' length; the camera is shifted so the
-        # origin sits in the middle of that area (frame_center moves opposite the picture)
-        view_h = view_top - bottom
-        view_w = fw - 0.8 if self.portrait else self.panel.get_left()[0] + fw / 2 - 0.4
-        if self.landscape:          # the 16:9 design: origin at the frame's centre
-            self.view_centre = np.zeros(2)
-            self.arrow_len = ARROW_LEN
-        else:
-            self.view_centre = np.array([view_centre_x, (view_top + bottom) / 2 - 0.3])
-            self.arrow_len = float(np.clip(min(view_h, view_w) / 2 - 0.7, 1.0, 2.4))
-        self.renderer.camera.screen_shift = np.array([*self.view_centre, 0.0])
-        self.set_camera_orientation(phi=68 * DEGREES, theta=-55 * DEGREES, frame_center=[0, 0, 0.55])
 
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=TOKEN_W)
+                               for v in sb.vectors])
+        longest = max(float(np.linalg.norm(v.coords)) for v in sb.vectors)
+        self.dirs = [np.array(v.coords, dtype=float) / longest for v in sb.vectors]     # the longest is 1
+        self.arrow_len, centre = self._fit_figure(self.view)
+        self.view_centre = centre
+        self.renderer.camera.screen_shift = np.array([*centre, 0.0])
+        self.set_camera_orientation(phi=POSES[0][0] * DEGREES, theta=POSES[0][1] * DEGREES, frame_center=CAMERA_AIM)
 
         # the 3D part: origin at the view's centre, longest arrow arrow_len long
-        longest = max(float(np.linalg.norm(v.coords)) for v in sb.vectors)
         self.unit = self.arrow_len / longest
-        self.tips = [self.unit * np.array(v.coords, dtype=float) for v in sb.vectors]
-        L = self.arrow_len * 1.05
-        self.axes = marks.role(VGroup(*[Line(-L * e, L * e, color=th.faint, stroke_width=1.5)
-                                        for e in np.eye(3)]), marks.DECOR)     # faint: labels may cross them
+        self.tips = [self.arrow_len * d for d in self.dirs]
+        L = self.arrow_len * AXIS_REACH
+        self.axes = marks.role(VGroup(*[Line(lo, hi, color=th.faint, stroke_width=1.5)
+                                        for lo, hi in self._axis_ends(self.arrow_len)]), marks.DECOR)   # faint: labels may cross them
         # a ground plane (z = 0) with a light grid: heights and depths read against it as the camera turns
         ground = VGroup(Polygon([-L, -L, 0], [L, -L, 0], [L, L, 0], [-L, L, 0], stroke_width=0,
                                 fill_color=th.faint, fill_opacity=0.12))
@@ -153,14 +140,60 @@ class Vectors3DScene(ThreeDSegment):
                        Line([-L, k * L, 0], [L, k * L, 0], color=th.faint, stroke_width=1, stroke_opacity=0.6))
         self.axes.add_to_back(marks.role(ground, marks.DECOR))
         self.arrows = VGroup(*[self._arrow(t, colours[v.colour]) for v, t in zip(sb.vectors, self.tips)])
-        self.labels = VGroup()
-        for v, t in zip(sb.vectors, self.tips):
-            lab = label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=2.6)
-            u = t / max(np.linalg.norm(t), 1e-9)
-            lab.move_to(t + u * (0.3 + lab.width / 2))     # clear of the tip by half its width
-            marks.labels(lab, self.arrows[len(self.labels)])
-            self.labels.add(lab)
+        for lab, t, arrow in zip(self.labels, self.tips, self.arrows):
+            lab.move_to(self._label_at(t, lab))
+            marks.labels(lab, arrow)
         self.fix_orientation(*self.labels)
+
+    def _axis_ends(self, length: float) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The three axes' ends: x and y across the ground plane; z up from the plane, and below it only as
+        far as the lowest arrow reaches (an empty half-axis under the plane would take height for nothing)."""
+        L = length * AXIS_REACH
+        low = min(0.0, min(float(d[2]) for d in self.dirs)) * L
+        x, y, z = np.eye(3)
+        return [(-L * x, L * x), (-L * y, L * y), (low * z, L * z)]
+
+    @staticmethod
+    def _label_at(tip: np.ndarray, lab) -> np.ndarray:
+        """A label's centre: beyond its tip, clear of it by half the label's width."""
+        u = tip / max(np.linalg.norm(tip), 1e-9)
+        return tip + u * (GAP.m + lab.width / 2)
+
+    def _fit_figure(self, view: layout.Box) -> tuple[float, np.ndarray]:
+        """The longest arrow's length, and where on screen the origin goes, so that the ground plane, the
+        axes, the arrows and their labels fit ``view`` at every camera pose the scene passes through
+        (sampled along each camera move) -- measured by projecting them, not guessed per frame shape."""
+        cam = self.renderer.camera
+        poses = []
+        for (p0, t0), (p1, t1) in zip(POSES, POSES[1:]):
+            poses += [(p0 + f * (p1 - p0), t0 + f * (t1 - t0)) for f in np.linspace(0, 1, 5)]
+
+        def extent(length: float) -> layout.Box:
+            L = length * AXIS_REACH
+            corners = [np.array([x, y, 0.0]) for x in (-L, L) for y in (-L, L)] + \
+                      [p for ends in self._axis_ends(length) for p in ends]
+            lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
+            for phi, theta in poses:
+                self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES, frame_center=CAMERA_AIM)
+                cam.reset_rotation_matrix()
+                pts = cam.project_points(np.array(corners + [length * d for d in self.dirs]))[:, :2]
+                lo, hi = np.minimum(lo, pts.min(0)), np.maximum(hi, pts.max(0))
+                centres = cam.project_points(np.array([self._label_at(length * d, lab)
+                                                       for d, lab in zip(self.dirs, self.labels)]))[:, :2]
+                half = np.array([[lab.width / 2, lab.height / 2] for lab in self.labels])
+                lo, hi = np.minimum(lo, (centres - half).min(0)), np.maximum(hi, (centres + half).max(0))
+            return layout.Box(lo[0], lo[1], hi[0], hi[1])
+
+        lo_len, hi_len = MIN_ARROW, max(view.width, view.height)
+        for _ in range(20):         # the largest length whose extent fits the view (it grows with the length)
+            mid = (lo_len + hi_len) / 2
+            e = extent(mid)
+            if e.width <= view.width and e.height <= view.height:
+                lo_len = mid
+            else:
+                hi_len = mid
+        e = extent(lo_len)
+        return lo_len, view.centre[:2] - e.centre[:2]
 
     def _arrow(self, tip: np.ndarray, colour: str) -> VGroup:
         length = float(np.linalg.norm(tip))
@@ -182,11 +215,11 @@ class Vectors3DScene(ThreeDSegment):
         self.play(FadeIn(self.axes), run_time=0.5)
         self.play(LaggedStart(*[Create(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.6))
-        self.move_camera(theta=-15 * DEGREES, run_time=3.0)
+        self.move_camera(phi=POSES[1][0] * DEGREES, theta=POSES[1][1] * DEGREES, run_time=3.0)
 
     def _show_lengths(self, beat: Beat) -> None:
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.6)
-        self.move_camera(phi=55 * DEGREES, theta=-95 * DEGREES, run_time=3.5)
+        self.move_camera(phi=POSES[2][0] * DEGREES, theta=POSES[2][1] * DEGREES, run_time=3.5)
 
     def _show_pairs(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
@@ -195,4 +228,4 @@ class Vectors3DScene(ThreeDSegment):
             for p, row in zip(sb.pairs, self.pair_recs):
                 self.play(FadeIn(row), Indicate(self.labels[p.a], color=th.accent),
                           Indicate(self.labels[p.b], color=th.accent), run_time=0.6)
-        self.move_camera(phi=68 * DEGREES, theta=-55 * DEGREES, run_time=2.5)
+        self.move_camera(phi=POSES[3][0] * DEGREES, theta=POSES[3][1] * DEGREES, run_time=2.5)

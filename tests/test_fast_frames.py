@@ -19,9 +19,10 @@ def frames(path) -> list[np.ndarray]:
         return [f.to_ndarray(format="rgb24") for f in cont.decode(video=0)]
 
 
-@pytest.mark.parametrize("name", ["cosine-vs-distance", "vectors-3d"])
+@pytest.mark.parametrize("name", ["cosine-vs-distance", "vectors-3d", "lookup"])
 def test_fast_render_draws_the_same_frames_as_stock_manim(tmp_path, name):
-    """Flat camera (updaters, moving arrows, live readouts) and the 3D camera (moving)."""
+    """Flat camera (updaters, moving arrows, live readouts; in lookup markers and rows moving over a table,
+    redrawn where they change) and the 3D camera (moving)."""
     from embedviz.draw.worker import render_clip
     lesson = load_lesson(ROOT / "configs" / f"{name}.yaml")
     sb = lesson.storyboards[0]
@@ -157,3 +158,59 @@ def test_holding_encoder_merges_repeats_and_identical_pictures(tmp_path):
         grid = frames_on_grid(tmp_path / f"{vfr}.mp4", 10)
         shown = [int(g[0, 0, 0]) for g in grid]               # YUV round trip: within 2 levels
         assert np.allclose(shown, [30, 30, 120, 120, 120, 200, 200], atol=2), shown
+
+
+def test_the_fast_camera_draws_what_the_stock_camera_draws():
+    """Mixed runs of types (a point cloud between vector mobjects), z-indices, a removed and a reordered mobject:
+    the fast camera's pixels are the stock camera's, frame after frame."""
+    from manim import BLUE, RED, Circle, PointCloudDot, Square, Text, VGroup
+    from manim.camera.camera import Camera
+
+    from embedviz.draw.fast_frames import FastListing, fast_camera
+
+    size = {"pixel_width": 96, "pixel_height": 64, "frame_width": 6, "frame_height": 4}
+    fast, stock = fast_camera(Camera)(**size), Camera(**size)
+    assert isinstance(fast, FastListing)
+    dot = Circle(0.4, fill_opacity=1).shift([-2.2, -1.6, 0])
+    box = Square(1.2, color=BLUE, fill_opacity=0.5)
+    word = Text("ab", font_size=30).shift([1.5, 0.8, 0])
+    ring = VGroup(Circle(0.3).shift([2, -1, 0]), Circle(0.5, color=RED).shift([2, -1, 0]))
+    picture = PointCloudDot(center=[0.5, 0, 0], radius=0.5)
+
+    def same(mobjects) -> bool:
+        for cam in (fast, stock):
+            cam.reset()
+            cam.capture_mobjects(mobjects)
+        return np.array_equal(fast.pixel_array, stock.pixel_array)
+
+    steps = [same([box, picture, word, ring, dot])]
+    dot.shift([0.6, 0.6, 0])
+    box.z_index = 3
+    steps += [same([box, picture, word, ring, dot]), same([ring, dot, word]), same([word, box, ring, dot])]
+    assert all(steps), steps
+
+
+def test_the_fast_camera_lists_the_mobjects_manim_lists():
+    """Shared submobjects, a mobject listed twice, one nested in itself, empty groups, z-indices:
+    the same mobjects in the same order as Manim's own listing."""
+    from manim import Circle, Dot, Square, VGroup
+    from manim.camera.camera import Camera
+
+    from embedviz.draw.fast_frames import fast_camera
+
+    a, b, c, d = Circle(), Square(), Dot(), Dot()
+    inner = VGroup(b, c)
+    loop = VGroup(d)
+    loop.submobjects.append(loop)                       # a cycle: Manim skips it on its own branch
+    outer = VGroup(a, inner, VGroup(), c)
+    a.add(Dot())                                        # a mobject with points and a submobject
+    mobjects = [outer, b, loop, inner, Square()]
+    for z in (False, True):
+        if z:
+            b.z_index, c.z_index = 2, -1
+        size = {"pixel_width": 32, "pixel_height": 32, "use_z_index": z}
+        fast, stock = fast_camera(Camera)(**size), Camera(**size)
+        assert fast.get_mobjects_to_display(mobjects) == stock.get_mobjects_to_display(mobjects)
+        assert fast.get_mobjects_to_display(mobjects, excluded_mobjects=[inner]) == \
+            stock.get_mobjects_to_display(mobjects, excluded_mobjects=[inner])
+        assert fast.get_mobjects_to_display(mobjects, include_submobjects=False) == mobjects

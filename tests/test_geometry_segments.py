@@ -2,6 +2,7 @@
 independent formulas, bad options, scenes built without rendering, tiny renders."""
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -247,6 +248,41 @@ def test_vectors_2d_scene(manim_frame):
             assert -s.fw / 2 < bx[0] and bx[2] < s.fw / 2 and -s.fh / 2 < bx[1] and bx[3] < s.fh / 2
 
 
+LONG = ["internationalisation", "counterrevolutionaries", "electroencephalograph", "uncharacteristically",
+        "photosynthesis", "incomprehensibility", "thermodynamically", "deinstitutionalisation"]
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_vectors_2d_labels_never_collide_with_many_long_tokens(tmp_path, aspect):
+    """Eight tokens of 14-23 characters (the type's most): every label clear of the others, of every
+    arrow (shaft and head) but its own, and of the panel, in every frame shape."""
+    from manim import tempconfig
+
+    from scenes.components.vectors import box_of, boxes_overlap, segment_hits_box
+    w, h = {"16:9": (16 / 9 * 8, 8.0), "9:16": (8.0, 16 / 9 * 8), "1:1": (8.0, 8.0)}[aspect]
+    p = tmp_path / "l.yaml"
+    p.write_text(f"""
+lesson: {{title: "Long tokens", slug: long}}
+vocabulary: [{", ".join(LONG)}]
+embeddings: {{source: synthetic, dim: 16, seed: 5}}
+tokens: "{LONG[0]}"
+segments:
+  - {{type: vectors-2d, tokens: [{", ".join(LONG)}]}}
+""")
+    c = load_lesson(p)
+    with tempconfig({"frame_width": w, "frame_height": h, "media_dir": str(tmp_path / "media")}):
+        s = build_scene(c.storyboards[0], c.lesson.style)
+        boxes = [box_of(lab) for lab in s.labels]
+        for i, (lab, bx) in enumerate(zip(s.labels, boxes)):
+            assert not any(boxes_overlap(bx, o) for o in boxes[i + 1:]), (aspect, lab.original_text)
+            assert not boxes_overlap(bx, box_of(s.panel)), lab.original_text
+            for j, arrow in enumerate(s.arrows):
+                if j != i:
+                    assert not segment_hits_box(arrow.get_start(), arrow.get_end(), bx), (lab.original_text, j)
+                    assert not boxes_overlap(bx, box_of(arrow.tip)), (lab.original_text, j)
+
+
 @pytest.mark.render
 def test_cosine_vs_distance_scene(manim_frame):
     from scenes.components.vectors import box_of, segment_hits_box
@@ -284,7 +320,35 @@ def test_cosine_vs_distance_scene(manim_frame):
 
 
 @pytest.mark.render
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_theta_clears_every_segment_it_does_not_label_at_every_moment(tmp_path, aspect):
+    """θ labels the arc only: it stays clear of both arrows and of the dashed A − B line at every sample
+    of B's scaling (the line sweeps towards the origin as B shrinks: the fuzz found it crossing θ)."""
+    from manim import tempconfig
+
+    from scenes.components.vectors import box_of, segment_hits_box
+    w, h = {"16:9": (16 / 9 * 8, 8.0), "9:16": (8.0, 16 / 9 * 8), "1:1": (8.0, 8.0)}[aspect]
+    checked = 0
+    with tempconfig({"frame_width": w, "frame_height": h, "media_dir": str(tmp_path / "media")}):
+        for seed, scale, pair in itertools.product((0, 7), (0.25,), (("cat", "car"),)):
+            p = tmp_path / f"l{seed}.yaml"
+            p.write_text(HEAD.replace("seed: 3", f"seed: {seed}") +
+                         f"  - {{type: cosine-vs-distance, pair: [{pair[0]}, {pair[1]}], scale: {scale}}}\n")
+            c = load_lesson(p)
+            sb = c.storyboards[0]
+            s = build_scene(sb, c.lesson.style.model_copy(update={"theme": "light"}))
+            o, box = s.frame.origin, box_of(s.theta)
+            for k in range(len(sb.samples)):
+                tip_b = s._tip_b(k)
+                for p_, q in ((o, s.tip_a), (o, tip_b), (s.tip_a, tip_b)):
+                    assert not segment_hits_box(p_, q, box), (seed, scale, pair, k)
+                checked += 1
+    assert checked > 40
+
+
+@pytest.mark.render
 def test_vectors_3d_scene(manim_frame):
+    from scenes import layout
     c = load_lesson(ROOT / "configs" / "vectors-3d.yaml")
     sb = c.storyboards[0]
     s = build_scene(sb, c.lesson.style)
@@ -295,6 +359,16 @@ def test_vectors_3d_scene(manim_frame):
     cam = s.renderer.camera
     assert all(m in cam.fixed_in_frame_mobjects for m in s.panel.get_family())
     assert all(m in cam.fixed_orientation_mobjects for m in s.labels)
+    # the figure is as large as fits its view beside the panel at every camera pose: a little larger and it
+    # would not; the ground plane, the arrows and their labels stay inside the view at every pose
+    assert s.arrow_len > 1.9
+    view = s.view
+    fits = s._fit_figure(view)
+    assert fits[0] == pytest.approx(s.arrow_len)
+    grown = layout.Box(view.x0, view.y0, view.x0 + view.width / 1.1, view.y0 + view.height / 1.1)
+    assert s._fit_figure(grown)[0] < s.arrow_len
+    panel = layout.bounds([s.panel])
+    assert panel.x0 >= view.x1 or panel.y1 <= view.y0           # beside it or under it, never over it
 
 
 # -- tiny renders ----------------------------------------------------------------------------

@@ -124,6 +124,51 @@ def test_lead_to_fill_spreads_a_width_limited_list_and_keeps_a_height_limited_on
     assert layout.lead_to_fill([head, rows], short, 4, least=0.12, most=0.75) == pytest.approx(0.12)
 
 
+# -- kit-b ------------------------------------------------------------------------------------
+
+def test_boxes_in_fills_the_region_side_by_side_or_stacked_whichever_is_larger():
+    wide, tall = layout.Box(-7, -2.5, 7, 2.5), layout.Box(-3.6, -5, 3.6, 5)
+    boxes, stacked, size = layout.boxes_in(wide, [1.0, 1.6], gap=0.4)
+    assert not stacked
+    assert boxes[0].x0 == pytest.approx(wide.x0) and boxes[-1].x1 == pytest.approx(wide.x1)   # fills the width
+    assert all(b.y0 == pytest.approx(wide.y0) and b.y1 == pytest.approx(wide.y1) for b in boxes)
+    assert boxes[1].x0 - boxes[0].x1 == pytest.approx(0.4)
+    assert boxes[1].width / boxes[0].width == pytest.approx(1.6)       # shares in proportion to the ratios
+    boxes, stacked, _ = layout.boxes_in(tall, [1.0, 1.6], gap=0.4)
+    assert stacked
+    assert boxes[0].y1 == pytest.approx(tall.y1) and boxes[-1].y0 == pytest.approx(tall.y0)
+    assert boxes[0].y0 - boxes[1].y1 == pytest.approx(0.4)
+    # the size is the larger of the two ways
+    side = min(tall.height, (tall.width - 0.4) / 2.6) ** 2 * 2.6
+    stack = min(tall.width, (tall.height - 0.4) / (1 + 1 / 1.6)) ** 2 * (1 + 1 / 1.6)
+    assert layout.boxes_in(tall, [1.0, 1.6], gap=0.4)[2] == pytest.approx(max(side, stack) ** 0.5)
+
+
+def test_main_and_side_puts_the_side_panel_where_the_main_one_draws_larger():
+    for region, under in ((layout.Box(-7, -2.5, 7, 2.5), False), (layout.Box(-3.6, -6, 3.6, 6), True)):
+        side = Rectangle(width=3, height=2)
+        main, got = layout.main_and_side([side], region, aspect=1.0, gap=0.4)
+        assert got is under
+        b = layout.bounds([side])
+        assert b.width == pytest.approx(3) and b.height == pytest.approx(2)     # its own size
+        if under:
+            assert b.y0 == pytest.approx(region.y0) and main.y0 == pytest.approx(b.y1 + 0.4)
+            assert (b.x0 + b.x1) / 2 == pytest.approx(region.centre[0])
+            assert (main.x0, main.x1, main.y1) == (region.x0, region.x1, region.y1)
+        else:
+            assert b.x1 == pytest.approx(region.x1) and main.x1 == pytest.approx(b.x0 - 0.4)
+            assert (b.y0 + b.y1) / 2 == pytest.approx(region.centre[1])
+            assert (main.x0, main.y0, main.y1) == (region.x0, region.y0, region.y1)
+
+
+def test_main_and_side_shrinks_a_side_panel_that_does_not_fit():
+    region = layout.Box(-4, -2, 4, 2)
+    side = Rectangle(width=3, height=6)
+    layout.main_and_side([side], region, aspect=1.0)
+    b = layout.bounds([side])
+    assert b.height <= region.height + EPS and b.y0 >= region.y0 - EPS
+
+
 def test_grow_limit_stops_at_the_size_step_of_the_largest_text():
     from scenes.components.text import drawn_size, label
     from scenes.theme import SIZE, THEMES

@@ -10,11 +10,15 @@ here removes work that does not change the picture:
   glyphs that have not moved. The path is a pure function of the (displayed)
   points, so it is built once and replayed with ``cairo.Context.append_path``
   while the points are unchanged.
+- :class:`FastListing` (a camera mixin): the frame's mobjects listed in one
+  plain walk instead of Manim's recursive generators, their drawing
+  function looked up once a class.
 - :class:`HoldingSegmentEncoder`: Manim hands the encoder each held frame with
   a repeat count and the encoder converted the same RGBA picture to YUV again
   for every repeat, and encoded every repeat. Here a picture is converted once;
   with variable frame rate (the default for mp4 and webm) it is also encoded
-  once, shown for its whole hold.
+  once, shown for its whole hold. One swscale context converts a segment's
+  pictures (``frame.reformat`` would set one up a picture).
 
 The Manim members these classes override or use are listed and checked in
 :mod:`.manim_compat`, where the base classes come from.
@@ -25,11 +29,13 @@ picture at every frame time.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 from fractions import Fraction
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder
 
@@ -78,6 +84,83 @@ def with_path_cache(camera_class: type[Camera]) -> type[Camera]:
 _cameras: dict[type, type] = {}
 
 
+class FastListing:
+    """Camera mixin: list a frame's mobjects as Manim does, for less (cameras that list and draw as Camera does).
+
+    Every frame Manim flattens the drawn mobjects' families with recursive
+    generators and asks ``type_or_raise`` (which builds a dict each call)
+    which function draws each one. The same list, in the same order, comes
+    from one plain walk (:func:`_family_with_points`), and a mobject's drawing
+    function depends on its class alone, so it is looked up once a class.
+    """
+
+    def get_mobjects_to_display(self, mobjects, include_submobjects=True, excluded_mobjects=None):
+        """Manim's list: the same mobjects in the same order."""
+        if not include_submobjects or excluded_mobjects:
+            return super().get_mobjects_to_display(mobjects, include_submobjects, excluded_mobjects)
+        found = _family_with_points(mobjects)
+        return sorted(found, key=lambda m: m.z_index) if self.use_z_index else found
+
+    def capture_mobjects(self, mobjects, **kwargs) -> None:
+        """Manim's: runs of one type, each drawn by its function, in order."""
+        leaves = self.get_mobjects_to_display(mobjects, **kwargs)
+        kinds = self.__dict__.setdefault("_kinds", {})
+
+        def kind(leaf):
+            cls = type(leaf)
+            if cls not in kinds:
+                kinds[cls] = self.type_or_raise(leaf)
+            return kinds[cls]
+        for group_type, group in itertools.groupby(leaves, kind):
+            self.display_funcs[group_type](list(group), self.pixel_array)
+
+
+def _family_with_points(mobjects) -> list:
+    """``extract_mobject_family_members(mobjects, only_those_with_points=True)``: every family member,
+    depth first, a mobject met again on its own branch skipped (Manim's cycle guard), those with points,
+    each at its last place (Manim's ``remove_list_redundancies``, applied per family and again over all:
+    keeping the last of each is the same once over the whole walk)."""
+    walked: list = []
+    branch: set = set()
+
+    def walk(m) -> None:
+        if m in branch:
+            return
+        branch.add(m)
+        walked.append(m)
+        for sub in m.submobjects:
+            walk(sub)
+        branch.discard(m)
+    for m in mobjects:
+        walk(m)
+    seen: set = set()
+    out = []
+    for m in reversed(walked):
+        if m not in seen:
+            seen.add(m)
+            if m.get_num_points() > 0:
+                out.append(m)
+    out.reverse()
+    return out
+
+
+def fast_camera(camera_class: type[Camera]) -> type[Camera]:
+    """``camera_class`` with cached paths, and with :class:`FastListing` when it lists and draws mobjects
+    as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
+    cls = with_path_cache(camera_class)
+    flat = all(getattr(camera_class, name) is getattr(Camera, name) for name in _FLAT)
+    if not flat or issubclass(cls, FastListing):
+        return cls
+    if cls not in _listed:
+        _listed[cls] = type(f"Listing{cls.__name__}", (FastListing, cls), {})
+    return _listed[cls]
+
+
+# what a camera must take from Manim's flat Camera for FastListing to list and dispatch as it does
+_FLAT = ("capture_mobjects", "get_mobjects_to_display", "type_or_raise")
+_listed: dict[type, type] = {}
+
+
 class HoldingSegmentEncoder(VideoSegmentEncoder):
     """Encode each distinct picture once; a hold costs one frame (VFR) or cheap repeats (CFR).
 
@@ -108,11 +191,14 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
             self._stats.setdefault(k, 0)
         self._held = None           # (picture array, converted frame, frames it is shown)
         self._durations: dict[int, int] = {}
+        # one converter for the segment: ``frame.reformat`` sets up a new swscale context for every
+        # frame (≈ 1 of its 5 ms at 1080p); the same settings give the same bytes
+        self._reformatter = VideoReformatter()
 
     def _convert(self, pixels):
         frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
         pix_fmt = self._stream.codec_context.pix_fmt
-        return frame if pix_fmt == "rgba" else frame.reformat(format=pix_fmt)
+        return frame if pix_fmt == "rgba" else self._reformatter.reformat(frame, format=pix_fmt)
 
     def _encode(self, frame, length: int) -> None:
         frame.pts = self._next_pts

@@ -40,6 +40,7 @@ try:
     from manim.animation.animation import Animation
     from manim.camera.camera import Camera
     from manim.manager import Manager
+    from manim.mobject.mobject import Mobject
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.scene import Scene
     from manim.scene.scene_file_writer import SceneFileWriter
@@ -85,6 +86,14 @@ MEMBERS: tuple[Member, ...] = (
            "the displayed points a path is built from (the flat camera's leaves them as they are)"),
     Member(Camera, "pixel_array", "the buffer the camera draws into; the pooled renderer swaps it"),
     Member(Camera, "frame_rate", "a frame's duration (1 / frame_rate), as Manim's renderer computes it"),
+    # -- fast_frames.FastListing (a camera mixin) --
+    Member(Camera, "capture_mobjects(mobjects, **kwargs)",
+           "draws the listed mobjects in runs of one type, their function looked up once a class", _O),
+    Member(Camera, "get_mobjects_to_display(mobjects, include_submobjects=True, excluded_mobjects=None)",
+           "the mobjects a frame draws, in order, listed in one plain walk", _O),
+    Member(Camera, "type_or_raise(mobject)", "which of display_funcs draws a mobject (depends on its class)"),
+    Member(Camera, "display_funcs", "the function drawing each run of one type (set by type_or_raise)"),
+    Member(Camera, "use_z_index", "whether the listed mobjects are sorted by z_index"),
     # -- fast_frames.PooledCairoRenderer and chunk_renderer.PartRenderer --
     Member(CairoRenderer, "__init__(file_writer_class=SceneFileWriter, camera_class=None, skip_animations=False, "
            "**kwargs)", "subclasses take the camera and writer classes as Manim's renderer does", _O),
@@ -153,9 +162,14 @@ MIRRORED: dict[str, str] = {
     "Scene.play_internal": "c83eff575fd77321",             # the dry play's frame loop
     "Scene.get_time_progression": "9bc9c9d98d6b45b8",      # its frame times (np.arange(0, run_time, dt))
     "Manager.render": "0d2179d58049e2c1",                  # EndSceneEarlyException ends a chunk normally
+    "Camera.capture_mobjects": "958b8f23af48f900",          # fast_frames.FastListing.capture_mobjects
+    "Camera.get_mobjects_to_display": "ef93088d70b3ca3f",   # fast_frames.FastListing.get_mobjects_to_display
+    "Mobject.get_family": "d0b2953532b4380a",               # fast_frames._family_with_points: the walk,
+    "Mobject._iter_family": "50a525fb52d55d4b",             # its cycle guard
+    "Mobject.family_members_with_points": "fc69ac2726f2d19d",# and which members are drawn
 }
 
-_OWNERS = {cls.__name__: cls for cls in (CairoRenderer, Scene, Manager)}
+_OWNERS = {cls.__name__: cls for cls in (CairoRenderer, Scene, Manager, Camera, Mobject)}
 
 
 def source_fingerprint(qualname: str) -> str:

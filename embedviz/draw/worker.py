@@ -52,19 +52,19 @@ def make_renderer(scene_class, *, plain: bool, vfr: bool = False, part: Part | N
 
     ``plain`` and whole: None, stock Manim (renderer, camera, file writer). Else Manim's renderer
     subclassed where it is built, never patched: :class:`.fast_frames.PooledCairoRenderer` with a
-    path-caching camera and a holding file writer (not ``plain``), made to render only ``part``
+    path-caching camera that redraws only what changed (:func:`.fast_frames.fast_camera`) and a holding file writer (not ``plain``), made to render only ``part``
     (:func:`.chunk_renderer.with_part`) for a chunk. The planner splits no segment when
     ``EMBEDVIZ_PLAIN_MANIM=1``, so a plain chunk arrives only from a planner that was not plain."""
     if plain and part is None:
         return None
     from embedviz.draw.chunk_renderer import with_part
-    from embedviz.draw.fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, with_path_cache
+    from embedviz.draw.fast_frames import HoldingFileWriter, PooledCairoRenderer, VfrFileWriter, fast_camera
     from embedviz.draw.manim_compat import CairoRenderer
 
     if plain:
         base, kwargs = CairoRenderer, {"camera_class": scene_class.camera_kind}
     else:
-        base, kwargs = PooledCairoRenderer, {"camera_class": with_path_cache(scene_class.camera_kind),
+        base, kwargs = PooledCairoRenderer, {"camera_class": fast_camera(scene_class.camera_kind),
                                              "file_writer_class": VfrFileWriter if vfr else HoldingFileWriter}
     return base(**kwargs) if part is None else with_part(base)(part=part, **kwargs)
 
