@@ -57,18 +57,13 @@ class Box:
 
 @dataclass(frozen=True)
 class Regions:
-    """The bands of one frame; ``shape`` is ``wide`` (16:9), ``tall`` (9:16) or ``square``."""
+    """The bands of one frame. Scenes never ask which shape it has: the kit measures what fits."""
 
     frame: Box
     header: Box
     body: Box
     caption: Box
     safe: Box           # the title-safe area: every text stays inside it, moving or not
-
-    @property
-    def shape(self) -> str:
-        fw, fh = self.frame.width, self.frame.height
-        return "tall" if fh > fw * 1.05 else "wide" if fw > fh * 1.3 else "square"
 
 
 @functools.lru_cache(64)       # one entry per frame shape, header and caption height

@@ -13,10 +13,9 @@ pytestmark = pytest.mark.render
 EPS = 1e-6
 
 
-@pytest.mark.parametrize("fw,fh,shape", [(16 / 9 * 8, 8.0, "wide"), (8.0, 16 / 9 * 8, "tall"), (8.0, 8.0, "square")])
-def test_regions_tile_the_frame(fw, fh, shape):
+@pytest.mark.parametrize("fw,fh", [(16 / 9 * 8, 8.0), (8.0, 16 / 9 * 8), (8.0, 8.0)])
+def test_regions_tile_the_frame(fw, fh):
     r = layout.regions(fw, fh, fh / 2 - 1.2, 0.9)
-    assert r.shape == shape
     assert r.header.y0 > r.body.y1 > r.body.y0 > r.caption.y1 > r.caption.y0 >= -fh / 2
     assert r.body.x0 >= -fw / 2 and r.body.x1 <= fw / 2
     assert layout.regions(fw, fh, fh / 2 - 1.2, 0.9) is r          # computed once per frame shape
