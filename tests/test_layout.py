@@ -54,16 +54,6 @@ def test_stack_shrinks_what_does_not_fit():
         assert b.y0 >= region.y0 - EPS and b.y1 <= region.y1 + EPS
 
 
-def test_side_by_side_keeps_order_and_tops():
-    region = layout.Box(-7, -3, 7, 2)
-    panels = [[Rectangle(width=3, height=2)], [Rectangle(width=5, height=1)]]
-    layout.side_by_side(panels, region, gap=0.4)
-    a, b = _boxes(panels)
-    assert a.x1 + 0.4 == pytest.approx(b.x0)
-    assert a.y1 == pytest.approx(b.y1)
-    assert a.x0 >= region.x0 - EPS and b.x1 <= region.x1 + EPS and a.y0 >= region.y0 - EPS
-
-
 def test_a_shared_submobject_moves_once():
     sq = Square(1.0)
     from manim import VGroup
