@@ -181,13 +181,13 @@ class SegmentScene(Scene):
         raise NotImplementedError
 
     def fill_body(self, panels, **kwargs) -> float:
-        """In tall and square frames, stack ``panels`` (lists of mobjects, top to bottom) to fill the
-        body region; wide frames keep the scene's own layout. Returns the scale used."""
-        if self.landscape:
-            return 1.0
+        """Stack ``panels`` (lists of mobjects, top to bottom) to fill the body region, in any frame shape:
+        measured, so a layout already as large as the body stays put and a small one grows (up to
+        :func:`layout.stack`'s ``max_scale``); height left over goes between the panels, up to twice
+        ``GAP.xl`` each (a tall body's spare height, where a wide one has little). Returns the scale used."""
         panels = [[m for m in p if m.has_points() or m.get_family()[1:]] for p in panels]
         panels = [p for p in panels if any(len(s.points) for m in p for s in m.get_family())]
-        kwargs.setdefault("max_gap", layout.GAP.xl * (2 if self.portrait else 1.5))
+        kwargs.setdefault("max_gap", 2 * GAP.xl)
         return layout.stack(panels, self.regions.body, **kwargs)
 
     def caption_mobs(self) -> list:

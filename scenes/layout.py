@@ -308,6 +308,82 @@ def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[
     return rows
 
 
+# -- kit-a --
+
+def beside_or_under(main: Sequence[Mobject], side: Sequence[Mobject], region: Box, *, gap: float = GAP.m,
+                    above: Sequence[Sequence[Mobject]] = (), below: Sequence[Sequence[Mobject]] = (),
+                    max_scale: float = 1.35) -> bool:
+    """Put the ``side`` panel beside ``main`` (right of it, tops aligned) or under it (left edges aligned),
+    whichever lets :func:`stack` draw the column ``above`` + main-with-side + ``below`` larger in ``region``
+    (beside on a tie: it keeps the main panel's rows in one line of sight). ``main`` does not move; ``side``
+    is left in the chosen place, at its own size. Returns True when beside.
+
+    The rule a wide frame and a tall one answer differently (a grid with its notes, a matrix with its
+    legend), decided by measuring instead of by the frame's shape."""
+    s = VGroup(*side)
+    m = VGroup(*main)
+    scores = {}
+    for at_side in (True, False):
+        if at_side:
+            s.next_to(m, RIGHT, buff=gap, aligned_edge=UP)
+        else:
+            s.next_to(m, DOWN, buff=gap, aligned_edge=LEFT)
+        scores[at_side] = stack_scale([*above, [*main, *side], *below], region, max_scale=max_scale)
+    at_side = scores[True] >= scores[False] / 1.02
+    if at_side:
+        s.next_to(m, RIGHT, buff=gap, aligned_edge=UP)
+    else:
+        s.next_to(m, DOWN, buff=gap, aligned_edge=LEFT)
+    return at_side
+
+
+def arrange_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GAP.l,
+                    above: Sequence[Sequence[Mobject]] = (), below: Sequence[Sequence[Mobject]] = (),
+                    max_scale: float = 1.35) -> bool:
+    """Put ``panels`` together side by side (tops aligned) or stacked (left edges aligned), whichever
+    lets :func:`stack` draw the column ``above`` + the panels + ``below`` larger in ``region``; when both
+    draw it at the same size (within 2 %: something else, e.g. a wide expression ``above``, sets the
+    scale), whichever covers more of the region. Nothing is scaled or placed in the region; returns
+    True when stacked.
+
+    :func:`arrange` keeps side by side on such a tie, which leaves a tall body's lower half empty
+    under two narrow lists; this one fills it."""
+    groups = [VGroup(*p) for p in panels]
+    everything = [m for p in panels for m in p]
+
+    def together(stacked: bool) -> tuple[float, float]:
+        VGroup(*groups).arrange(DOWN if stacked else RIGHT, buff=gap, aligned_edge=LEFT if stacked else UP)
+        column = [*above, everything, *below]
+        scale = stack_scale(column, region, max_scale=max_scale)
+        boxes = [bounds(p) for p in column]
+        height = sum(b.height for b in boxes) * scale
+        width = max(b.width for b in boxes) * scale
+        return scale, min(1.0, width / region.width) * min(1.0, height / region.height)
+
+    side, tall = together(False), together(True)
+    if abs(tall[0] - side[0]) <= 0.02 * max(side[0], tall[0]):
+        stacked = tall[1] > side[1]
+    else:
+        stacked = tall[0] > side[0]
+    together(stacked)
+    return stacked
+
+
+def lead_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, gaps: int, *, least: float = GAP.s,
+                 most: float = GAP.xl, min_gap: float = GAP.m, max_scale: float = 1.35, share: float = 0.5) -> float:
+    """The lead (gap between rows) for a list inside ``panels`` that takes up the height :func:`stack` would
+    leave over in ``region``: ``panels`` are measured as built with ``least`` between rows, and ``share`` of
+    the height left at the scale they fit at is shared out over the list's ``gaps`` row gaps, never past
+    ``most`` (the rest stays for :func:`stack` to put between the panels).
+
+    A list in a frame limited by its width (two columns in a tall frame) spreads down the body instead
+    of leaving its lower half empty; one limited by its height keeps ``least``."""
+    boxes = [bounds(p) for p in panels]
+    scale = stack_scale(panels, region, max_scale=max_scale, min_gap=min_gap)
+    spare = (region.height - min_gap * (len(panels) - 1)) / max(scale, 1e-9) - sum(b.height for b in boxes)
+    return min(most, least + share * max(spare, 0.0) / max(gaps, 1))
+
+
 # -- kit-b --
 
 def boxes_in(region: Box, aspects: Sequence[float], *, gap: float = GAP.l) -> tuple[list[Box], bool, float]:

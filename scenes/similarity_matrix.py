@@ -29,7 +29,11 @@ from .components.text import label, wrap
 from .layout import Box
 from .theme import GAP, MIN_CAP_PX, SIZE
 
-MAX_CELL = 1.1
+MAX_CELL = 1.1          # a cell no larger than this (scene units): a small matrix stays a matrix, not tiles
+LABEL_W = 2.0           # a token label no wider than this (cut with "…"), as the heatmap draws it
+LEGEND_H = 1.9          # the colour legend's height, at most
+SIDE_MAX = 0.5          # what sits beside the matrix takes at most this share of the body's width
+TICKS = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
 
 
 class SimilarityMatrixScene(SegmentScene):
@@ -47,19 +51,43 @@ class SimilarityMatrixScene(SegmentScene):
         region = self.regions.body
         body_top = region.y1
         self.bottom = region.y0
-        avail_h = body_top - self.bottom
-        square = not self.landscape and not self.portrait
-        self.notes_replace = square
-        if self.portrait:       # legend and notes go under the matrix: about 3 units for them
-            avail_h -= 3.2
-        elif square:            # readouts and notes under the matrix, one or two lines each
-            avail_h -= 1.0
-        row_w = min(probe.width, 2.0) + 0.2
-        # the matrix takes the body's height; beside it, the legend (and in wide frames the readouts)
-        beside_w = region.width * 0.42 if self.landscape else 1.2 if square else 0.0
-        cell = min(MAX_CELL, (avail_h - 0.45) / n, (region.width - row_w - beside_w) / n)
-        if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
-            cell = min(cell, (avail_h - min(probe.width, 2.0) - 0.25) / n)
+        row_w = min(probe.width, LABEL_W) + GAP.s + GAP.xs
+
+        def cell_for(width: float, height: float) -> float:
+            """The cell that fits an n × n matrix with its labels in ``width`` × ``height``."""
+            cell = min(MAX_CELL, (height - probe.height - GAP.m) / n, (width - row_w) / n)
+            if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
+                cell = min(cell, (height - min(probe.width, LABEL_W) - GAP.m) / n)
+            return cell
+
+        # the parts beside the matrix at their natural size: the legend (its ticks worded or bare), the readouts
+        # and the two notes. Each goes beside the matrix or under it, whichever draws the matrix larger
+        legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
+        readouts = [label(t, th, size=SIZE.label) for t in sb.row_notes]
+        side_max = region.width * SIDE_MAX
+        notes_w = min(side_max, max([r.width for r in readouts] + [legend_title.width]))
+        best = None
+        for ticks in (TICKS, [(v, t.split()[0]) for v, t in TICKS]):
+            legend = ColourLegend(th, height=LEGEND_H, ticks=ticks, size=SIZE.small)
+            leg_w = max(legend.width, legend_title.width)
+            leg_h = legend.height + legend_title.height + GAP.s
+            for legend_beside, notes_beside in ((True, True), (False, False), (True, False)):
+                width = notes_w if notes_beside else region.width
+                notes = [self._note(t, width) for t in [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest
+                                                                          else [])]]
+                stacked = notes_beside or not legend_beside       # under the legend: one after the other
+                notes_h = max([r.height for r in readouts] + ([sum(x.height for x in notes) + GAP.m * (len(notes) - 1)]
+                                                               if stacked else [x.height for x in notes]))
+                side_w = max(leg_w if legend_beside else 0.0, notes_w if notes_beside else 0.0)
+                under_h = ((leg_h + GAP.l if not legend_beside else 0.0) + (notes_h + GAP.l if not notes_beside else 0.0))
+                beside_h = (leg_h if legend_beside else 0.0) + (notes_h + GAP.l if notes_beside else 0.0)
+                if beside_h > region.height or side_w > side_max:
+                    continue
+                cell = cell_for(region.width - (side_w + GAP.l if side_w else 0.0), region.height - under_h)
+                if best is None or cell > best[0] * 1.02:
+                    best = (cell, ticks, legend_beside, notes_beside)
+        cell, ticks, legend_beside, notes_beside = best
+        self.notes_replace = legend_beside and not notes_beside     # under the matrix, beside the legend: one at a time
         # values too small to read at this size are not printed: the colours and the readouts carry them
         show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
         self.values_hidden = sb.show_values and not show
@@ -79,42 +107,39 @@ class SimilarityMatrixScene(SegmentScene):
                   for k in range(n + 1)]
         self.blank = VGroup(panel, *lines)
 
-        ticks = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
-        if square:
-            ticks = [(1, "+1"), (0, "0"), (-1, "\u22121")]
-        self.legend = ColourLegend(th, height=min(1.9, self.hm.body.height), ticks=ticks, size=SIZE.small)
-        self.legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
-        if self.portrait:       # legend under the matrix, readouts and notes under the legend
-            x0 = self.regions.body.x0
-            self.legend.move_to([x0, self.hm.get_bottom()[1] - 0.55, 0], aligned_edge=UP + LEFT)
-        else:
-            x0 = self.hm.body.get_right()[0] + (0.7 if self.landscape else 0.35)
+        self.legend = ColourLegend(th, height=min(LEGEND_H, self.hm.body.height), ticks=ticks, size=SIZE.small)
+        self.legend_title = legend_title
+        if legend_beside:
+            x0 = self.hm.body.get_right()[0] + GAP.l
             self.legend.move_to([x0, 0, 0], aligned_edge=LEFT).align_to(self.hm.body, UP)
-        self.legend_title.next_to(self.legend, UP, buff=GAP.s).align_to(self.legend, LEFT)
-        if self.legend_title.get_top()[1] > body_top:
-            VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
-        if square:              # readouts and notes under the matrix, full width
-            x0 = self.regions.body.x0
-            self.note_anchor = Line([x0, self.hm.get_bottom()[1] - 0.05, 0], [x0 + 0.01, self.hm.get_bottom()[1] - 0.05, 0],
-                                    stroke_width=0)
-            self.readout_anchor = [x0, self.hm.get_bottom()[1] - 0.2, 0]
-        else:
+            self.legend_title.next_to(self.legend, UP, buff=GAP.s).align_to(self.legend, LEFT)
+            if self.legend_title.get_top()[1] > body_top:
+                VGroup(self.legend, self.legend_title).shift(DOWN * (self.legend_title.get_top()[1] - body_top))
+        else:                   # under the matrix, its title above it
+            x0 = region.x0
+            self.legend_title.move_to([x0, self.hm.get_bottom()[1] - GAP.l, 0], aligned_edge=UP + LEFT)
+            self.legend.next_to(self.legend_title, DOWN, buff=GAP.s, aligned_edge=LEFT)
+        if notes_beside or not legend_beside:           # readouts and notes under the legend
             self.note_anchor = self.legend
-            self.readout_anchor = [x0, self.legend.get_bottom()[1] - 0.45, 0]
-        self.panel_w = self.regions.body.x1 - x0
+            self.readout_anchor = [x0, self.legend.get_bottom()[1] - GAP.l, 0]
+        else:                   # readouts and notes under the matrix, full width
+            x0 = region.x0
+            y = self.hm.get_bottom()[1] - GAP.xs
+            self.note_anchor = Line([x0, y, 0], [x0 + GAP.xs, y, 0], stroke_width=0)
+            self.readout_anchor = [x0, self.hm.get_bottom()[1] - GAP.s, 0]
+        self.panel_w = region.x1 - x0
         self.colours = colours
         # the derived cell: beside the matrix where it fits at nearly full size, else on a panel over the rows
         # below the cell's row (they are still empty then)
         self.derived = None
         dv = sb.derivation
         if dv is not None:
-            body = self.regions.body
             pair = (colours[dv.i], colours[dv.j])
-            beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, body.x1, body_top)
+            beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, region.x1, body_top)
             self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
             if self.derived is None or self.derived.scale_used < 0.85:
                 row_bottom = self.hm.rects[dv.i][0].get_bottom()[1]
-                self.derived = DerivedCell(dv, th, pair, Box(body.x0, self.bottom, body.x1, row_bottom - GAP.s),
+                self.derived = DerivedCell(dv, th, pair, Box(region.x0, self.bottom, region.x1, row_bottom - GAP.s),
                                            backing=True)
 
     # -- helpers ------------------------------------------------------------
@@ -122,11 +147,18 @@ class SimilarityMatrixScene(SegmentScene):
         t = label(text, self.theme, size=size, max_width=self.panel_w)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
+    def _note(self, text: str, width: float):
+        """``text`` in lines no wider than ``width``: wrapped at the characters that width holds (measured),
+        and a line that still passes it (a long token) cut with "…", never shrunk below the floor."""
+        th = self.theme
+        natural = label(text, th, size=SIZE.note).width
+        chars = max(8, int(len(text) * width / max(natural, 1e-9)))
+        lines = VGroup(*[label(s, th, size=SIZE.note, colour=th.muted, max_width=width)
+                         for s in wrap(text, chars).split("\n")])
+        return lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+
     def note(self, text: str, below):
-        lines = VGroup(*[label(s, self.theme, size=SIZE.note, colour=self.theme.muted, max_width=self.panel_w)
-                         for s in wrap(text, 34 if self.landscape else int(self.panel_w / 0.16)).split("\n")])
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
-        return lines.next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
+        return self._note(text, self.panel_w).next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
 
     def pair_text(self, i: int, j: int) -> str:
         sb = self.storyboard
@@ -198,7 +230,7 @@ class SimilarityMatrixScene(SegmentScene):
         if pair is not None:
             i, j = pair.i, pair.j
             sym_note = self.note(sb.sym_note, self.note_anchor if self.notes_replace else diag_note)
-            if self.notes_replace:      # square frames: one note at a time, under the matrix
+            if self.notes_replace:      # one note at a time, under the matrix
                 for nt in (diag_note, sym_note):
                     if nt.get_bottom()[1] < self.bottom:
                         nt.shift(UP * (self.bottom - nt.get_bottom()[1]))

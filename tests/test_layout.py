@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from manim import Rectangle, Square
+from manim import DOWN, RIGHT, Rectangle, Square
 
 from scenes import layout
 
@@ -71,6 +71,57 @@ def test_a_shared_submobject_moves_once():
     g1, g2 = VGroup(sq), VGroup(sq)
     layout.transform([g1, g2], 2.0, sq.get_center(), sq.get_center() + [1.0, 0, 0])
     assert sq.width == pytest.approx(2.0) and sq.get_center()[0] == pytest.approx(1.0)
+
+
+# -- kit-a ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("region,beside", [(layout.Box(-7.0, -1.5, 7.0, 1.5), True),      # wide: notes beside
+                                           (layout.Box(-3.6, -6.0, 3.6, 6.0), False)])    # tall: under
+def test_beside_or_under_picks_what_draws_the_main_panel_larger(region, beside):
+    main, side = Rectangle(width=5, height=1.5), Rectangle(width=4, height=1)
+    above = [Rectangle(width=4, height=0.8)]
+    main_box = layout.bounds([main])
+    assert layout.beside_or_under([main], [side], region, gap=0.25, above=[above]) is beside
+    assert layout.bounds([main]) == main_box                                   # the main panel does not move
+    m, s = main_box, layout.bounds([side])
+    if beside:
+        assert s.x0 == pytest.approx(m.x1 + 0.25) and s.y1 == pytest.approx(m.y1)
+    else:
+        assert s.y1 == pytest.approx(m.y0 - 0.25) and s.x0 == pytest.approx(m.x0)
+    # the choice is the larger of the two scales stack would draw the column at
+    chosen = layout.stack_scale([above, [main, side]], region)
+    side.next_to(main, DOWN if beside else RIGHT, buff=0.25)
+    assert chosen >= layout.stack_scale([above, [main, side]], region) / 1.02
+
+
+def test_arrange_to_fill_stacks_two_lists_under_a_wide_line_in_a_tall_body():
+    """A wide expression above sets the scale either way: the tie goes to the arrangement that fills more."""
+    tall, wide = layout.Box(-3.6, -6.0, 3.6, 6.0), layout.Box(-7.0, -2.5, 7.0, 2.5)
+    for region, expect in ((tall, True), (wide, False)):
+        expr = [Rectangle(width=7.0, height=0.6)]
+        lists = [[Rectangle(width=3.0, height=2.0)], [Rectangle(width=3.0, height=2.0)]]
+        stacked = layout.arrange_to_fill(lists, region, gap=0.5, above=[expr])
+        assert stacked is expect
+        a, b = layout.bounds(lists[0]), layout.bounds(lists[1])
+        if stacked:
+            assert a.y0 == pytest.approx(b.y1 + 0.5) and a.x0 == pytest.approx(b.x0)
+        else:
+            assert b.x0 == pytest.approx(a.x1 + 0.5) and a.y1 == pytest.approx(b.y1)
+    # a clear winner on scale is kept even when it covers less: two wide panels in a wide body sit side by side
+    lists = [[Rectangle(width=3.0, height=2.0)], [Rectangle(width=3.0, height=2.0)]]
+    assert layout.arrange_to_fill(lists, wide, gap=0.5) is False
+
+
+def test_lead_to_fill_spreads_a_width_limited_list_and_keeps_a_height_limited_one():
+    rows = [Rectangle(width=6.0, height=0.3).shift([0, -k * 0.42, 0]) for k in range(5)]     # lead 0.12
+    head = [Rectangle(width=6.0, height=0.6).shift([0, 1.0, 0])]
+    tall = layout.Box(-3.0, -6.0, 3.0, 6.0)          # width-limited: scale 1, height to spare
+    lead = layout.lead_to_fill([head, rows], tall, 4, least=0.12, most=0.75)
+    spare = (12.0 - 0.25) - (0.6 + 4 * 0.42 + 0.3)
+    assert lead == pytest.approx(min(0.75, 0.12 + 0.5 * spare / 4))
+    assert 0.12 < lead <= 0.75
+    short = layout.Box(-7.0, -1.3, 7.0, 1.3)         # height-limited: nothing to spare
+    assert layout.lead_to_fill([head, rows], short, 4, least=0.12, most=0.75) == pytest.approx(0.12)
 
 
 # -- kit-b ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
-from ..theme import MIN_CAP_PX, SIZE, Theme
+from ..theme import GAP, MIN_CAP_PX, SIZE, Theme
 from .text import cap_px, label
 
 
@@ -82,7 +82,7 @@ class ColourLegend(VGroup):
         for v, text in ticks:
             y = v * height / 2
             t = label(text, theme, size=size, colour=theme.muted)
-            t.move_to([width / 2 + 0.12, y, 0], aligned_edge=LEFT)
+            t.move_to([width / 2 + GAP.s, y, 0], aligned_edge=LEFT)
             self.ticks.add(t)
         self.add(self.bar, self.frame, self.ticks)
 
@@ -149,7 +149,7 @@ class Heatmap(VGroup):
             t = label(s, theme, size=label_size, colour=colours[i], max_width=2.0)
             if t.height > cell * 0.8:
                 t.scale_to_fit_height(cell * 0.8)
-            t.move_to([-0.12, -(i + 0.5) * cell, 0], aligned_edge=RIGHT)
+            t.move_to([-GAP.s, -(i + 0.5) * cell, 0], aligned_edge=RIGHT)
             self.row_labels.add(t)
         self.col_labels = VGroup()
         raw = [label(s, theme, size=label_size, colour=colours[j], max_width=2.0) for j, s in enumerate(col_labels)]
@@ -163,9 +163,9 @@ class Heatmap(VGroup):
                 t.rotate(1.5707963267948966)
                 if t.width > cell * 0.8:
                     t.scale_to_fit_width(cell * 0.8)
-                t.move_to([(j + 0.5) * cell, 0.12, 0], aligned_edge=DOWN)
+                t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)
             else:
-                t.move_to([(j + 0.5) * cell, 0.12, 0], aligned_edge=DOWN)
+                t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)
             self.col_labels.add(t)
         self.add(self.body, self.row_labels, self.col_labels)
 
