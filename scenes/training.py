@@ -220,7 +220,7 @@ class TrainingScene(SegmentScene):
         self.word_labels = [label(t, th, size=SIZE.label, colour=c, weight="BOLD") for t, c in zip(sb.tokens, self.colours)]
         self.label_pos, prev = [], None
         for k in range(E + 1):      # each snapshot first tries the previous one's placement
-            pos, prev = self._place_labels(self.screen_pts[k], prev)
+            pos, prev = self._place_labels(self.screen_pts[k], prev, self.screen_pts[:min(k + 1, E) + 1])
             self.label_pos.append(pos)
         self.arrows = VGroup(*[Line(self.origin, self.screen_pts[0, i], stroke_color=c, stroke_width=3)
                                for i, c in enumerate(self.colours)])
@@ -267,9 +267,11 @@ class TrainingScene(SegmentScene):
         self.loss_curve.set_stroke(opacity=0)
         self.chart_panel = VGroup(self.y_title, self.chart, self.loss_curve)
 
-    def _place_labels(self, tips: np.ndarray, prev: dict | None = None) -> tuple[list[np.ndarray], dict]:
+    def _place_labels(self, tips: np.ndarray, prev: dict | None = None,
+                      paths: np.ndarray | None = None) -> tuple[list[np.ndarray], dict]:
         """Label centres for one snapshot: radially outside each tip, rotated away
-        from labels already placed, tips, arrows and the plot's edge. The previous
+        from labels already placed, tips, arrows, the other words' trails (``paths``: the
+        snapshots walked by the next one, [k, n, 3]) and the plot's edge. The previous
         snapshot's choice (angle, distance) for each label is tried first, so labels
         do not swap sides between epochs."""
         placed: list[tuple[float, float, float, float]] = []
@@ -277,6 +279,9 @@ class TrainingScene(SegmentScene):
         # points along every arrow (origin → tip): a label should not sit on a shaft
         shafts = np.array([self.origin[:2] + f * (p[:2] - self.origin[:2])
                            for p in tips for f in np.linspace(0.15, 1.0, 18)])
+        fs = np.linspace(0.0, 1.0, 12)
+        trail_pts = [np.array([a[:2] + f * (b[:2] - a[:2]) for a, b in zip(paths[:-1, j], paths[1:, j]) for f in fs])
+                     if paths is not None and len(paths) > 1 else np.zeros((0, 2)) for j in range(len(tips))]
         order = np.argsort(-np.linalg.norm(tips[:, :2] - self.origin[:2], axis=1))
         res: dict[int, np.ndarray] = {}
         chosen: dict[int, tuple[float, float]] = {}
@@ -290,6 +295,7 @@ class TrainingScene(SegmentScene):
                      for r in (GAP.m + GAP.xs, GAP.l + GAP.s, GAP.xl, GAP.xl + GAP.l)]
             if prev and int(i) in prev:
                 cands.insert(0, prev[int(i)])
+            near = np.vstack([shafts, *[trail_pts[j] for j in range(len(tips)) if j != i]])
             for a, r in cands:
                 c = tips[i, :2] + np.array([np.cos(a) * (r + w / 2 * abs(np.cos(a))),
                                             np.sin(a) * (r + h / 2 * abs(np.sin(a)))])
@@ -299,8 +305,8 @@ class TrainingScene(SegmentScene):
                 inside = box[0] > x0 + e and box[2] < x1 - e and box[1] > y0 + e and box[3] < y1 - e
                 if not inside or any(_boxes_overlap(box, b) for b in placed) \
                         or any(_boxes_overlap(box, b, 0.0) for b in tip_boxes) \
-                        or np.any((shafts[:, 0] > box[0]) & (shafts[:, 0] < box[2])
-                                  & (shafts[:, 1] > box[1]) & (shafts[:, 1] < box[3])):
+                        or np.any((near[:, 0] > box[0]) & (near[:, 0] < box[2])
+                                  & (near[:, 1] > box[1]) & (near[:, 1] < box[3])):
                     continue
                 best = (c, box)
                 chosen[int(i)] = (a, r)
