@@ -97,16 +97,6 @@ class SegmentScene(Scene):
     def fh(self) -> float:
         return config.frame_height
 
-    @property
-    def portrait(self) -> bool:
-        """Taller than wide (9:16): side-by-side panels stack vertically."""
-        return self.fh > self.fw * 1.05
-
-    @property
-    def landscape(self) -> bool:
-        """Clearly wider than tall (16:9); 1:1 is neither portrait nor landscape."""
-        return self.fw > self.fh * 1.3
-
     def colour_of(self, token: str) -> str:
         """The token string's colour: one per string in the whole lesson (``storyboard.token_groups``)."""
         sb = self.storyboard

@@ -1,11 +1,15 @@
-"""Frame regions and a splitter: where a segment's panels go, in any frame shape.
+"""The layout rules of every scene: frame regions, and panels placed by measuring what fits.
 
 A frame is cut into three bands: the header (title and source line, top
-left), the caption band (bottom, as tall as the segment's tallest caption)
-and the body between them. Scenes lay their panels out inside ``body``;
-:func:`stack` and :func:`side_by_side` place whole panels and scale them
-alike to fill it, so a 9:16 or 1:1 frame uses its height instead of
-leaving the lower half empty.
+left), the caption band (bottom, as tall as the segment's tallest caption;
+none when captions go to the track only) and the body between them. A scene
+builds its panels at their own size and hands them to a rule here; no scene
+asks which shape the frame has (``tests/test_scene_rules.py``). The rules
+decide by measuring: :func:`arrange`, :func:`arrange_to_fill`,
+:func:`beside_or_under` and :func:`main_and_side` try side by side and
+stacked and keep whichever draws the content larger, so a 16:9, 9:16 or 1:1
+frame each gets its own arrangement from the same scene code; :func:`stack`
+scales panels alike to fill the body, never below the text floor.
 
 Everything here is plain geometry on Manim mobjects; no scene state.
 """
@@ -57,18 +61,13 @@ class Box:
 
 @dataclass(frozen=True)
 class Regions:
-    """The bands of one frame; ``shape`` is ``wide`` (16:9), ``tall`` (9:16) or ``square``."""
+    """The bands of one frame. Scenes never ask which shape it has: the kit measures what fits."""
 
     frame: Box
     header: Box
     body: Box
     caption: Box
     safe: Box           # the title-safe area: every text stays inside it, moving or not
-
-    @property
-    def shape(self) -> str:
-        fw, fh = self.frame.width, self.frame.height
-        return "tall" if fh > fw * 1.05 else "wide" if fw > fh * 1.3 else "square"
 
 
 @functools.lru_cache(64)       # one entry per frame shape, header and caption height
@@ -165,25 +164,6 @@ def stack(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float 
     return scale
 
 
-def side_by_side(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
-                 gap: float = GAP.l) -> float:
-    """Panels left to right with ``gap`` between them, tops aligned, scaled alike to fit ``region``
-    (at most ``max_scale``) and centred in it. Returns the scale used."""
-    boxes = [bounds(p) for p in panels]
-    width = sum(b.width for b in boxes) + gap * (len(panels) - 1)
-    height = max(b.height for b in boxes)
-    scale = min(max_scale, (region.width - gap * (len(panels) - 1)) / max(width - gap * (len(panels) - 1), 1e-9),
-                region.height / height)
-    scale = max(scale, floor_scale([m for p in panels for m in p]))     # text never below the floor
-    used = sum(b.width for b in boxes) * scale + gap * (len(panels) - 1)
-    x = max(region.centre[0] - used / 2, region.x0)
-    top = region.centre[1] + height * scale / 2
-    for p, b in zip(panels, boxes):
-        transform(p, scale, np.array([b.x0, b.y1, 0.0]), np.array([x, top, 0.0]))
-        x += b.width * scale + gap
-    return scale
-
-
 def stack_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
                 min_gap: float = GAP.m) -> float:
     """The scale :func:`stack` would give ``panels`` in ``region`` (nothing moves)."""
@@ -191,15 +171,6 @@ def stack_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: 
     gaps = min_gap * (len(panels) - 1)
     return min(max_scale, region.width / max(b.width for b in boxes),
                (region.height - gaps) / max(sum(b.height for b in boxes), 1e-9))
-
-
-def side_scale(panels: Sequence[Sequence[Mobject]], region: Box, *, max_scale: float = 1.35,
-               gap: float = GAP.l) -> float:
-    """The scale :func:`side_by_side` would give ``panels`` in ``region`` (nothing moves)."""
-    boxes = [bounds(p) for p in panels]
-    gaps = gap * (len(panels) - 1)
-    return min(max_scale, (region.width - gaps) / max(sum(b.width for b in boxes), 1e-9),
-               region.height / max(b.height for b in boxes))
 
 
 def arrange(panels: Sequence[Sequence[Mobject]], region: Box, *, gap: float = GAP.l, above: Sequence[Mobject] = (),
@@ -284,11 +255,6 @@ def room_to_grow(box: Box, region: Box) -> float:
     return max(1.0, min(limits))
 
 
-def split(panels: Sequence[Sequence[Mobject]], region: Box, *, stacked: bool, **kwargs) -> float:
-    """:func:`stack` or :func:`side_by_side`: one call for a segment whose panels change arrangement with the frame."""
-    return (stack if stacked else side_by_side)(panels, region, **kwargs)
-
-
 def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[list[Mobject]]:
     """``items`` cut into rows, left to right, a new row when the next item would pass ``max_width``
     (an item wider than that gets a row of its own). Only decides the rows; callers place them."""
@@ -308,7 +274,7 @@ def flow_rows(items: Sequence[Mobject], max_width: float, hbuff: float) -> list[
     return rows
 
 
-# -- kit-a --
+# -- rules that choose an arrangement by measuring it (never by the frame's shape) --
 
 def beside_or_under(main: Sequence[Mobject], side: Sequence[Mobject], region: Box, *, gap: float = GAP.m,
                     above: Sequence[Sequence[Mobject]] = (), below: Sequence[Sequence[Mobject]] = (),
@@ -384,7 +350,7 @@ def lead_to_fill(panels: Sequence[Sequence[Mobject]], region: Box, gaps: int, *,
     return min(most, least + share * max(spare, 0.0) / max(gaps, 1))
 
 
-# -- kit-b --
+# -- boxes for panels drawn to fit a box (plots, charts) --
 
 def boxes_in(region: Box, aspects: Sequence[float], *, gap: float = GAP.l) -> tuple[list[Box], bool, float]:
     """Boxes for panels drawn to fit a box (a plot, a chart), whose content wants width/height ``aspects``:
@@ -454,7 +420,7 @@ def main_and_side(side: Sequence[Mobject], region: Box, *, grow=None, aspect: fl
     return main, under
 
 
-# -- kit-c --
+# -- growth limits --
 
 def grow_limit(mobs: Iterable[Mobject], largest: float) -> float:
     """How much ``mobs`` may be scaled up before their largest text is drawn above font size ``largest``
