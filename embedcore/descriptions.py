@@ -239,7 +239,9 @@ def _analogy(sb: AnalogyStoryboard) -> list[str]:
         plain(f"Left list, raw top {sb.k}, inputs allowed: {_hits(sb.raw)}."),
         plain(f"Right list, top {sb.k} with the inputs excluded: {_hits(sb.excluded)}."
               + (f" {_q(sb.expect)} is boxed in both lists." if marked and sb.expect else "")),
-        plain(_note("A note", sb.honesty, sb)),
+        # the scene prints the note only when no caption on screen says it during its beat (the last of 4)
+        "" if sb.captions_on_screen and sb.honesty in narration_phases(sb.narration, 4)[3]
+        else plain(_note("A note", sb.honesty, sb)),
     ]
 
 

@@ -24,6 +24,7 @@ from manim import (
     Create,
     Dot,
     FadeIn,
+    FadeOut,
     Line,
     Rectangle,
     ValueTracker,
@@ -52,6 +53,8 @@ CROSS_ARM = 0.12         # half the origin cross
 BAR_W = 2.0              # a cosine bar's track, −1 to +1
 BAR_TICK = 0.13          # half the bar's zero tick
 NAME_W = 1.5             # a pair's name is cut with "…" beyond this
+#: the loss chart's y axis is at least this many of its own title's lines tall, or it takes turns with the plot
+CHART_LINES = 8
 
 
 def trail_opacity(age: float) -> float:
@@ -67,6 +70,7 @@ class TrainingScene(SegmentScene):
     storyboard: TrainingStoryboard
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header",), ("plot_frame",), ("note",), ("readouts",), ("chart_panel",))
+    TAKE_TURNS = (("plot_frame", "chart_panel"),)
 
     # -- layout -------------------------------------------------------------
     def build_body(self) -> None:
@@ -83,8 +87,21 @@ class TrainingScene(SegmentScene):
         column = [self.readouts, self.note, *self._hidden_items()]
         main, _ = layout.main_and_side(column, self.regions.body, grow=lambda b: layout.boxes_in(b, aspects)[2])
         (plot_box, chart_box), _, _ = layout.boxes_in(main, aspects)
-        self._build_plot(plot_box)
         self._build_chart(chart_box)
+        # a chart too short to show the curve's shape (a short body, e.g. a square frame under a long caption):
+        # the plot and the chart take turns beside the readouts, each filling the figure's place -- the plot
+        # while the vectors learn (the loss reads live in the column), then the chart draws the whole curve
+        self.turns = self.chart_height() < CHART_LINES * self.y_title.height
+        if self.turns:
+            main, _ = layout.main_and_side(column, self.regions.body,
+                                           grow=lambda b: min(layout.boxes_in(b, [a])[2] for a in aspects))
+            plot_box = chart_box = main
+            self._build_chart(chart_box)
+        self._build_plot(plot_box)
+
+    def chart_height(self) -> float:
+        """The loss chart's y axis (0 to the highest loss), in scene units."""
+        return float(self.chart_xy(0, self.storyboard.loss_max)[1] - self.chart_xy(0, 0)[1])
 
     def _hidden_items(self) -> list:
         """The readouts' items not on screen now (a layout moves them with the one shown)."""
@@ -203,7 +220,7 @@ class TrainingScene(SegmentScene):
         self.word_labels = [label(t, th, size=SIZE.label, colour=c, weight="BOLD") for t, c in zip(sb.tokens, self.colours)]
         self.label_pos, prev = [], None
         for k in range(E + 1):      # each snapshot first tries the previous one's placement
-            pos, prev = self._place_labels(self.screen_pts[k], prev)
+            pos, prev = self._place_labels(self.screen_pts[k], prev, self.screen_pts[:min(k + 1, E) + 1])
             self.label_pos.append(pos)
         self.arrows = VGroup(*[Line(self.origin, self.screen_pts[0, i], stroke_color=c, stroke_width=3)
                                for i, c in enumerate(self.colours)])
@@ -250,9 +267,11 @@ class TrainingScene(SegmentScene):
         self.loss_curve.set_stroke(opacity=0)
         self.chart_panel = VGroup(self.y_title, self.chart, self.loss_curve)
 
-    def _place_labels(self, tips: np.ndarray, prev: dict | None = None) -> tuple[list[np.ndarray], dict]:
+    def _place_labels(self, tips: np.ndarray, prev: dict | None = None,
+                      paths: np.ndarray | None = None) -> tuple[list[np.ndarray], dict]:
         """Label centres for one snapshot: radially outside each tip, rotated away
-        from labels already placed, tips, arrows and the plot's edge. The previous
+        from labels already placed, tips, arrows, the other words' trails (``paths``: the
+        snapshots walked by the next one, [k, n, 3]) and the plot's edge. The previous
         snapshot's choice (angle, distance) for each label is tried first, so labels
         do not swap sides between epochs."""
         placed: list[tuple[float, float, float, float]] = []
@@ -260,6 +279,9 @@ class TrainingScene(SegmentScene):
         # points along every arrow (origin → tip): a label should not sit on a shaft
         shafts = np.array([self.origin[:2] + f * (p[:2] - self.origin[:2])
                            for p in tips for f in np.linspace(0.15, 1.0, 18)])
+        fs = np.linspace(0.0, 1.0, 12)
+        trail_pts = [np.array([a[:2] + f * (b[:2] - a[:2]) for a, b in zip(paths[:-1, j], paths[1:, j]) for f in fs])
+                     if paths is not None and len(paths) > 1 else np.zeros((0, 2)) for j in range(len(tips))]
         order = np.argsort(-np.linalg.norm(tips[:, :2] - self.origin[:2], axis=1))
         res: dict[int, np.ndarray] = {}
         chosen: dict[int, tuple[float, float]] = {}
@@ -273,6 +295,7 @@ class TrainingScene(SegmentScene):
                      for r in (GAP.m + GAP.xs, GAP.l + GAP.s, GAP.xl, GAP.xl + GAP.l)]
             if prev and int(i) in prev:
                 cands.insert(0, prev[int(i)])
+            near = np.vstack([shafts, *[trail_pts[j] for j in range(len(tips)) if j != i]])
             for a, r in cands:
                 c = tips[i, :2] + np.array([np.cos(a) * (r + w / 2 * abs(np.cos(a))),
                                             np.sin(a) * (r + h / 2 * abs(np.sin(a)))])
@@ -282,8 +305,8 @@ class TrainingScene(SegmentScene):
                 inside = box[0] > x0 + e and box[2] < x1 - e and box[1] > y0 + e and box[3] < y1 - e
                 if not inside or any(_boxes_overlap(box, b) for b in placed) \
                         or any(_boxes_overlap(box, b, 0.0) for b in tip_boxes) \
-                        or np.any((shafts[:, 0] > box[0]) & (shafts[:, 0] < box[2])
-                                  & (shafts[:, 1] > box[1]) & (shafts[:, 1] < box[3])):
+                        or np.any((near[:, 0] > box[0]) & (near[:, 0] < box[2])
+                                  & (near[:, 1] > box[1]) & (near[:, 1] < box[3])):
                     continue
                 best = (c, box)
                 chosen[int(i)] = (a, r)
@@ -349,8 +372,9 @@ class TrainingScene(SegmentScene):
 
     def _show_start(self, beat: Beat) -> None:
         self.play(FadeIn(self.plot_frame), FadeIn(self.note), run_time=0.6)
+        chart = [] if self.turns else [FadeIn(self.chart_panel)]
         self.play(Create(self.arrows), FadeIn(self.tips), *[FadeIn(l) for l in self.word_labels],
-                  FadeIn(self.readouts), FadeIn(self.chart_panel), run_time=1.0)
+                  FadeIn(self.readouts), *chart, run_time=1.0)
         self.add(self.trails)
 
     def _learn(self, beat: Beat) -> None:
@@ -358,10 +382,11 @@ class TrainingScene(SegmentScene):
         # Only what changes gets the updater, and it goes last in the scene's list:
         # Manim redraws every mobject from the first one with an updater onwards
         # each frame, and freezes those before it into a static background.
+        chart = [] if self.turns else [self.chart_panel]       # taking turns, the chart comes after the motion
         live = [self.arrows, self.tips, self.trails, *self.word_labels, self.epoch_text, self.loss_text,
-                self.loss_curve, *[m for row in self.cos_rows for m in (row[1], row[4])]]
-        still = [m for m in [*self.readouts.get_family(), *self.chart_panel.get_family()] if m not in set().union(*[set(x.get_family()) for x in live])
-                 and not m.submobjects]
+                *([] if self.turns else [self.loss_curve]), *[m for row in self.cos_rows for m in (row[1], row[4])]]
+        still = [m for m in [*self.readouts.get_family(), *[f for c in chart for f in c.get_family()]]
+                 if m not in set().union(*[set(x.get_family()) for x in live]) and not m.submobjects]
         self.remove(self.arrows, self.tips, self.trails, *self.word_labels, self.readouts, self.chart_panel)
         body = VGroup(*live)
         self.add(*still)
@@ -378,5 +403,10 @@ class TrainingScene(SegmentScene):
         self.apply(sb.epochs)
 
     def _show_result(self, beat: Beat) -> None:
+        if self.turns:      # the plot gives its place to the chart, and the loss curve is drawn epoch by epoch
+            self.play(FadeOut(VGroup(self.plot_frame, self.trails, self.arrows, self.tips, *self.word_labels)),
+                      run_time=0.5)
+            self.play(FadeIn(self.y_title), FadeIn(self.chart), run_time=0.5)
+            self.play(Create(self.loss_curve), run_time=1.2, rate_func=linear)
         if self.cos_rows:
             self.play(*[indicate(row[1], self.regions.safe, colour=self.theme.accent) for row in self.cos_rows], run_time=1.0)

@@ -10,6 +10,7 @@ from manim import (
     Create,
     DashedVMobject,
     FadeIn,
+    FadeOut,
     GrowArrow,
     Indicate,
     LaggedStart,
@@ -43,12 +44,20 @@ FIT_TRIES = 6           # margins tried, each a panel gap wider, before the last
 ARC_RADIUS = 0.45       # the first angle arc's radius; each next pair's is ARC_STEP larger (picture geometry)
 ARC_STEP = 0.18
 TOKEN_W = 2.6        # a token label longer than this is cut with "…" (the panel names it in full)
+#: the widths tried in turn when labels find no clear place at any margin (a few letters and "…" at the least)
+TOKEN_WIDTHS = (TOKEN_W, 2.0, 1.5)
+
+
+def _inside(mob, region: layout.Box, eps: float = 1e-3) -> bool:
+    b = layout.bounds([mob])
+    return b.x0 >= region.x0 - eps and b.x1 <= region.x1 + eps and b.y0 >= region.y0 - eps and b.y1 <= region.y1 + eps
 
 
 class Vectors2DScene(SegmentScene):
     storyboard: VectorsStoryboard
     #: attribute groups that must not overlap in any frame shape (tests/test_aspect_themes.py)
     PANELS = (("header", "note"), ("panel",), ("arrows", "labels"))
+    TAKE_TURNS = (("panel", "arrows"), ("panel", "labels"))
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
@@ -74,25 +83,40 @@ class Vectors2DScene(SegmentScene):
         per_line = None if sizes[0] >= sizes[1] else 1
         self._build_panel(colours, per_line)
         main, _ = layout.main_and_side([self.panel], region, aspect=aspect)
+        # when the panel does not fit beside or under the plot even at the text floor (many long tokens in a
+        # short body), the two take turns: the plot fills the region, then gives it to the panel (its lengths
+        # and pairs side by side or stacked, whichever draws them larger), then takes it back for the arcs
+        self.turns = not _inside(self.panel, region)
+        if self.turns:
+            fits = []
+            for per_line in (None, 1):
+                self._build_panel(colours, per_line)
+                fits.append(layout.arrange([[p] for p in self.panel.submobjects], region, max_scale=1.0,
+                                           apply=False)[1])
+            self._build_panel(colours, None if fits[0] >= fits[1] else 1)
+            layout.arrange([[p] for p in self.panel.submobjects], region, max_scale=1.0)
+            main = region
         rect = (main.x0, main.y0, main.x1, main.y1)
         # the arrows as large as leaves their labels room: when a label finds no clear place, the arrows are
         # drawn shorter (more margin round them) and the labels placed again
         # (the arrows keep a span of two panel gaps at least); the try with the fewest clashes is kept
         short = min(rect[2] - rect[0], rect[3] - rect[1])
         margins = [m for m in FIT_MARGIN + GAP.l * np.arange(FIT_TRIES) if m <= short / 2 - GAP.l] or [FIT_MARGIN]
+        # when no margin clears them all, the labels are cut shorter with "…" (the panel names each token longer)
         best = None
-        for margin in margins:
-            segs = self._draw_plane(coords, rect, margin)
+        tries = [(w, m) for w in TOKEN_WIDTHS for m in margins]
+        for width, margin in tries:
+            segs = self._draw_plane(coords, rect, margin, width)
             clashes = self._clashes(rect, segs)
             if best is None or clashes < best[0]:
-                best = (clashes, margin)
+                best = (clashes, (width, margin))
             if not clashes:
                 break
-        if best[1] != margin:
-            segs = self._draw_plane(coords, rect, best[1])
+        if best[1] != (width, margin):
+            segs = self._draw_plane(coords, rect, *best[1])
         self._unit_circle(rect, segs)
 
-    def _draw_plane(self, coords, rect, margin: float) -> list:
+    def _draw_plane(self, coords, rect, margin: float, token_w: float = TOKEN_W) -> list:
         """Axes, arrows, arcs and labels in ``rect`` with ``margin`` round the arrows; returns the segments
         (shafts and arcs) labels keep clear of."""
         sb, th, colours = self.storyboard, self.theme, self.colours
@@ -111,7 +135,7 @@ class Vectors2DScene(SegmentScene):
                 arc = self._arc(p, ARC_RADIUS + ARC_STEP * k)
                 self.arcs.append(arc)
                 segs += polyline_segments(arc.get_points()[::3])
-        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=TOKEN_W)
+        self.labels = VGroup(*[label(v.token, th, size=SIZE.chip, colour=colours[v.colour], max_width=token_w)
                                for v in sb.vectors])
         for v, lab, arrow in zip(sb.vectors, self.labels, self.arrows):
             marks.labels(marks.token(lab, v.token), marks.token(arrow, v.token))
@@ -120,7 +144,11 @@ class Vectors2DScene(SegmentScene):
         return segs
 
     def _keep_clear(self) -> list:
-        return [box_of(self.panel, GAP.s), box_of(self.note, GAP.s)]
+        """What labels keep clear of besides the plot: the note, and the panel unless it takes turns with the plot."""
+        return [box_of(m, GAP.s) for m in self._beside_plot()]
+
+    def _beside_plot(self) -> list:
+        return [self.note] if self.turns else [self.panel, self.note]
 
     def _heads(self) -> list:
         """Arrowheads are wider than their shafts: each is a box to keep clear of (a label sits beyond its own)."""
@@ -188,7 +216,7 @@ class Vectors2DScene(SegmentScene):
         ring = [o + u * np.array([np.cos(t), np.sin(t), 0.0]) for t in np.linspace(start, start + span, 25)]
         place_labels([name], [[o + u * np.array([np.cos(mid), np.sin(mid), 0.0])]], [float(np.degrees(mid))],
                      segs + polyline_segments(ring), rect,
-                     avoid=[box_of(m, 0.05) for m in (*self.labels, self.panel, self.note)])
+                     avoid=[box_of(m, 0.05) for m in (*self.labels, *self._beside_plot())])
         if any(segment_hits_box(p, q, box_of(name, 0.02)) for p, q in segs) or \
                 any(boxes_overlap(box_of(name, 0.02), box_of(m)) for m in self.labels):
             return
@@ -214,7 +242,12 @@ class Vectors2DScene(SegmentScene):
         self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
         self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
 
+    def _plot(self) -> VGroup:
+        return VGroup(self.axes, self.arrows, self.labels)
+
     def _show_lengths(self, beat: Beat) -> None:
+        if self.turns:      # the plot gives the body to the panel
+            self.play(FadeOut(self._plot()), run_time=0.5)
         self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.8)
 
     def _show_pairs(self, beat: Beat) -> None:
@@ -222,10 +255,17 @@ class Vectors2DScene(SegmentScene):
         if len(self.pair_rows):
             self.play(FadeIn(self.pair_head), run_time=0.4)
             for k, (p, row) in enumerate(zip(sb.pairs, self.pair_recs)):
-                anims = [FadeIn(row), Indicate(self.arrows[p.a], scale_factor=1.0, color=th.accent),
-                         Indicate(self.arrows[p.b], scale_factor=1.0, color=th.accent)]
-                if k < len(self.arcs):
+                # the pair's two tokens light up where they are shown: their arrows, or (while the panel has
+                # the body) their lengths; the arcs are drawn once the plot is back
+                named = [self.len_recs[p.a], self.len_recs[p.b]] if self.turns else [self.arrows[p.a], self.arrows[p.b]]
+                anims = [FadeIn(row), *[Indicate(m, scale_factor=1.0, color=th.accent) for m in named]]
+                if k < len(self.arcs) and not self.turns:
                     anims.append(Create(self.arcs[k]))
                 self.play(*anims, run_time=0.7)
+            if self.turns:  # the panel gives the body back to the plot: each pair's angle on its arrows
+                self.play(FadeOut(self.panel), FadeIn(self._plot()), run_time=0.6)
+                for k, p in enumerate(sb.pairs):
+                    self.play(*[Indicate(self.arrows[i], scale_factor=1.0, color=th.accent) for i in (p.a, p.b)],
+                              *([Create(self.arcs[k])] if k < len(self.arcs) else []), run_time=0.5)
         beat.finish()
         self.wait(0.6)

@@ -19,7 +19,9 @@ from embedcore.config import Style
 from scenes.components.text import shaped_text, text_cache
 from scenes.theme import theme_for
 
-TOKENS = ["猫", "犬", "日本語", "こんにちは", "カタカナ", "한국어", "café", "naïve", "Ωμέγα", "αβγ", "🐱", "😀", "🙂"]
+# right-to-left words alone once came out empty (a right-to-left paragraph aligned past the surface's edge)
+TOKENS = ["猫", "犬", "日本語", "こんにちは", "カタカナ", "한국어", "café", "naïve", "Ωμέγα", "αβγ", "🐱", "😀", "🙂",
+          "ض", "كلمة", "עברית"]
 NEVER_COVERED = "\u0378"            # an unassigned code point: always the box
 
 

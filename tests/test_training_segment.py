@@ -308,3 +308,31 @@ def test_loss_chart_axes_are_labelled(compiled):
             assert tick.get_top()[1] < x_axis.get_start()[1]
         assert x_0.get_center()[0] < x_title.get_center()[0] < x_e.get_center()[0]
         assert x_title.get_center()[0] == pytest.approx(x_axis.get_center()[0], abs=1e-6)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_loss_chart_is_a_readable_main_panel_in_every_shape(compiled, aspect):
+    """The loss chart's axis is at least CHART_LINES lines of its title tall in every frame shape: where the
+    body is too short for plot, chart and readouts at once (1:1 under a three-line caption) the plot and the
+    chart take turns in one place, and the whole segment plays with no layout violation."""
+    from manim import tempconfig
+
+    from embedcore.config import Style
+    from embedviz.draw.layout_check import check_storyboard
+    from scenes.theme import theme_for
+    from scenes.training import CHART_LINES, TrainingScene
+
+    sb = compiled.storyboards[0]
+    w, h = {"16:9": (16 / 9 * 8, 8.0), "9:16": (8.0, 16 / 9 * 8), "1:1": (8.0, 8.0)}[aspect]
+    with tempconfig({"frame_width": w, "frame_height": h, "dry_run": True}):
+        scene = TrainingScene(sb, theme_for(compiled.lesson.style))
+        scene.build()
+        assert scene.chart_height() >= CHART_LINES * scene.y_title.height
+        assert scene.turns == (aspect == "1:1")
+        body, eps = scene.regions.body, 0.01      # a descender may dip a pixel under the chart's box
+        for m in (scene.chart_panel, scene.plot_frame):
+            assert body.x0 - eps <= m.get_left()[0] and m.get_right()[0] <= body.x1 + eps
+            assert body.y0 - eps <= m.get_bottom()[1] and m.get_top()[1] <= body.y1 + eps
+    rep = check_storyboard(sb, Style(theme="light", aspect=aspect), aspect)
+    assert not rep.violations, "\n".join(map(str, rep.violations))

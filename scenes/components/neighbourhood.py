@@ -28,7 +28,7 @@ from ..layout import Box
 from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
 from .text import label, wrapped
-from .vectors import arrow_2d, box_of, fit_plot, place_labels, polyline_segments
+from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, place_labels, polyline_segments
 
 THIN = 0.5          # degrees: a cone narrower than this is drawn as its edge only
 
@@ -83,19 +83,15 @@ class ConeAndBallPicture(VGroup):
         self.query = arrow_2d(o, at_q, query_colour, width=6) if np.linalg.norm(q) > 0 else Dot(o)
         self.query_label = label(query, th, size=SIZE.label, colour=query_colour, max_width=plot_w / 3)
         self.dots = VGroup()
-        self.names = VGroup()
         self.rings = VGroup()
-        self.split_names = VGroup()
-        dirs = []
+        xys, dirs = [], []
         for p, xy_ in zip(pic.points, pts):
             xy = frame.point(xy_)
+            xys.append(xy)
             self.dots.add(Dot(xy, radius=0.07, color=th.text))
-            name = label(p.token, th, size=SIZE.label, colour=th.text, max_width=plot_w / 4)
-            self.names.add(name)
             dirs.append(float(np.degrees(np.arctan2(xy_[1], xy_[0]))) if any(p.xy) else turn - 90.0)
             if p.by_cosine != p.by_distance:
                 self.rings.add(Circle(radius=0.16, arc_center=xy, color=th.accent, stroke_width=3))
-                self.split_names.add(name)
         self.cone_label = label(pic.cone_label, th, size=SIZE.note, colour=cone_colour, max_width=plot_w / 2)
         self.ball_label = label(pic.ball_label, th, size=SIZE.note, colour=ball_colour, max_width=plot_w / 2)
         top = frame.point(arc[-1])
@@ -108,11 +104,33 @@ class ConeAndBallPicture(VGroup):
         place_labels([self.query_label, self.cone_label, self.ball_label],
                      [[at_q], [top], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]],
                      [turn, turn + max(half, 20.0) + 10.0, turn - 90.0], segs, rect)
-        place_labels(list(self.names), [[d.get_center()] for d in self.dots], dirs, segs, rect,
-                     avoid=[box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)],
-                     gap=0.22, extras=(0.0, 0.2, 0.45, 0.8, 1.1))
+        avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)]
+        self._name_points(pic, th, xys, dirs, segs, rect, avoid, max_width=plot_w / 4)
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
                  self.cone_label, self.ball_label, self.note)
+
+    def _name_points(self, pic, th, xys, dirs, segs, rect, avoid, *, max_width: float) -> None:
+        """One name label per point, placed clear of the others; points whose names cannot be placed apart
+        (a large vocabulary in few dimensions puts neighbours almost on one spot) share one label that
+        names them all ("w14, w15"), at the first one. ``self.names`` keeps one entry per dot (empty for a
+        dot whose name another label carries), so entrances and recolouring stay per point."""
+        groups = [[i] for i in range(len(xys))]
+        while True:
+            labels = [label(", ".join(pic.points[i].token for i in g), th, size=SIZE.label, colour=th.text,
+                            max_width=max_width) for g in groups]
+            place_labels(labels, [[xys[g[0]]] for g in groups], [dirs[g[0]] for g in groups], segs, rect,
+                         avoid=avoid, gap=0.22, extras=(0.0, 0.2, 0.45, 0.8, 1.1))
+            boxes = [box_of(m, pad=0.03) for m in labels]
+            clash = next(((a, b) for a in range(len(groups)) for b in range(a + 1, len(groups))
+                          if boxes_overlap(boxes[a], boxes[b])), None)
+            if clash is None:
+                break
+            a, b = clash
+            groups[a] += groups.pop(b)
+        by_point = {g[0]: lab for g, lab in zip(groups, labels)}
+        self.names = VGroup(*[by_point.get(i, VGroup()) for i in range(len(xys))])
+        self.split_names = VGroup(*[lab for g, lab in zip(groups, labels)
+                                    if any(pic.points[i].by_cosine != pic.points[i].by_distance for i in g)])
 
     # -- the steps, in order -------------------------------------------------
     def draw_query(self) -> Animation:
@@ -136,8 +154,9 @@ class ConeAndBallPicture(VGroup):
 
     def mark_disagreement(self) -> Animation:
         """Tokens inside one region only: ringed, their names in the accent colour."""
-        return LaggedStart(*[LaggedStart(Create(r), n.animate.set_color(self.accent), lag_ratio=0.3)
-                             for r, n in zip(self.rings, self.split_names)], lag_ratio=0.3)
+        return LaggedStart(LaggedStart(*[Create(r) for r in self.rings], lag_ratio=0.3),
+                           LaggedStart(*[n.animate.set_color(self.accent) for n in self.split_names], lag_ratio=0.3),
+                           lag_ratio=0.3)
 
     def clear(self) -> Animation:
         return FadeOutAll(self)

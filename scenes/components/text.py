@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,8 +214,26 @@ class _TextCache:
 text_cache = _TextCache()
 
 
+LRM = "\u200e"          # left-to-right mark: no glyph, sets the paragraph's direction
+
+
+def ltr_paragraph(s: str) -> str:
+    """``s`` set in a left-to-right paragraph. A line whose first strong letter is Arabic or Hebrew makes
+    Pango start a right-to-left paragraph, aligned to the right edge of its layout box, which is wider
+    than the surface it draws on: 'كلمة' or 'שלום' alone came out as an empty Text. In a left-to-right
+    paragraph the right-to-left run still reads right to left."""
+    for ch in s:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return s
+        if kind in ("R", "AL"):
+            return LRM + s
+    return s
+
+
 def shaped_text(s: str, font: str, size: float, colour: str, weight: str = "NORMAL") -> Text:
     """``Text(s, ...)`` exactly as Manim shapes it, from the cache when it has it."""
+    s = ltr_paragraph(s)
     key = text_cache.key(s, font, text_cache.font_id(font), float(size), str(colour), weight, PANGO_BOX) \
         if text_cache.directory else None
     t = text_cache.load(key) if key else None
