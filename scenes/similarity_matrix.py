@@ -12,8 +12,6 @@ from manim import (
     RIGHT,
     UP,
     Create,
-    FadeIn,
-    FadeOut,
     Line,
     Rectangle,
     SurroundingRectangle,
@@ -24,6 +22,7 @@ from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
 from .base import Beat, SegmentScene
 from .components.derivation import DerivedCell
+from .components.emphasis import appear, dim, disappear
 from .components.heatmap import ColourLegend, Heatmap, value_cap_px
 from .components.text import label, wrap
 from .layout import Box
@@ -170,7 +169,7 @@ class SimilarityMatrixScene(SegmentScene):
 
     def _first_row(self, beat: Beat) -> None:
         hm = self.hm
-        self.play(FadeIn(hm.row_labels), FadeIn(hm.col_labels), FadeIn(self.blank), run_time=0.8)
+        self.play(appear(hm.row_labels), appear(hm.col_labels), appear(self.blank), run_time=0.8)
         if self.derived is not None:
             self._derive_cell()
 
@@ -192,8 +191,8 @@ class SimilarityMatrixScene(SegmentScene):
         # the cell goes on screen (clear) before the flying value, so the value lands on top of its colour
         # (a FadeIn would add the cell after the value: introducers join the scene last)
         self.add(hm.rects[i][j].set_opacity(0))
-        self.play(d.fly_to(hm.texts[i][j], hm.rects[i][j]), hm.rects[i][j].animate.set_opacity(1), run_time=0.9)
-        self.play(d.clear(), FadeOut(mark), hm.row_labels[i].animate.set_color(self.colours[i]),
+        self.play(d.fly_to(hm.texts[i][j], hm.rects[i][j]), dim(hm.rects[i][j], 1), run_time=0.9)
+        self.play(d.clear(), disappear(mark), hm.row_labels[i].animate.set_color(self.colours[i]),
                   hm.col_labels[j].animate.set_color(self.colours[j]), run_time=0.5)
 
     def _other_rows(self, beat: Beat) -> None:
@@ -202,7 +201,7 @@ class SimilarityMatrixScene(SegmentScene):
         sb, th, hm = self.storyboard, self.theme, self.hm
         n = len(sb.tokens)
         done = (sb.derivation.i, sb.derivation.j) if sb.derivation is not None else None
-        self.play(FadeIn(self.legend), FadeIn(self.legend_title), run_time=0.5)
+        self.play(appear(self.legend), appear(self.legend_title), run_time=0.5)
         row_mark, readout = None, None
         for i in range(n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
@@ -212,11 +211,11 @@ class SimilarityMatrixScene(SegmentScene):
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
             self.remove(*[m for m in (row_mark, readout) if m is not None])
-            self.play(FadeIn(VGroup(*cells)), FadeIn(box), FadeIn(new_ro), run_time=0.4 if n <= 8 else 0.3)
+            self.play(appear(VGroup(*cells)), appear(box), appear(new_ro), run_time=0.4 if n <= 8 else 0.3)
             row_mark, readout = box, new_ro
             self.wait(0.15)
         self.remove(self.blank)
-        self.play(*[FadeOut(m) for m in (row_mark, readout) if m is not None], run_time=0.25)
+        self.play(*[disappear(m) for m in (row_mark, readout) if m is not None], run_time=0.25)
 
     def _diagonal(self, beat: Beat) -> None:
         sb, th, hm = self.storyboard, self.theme, self.hm
@@ -236,17 +235,17 @@ class SimilarityMatrixScene(SegmentScene):
                         nt.shift(UP * (self.bottom - nt.get_bottom()[1]))
             elif sym_note.get_bottom()[1] < self.bottom:          # keep clear of the caption
                 VGroup(diag_note, sym_note).shift(UP * (self.bottom - sym_note.get_bottom()[1]))
-        self.play(Create(diag), FadeIn(diag_note), run_time=0.9)
+        self.play(Create(diag), appear(diag_note), run_time=0.9)
         self.wait(0.8)
         shown = VGroup()
         if pair is not None:
             a = SurroundingRectangle(hm.rects[i][j], color=th.accent, buff=0.0, stroke_width=4)
             b = SurroundingRectangle(hm.rects[j][i], color=th.accent, buff=0.0, stroke_width=4)
-            self.play(FadeOut(diag), Create(a), Create(b), FadeIn(sym_note),
-                      *([FadeOut(diag_note)] if self.notes_replace else []), run_time=0.9)
+            self.play(disappear(diag), Create(a), Create(b), appear(sym_note),
+                      *([disappear(diag_note)] if self.notes_replace else []), run_time=0.9)
             shown = VGroup(a, b)
         else:
-            self.play(FadeOut(diag), run_time=0.3)
+            self.play(disappear(diag), run_time=0.3)
         self._shown = shown
         beat.finish()
         self.wait(0.5)
@@ -258,6 +257,6 @@ class SimilarityMatrixScene(SegmentScene):
             i, j = sb.repeats[0]
             ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=GAP.xs, stroke_width=3)
             rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=GAP.xs, stroke_width=3)
-            self.play(FadeOut(shown), Create(ra), Create(rb), run_time=0.7)
+            self.play(disappear(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)
