@@ -30,8 +30,9 @@ class NearestNeighboursScene(SegmentScene):
 
     def build_body(self) -> None:
         sb, th = self.storyboard, self.theme
-        self.chip = TokenChip(sb.query, self.colour_of(sb.query), th, size=SIZE.value)
         body = self.regions.body
+        # a long query is cut with "…": the chip and its id must leave the row room (the lists name it in full)
+        self.chip = TokenChip(sb.query, self.colour_of(sb.query), th, size=SIZE.value, max_width=body.width / 3)
         self.chip.move_to([body.x0, body.y1, 0], aligned_edge=UP + LEFT)
         self.query_note = label(f"query  (id {sb.query_id:,})", th, size=SIZE.note, colour=th.muted)
         self.query_note.next_to(self.chip, RIGHT, buff=GAP.m)
@@ -46,6 +47,10 @@ class NearestNeighboursScene(SegmentScene):
         self.right_rows = rows(sb.by_distance)
         # a column as wide as its widest text (rows, heading, subheading); the links need room between the columns
         gap = 2 * GAP.xl
+        over = max(self.left_rows.width, self.right_rows.width) - (body.width - gap) / 2
+        if over > 0:        # long tokens in a narrow body: cut them shorter (the rows must not set the scale)
+            token_w = max(token_w - over, 2 * GAP.xl)
+            self.left_rows, self.right_rows = rows(sb.by_cosine), rows(sb.by_distance)
         head_texts = ("By cosine similarity", "By Euclidean distance")
         sub_texts = ("higher = closer (angle)", "lower = closer (straight-line gap)")
         natural = [label(t, th, size=SIZE.heading, weight="BOLD").width for t in head_texts]

@@ -10,11 +10,13 @@ from .text import label
 
 class TokenChip(VGroup):
     def __init__(self, text: str, colour: str, theme: Theme, *, size: float = SIZE.chip, min_width: float = 0.9,
-                 token: str | None = None, **kwargs) -> None:
+                 token: str | None = None, max_width: float | None = None, **kwargs) -> None:
         """``token``: the token string whose colour the outline carries, when not ``text`` (a word's
-        pieces all wear the word's colour)."""
+        pieces all wear the word's colour). ``max_width``: the widest the chip may be (a longer word is
+        cut with "…", as every label is)."""
         super().__init__(**kwargs)
-        self.word = label(text, theme, size=size, colour=theme.text)
+        self.word = label(text, theme, size=size, colour=theme.text,
+                          max_width=None if max_width is None else max(max_width - 0.36, 0.1))
         w = max(min_width, self.word.width + 0.36)
         # one height for every chip (not the word's ink height: 'quick' has a descender,
         # 'on' has none), so chips and the ids under them line up
