@@ -105,6 +105,10 @@ def lessons(draw):
 # that followed B's tip out of the title-safe area while B was scaled
 @example(_fuzz_case("tokenize", ["\u0629", "\u062a"], {}))
 @example(_fuzz_case("cosine-vs-distance", ["\u0629", "\u062a"], {"pair": ["\u0629", "\u062a"]}))
+# a 13-character Hangul query: its chip pushed the row, and its rows the lists, out of the safe area
+@example(_fuzz_case("nearest-neighbours", ["\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d",
+                                           "\uac70" * 13], {"query": "\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d", "k": 1},
+                    aspect="1:1", d=8))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
