@@ -25,10 +25,10 @@ from manim import (
 from embedcore.segments.nearest_neighbours import ConeAndBall
 
 from ..layout import Box
-from ..theme import GAP, SIZE, Theme
+from ..theme import SIZE, Theme
 from .clearing import FadeOutAll
-from .text import label, wrapped
-from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, place_labels, polyline_segments
+from .text import label
+from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, place_labels, plot_over_note, polyline_segments
 
 THIN = 0.5          # degrees: a cone narrower than this is drawn as its edge only
 
@@ -43,13 +43,8 @@ class ConeAndBallPicture(VGroup):
         super().__init__(**kwargs)
         th = theme
         self.accent = th.accent
-        self.note = wrapped(pic.note, th, size=SIZE.note, colour=th.muted, max_width=region.width, centred=True,
-                            buff=GAP.xs)
-        self.note.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
-        plot_h = region.height - self.note.height - GAP.m
-        plot_w = min(region.width, plot_h * 2.0)
-        rect = (region.centre[0] - plot_w / 2, region.y0 + self.note.height + GAP.m,
-                region.centre[0] + plot_w / 2, region.y1)
+        self.note, rect = plot_over_note(pic.note, th, region, widest=2.0)
+        plot_w = rect[2] - rect[0]
         # in a wide area the query points up (the cone then opens sideways, where the room is);
         # a rotation keeps every angle, length and gap the storyboard drew true
         turn = 90.0 if plot_w > 1.2 * (rect[3] - rect[1]) else 0.0

@@ -23,10 +23,10 @@ from manim import (
 from embedcore.segments.analogy import Parallelogram
 
 from ..layout import Box
-from ..theme import GAP, SIZE, Theme
+from ..theme import SIZE, Theme
 from .clearing import FadeOutAll
-from .text import label, wrapped
-from .vectors import arrow_2d, fit_plot, place_labels
+from .text import label
+from .vectors import arrow_2d, fit_plot, place_labels, plot_over_note
 
 TINY = 1e-6         # a drawn length below this is a point, not an arrow
 
@@ -52,13 +52,8 @@ class ParallelogramPicture(VGroup):
         super().__init__(**kwargs)
         th = theme
         pts = {p.role: p for p in plane.points}
-        self.note = wrapped(plane.note, th, size=SIZE.note, colour=th.muted, max_width=region.width, centred=True,
-                            buff=GAP.xs)
-        self.note.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
-        plot_h = region.height - self.note.height - GAP.m
-        plot_w = min(region.width, plot_h * 2.2)
-        rect = (region.centre[0] - plot_w / 2, region.y0 + self.note.height + GAP.m,
-                region.centre[0] + plot_w / 2, region.y1)
+        self.note, rect = plot_over_note(plane.note, th, region, widest=2.2)
+        plot_w = rect[2] - rect[0]
         # the picture is scale-free: the longest vector is 1 before fitting (fit_plot caps a unit's length)
         longest = max([float(np.linalg.norm(p.xy)) for p in plane.points] + [TINY])
         frame = fit_plot([np.array(p.xy) / longest for p in plane.points], rect, margin=0.55)

@@ -13,8 +13,9 @@ import numpy as np
 from manim import Arrow, DashedLine, Dot, Line, VGroup
 
 from .. import marks
-from ..theme import Theme
-from .text import baseline_y, sit_on
+from ..layout import Box as Region
+from ..theme import GAP, SIZE, Theme
+from .text import baseline_y, sit_on, wrapped
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
@@ -187,3 +188,14 @@ def grid_2d(frame: PlotFrame, theme: Theme, *, min_gap: float = 0.5) -> VGroup:
     lines = [Line([x, y0, 0], [x, y1, 0]) for x in xs] + [Line([x0, y, 0], [x1, y, 0]) for y in ys]
     grid = VGroup(*lines).set_stroke(color=theme.faint, width=1, opacity=0.45)
     return marks.role(grid, marks.DECOR)
+
+
+def plot_over_note(note: str, theme: Theme, region: Region, *, widest: float) -> tuple[VGroup, Box]:
+    """A muted note at the foot of ``region`` and the box left above it for a plot: the region's full
+    height, centred, at most ``widest`` times as wide as tall (a picture of points, a plane)."""
+    text = wrapped(note, theme, size=SIZE.note, colour=theme.muted, max_width=region.width, centred=True,
+                   buff=GAP.xs)
+    text.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
+    plot_h = region.height - text.height - GAP.m
+    plot_w = min(region.width, plot_h * widest)
+    return text, (region.centre[0] - plot_w / 2, region.y0 + text.height + GAP.m, region.centre[0] + plot_w / 2, region.y1)
