@@ -25,6 +25,12 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
+from embedcore.lesson import load_lesson
+from embedviz.options import Quality
+from embedviz.render.lesson import render_lesson
+
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -256,6 +262,16 @@ def driver_ready() -> str | None:
     if not Path("/usr/bin/chromium").is_file():
         return "chromium is not installed: run `make test`, whose set-up installs it"
     return None
+
+
+def render_tiny(folder: Path, lesson_yaml: str):
+    """``lesson_yaml`` rendered at 256x144@5 into ``folder``/media, for a page test; the test fails first
+    (it never skips) when the page driver cannot run here."""
+    why = driver_ready()
+    if why:
+        pytest.fail(why)
+    (folder / "l.yaml").write_text(lesson_yaml)
+    return render_lesson(load_lesson(folder / "l.yaml"), Quality("t", 256, 144, 5), folder / "media", jobs=1)
 
 
 def run_driver(*args: str, timeout: float = 180.0, allow_errors: bool = False) -> dict:

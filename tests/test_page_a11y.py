@@ -22,12 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from embedcore.lesson import load_lesson
-from embedviz.options import Quality
 from embedviz.publish.page import course_page
-from embedviz.render.lesson import render_lesson
 
-from .browser import driver_ready, run_driver
+from .browser import render_tiny, run_driver
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -48,12 +45,8 @@ segments:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    why = driver_ready()
-    if why:
-        pytest.fail(why)
     d = tmp_path_factory.mktemp("page")
-    (d / "l.yaml").write_text(LESSON)
-    result = render_lesson(load_lesson(d / "l.yaml"), Quality("t", 256, 144, 5), d / "media", jobs=1)
+    result = render_tiny(d, LESSON)
     out = result.out_dir
     manifest = json.loads((out / "manifest.json").read_text())
     root = d / "media"

