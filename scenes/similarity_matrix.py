@@ -6,6 +6,10 @@ the diagonal, the symmetry and any repeated tokens are pointed out.
 """
 from __future__ import annotations
 
+import functools
+import math
+from itertools import product
+
 from manim import (
     DOWN,
     LEFT,
@@ -24,14 +28,17 @@ from . import marks
 from .base import Beat, SegmentScene
 from .components.derivation import DerivedCell
 from .components.emphasis import appear, dim, disappear
-from .components.heatmap import ColourLegend, Heatmap, value_cap_px
+from .components.heatmap import LABEL_W, ROW_FILL, ColourLegend, Heatmap, value_cap_px
 from .components.text import label, wrap
-from .layout import Box
+from .layout import Box, floor_scale
 from .theme import GAP, MIN_CAP_PX, SIZE
 
 MAX_CELL = 1.1          # a cell no larger than this (scene units): a small matrix stays a matrix, not tiles
-LABEL_W = 2.0           # a token label no wider than this (cut with "…"), as the heatmap draws it
+LABEL_CUTS = (1.0, 0.75, 0.5, 0.3)      # label widths tried, as shares of the heatmap's LABEL_W
+LEAST_SIDE = 1.5        # a column of readouts beside the matrix no narrower than this
+CUT_GAIN = 1.1          # labels are cut shorter only for cells at least this much larger
 LEGEND_H = 1.9          # the colour legend's height, at most
+LEGEND_SHORT = 1.2      # ... and when a taller one would leave the readouts no room
 SIDE_MAX = 0.5          # what sits beside the matrix takes at most this share of the body's width
 TICKS = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
 
@@ -46,53 +53,72 @@ class SimilarityMatrixScene(SegmentScene):
         n = len(sb.tokens)
         colours = [self.colour_of(t) for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
-        # column labels may turn vertical: reserve room for the longest token
+        # column labels may turn vertical: reserve room for the longest token (as cut at the label width)
         probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
+        # the least cell: a row label at the text floor fits its row
+        least = probe.height * floor_scale([probe]) / ROW_FILL
         region = self.regions.body
         body_top = region.y1
         self.bottom = region.y0
-        row_w = min(probe.width, LABEL_W) + GAP.s + GAP.xs
 
-        def cell_for(width: float, height: float) -> float:
-            """The cell that fits an n × n matrix with its labels in ``width`` × ``height``."""
-            cell = min(MAX_CELL, (height - probe.height - GAP.m) / n, (width - row_w) / n)
-            if probe.width * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
-                cell = min(cell, (height - min(probe.width, LABEL_W) - GAP.m) / n)
+        def cell_for(width: float, height: float, label_w: float) -> float:
+            """The cell that fits an n × n matrix with its labels (cut at ``label_w``) in ``width`` × ``height``."""
+            lw = min(probe.width, label_w)
+            cell = min(MAX_CELL, (height - probe.height - GAP.m) / n, (width - lw - GAP.s - GAP.xs) / n)
+            if lw * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
+                cell = min(cell, (height - lw - GAP.m) / n)
             return cell
 
         # the parts beside the matrix at their natural size: the legend (its ticks worded or bare), the readouts
-        # and the two notes. Each goes beside the matrix or under it, whichever draws the matrix larger
+        # and the two notes. Each goes beside the matrix or under it, whichever draws the matrix larger; labels
+        # are cut shorter (with "…") when that draws the matrix clearly larger (the readouts name them in full)
         legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         readouts = [label(t, th, size=SIZE.label) for t in sb.row_notes]
         side_max = region.width * SIDE_MAX
         notes_w = min(side_max, max([r.width for r in readouts] + [legend_title.width]))
+        line_h = max(r.height for r in readouts)
+        noted = functools.lru_cache(None)(self._note)        # the same note at the same width, shaped once
         best = None
-        for ticks in (TICKS, [(v, t.split()[0]) for v, t in TICKS]):
-            legend = ColourLegend(th, height=LEGEND_H, ticks=ticks, size=SIZE.small)
-            leg_w = max(legend.width, legend_title.width)
-            leg_h = legend.height + legend_title.height + GAP.s
-            for legend_beside, notes_beside in ((True, True), (False, False), (True, False)):
-                width = notes_w if notes_beside else region.width
-                notes = [self._note(t, width) for t in [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest
-                                                                          else [])]]
-                stacked = notes_beside or not legend_beside       # under the legend: one after the other
-                notes_h = max([r.height for r in readouts] + ([sum(x.height for x in notes) + GAP.m * (len(notes) - 1)]
-                                                               if stacked else [x.height for x in notes]))
-                side_w = max(leg_w if legend_beside else 0.0, notes_w if notes_beside else 0.0)
-                under_h = ((leg_h + GAP.l if not legend_beside else 0.0) + (notes_h + GAP.l if not notes_beside else 0.0))
-                beside_h = (leg_h if legend_beside else 0.0) + (notes_h + GAP.l if notes_beside else 0.0)
-                if beside_h > region.height or side_w > side_max:
-                    continue
-                cell = cell_for(region.width - (side_w + GAP.l if side_w else 0.0), region.height - under_h)
-                if best is None or cell > best[0] * 1.02:
-                    best = (cell, ticks, legend_beside, notes_beside)
-        cell, ticks, legend_beside, notes_beside = best
-        self.notes_replace = legend_beside and not notes_beside     # under the matrix, beside the legend: one at a time
+        for label_w in sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True):
+            for ticks, bar_h in product((TICKS, [(v, t.split()[0]) for v, t in TICKS]), (LEGEND_H, LEGEND_SHORT)):
+                legend = ColourLegend(th, height=bar_h, ticks=ticks, size=SIZE.small)
+                leg_w = max(legend.width, legend_title.width)
+                leg_h = legend.height + legend_title.height + GAP.s
+                # beside: the notes' own width, or what the matrix at its tallest leaves (a narrower column)
+                tallest = cell_for(region.width, region.height, label_w)
+                left = region.width - (min(probe.width, label_w) + GAP.s + GAP.xs + n * tallest) - GAP.l
+                # (legend beside?, notes beside?, their width, one note at a time?)
+                layouts = [(True, True, notes_w, False), (False, False, region.width, False),
+                           (True, False, region.width, True)]
+                if max(leg_w, LEAST_SIDE) <= left < notes_w:
+                    layouts += [(True, True, left, False), (True, True, left, True)]
+                for legend_beside, notes_beside, width, replace in layouts:
+                    notes = [noted(t, width) for t in [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest
+                                                                         else [])]]
+                    stacked = not replace       # one after the other, or the second replaces the first
+                    ro_h = max(self._lines(r, t, width) for r, t in zip(readouts, sb.row_notes)) * (line_h + GAP.xs)
+                    notes_h = max([ro_h] + ([sum(x.height for x in notes) + GAP.m * (len(notes) - 1)]
+                                            if stacked else [x.height for x in notes]))
+                    side_w = max(leg_w if legend_beside else 0.0, width if notes_beside else 0.0)
+                    under_h = ((leg_h + GAP.l if not legend_beside else 0.0)
+                               + (notes_h + GAP.l if not notes_beside else 0.0))
+                    beside_h = (leg_h if legend_beside else 0.0) + (notes_h + GAP.l if notes_beside else 0.0)
+                    if beside_h > region.height or side_w > side_max:
+                        continue
+                    cell = cell_for(region.width - (side_w + GAP.l if side_w else 0.0), region.height - under_h,
+                                    label_w)
+                    # a longer label is kept unless a shorter one draws the cells clearly larger (or the cells
+                    # are too small for a label at the floor)
+                    gain = 1.0 if best is None or best[0] < least else 1.02 if label_w == best[4] else CUT_GAIN
+                    if best is None or cell > best[0] * gain:
+                        best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h)
+        cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h = best
+        self.notes_replace = replace            # one note at a time (under the matrix, or in a short column)
         # values too small to read at this size are not printed: the colours and the readouts carry them
         show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
         self.values_hidden = sb.show_values and not show
         self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=show,
-                          label_size=label_size, label_colours=colours)
+                          label_size=label_size, label_colours=colours, label_width=label_w)
         # top of the column labels at the body's top, row labels from the body's left edge
         self.hm.shift([region.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
@@ -107,7 +133,7 @@ class SimilarityMatrixScene(SegmentScene):
                   for k in range(n + 1)]
         self.blank = VGroup(panel, *lines)
 
-        self.legend = ColourLegend(th, height=min(LEGEND_H, self.hm.body.height), ticks=ticks, size=SIZE.small)
+        self.legend = ColourLegend(th, height=min(bar_h, self.hm.body.height), ticks=ticks, size=SIZE.small)
         self.legend_title = legend_title
         if legend_beside:
             x0 = self.hm.body.get_right()[0] + GAP.l
@@ -124,9 +150,10 @@ class SimilarityMatrixScene(SegmentScene):
             self.readout_anchor = [x0, self.legend.get_bottom()[1] - GAP.l, 0]
         else:                   # readouts and notes under the matrix, full width
             x0 = region.x0
-            y = self.hm.get_bottom()[1] - GAP.xs
+            low = min(self.hm.get_bottom()[1], self.legend.get_bottom()[1])      # the legend may reach lower
+            y = low - GAP.xs
             self.note_anchor = Line([x0, y, 0], [x0 + GAP.xs, y, 0], stroke_width=0)
-            self.readout_anchor = [x0, self.hm.get_bottom()[1] - GAP.s, 0]
+            self.readout_anchor = [x0, low - GAP.s, 0]
         self.panel_w = region.x1 - x0
         self.colours = colours
         # the derived cell: beside the matrix where it fits at nearly full size, else on a panel over the rows
@@ -138,9 +165,12 @@ class SimilarityMatrixScene(SegmentScene):
             beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, region.x1, body_top)
             self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
             if self.derived is None or self.derived.scale_used < 0.85:
-                row_bottom = self.hm.rects[dv.i][0].get_bottom()[1]
-                self.derived = DerivedCell(dv, th, pair, Box(region.x0, self.bottom, region.x1, row_bottom - GAP.s),
-                                           backing=True)
+                # its top on a row's edge at least a gap below the cell's row: a row's label wholly under the
+                # card or wholly clear of its outline
+                rows = math.ceil(GAP.s / cell - 1e-9)
+                top = self.hm.rects[dv.i][0].get_bottom()[1] - rows * cell
+                self.derived = DerivedCell(dv, th, pair, Box(region.x0, self.bottom, region.x1, top),
+                                           backing=True, step=cell)
 
     # -- helpers ------------------------------------------------------------
     def row_box(self, i: int, stroke_width: float) -> Rectangle:
@@ -155,16 +185,22 @@ class SimilarityMatrixScene(SegmentScene):
         return box.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
 
     def readout(self, text: str, size: float = SIZE.chip):
-        t = label(text, self.theme, size=size, max_width=self.panel_w)
+        """A row's readout in its column: wrapped, and a line still wider (a long token) cut with "…"."""
+        t = self._note(text, self.panel_w, size=size, colour=self.theme.text)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
-    def _note(self, text: str, width: float):
+    @staticmethod
+    def _lines(natural, text: str, width: float) -> int:
+        """How many lines :meth:`_note` sets ``text`` in (``natural``: it on one line) at ``width``."""
+        return len(wrap(text, max(8, int(len(text) * width / max(natural.width, 1e-9)))).split("\n"))
+
+    def _note(self, text: str, width: float, size: float = SIZE.note, colour: str | None = None):
         """``text`` in lines no wider than ``width``: wrapped at the characters that width holds (measured),
         and a line that still passes it (a long token) cut with "…", never shrunk below the floor."""
         th = self.theme
-        natural = label(text, th, size=SIZE.note).width
+        natural = label(text, th, size=size).width
         chars = max(8, int(len(text) * width / max(natural, 1e-9)))
-        lines = VGroup(*[label(s, th, size=SIZE.note, colour=th.muted, max_width=width)
+        lines = VGroup(*[label(s, th, size=size, colour=colour or th.muted, max_width=width)
                          for s in wrap(text, chars).split("\n")])
         return lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
 

@@ -6,6 +6,8 @@ the scene gives it. The methods return the animations, step by step.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from manim import (
     DOWN,
@@ -40,10 +42,11 @@ FIRST = 1.85        # rows above the first component: the token, then its length
 
 class DerivedCell(VGroup):
     """Columns: row i's components | × | row j's | = | their products; each row's token and length
-    above it, the sum under the products. ``backing``: an opaque panel behind it (laid over the matrix)."""
+    above it, the sum under the products. ``backing``: an opaque panel behind it (laid over the matrix),
+    ``step`` high rows of it covered whole."""
 
     def __init__(self, dv: CellDerivation, theme: Theme, colours: tuple[str, str], box: Box, *,
-                 backing: bool = False, **kwargs) -> None:
+                 backing: bool = False, step: float = 0.0, **kwargs) -> None:
         super().__init__(**kwargs)
         th = theme
         size = SIZE.cell
@@ -94,6 +97,8 @@ class DerivedCell(VGroup):
         self.backing = VGroup()
         if backing:
             w, h = box.width, (y1 - y0) * scale + 2 * pad        # full width: it hides the rows' labels too
+            if step:            # whole rows of what it lies over (``step`` high): none cut through by its edge
+                h = min(math.ceil(h / step - 1e-9) * step, box.height)
             self.backing.add(Rectangle(width=w, height=h, stroke_color=th.faint, stroke_width=1.5,
                                        fill_color=th.background, fill_opacity=0.96)
                              .move_to([box.centre[0], box.y1 - h / 2, 0]))

@@ -12,8 +12,12 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
+from ..layout import floor_scale
 from ..theme import GAP, MIN_CAP_PX, SIZE, Theme
 from .text import cap_px, label, quarter_turn
+
+LABEL_W = 2.0           # a token label no wider than this by default (cut with "…")
+ROW_FILL = 0.8          # a row label takes at most this share of its row's height
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -109,7 +113,8 @@ class Heatmap(VGroup):
     """
 
     def __init__(self, values, texts, row_labels, col_labels, theme: Theme, *, cell: float,
-                 show_values: bool, label_size: float, label_colours=None, **kwargs) -> None:
+                 show_values: bool, label_size: float, label_colours=None, label_width: float = LABEL_W,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         n_rows, n_cols = len(values), len(values[0])
         self.cell = cell
@@ -144,29 +149,34 @@ class Heatmap(VGroup):
             self.texts.append(tt)
             self.fills.append(ff)
         colours = label_colours or [theme.text] * max(n_rows, n_cols)
-        self.row_labels = VGroup()
-        for i, s in enumerate(row_labels):
-            t = label(s, theme, size=label_size, colour=colours[i], max_width=2.0)
-            if t.height > cell * 0.8:
-                t.scale_to_fit_height(cell * 0.8)
+        # labels are cut with "…" at ``label_width`` and drawn at one size per side; they shrink to fit a
+        # small row only down to the text floor (the scene sizes the cells so that they fit there)
+        self.row_labels = VGroup(*[label(s, theme, size=label_size, colour=colours[i], max_width=label_width)
+                                   for i, s in enumerate(row_labels)])
+        tallest = max(t.height for t in self.row_labels)
+        if tallest > cell * ROW_FILL:
+            self.row_labels.scale(max(cell * ROW_FILL / tallest, floor_scale(self.row_labels)))
+        for i, t in enumerate(self.row_labels):
             t.move_to([-GAP.s, -(i + 0.5) * cell, 0], aligned_edge=RIGHT)
-            self.row_labels.add(t)
         self.col_labels = VGroup()
-        raw = [label(s, theme, size=label_size, colour=colours[j], max_width=2.0) for j, s in enumerate(col_labels)]
+        raw = [label(s, theme, size=label_size, colour=colours[j], max_width=label_width)
+               for j, s in enumerate(col_labels)]
         self.vertical = any(t.width > cell * 0.92 for t in raw)
-        if self.vertical:       # a smaller horizontal label reads better than a vertical one
-            small = [label(s, theme, size=label_size * 0.8, colour=colours[j]) for j, s in enumerate(col_labels)]
-            if all(t.width <= cell * 0.92 for t in small):
+        if self.vertical:       # a smaller horizontal label reads better than a vertical one (above the floor)
+            small = [label(s, theme, size=label_size * 0.8, colour=colours[j], max_width=label_width)
+                     for j, s in enumerate(col_labels)]
+            if all(t.width <= cell * 0.92 for t in small) and floor_scale(small) <= 1.0:
                 raw, self.vertical = small, False
-        for j, t in enumerate(raw):
+        for t in raw:
             if self.vertical:
                 quarter_turn(t)
-                if t.width > cell * 0.8:
-                    t.scale_to_fit_width(cell * 0.8)
-                t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)
-            else:
-                t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)
             self.col_labels.add(t)
+        if self.vertical:
+            widest = max(t.width for t in raw)
+            if widest > cell * ROW_FILL:
+                self.col_labels.scale(max(cell * ROW_FILL / widest, floor_scale(raw)))
+        for j, t in enumerate(self.col_labels):
+            t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)
         self.add(self.body, self.row_labels, self.col_labels)
 
     def cell_group(self, i: int, j: int) -> VGroup:
