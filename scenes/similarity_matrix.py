@@ -36,7 +36,7 @@ from .theme import GAP, MIN_CAP_PX, SIZE
 MAX_CELL = 1.1          # a cell no larger than this (scene units): a small matrix stays a matrix, not tiles
 LABEL_CUTS = (1.0, 0.75, 0.5, 0.3)      # label widths tried, as shares of the heatmap's LABEL_W
 LEAST_SIDE = 1.5        # a column of readouts beside the matrix no narrower than this
-CUT_GAIN = 1.1          # labels are cut shorter only for cells at least this much larger
+CUT_GAIN = 1.25        # labels are cut shorter only for cells at least this much larger
 LEGEND_H = 1.9          # the colour legend's height, at most
 LEGEND_SHORT = 1.2      # ... and when a taller one would leave the readouts no room
 SIDE_MAX = 0.5          # what sits beside the matrix takes at most this share of the body's width
