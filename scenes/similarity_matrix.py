@@ -38,7 +38,7 @@ LABEL_CUTS = (1.0, 0.75, 0.5, 0.3)      # label widths tried, as shares of the h
 LEAST_SIDE = 1.5        # a column of readouts beside the matrix no narrower than this
 CUT_GAIN = 1.25        # labels are cut shorter only for cells at least this much larger
 LEGEND_H = 1.9          # the colour legend's height, at most
-LEGEND_SHORT = 1.2      # ... and when a taller one would leave the readouts no room
+LEGEND_SHORT = 1.0      # ... and when a taller one would leave the readouts no room
 SIDE_MAX = 0.5          # what sits beside the matrix takes at most this share of the body's width
 TICKS = [(1, "+1  same direction"), (0, "0  unrelated"), (-1, "\u22121  opposite")]
 
@@ -54,9 +54,10 @@ class SimilarityMatrixScene(SegmentScene):
         colours = [self.colour_of(t) for t in sb.tokens]
         label_size = SIZE.label if n <= 8 else SIZE.note if n <= 12 else SIZE.small
         # column labels may turn vertical: reserve room for the longest token (as cut at the label width)
-        probe = max((label(t, th, size=label_size) for t in sb.labels), key=lambda m: m.width)
-        # the least cell: a row label at the text floor fits its row
-        least = probe.height * floor_scale([probe]) / ROW_FILL
+        shaped = [label(t, th, size=label_size) for t in sb.labels]
+        probe = max(shaped, key=lambda m: m.width)
+        # the least cell: the tallest row label (a script's marks reach far above and below) at the floor fits
+        least = max(t.height for t in shaped) * floor_scale([probe]) / ROW_FILL
         region = self.regions.body
         body_top = region.y1
         self.bottom = region.y0
@@ -73,15 +74,19 @@ class SimilarityMatrixScene(SegmentScene):
         # and the two notes. Each goes beside the matrix or under it, whichever draws the matrix larger; labels
         # are cut shorter (with "…") when that draws the matrix clearly larger (the readouts name them in full)
         legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
-        readouts = [label(t, th, size=SIZE.label) for t in sb.row_notes]
         side_max = region.width * SIDE_MAX
-        notes_w = min(side_max, max([r.width for r in readouts] + [legend_title.width]))
-        line_h = max(r.height for r in readouts)
         noted = functools.lru_cache(None)(self._note)        # the same note at the same width, shaped once
+        legends = {(k, bar_h): ColourLegend(th, height=bar_h, ticks=ticks, size=SIZE.small)
+                   for k, ticks in enumerate((TICKS, [(v, t.split()[0]) for v, t in TICKS]))
+                   for bar_h in (LEGEND_H, LEGEND_SHORT)}
         best = None
-        for label_w in sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True):
-            for ticks, bar_h in product((TICKS, [(v, t.split()[0]) for v, t in TICKS]), (LEGEND_H, LEGEND_SHORT)):
-                legend = ColourLegend(th, height=bar_h, ticks=ticks, size=SIZE.small)
+        for label_w, ro_size in product(sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True),
+                                        (SIZE.label, SIZE.note)):
+            readouts = [label(t, th, size=ro_size) for t in sb.row_notes]
+            notes_w = min(side_max, max([r.width for r in readouts] + [legend_title.width]))
+            line_h = max(r.height for r in readouts)
+            for (k, bar_h), legend in legends.items():
+                ticks = TICKS if k == 0 else [(v, t.split()[0]) for v, t in TICKS]
                 leg_w = max(legend.width, legend_title.width)
                 leg_h = legend.height + legend_title.height + GAP.s
                 # beside: the notes' own width, or what the matrix at its tallest leaves (a narrower column)
@@ -109,10 +114,12 @@ class SimilarityMatrixScene(SegmentScene):
                                     label_w)
                     # a longer label is kept unless a shorter one draws the cells clearly larger (or the cells
                     # are too small for a label at the floor)
-                    gain = 1.0 if best is None or best[0] < least else 1.02 if label_w == best[4] else CUT_GAIN
+                    gain = (1.0 if best is None or best[0] < least else
+                            1.02 if (label_w, ro_size) == (best[4], best[7]) else CUT_GAIN)
                     if best is None or cell > best[0] * gain:
-                        best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h)
-        cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h = best
+                        best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size)
+        cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size = best
+        self.readout_size = ro_size
         self.notes_replace = replace            # one note at a time (under the matrix, or in a short column)
         # values too small to read at this size are not printed: the colours and the readouts carry them
         show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
@@ -252,7 +259,7 @@ class SimilarityMatrixScene(SegmentScene):
         self.play(appear(self.legend), appear(self.legend_title), run_time=0.5)
         row_mark, readout = None, None
         for i in range(n):
-            new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
+            new_ro = self.readout(sb.row_notes[i], size=self.readout_size)
             box = self.row_box(i, 3)
             cells = [hm.cell_group(i, j) for j in range(n) if (i, j) != done]
             # swap marks instantly and fade in only new things: Cairo then redraws

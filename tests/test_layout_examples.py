@@ -114,6 +114,25 @@ def lessons(draw):
 @example(_fuzz_case("nearest-neighbours", ["\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d",
                                            "\uac70" * 13], {"query": "\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d", "k": 1},
                     aspect="9:16", d=1))
+# 16 Latin tokens of 38-40 characters in a square frame: the heatmap shrank its labels to 6-8 px and the legend's
+# "-1 opposite" lay over the row readouts
+@example(_fuzz_case("similarity-matrix", [
+                                           "arbueuxqeibfxtpjmssklgkaqedolyuuhehhbbh",
+                                           "ecgdhjugfiiioyqikuubflyehalnqdyugilxxaoi",
+                                           "egjyibegjkrfggcqzqvtzflfvfeqblddpuglubi",
+                                           "fthddncqhronfspyfbjimftlutpxoawcysdrnu",
+                                           "givtqojffiqkkwzznyichzldmmfwkcrmouigdwc",
+                                           "gtdysjltycdifezwamwfxyjdngndotzvuzxgxqs",
+                                           "hfsvgykokilhlhigwwvwdjzytgerlchsgrmxqtav",
+                                           "illmwucsgakpfehftfkkojfckmgjotgcrqvnwu",
+                                           "isxmsyxnbwqwjvdzklcoggrrmkzjekvjfhdglg",
+                                           "jdseduagjjvpqgxhgmwwfvbendqlxzrymjrvgl",
+                                           "jmmjjwchxrgipprttbqsfapxunumjwitqhpwste",
+                                           "pwuiaezpgubvbwnafcajllvywzvrdmzceonvzvec",
+                                           "vkulodwnkidfnizcpvpenqqwwjhuggeqxkalengi",
+                                           "xadcvgrbkqzyxlnwhkftgsywidukvymjhlqrnmr",
+                                           "zlvllnetykeherkiegkfpslywpkletntqitytmpm",
+                                           "zwldzpiprebdncfntlmofgqazfrtpdruspszwn"], {}, aspect="1:1", theme="high-contrast", d=8))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")

@@ -12,8 +12,9 @@ from manim import Mobject, tempconfig  # noqa: E402
 
 from embedcore.lesson import load_lesson  # noqa: E402
 from scenes.components.heatmap import diverging_colour, ink_for, luminance  # noqa: E402
+from scenes.components.text import cap_px  # noqa: E402
 from scenes.registry import SCENES  # noqa: E402
-from scenes.theme import THEMES, theme_for  # noqa: E402
+from scenes.theme import MIN_CAP_PX, THEMES, theme_for  # noqa: E402
 
 pytestmark = pytest.mark.render
 
@@ -23,8 +24,8 @@ FW, FH = 8.0 * 16 / 9, 8.0
 WORDS = "the cat dog sat on mat king queen car bus a ran kitten puppy prince princess".split()
 
 
-def build(sb, style):
-    with tempconfig({"frame_height": FH, "frame_width": FW, "pixel_width": 854, "pixel_height": 480,
+def build(sb, style, fw=FW, fh=FH):
+    with tempconfig({"frame_height": fh, "frame_width": fw, "pixel_width": round(480 * fw / fh), "pixel_height": 480,
                      "dry_run": True, "disable_caching": True}):
         scene = SCENES[sb.type](sb, theme_for(style))
         scene.build()
@@ -95,6 +96,41 @@ def test_heatmap_cells_match_storyboard(write_lesson, n):
     # cells stay large enough to see: ≥ 0.26 units = 15 px at 480p, 35 px at 1080p
     assert hm.cell >= 0.25     # ≥ 0.25 units: 15 px at 480p, 33 px at 1080p (the derivation takes its row of room)
     assert_inside_frame(scene)
+
+
+# the fuzz's 15 Hangul tokens (many 11-13 characters) in a square frame: labels were shrunk to 5 px and the
+# matrix drawn about 1 unit tall
+HANGUL = ["국한딩베딩거벡어딩거의", "벡벡", "리벡한임의터큰거임단단리미", "벡임국어임한토의", "미한벡리거어큰임큰미의벡", "딩국", "큰",
+          "문미임문어토큰베임거벡어베", "토", "벡딩딩거어딩", "큰딩토", "큰어미딩베문", "터어딩리터임", "단", "딩"]
+
+
+def test_long_labels_are_cut_never_shrunk_below_the_floor(write_lesson):
+    c = load_lesson(write_lesson(f"""
+        lesson: {{title: "Fuzz similarity-matrix"}}
+        style: {{aspect: "1:1", theme: light}}
+        vocabulary: [{", ".join(HANGUL)}]
+        embeddings: {{source: synthetic, dim: 2, seed: 3}}
+        tokens: [{", ".join(HANGUL)}]
+        segments:
+          - type: similarity-matrix
+        """))
+    sb = c.storyboards[0]
+    scene = build(sb, c.lesson.style, fw=8.0, fh=8.0)
+    hm = scene.hm
+    labels = [*hm.row_labels, *hm.col_labels]
+    assert min(cap_px(t, "Inter") for t in labels) >= MIN_CAP_PX - 0.05
+    # a floor-size label fits its row (no two rows' labels touch), and the long ones are cut, not shrunk
+    assert max(t.height for t in hm.row_labels) <= hm.cell
+    assert all(t.original_text.endswith("\u2026") for t, tok in zip(hm.row_labels, HANGUL) if len(tok) > 6)
+    # the matrix takes most of the body's height, not a corner of it
+    assert hm.body.height >= 0.7 * scene.regions.body.height
+    # every readout stays in its column: beside the legend (right of it) or under it and the matrix
+    for note in sb.row_notes:
+        ro = scene.readout(note, size=scene.readout_size)
+        assert ro.get_right()[0] <= scene.regions.body.x1 + 1e-6
+        assert ro.get_top()[1] <= scene.legend.get_bottom()[1]
+        assert ro.get_left()[0] >= hm.body.get_right()[0] or ro.get_top()[1] <= hm.get_bottom()[1]
+        assert min(cap_px(t, "Inter") for t in ro) >= MIN_CAP_PX
 
 
 @pytest.mark.parametrize("name", NAMES)
