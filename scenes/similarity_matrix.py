@@ -36,6 +36,7 @@ from .theme import GAP, MIN_CAP_PX, SIZE
 MAX_CELL = 1.1          # a cell no larger than this (scene units): a small matrix stays a matrix, not tiles
 LABEL_CUTS = (1.0, 0.75, 0.5, 0.3)      # label widths tried, as shares of the heatmap's LABEL_W
 LEAST_SIDE = 1.5        # a column of readouts beside the matrix no narrower than this
+BESIDE_LEAST = 0.85     # the derived cell's card goes beside the matrix at this share of its size or more
 CUT_GAIN = 1.25        # labels are cut shorter only for cells at least this much larger
 LEGEND_H = 1.9          # the colour legend's height, at most
 LEGEND_SHORT = 1.0      # ... and when a taller one would leave the readouts no room
@@ -108,10 +109,17 @@ class SimilarityMatrixScene(SegmentScene):
                     under_h = ((leg_h + GAP.l if not legend_beside else 0.0)
                                + (notes_h + GAP.l if not notes_beside else 0.0))
                     beside_h = (leg_h if legend_beside else 0.0) + (notes_h + GAP.l if notes_beside else 0.0)
-                    if beside_h > region.height or side_w > side_max:
-                        continue
+                    compact = ro_size != SIZE.label or bar_h != LEGEND_H
+                    if side_w > side_max or (compact and best is not None and best[0] >= least):
+                        continue        # smaller readouts and legend only for rows too small for their labels
                     cell = cell_for(region.width - (side_w + GAP.l if side_w else 0.0), region.height - under_h,
                                     label_w)
+                    # the legend beside starts at the cells' top: under the column labels, less its title
+                    lw = min(probe.width, label_w)
+                    head = (lw if lw * 0.8 > cell * 0.92 else probe.height) + GAP.m
+                    if beside_h + (max(0.0, head - legend_title.height - GAP.s) if legend_beside else 0.0) \
+                            > region.height:
+                        continue
                     # a longer label is kept unless a shorter one draws the cells clearly larger (or the cells
                     # are too small for a label at the floor)
                     gain = (1.0 if best is None or best[0] < least else
@@ -164,20 +172,24 @@ class SimilarityMatrixScene(SegmentScene):
         self.panel_w = region.x1 - x0
         self.colours = colours
         # the derived cell: beside the matrix where it fits at nearly full size, else on a panel over the rows
-        # below the cell's row (they are still empty then)
+        # below the cell's row (they are still empty then), else over the body
         self.derived = None
         dv = sb.derivation
         if dv is not None:
             pair = (colours[dv.i], colours[dv.j])
             beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, region.x1, body_top)
             self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
-            if self.derived is None or self.derived.scale_used < 0.85:
+            if self.derived is None or self.derived.scale_used < BESIDE_LEAST:
                 # its top on a row's edge at least a gap below the cell's row: a row's label wholly under the
                 # card or wholly clear of its outline
                 rows = math.ceil(GAP.s / cell - 1e-9)
                 top = self.hm.rects[dv.i][0].get_bottom()[1] - rows * cell
-                self.derived = DerivedCell(dv, th, pair, Box(region.x0, self.bottom, region.x1, top),
-                                           backing=True, step=cell)
+                under = Box(region.x0, self.bottom, region.x1, top)
+                self.derived = DerivedCell(dv, th, pair, under, backing=True, step=cell)
+                if self.derived.width > under.width + 1e-6 or self.derived.height > under.height + 1e-6:
+                    # at the text floor it passes the rows below: it takes a turn over the whole body instead
+                    # (the matrix is still empty; its heads name the two tokens)
+                    self.derived = DerivedCell(dv, th, pair, region, backing=True)
 
     # -- helpers ------------------------------------------------------------
     def row_box(self, i: int, stroke_width: float) -> Rectangle:

@@ -32,12 +32,23 @@ from ..layout import Box, floor_scale, transform
 from ..layout import bounds as layout_bounds
 from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
-from .text import label, number
+from .text import SHRINK_OK, elide, label, number
 
 ROW_H = 0.36        # one component's row, at the natural size (SIZE.cell)
 ACROSS_H = 0.75     # laid across: one series' row, with room for the operators between rows
 OP_W = 0.4          # laid down: the column an operator (×, =) takes
+HEAD_KEEP = 3           # a cut token keeps this many characters, its "…" one of them
 FIRST = 1.85        # rows above the first component: the token, then its length
+
+
+def _head(token: str, tail: str, theme: Theme, colour: str, width: float):
+    """``token`` + ``tail`` no wider than ``width``: the token cut with "…", never the number in ``tail``."""
+    t = label(token + tail, theme, size=SIZE.label, colour=colour)
+    keep = len(token)
+    while t.width > width * SHRINK_OK and keep > HEAD_KEEP:     # a token is never cut to its "…" alone
+        keep -= 1
+        t = label(elide(token, keep) + tail, theme, size=SIZE.label, colour=colour)
+    return t.scale_to_fit_width(width) if t.width > width else t
 
 
 class DerivedCell(VGroup):
@@ -53,9 +64,10 @@ class DerivedCell(VGroup):
         self.dims = m = len(dv.dims)
         values = [*dv.raw[0], *dv.raw[1], *dv.unit[0], *dv.unit[1], *dv.products, dv.total]
         self.col_w = max(number(v, th, size=size).width for v in values) + GAP.m
-        self.heads = VGroup(*[label(t, th, size=SIZE.label, colour=c, max_width=self.col_w + OP_W)
+        head_w = self.col_w + OP_W - GAP.s          # a gap between neighbouring heads
+        self.heads = VGroup(*[label(t, th, size=SIZE.label, colour=c, max_width=head_w)
                               for t, c in zip(dv.tokens, colours)])
-        self.unit_heads = VGroup(*[label(f"{t} \u00f7 {n}", th, size=SIZE.label, colour=c, max_width=self.col_w + OP_W)
+        self.unit_heads = VGroup(*[_head(t, f" \u00f7 {n}", th, c, head_w)
                                    for t, n, c in zip(dv.tokens, dv.norms, colours)])
         self.product_head = label("product", th, size=SIZE.label, colour=th.muted)
         self.raw = VGroup(*[VGroup(*[number(t, th, size=size) for t in side]) for side in dv.raw])
@@ -77,8 +89,10 @@ class DerivedCell(VGroup):
         # down (one row per component) suits a tall box, across (one column per component) a wide one
         pad = GAP.m if backing else 0.0
         fits = {}
+        self.sizes: dict[bool, tuple[float, float]] = {}     # natural width and height, laid down and across
         for across in (False, True):
             bounds = self._arrange(across)
+            self.sizes[across] = (bounds.width, bounds.height)
             fits[across] = min(1.2, (box.width - 2 * pad) / bounds.width, (box.height - 2 * pad) / bounds.height)
         self.across = fits[True] > fits[False] * 1.05
         bounds = self._arrange(self.across)
@@ -90,7 +104,8 @@ class DerivedCell(VGroup):
         x0, x1 = min(p.get_left()[0] for p in content), max(p.get_right()[0] for p in content)
         y1 = max(p.get_top()[1] for p in content)
         y0 = min(p.get_bottom()[1] for p in content)
-        scale = max(fits[self.across], floor_scale(content))      # never below the text floor
+        self.floor = floor_scale(content)
+        scale = max(fits[self.across], self.floor)      # never below the text floor
         transform(content, scale, np.array([(x0 + x1) / 2, y1, 0.0]),
                   np.array([box.centre[0], box.y1 - pad, 0.0]))
         self.scale_used = scale
