@@ -128,6 +128,9 @@ class SimilarityMatrixScene(SegmentScene):
                         best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size)
         cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size = best
         self.readout_size = ro_size
+        # no arrangement gives rows a floor-size label (a body squeezed by a long caption): the rows keep that
+        # size and the overflow is the check's to report, rather than labels drawn over each other
+        cell = max(cell, least)
         self.notes_replace = replace            # one note at a time (under the matrix, or in a short column)
         # values too small to read at this size are not printed: the colours and the readouts carry them
         show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
