@@ -80,6 +80,13 @@ class SimilarityMatrixScene(SegmentScene):
         legends = {(k, bar_h): ColourLegend(th, height=bar_h, ticks=ticks, size=SIZE.small)
                    for k, ticks in enumerate((TICKS, [(v, t.split()[0]) for v, t in TICKS]))
                    for bar_h in (LEGEND_H, LEGEND_SHORT)}
+        note_texts = [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest else [])]
+
+        def cuts(width: float) -> int:
+            """Lines of the notes cut with "…" at ``width`` (an expression wraps whole, so a narrow column cuts
+            "cos(king, queen) = …" before its number)."""
+            return sum(line.original_text.endswith("\u2026") for t in note_texts for line in noted(t, width))
+        least_cuts = cuts(region.width)
         best = None
         for label_w, ro_size in product(sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True),
                                         (SIZE.label, SIZE.note)):
@@ -99,8 +106,7 @@ class SimilarityMatrixScene(SegmentScene):
                 if max(leg_w, LEAST_SIDE) <= left < notes_w:
                     layouts += [(True, True, left, False), (True, True, left, True)]
                 for legend_beside, notes_beside, width, replace in layouts:
-                    notes = [noted(t, width) for t in [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest
-                                                                         else [])]]
+                    notes = [noted(t, width) for t in note_texts]
                     stacked = not replace       # one after the other, or the second replaces the first
                     ro_h = max(self._lines(r, t, width) for r, t in zip(readouts, sb.row_notes)) * (line_h + GAP.xs)
                     notes_h = max([ro_h] + ([sum(x.height for x in notes) + GAP.m * (len(notes) - 1)]
@@ -119,6 +125,11 @@ class SimilarityMatrixScene(SegmentScene):
                     head = (lw if lw * 0.8 > cell * 0.92 else probe.height) + GAP.m
                     if beside_h + (max(0.0, head - legend_title.height - GAP.s) if legend_beside else 0.0) \
                             > region.height:
+                        continue
+                    # the notes get what the matrix leaves (in quarter units: a few widths shaped, not one each);
+                    # a column that cuts more of them than the full width does loses their numbers
+                    room = region.width - (lw + GAP.s + GAP.xs + n * cell) - GAP.l if notes_beside else region.width
+                    if cuts(math.floor(room * 4) / 4) > least_cuts:
                         continue
                     # a longer label is kept unless a shorter one draws the cells clearly larger (or the cells
                     # are too small for a label at the floor)
