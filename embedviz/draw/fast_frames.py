@@ -18,7 +18,8 @@ here removes work that does not change the picture:
   for every repeat, and encoded every repeat. Here a picture is converted once;
   with variable frame rate (the default for mp4 and webm) it is also encoded
   once, shown for its whole hold. One swscale context converts a segment's
-  pictures (``frame.reformat`` would set one up a picture).
+  pictures (``frame.reformat`` would set one up a picture), and only the rows
+  that changed since the picture before are converted (:class:`BandConverter`).
 
 The Manim members these classes override or use are listed and checked in
 :mod:`.manim_compat`, where the base classes come from.
@@ -40,6 +41,9 @@ from av.video.reformatter import VideoReformatter
 from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder
 
 _MAX_PATHS = 20_000      # cached paths per camera before the cache is cleared (≈ a few MB)
+_BAND_REACH = 4          # rows either side of a changed row whose yuv420p chroma it changes (measured: 2)
+_BAND_MARGIN = 8         # rows converted beyond those on each side, then dropped (swscale's filter reads 2)
+_BAND_STEP = 64          # band heights are multiples of this (one swscale context per height)
 
 
 class PathCache:
@@ -190,15 +194,9 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         for k in ("frames", "pictures", "encoded"):
             self._stats.setdefault(k, 0)
         self._held = None           # (picture array, converted frame, frames it is shown)
+        self._last = None           # CFR: (picture array, converted frame) of the last picture
         self._durations: dict[int, int] = {}
-        # one converter for the segment: ``frame.reformat`` sets up a new swscale context for every
-        # frame (≈ 1 of its 5 ms at 1080p); the same settings give the same bytes
-        self._reformatter = VideoReformatter()
-
-    def _convert(self, pixels):
-        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
-        pix_fmt = self._stream.codec_context.pix_fmt
-        return frame if pix_fmt == "rgba" else self._reformatter.reformat(frame, format=pix_fmt)
+        self._converter = BandConverter(self._stream.codec_context.pix_fmt)
 
     def _encode(self, frame, length: int) -> None:
         frame.pts = self._next_pts
@@ -218,21 +216,29 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         self._validate_frame(pixels, repeat)
         self._stats["frames"] += repeat
         try:
+            last = self._held if self.vfr else self._last
+            rows = changed_rows(last[0], pixels) if last is not None else (0, len(pixels))
             if self.vfr:
-                held = self._held
-                if held is not None and np.array_equal(held[0], pixels):
-                    held[2] += repeat
+                if rows is None:
+                    last[2] += repeat
                     self._give_back(pixels)
                     return
-                self._flush_held(last=False)
                 self._stats["pictures"] += 1
-                self._held = [pixels, self._convert(pixels), repeat]
+                frame = self._converter.convert(pixels, rows, last[1] if last is not None else None)
+                self._flush_held(last=False)
+                self._held = [pixels, frame, repeat]
                 return
-            self._stats["pictures"] += 1
-            frame = self._convert(pixels)
+            if rows is None:
+                frame = last[1]
+            else:
+                self._stats["pictures"] += 1
+                frame = self._converter.convert(pixels, rows, last[1] if last is not None else None)
             for _ in range(repeat):
                 self._encode(frame, 1)
-            self._give_back(pixels)         # the encoder has its own copy of what it still needs
+            # the encoder has its own copy of what it still needs; the picture is kept to compare the next with
+            if last is not None and last[0] is not pixels:
+                self._give_back(last[0])
+            self._last = (pixels, frame)
         except BaseException as error:
             raise self._operation_error("encode", error) from error
 
@@ -257,6 +263,9 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         if self._closed:
             return
         first_error: Exception | None = None
+        if self._last is not None:
+            self._give_back(self._last[0])
+            self._last = None
         try:
             self._flush_held(last=True)
             self._mux(self._stream.encode())
@@ -269,6 +278,77 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
             first_error = first_error or error
         if first_error is not None:
             raise self._operation_error("finish", first_error) from first_error
+
+
+def changed_rows(before: np.ndarray, after: np.ndarray) -> tuple[int, int] | None:
+    """[first, last + 1] of the rows where two pictures of one shape differ; None when they are equal."""
+    h = len(after)
+    a, b = before.reshape(h, -1), after.reshape(h, -1)
+    if a.shape[1] % 8 == 0:     # compare 8 bytes at a time
+        a, b = a.view(np.uint64), b.view(np.uint64)
+    rows = np.flatnonzero((a != b).any(axis=1))
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else None
+
+
+class BandConverter:
+    """RGBA pictures to a stream's pixel format, converting only the band of rows that changed.
+
+    Converting a 1080p picture to yuv420p costs about 4 ms, while most pictures
+    of an animation differ from the one before in a band of rows (a label
+    fading in). A yuv420p row depends only on the RGBA rows around it (luma on
+    its own row, chroma on a pair of rows and the rows next to it: swscale's
+    vertical filter), so the changed rows and ``_BAND_REACH`` rows either side,
+    converted as a band with ``_BAND_MARGIN`` rows more on each side that are
+    then dropped, give the full conversion's bytes; the other rows are the last
+    picture's, copied. ``tests/test_fast_frames.py``
+    checks it against whole conversions at every band position. Band heights are
+    rounded up to ``_BAND_STEP`` rows so a few swscale contexts serve a segment
+    (setting one up costs ~1 ms). Other pixel formats than yuv420p, and odd
+    sizes, are converted whole, as before.
+    """
+
+    def __init__(self, pix_fmt: str) -> None:
+        self.pix_fmt = pix_fmt
+        self._reformatters: dict[int, VideoReformatter] = {}
+        self.rows_converted = 0
+
+    def _reformat(self, pixels: np.ndarray):
+        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+        if self.pix_fmt == "rgba":
+            return frame
+        self.rows_converted += len(pixels)
+        # one converter per picture height: ``frame.reformat`` sets up a new swscale context for every
+        # frame (≈ 1 of its 5 ms at 1080p); the same settings give the same bytes
+        reformatter = self._reformatters.setdefault(len(pixels), VideoReformatter())
+        return reformatter.reformat(frame, format=self.pix_fmt)
+
+    def convert(self, pixels: np.ndarray, rows: tuple[int, int], last) -> av.VideoFrame:
+        """``pixels`` converted, where only ``rows`` differ from the picture ``last`` (a converted frame,
+        never changed: the answer is a new frame) was converted from; ``last`` None: convert it all."""
+        h, w = pixels.shape[:2]
+        if last is None or self.pix_fmt != "yuv420p" or h % 2 or w % 2:
+            return self._reformat(pixels)
+        # rows whose conversion changes: the changed rows and their neighbours' chroma (even bounds)
+        r0 = max(0, (rows[0] - _BAND_REACH) // 2 * 2)
+        r1 = min(h, (rows[1] + _BAND_REACH + 1) // 2 * 2)
+        top = max(0, r0 - _BAND_MARGIN)
+        height = -(-(r1 + _BAND_MARGIN - top) // _BAND_STEP) * _BAND_STEP
+        if height >= h - _BAND_STEP:
+            return self._reformat(pixels)
+        top = min(top, h - height)          # even: h and height are
+        band = self._reformat(pixels[top:top + height])
+        # rows of the band kept: all but the margins, except at the picture's edges (they hold [r0, r1])
+        k0 = top + _BAND_MARGIN if top > 0 else 0
+        k1 = top + height - _BAND_MARGIN if top + height < h else h
+        out = av.VideoFrame(w, h, self.pix_fmt)
+        for dst, src, part in zip(out.planes, last.planes, band.planes):
+            sub = h // dst.height          # 2 for the chroma planes of yuv420p
+            d, s, p = (np.frombuffer(q, np.uint8).reshape(q.height, q.line_size)[:, :dst.width]
+                       for q in (dst, src, part))
+            d[:k0 // sub] = s[:k0 // sub]
+            d[k0 // sub:k1 // sub] = p[(k0 - top) // sub:(k1 - top) // sub]
+            d[k1 // sub:] = s[k1 // sub:]
+        return out
 
 
 class HoldingFileWriter(SceneFileWriter):
