@@ -200,7 +200,7 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     from manim import BLUE, RED, Circle, PointCloudDot, Square, Text, VGroup
     from manim.camera.camera import Camera
 
-    from embedviz.draw.fast_frames import FastListing, fast_camera
+    from embedviz.draw.fast_frames import FastListing, FilledBackground, fast_camera
 
     size = {"pixel_width": 96, "pixel_height": 64, "frame_width": 6, "frame_height": 4}
     fast, stock = fast_camera(Camera)(**size), Camera(**size)
@@ -221,7 +221,14 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     dot.shift([0.6, 0.6, 0])
     box.z_index = 3
     steps += [same([box, picture, word, ring, dot]), same([ring, dot, word]), same([word, box, ring, dot])]
+    for cam in (fast, stock):               # a new background colour (a theme's), then a half-transparent one
+        cam.background_color = "#1b2230"
+    steps.append(same([word, box]))
+    for cam in (fast, stock):
+        cam.background_opacity = 0.5
+    steps.append(same([ring, word]))
     assert all(steps), steps
+    assert isinstance(fast, FilledBackground) and fast._bg_fill is not None, "a colour's background is filled"
 
 
 def test_the_fast_camera_lists_the_mobjects_manim_lists():

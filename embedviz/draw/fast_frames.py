@@ -10,6 +10,8 @@ here removes work that does not change the picture:
   glyphs that have not moved. The path is a pure function of the (displayed)
   points, so it is built once and replayed with ``cairo.Context.append_path``
   while the points are unchanged.
+- :class:`FilledBackground` (a camera mixin): a frame starts as a fill of the
+  background's one colour instead of a copy of the background's 8 MB picture.
 - :class:`FastListing` (a camera mixin): the frame's mobjects listed in one
   plain walk instead of Manim's recursive generators, their drawing
   function looked up once a class.
@@ -148,10 +150,42 @@ def _family_with_points(mobjects) -> list:
     return out
 
 
+class FilledBackground:
+    """Camera mixin: a frame starts as a fill of the background's one colour, not a copy of its picture.
+
+    ``Camera.reset`` copies the background array (8 MB at 1080p) into the
+    frame before every picture, reading as much memory as it writes. A
+    background of one colour (every lesson's: a theme colour, no image) is the
+    same bytes written as one repeated 32-bit value. Any other background, or a
+    background array replaced behind the camera's back, is copied as Manim does.
+    """
+
+    def init_background(self) -> None:
+        super().init_background()
+        bg = self.background
+        self._bg_fill = None
+        if bg.dtype == np.uint8 and bg.ndim == 3 and bg.shape[2] == 4 and bg.flags.c_contiguous:
+            words = bg.reshape(-1).view(np.uint32)
+            if (words == words[0]).all():
+                self._bg_fill = (bg, words[0])
+
+    def reset(self):
+        fill, frame = self.__dict__.get("_bg_fill"), self.__dict__.get("pixel_array")   # none yet: Manim makes it
+        if (fill is None or frame is None or fill[0] is not self.background or frame.shape != fill[0].shape
+                or frame.dtype != np.uint8 or not frame.flags.c_contiguous):
+            return super().reset()
+        frame.reshape(-1).view(np.uint32).fill(fill[1])
+        return self
+
+
 def fast_camera(camera_class: type[Camera]) -> type[Camera]:
-    """``camera_class`` with cached paths, and with :class:`FastListing` when it lists and draws mobjects
-    as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
+    """``camera_class`` with cached paths and a filled background, and with :class:`FastListing` when it
+    lists and draws mobjects as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
     cls = with_path_cache(camera_class)
+    if camera_class.reset is Camera.reset and camera_class.init_background is Camera.init_background:
+        if cls not in _filled:
+            _filled[cls] = type(f"Filled{cls.__name__}", (FilledBackground, cls), {})
+        cls = _filled[cls]
     flat = all(getattr(camera_class, name) is getattr(Camera, name) for name in _FLAT)
     if not flat or issubclass(cls, FastListing):
         return cls
@@ -163,6 +197,7 @@ def fast_camera(camera_class: type[Camera]) -> type[Camera]:
 # what a camera must take from Manim's flat Camera for FastListing to list and dispatch as it does
 _FLAT = ("capture_mobjects", "get_mobjects_to_display", "type_or_raise")
 _listed: dict[type, type] = {}
+_filled: dict[type, type] = {}
 
 
 class HoldingSegmentEncoder(VideoSegmentEncoder):

@@ -8,7 +8,7 @@ the same animations with the pulse or the shift cut to the room the safe area le
 from __future__ import annotations
 
 import numpy as np
-from manim import Animation, FadeIn, Indicate, Mobject, VMobject
+from manim import Animation, FadeIn, FadeOut, Indicate, Mobject, VMobject
 
 from .. import layout
 
@@ -109,3 +109,75 @@ def disappear(mob: Mobject, **kwargs) -> OpacityTo:
     start = _alphas(leaves)
     end = [tuple(np.zeros_like(a) for a in s) for s in start]
     return OpacityTo(mob, leaves, start, end, remover=True, restore=True, **kwargs)
+
+
+# -- speed3 --
+# Whole-scene fades (the header's entrance, every segment's closing fade-out) and the plain
+# fades of matrix-shape, vectors-2d, pitfall-spelling and the title card go through these:
+# opacity-only where everything drawn is a VMobject, Manim's own fade otherwise (an image
+# or a point cloud has no fill/stroke alphas to move). Their colours and widths are Manim's
+# to the last bit (its arithmetic, start·(1 − t) + end·t, on the same values): a frame
+# differs from the stock fade's only where the stock fade's points moved by rounding.
+
+_STYLE = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "stroke_width", "background_stroke_width",
+          "sheen_direction", "sheen_factor")     # what VMobject.interpolate_color interpolates
+
+
+class StillFade(Animation):
+    """``FadeIn``/``FadeOut`` of a mobject that does not move, its points untouched (the path cache holds):
+    every VMobject leaf's style interpolated from ``start`` to ``end`` as Manim's Transform does."""
+
+    def __init__(self, mob: Mobject, leaves: list[VMobject], start, end, *, restore: bool = False, **kwargs) -> None:
+        self._leaves, self._start, self._end, self._restore = leaves, start, end, restore
+        super().__init__(mob, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject        # never read: skip Animation's deep copy of the whole family
+
+    def _apply(self, t: float) -> None:
+        for m, s, e in zip(self._leaves, self._start, self._end):
+            for attr, a, b in zip(_STYLE, s, e):
+                if t == 1.0:
+                    setattr(m, attr, b.copy() if isinstance(b, np.ndarray) else b)
+                else:
+                    setattr(m, attr, a * (1 - t) + b * t if isinstance(a, np.ndarray) else (1 - t) * a + t * b)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self._apply(self.rate_func(alpha))
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        if self._restore:           # as FadeOut: interpolate(0), the mobject as it was
+            self._apply(0.0)
+
+
+def _style(leaves: list[VMobject], faded: bool) -> list[tuple]:
+    out = []
+    for m in leaves:
+        vals = [np.array(getattr(m, a), dtype=float) if a.endswith(("rgbas", "direction")) else getattr(m, a)
+                for a in _STYLE]
+        if faded:                   # VMobject.fade(1): every opacity times 0
+            for v in vals[:3]:
+                v[:, 3] = 0.0 * v[:, 3]
+        out.append(tuple(vals))
+    return out
+
+
+def _vector_only(mob: Mobject) -> bool:
+    return all(isinstance(m, VMobject) or not len(m.points) for m in mob.get_family())
+
+
+def fade_in_still(mob: Mobject, **kwargs) -> Animation:
+    """``FadeIn(mob)`` (no shift, no scale), the points untouched when ``mob`` is drawn with vector paths alone."""
+    if not _vector_only(mob):
+        return FadeIn(mob, **kwargs)
+    leaves = _leaves(mob)
+    return StillFade(mob, leaves, _style(leaves, True), _style(leaves, False), introducer=True, **kwargs)
+
+
+def fade_out_still(mob: Mobject, **kwargs) -> Animation:
+    """``FadeOut(mob)`` (no shift, no scale), the points untouched when ``mob`` is drawn with vector paths alone."""
+    if not _vector_only(mob):
+        return FadeOut(mob, **kwargs)
+    leaves = _leaves(mob)
+    return StillFade(mob, leaves, _style(leaves, False), _style(leaves, True), remover=True, restore=True, **kwargs)
