@@ -125,22 +125,42 @@ _STYLE = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "stroke_width
 
 class StillFade(Animation):
     """``FadeIn``/``FadeOut`` of a mobject that does not move, its points untouched (the path cache holds):
-    every VMobject leaf's style interpolated from ``start`` to ``end`` as Manim's Transform does."""
+    every VMobject leaf's style interpolated from ``start`` to ``end`` as Manim's Transform does, for all
+    leaves at once (one array operation per attribute a frame, not one per leaf)."""
 
     def __init__(self, mob: Mobject, leaves: list[VMobject], start, end, *, restore: bool = False, **kwargs) -> None:
-        self._leaves, self._start, self._end, self._restore = leaves, start, end, restore
+        self._leaves, self._end, self._restore = leaves, end, restore
+        # per attribute, every leaf's values end to end: colour rows [Σ rows, 4] (a leaf's rows are a
+        # slice), directions [n, 3], numbers [n]
+        self._a, self._b, self._spans = [], [], []
+        for k, attr in enumerate(_STYLE):
+            if not leaves:
+                break
+            join = np.concatenate if attr.endswith("rgbas") else np.array
+            self._a.append(join([v[k] for v in start]))
+            self._b.append(join([v[k] for v in end]))
+            self._spans.append(np.cumsum([0, *[len(v[k]) for v in start]]).tolist() if attr.endswith("rgbas") else None)
         super().__init__(mob, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
         return self.mobject        # never read: skip Animation's deep copy of the whole family
 
     def _apply(self, t: float) -> None:
-        for m, s, e in zip(self._leaves, self._start, self._end):
-            for attr, a, b in zip(_STYLE, s, e):
-                if t == 1.0:
+        if not self._leaves:
+            return
+        if t == 1.0:               # as Manim: the end values themselves (copies)
+            for m, e in zip(self._leaves, self._end):
+                for attr, b in zip(_STYLE, e):
                     setattr(m, attr, b.copy() if isinstance(b, np.ndarray) else b)
-                else:
-                    setattr(m, attr, a * (1 - t) + b * t if isinstance(a, np.ndarray) else (1 - t) * a + t * b)
+            return
+        for attr, a, b, spans in zip(_STYLE, self._a, self._b, self._spans):
+            now = a * (1 - t) + b * t           # Manim's interpolate: start·(1 − t) + end·t
+            if spans is not None:               # colour rows: each leaf its slice
+                for i, m in enumerate(self._leaves):
+                    setattr(m, attr, now[spans[i]:spans[i + 1]])
+            else:                               # a direction (a row) or a number a leaf
+                for m, v in zip(self._leaves, now if now.ndim > 1 else now.tolist()):
+                    setattr(m, attr, v)
 
     def interpolate_mobject(self, alpha: float) -> None:
         self._apply(self.rate_func(alpha))
@@ -154,7 +174,7 @@ class StillFade(Animation):
 def _style(leaves: list[VMobject], faded: bool) -> list[tuple]:
     out = []
     for m in leaves:
-        vals = [np.array(getattr(m, a), dtype=float) if a.endswith(("rgbas", "direction")) else getattr(m, a)
+        vals = [np.array(getattr(m, a), dtype=float) if a.endswith(("rgbas", "direction")) else float(getattr(m, a))
                 for a in _STYLE]
         if faded:                   # VMobject.fade(1): every opacity times 0
             for v in vals[:3]:
