@@ -53,33 +53,41 @@ def _alphas(leaves: list[VMobject]) -> list[tuple[np.ndarray, ...]]:
     return [tuple(np.array(getattr(m, c)[:, 3], dtype=float) for c in _CHANNELS) for m in leaves]
 
 
-def _set_alphas(leaves: list[VMobject], start, end, t: float) -> None:
-    for m, s, e in zip(leaves, start, end):
-        for c, a0, a1 in zip(_CHANNELS, s, e):
-            rgba = np.array(getattr(m, c), dtype=float)
-            rgba[:, 3] = a0 + (a1 - a0) * t
-            setattr(m, c, rgba)
+def _joined(arrays) -> tuple[np.ndarray, list[int]]:
+    """Per-leaf arrays end to end, and where each starts and ends."""
+    return (np.concatenate(arrays) if arrays else np.zeros(0)), np.cumsum([0, *map(len, arrays)]).tolist()
 
 
 class OpacityTo(Animation):
     """Fill and stroke alphas of ``mob``'s family move from ``start`` to ``end`` (one tuple of alpha
     arrays per VMobject leaf); points never change. ``restore`` puts ``start`` back once removed
-    (as ``FadeOut`` does, so a later fade-in shows the mobject as it was)."""
+    (as ``FadeOut`` does, so a later fade-in shows the mobject as it was). A frame's alphas,
+    a0 + (a1 − a0)·t, are computed for all leaves at once, a channel at a time."""
 
     def __init__(self, mob: Mobject, leaves: list[VMobject], start, end, *, restore: bool = False, **kwargs) -> None:
-        self._leaves, self._start, self._end, self._restore = leaves, start, end, restore
+        self._leaves, self._restore = leaves, restore
+        self._a0 = [_joined([s[k] for s in start]) for k in range(len(_CHANNELS))]
+        self._a1 = [_joined([e[k] for e in end])[0] for k in range(len(_CHANNELS))]
         super().__init__(mob, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
         return self.mobject        # never read: skip Animation's deep copy of the whole family
 
+    def _set_alphas(self, t: float, *, back: bool = False) -> None:
+        for c, (a0, spans), a1 in zip(_CHANNELS, self._a0, self._a1):
+            now = a0 + ((a0 if back else a1) - a0) * t
+            for i, m in enumerate(self._leaves):
+                rgba = np.array(getattr(m, c), dtype=float)
+                rgba[:, 3] = now[spans[i]:spans[i + 1]]
+                setattr(m, c, rgba)
+
     def interpolate_mobject(self, alpha: float) -> None:
-        _set_alphas(self._leaves, self._start, self._end, self.rate_func(alpha))
+        self._set_alphas(self.rate_func(alpha))
 
     def clean_up_from_scene(self, scene) -> None:
         super().clean_up_from_scene(scene)
         if self._restore:
-            _set_alphas(self._leaves, self._start, self._start, 0.0)
+            self._set_alphas(0.0, back=True)
 
 
 def _leaves(mob: Mobject) -> list[VMobject]:
