@@ -194,3 +194,76 @@ def test_denser_sampling_finds_what_only_shows_a_quarter_into_a_play():
         hit = [v for v in rep.violations if v.rule == "safe" and "'swinger'" in v.elements]
         assert bool(hit) == seen, (samples, rep.violations)
         assert all(v.beat.endswith("(moving)") for v in hit)
+
+
+def _shown_then_cleared(extra, *, wait: bool = True):
+    """A scene whose one beat shows ``extra(scene)`` (two crossing texts and what else the test adds), holds it
+    in a wait (or not), and clears it before the beat ends: only a held moment can see it."""
+    from manim import FadeOut
+
+    class Interlude(SegmentScene):
+        PANELS = ()
+
+        def build_body(self):
+            self.things = VGroup(filler(self))
+            self.extra = VGroup(*extra(self))
+
+        def beats(self):
+            def beat(b):
+                self.add(self.things)
+                self.play(FadeIn(self.extra), run_time=0.5)
+                if wait:
+                    self.wait(0.5)
+                self.play(FadeOut(self.extra), run_time=0.5)
+            return [Beat(beat)]
+    rep = check_storyboard(SB, Style(theme="dark", aspect="16:9"), "16:9", scene_class=Interlude)
+    return {(v.rule, v.elements) for v in rep.violations}, rep
+
+
+def test_a_picture_held_and_cleared_inside_one_beat_is_checked_while_it_is_held():
+    """The cone picture of nearest-neighbours lived only inside a beat: its overlapping labels were never
+    checked. A wait is a frame the viewer looks at; every rule applies there."""
+    def pair(s):
+        return [label("alpha", s.theme, size=24), label("beta", s.theme, size=24).shift([0.3, 0, 0])]
+    found, rep = _shown_then_cleared(pair)
+    assert ("overlap", "'alpha' × 'beta'") in found
+    assert all(v.beat.endswith("(held)") for v in rep.violations if v.rule == "overlap")
+    found, _ = _shown_then_cleared(pair, wait=False)        # never held still: a moment in flight, not a frame
+    assert not any(r == "overlap" for r, _ in found)
+
+
+def test_an_opaque_card_hides_what_lies_under_it():
+    """A card laid over a matrix (similarity-matrix's derivation at 9:16): the grid line under the card's
+    number is not seen, so it crosses nothing; the same line with a see-through card does."""
+    def body(s, opacity):
+        line = Arrow([-3, 0, 0], [3, 0, 0], buff=0)
+        card = Rectangle(width=3, height=1.5, fill_color=s.theme.background, fill_opacity=opacity, stroke_width=0)
+        return [line, card, label("0.42", s.theme, size=24)]
+    found, _ = _shown_then_cleared(lambda s: body(s, 0.96))
+    assert not any(r == "overlap" for r, _ in found), found
+    found, _ = _shown_then_cleared(lambda s: body(s, 0.3))
+    assert any(r == "overlap" and "'0.42'" in e for r, e in found)
+
+
+def test_dimmed_context_is_not_held_to_the_contrast_rule_but_faint_text_is():
+    def body(s, opacity, colour):
+        return [label("context", s.theme, size=24, colour=colour).set_opacity(opacity).shift([0, 1, 0])]
+    found, _ = _shown_then_cleared(lambda s: body(s, 0.3, s.theme.text))
+    assert not any(r == "contrast" for r, _ in found)
+    found, _ = _shown_then_cleared(lambda s: body(s, 1.0, "#2A2F36"))      # full opacity, near the background
+    assert ("contrast", "'context'") in found
+
+
+def test_contrast_is_measured_against_a_circle_s_fill_not_its_box():
+    """A label just outside a tinted circle but inside its box's corner is on the background."""
+    import numpy as np
+    from manim import Circle
+
+    def body(s, where):
+        disc = Circle(radius=1.2, fill_color="#F0E442", fill_opacity=1, stroke_width=0)
+        corner = 1.2 * np.array([0.86, 0.86, 0])
+        return [disc, label("x", s.theme, size=20, colour="#FFFFFF").move_to(corner if where == "corner" else [0, 0, 0])]
+    found, _ = run(lambda s: [filler(s), *body(s, "corner")])
+    assert not any(r == "contrast" for r, _ in found), found
+    found, _ = run(lambda s: [filler(s), *body(s, "centre")])
+    assert ("contrast", "'x'") in found

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from coloraide import Color
-from manim import CairoRenderer, Mobject, Text, ThreeDCamera, Typst, VMobject, logger, tempconfig
+from manim import CairoRenderer, Mobject, Text, ThreeDCamera, Typst, VMobject, Wait, logger, tempconfig
 
 from embedcore.config import voice_config
 from embedcore.title_card import title_card
@@ -52,6 +52,8 @@ MIN_CONTRAST = 4.5
 MIN_DELTA_E = 20.0
 MIN_FILL = 0.70
 TOL = 1.5                    # px: touching is not overlapping
+OPAQUE = 0.9                 # a panel at least this opaque hides what lies under it
+DIMMED = 0.5                 # a text at most this opaque is dimmed context (lookup's other rows): no contrast rule
 ASPECTS = ("16:9", "9:16", "1:1")
 THEMES = ("dark", "light", "high-contrast")
 
@@ -146,6 +148,19 @@ def _outline(pts: np.ndarray, px: float) -> np.ndarray:
     w = np.stack([(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3], axis=1)  # (9, 4, 1)
     curve = np.einsum("tk,nkd->ntd", w[..., 0], q)                                            # (n, 9, 2)
     return np.stack([curve[:, :-1], curve[:, 1:]], axis=2).reshape(-1, 2, 2)
+
+
+def _encloses(segs: np.ndarray, x: float, y: float) -> bool:
+    """Is (x, y) inside the filled shape outlined by ``segs`` (even-odd rule, the outline closed from its
+    last point to its first as Cairo fills it)? A circle's box holds corners its fill does not."""
+    if not len(segs):
+        return False
+    segs = np.concatenate([segs, [[segs[-1, 1], segs[0, 0]]]])
+    (x0, y0), (x1, y1) = segs[:, 0].T, segs[:, 1].T
+    straddles = (y0 > y) != (y1 > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+    return bool(np.count_nonzero(straddles & (at > x)) % 2)
 
 
 def _segments_hit(segs: np.ndarray, box: np.ndarray) -> bool:
@@ -277,17 +292,19 @@ def check_sample(s: Sample, *, full: bool, frame: tuple[float, float]) -> list[t
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
             ov = _overlap(a.box, b.box)
-            if ov and not _labels(a, b) and not _labels(b, a):
+            if ov and not _labels(a, b) and not _labels(b, a) and not _hidden(s, *sorted((a, b), key=lambda x: x.z)):
                 out.append(("overlap", f"{a.name} × {b.name}", f"texts overlap by {ov[0]:.0f}×{ov[1]:.0f} px"))
     for t in texts:
         inner = t.box + np.array([TOL, TOL, -TOL, -TOL])
         for m in s.marks:
-            if _overlap(t.box, m.box, 0) is None or _labels(t, m):
+            if _overlap(t.box, m.box, 0) is None or _labels(t, m) or (m.z < t.z and _hidden(s, m, t)):
                 continue
             if _segments_hit(m.segments, inner):
                 out.append(("overlap", f"{t.name} × {_mark_name(m)}", "a mark's outline crosses the text"))
                 break
     for t in texts:
+        if t.opacity <= DIMMED:
+            continue            # dimmed on purpose (the rows not in focus): context to look past, not to read
         behind = _behind(s, t)
         ink = _rgb(t.colour) * t.opacity + behind * (1 - t.opacity)
         c = contrast(ink, behind)
@@ -295,6 +312,15 @@ def check_sample(s: Sample, *, full: bool, frame: tuple[float, float]) -> list[t
             out.append(("contrast", t.name, f"{c:.1f}:1 against what is behind it (< {MIN_CONTRAST}:1)"))
     out += _palette(s)
     return out
+
+
+def _hidden(s: Sample, lower: _Item, upper: _Text) -> bool:
+    """Is ``lower`` covered where ``upper`` lies, by an opaque panel drawn between them (a card laid over
+    a matrix: the grid under the card's numbers is not seen, so it crosses nothing)?"""
+    b = upper.box
+    return any(lower.z < m.z < upper.z and m.fill is not None and m.fill_opacity >= OPAQUE
+               and m.box[0] <= b[0] and m.box[1] <= b[1] and b[2] <= m.box[2] and b[3] <= m.box[3]
+               for m in s.marks)
 
 
 def _mark_name(m: _Mark) -> str:
@@ -312,7 +338,8 @@ def _behind(s: Sample, t: _Text) -> np.ndarray:
         if m.z > t.z or m.fill is None:
             continue
         b = m.box
-        if b[0] <= cx <= b[2] and b[1] <= cy <= b[3] and (b[2] - b[0]) * (b[3] - b[1]) >= 0.5 * area:
+        if b[0] <= cx <= b[2] and b[1] <= cy <= b[3] and (b[2] - b[0]) * (b[3] - b[1]) >= 0.5 * area \
+                and _encloses(m.segments, cx, cy):
             colour = colour * (1 - m.fill_opacity) + _rgb(m.fill) * m.fill_opacity
     return colour
 
@@ -396,10 +423,11 @@ def moments(frames: int, samples: int) -> list[int]:
 
 class SamplingRenderer(CairoRenderer):
     """Plays a scene as a render does (every frame's updaters and interpolations) but draws and
-    encodes nothing; calls ``on_sample(scene, mid)`` at ``samples`` evenly spaced moments inside each
-    play (default one: its middle) and at its end."""
+    encodes nothing; calls ``on_sample(scene, "moving")`` at ``samples`` evenly spaced moments inside
+    each play (default one: its middle) and ``on_sample(scene, "held")`` in every wait (a frame the
+    viewer looks at for a while, even where the beat clears it before its end)."""
 
-    def __init__(self, on_sample: Callable[[object, bool], None], *, samples: int = 1, **kwargs) -> None:
+    def __init__(self, on_sample: Callable[[object, str], None], *, samples: int = 1, **kwargs) -> None:
         super().__init__(**kwargs)
         self.on_sample = on_sample
         self.samples = samples
@@ -414,6 +442,7 @@ class SamplingRenderer(CairoRenderer):
         if scene.is_current_animation_frozen_frame():
             self.time += int(scene.duration / dt) * dt
             self.num_plays += 1
+            self.on_sample(scene, "held")
             return
         scene.duration = scene.get_run_time(scene.animations)
         frames = np.arange(0, scene.duration, dt)
@@ -422,13 +451,15 @@ class SamplingRenderer(CairoRenderer):
             scene.update_to_time(t)
             self.time += dt
             if k in inside:
-                self.on_sample(scene, True)
+                self.on_sample(scene, "moving")
+        held = all(isinstance(a, Wait) for a in scene.animations)
         for animation in scene.animations:
             animation.finish()
             animation.clean_up_from_scene(scene)
         scene.update_mobjects(0)
         self.num_plays += 1
-        self.on_sample(scene, False)
+        if held:
+            self.on_sample(scene, "held")
 
     def update_frame(self, *args, **kwargs) -> None:       # nothing is drawn
         pass
@@ -470,14 +501,16 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None, 
     spans: list[float] = []
     frame_px = (fw_u * px, fh_u * px)
 
-    def sample(scene, mid: bool) -> None:
+    def sample(scene, when: str) -> None:
+        """``when``: "moving" (inside a play: the frame-edge rule only), "held" (a play's end: every rule;
+        a picture shown and cleared inside one beat is checked at rest too) or "beat" (a beat's end)."""
         s = Sample(scene, px)
-        beat = scene.beat_label + (" (moving)" if mid else "")
-        for rule, els, what in check_sample(s, full=not mid, frame=frame_px):
+        beat = scene.beat_label + {"moving": " (moving)", "held": " (held)", "beat": ""}[when]
+        for rule, els, what in check_sample(s, full=when != "moving", frame=frame_px):
             v = Violation(seg, beat, rule, els, what)
-            if (rule, els) not in found or (not mid and found[(rule, els)].beat.endswith("(moving)")):
-                found[(rule, els)] = v          # a beat's end outranks a moment in flight
-        if mid:
+            if (rule, els) not in found or (when == "beat" and found[(rule, els)].beat.endswith(")")):
+                found[(rule, els)] = v          # a beat's end outranks a moment inside it
+        if when != "beat":
             return
         for tok, cs in _token_colours(s).items():
             colours.setdefault(tok, set()).update(cs & {c.upper() for c in scene.theme.tokens})
@@ -491,10 +524,10 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None, 
             "write_to_movie": False, "save_last_frame": False}
     with tempconfig(opts):
         cls = scene_class or SCENES[sb.type]
-        renderer = SamplingRenderer(lambda scene, mid: mid and sample(scene, True), samples=samples,
+        renderer = SamplingRenderer(sample, samples=samples,
                                     camera_class=cls.camera_kind)
         scene = cls(sb, theme_for(style), renderer=renderer)
-        scene.beat_observer = lambda scene: sample(scene, False)
+        scene.beat_observer = lambda scene: sample(scene, "beat")
         scene.render()
     out = _grouped(list(found.values()))
     span = max(spans) if spans else None

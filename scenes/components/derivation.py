@@ -26,7 +26,7 @@ from manim import (
 
 from embedcore.segments.similarity_matrix import CellDerivation
 
-from ..layout import Box, transform
+from ..layout import Box, floor_scale, transform
 from ..layout import bounds as layout_bounds
 from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
@@ -87,7 +87,7 @@ class DerivedCell(VGroup):
         x0, x1 = min(p.get_left()[0] for p in content), max(p.get_right()[0] for p in content)
         y1 = max(p.get_top()[1] for p in content)
         y0 = min(p.get_bottom()[1] for p in content)
-        scale = fits[self.across]
+        scale = max(fits[self.across], floor_scale(content))      # never below the text floor
         transform(content, scale, np.array([(x0 + x1) / 2, y1, 0.0]),
                   np.array([box.centre[0], box.y1 - pad, 0.0]))
         self.scale_used = scale

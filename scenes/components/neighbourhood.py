@@ -18,6 +18,7 @@ from manim import (
     LaggedStart,
     Line,
     Polygon,
+    Rectangle,
     Rotate,
     VGroup,
 )
@@ -25,10 +26,10 @@ from manim import (
 from embedcore.segments.nearest_neighbours import ConeAndBall
 
 from ..layout import Box
-from ..theme import SIZE, Theme
+from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
-from .text import label
-from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, place_labels, plot_over_note, polyline_segments
+from .text import label, longest_word, wrapped
+from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, inside, place_labels, plot_and_note, polyline_segments
 
 THIN = 0.5          # degrees: a cone narrower than this is drawn as its edge only
 
@@ -43,7 +44,7 @@ class ConeAndBallPicture(VGroup):
         super().__init__(**kwargs)
         th = theme
         self.accent = th.accent
-        self.note, rect = plot_over_note(pic.note, th, region, widest=2.0)
+        self.note, rect = plot_and_note(pic.note, th, region, widest=2.0)
         plot_w = rect[2] - rect[0]
         # in a wide area the query points up (the cone then opens sideways, where the room is);
         # a rotation keeps every angle, length and gap the storyboard drew true
@@ -87,8 +88,17 @@ class ConeAndBallPicture(VGroup):
             dirs.append(float(np.degrees(np.arctan2(xy_[1], xy_[0]))) if any(p.xy) else turn - 90.0)
             if p.by_cosine != p.by_distance:
                 self.rings.add(Circle(radius=0.16, arc_center=xy, color=th.accent, stroke_width=3))
-        self.cone_label = label(pic.cone_label, th, size=SIZE.note, colour=cone_colour, max_width=plot_w / 2)
-        self.ball_label = label(pic.ball_label, th, size=SIZE.note, colour=ball_colour, max_width=plot_w / 2)
+        def readout(text: str, colour: str, width: float) -> VGroup:
+            """Wrapped rather than cut (the number must stay), never narrower than its longest word; on a
+            backing of the background's colour, so it reads where it lies over the tinted cone or ball."""
+            words = wrapped(text, th, size=SIZE.note, colour=colour, max_lines=4, buff=GAP.xs,
+                            max_width=max(width, longest_word(text, th, size=SIZE.note)))
+            backing = Rectangle(width=words.width + 2 * GAP.xs, height=words.height + 2 * GAP.xs, stroke_width=0,
+                                fill_color=th.background, fill_opacity=0.92).move_to(words)
+            return VGroup(backing, words)
+
+        self.cone_label = readout(pic.cone_label, cone_colour, plot_w / 2)
+        self.ball_label = readout(pic.ball_label, ball_colour, plot_w / 2)
         top = frame.point(arc[-1])
         ring = [at_q + pic.radius * frame.unit * np.array([np.cos(t), np.sin(t), 0.0])
                 for t in np.linspace(0, 2 * np.pi, 33)]
@@ -96,9 +106,22 @@ class ConeAndBallPicture(VGroup):
         segs = ([(o, at_q), (o, top), (o, rim[0])] + polyline_segments(ring)
                 + (polyline_segments(rim) if half > THIN else []))
         side = np.radians(turn - 90.0)      # the ball's label: below it, or right of it when the query points up
-        place_labels([self.query_label, self.cone_label, self.ball_label],
-                     [[at_q], [top], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]],
-                     [turn, turn + max(half, 20.0) + 10.0, turn - 90.0], segs, rect)
+        # the cone's label at its edge, or at its side when it opens wider than a right angle (its far edge
+        # then points back past the origin, where the other labels and the note are)
+        wing = min(half, 90.0)
+        beside = frame.point(reach * np.array([np.cos(np.radians(turn + wing)), np.sin(np.radians(turn + wing))]))
+        anchors = [[at_q], [beside], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]]
+        directions = [turn, turn + max(wing, 20.0) + 10.0, turn - 90.0]
+        place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
+                     avoid=[box_of(self.note)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+        # a one-line readout with no room beside its shape (a narrow picture) goes onto two lines, not off the edge
+        if not all(inside(box_of(m), rect) for m in (self.cone_label, self.ball_label)):
+            self.cone_label, self.ball_label = (
+                m if inside(box_of(m), rect) else readout(text, col, min(m.width * 0.62, plot_w / 2))
+                for text, m, col in ((pic.cone_label, self.cone_label, cone_colour),
+                                     (pic.ball_label, self.ball_label, ball_colour)))
+            place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
+                         avoid=[box_of(self.note)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
         avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)]
         self._name_points(pic, th, xys, dirs, segs, rect, avoid, max_width=plot_w / 4)
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,

@@ -26,7 +26,7 @@ from ..layout import Box
 from ..theme import SIZE, Theme
 from .clearing import FadeOutAll
 from .text import label
-from .vectors import arrow_2d, fit_plot, place_labels, plot_over_note
+from .vectors import arrow_2d, fit_plot, place_labels, plot_and_note
 
 TINY = 1e-6         # a drawn length below this is a point, not an arrow
 
@@ -52,7 +52,7 @@ class ParallelogramPicture(VGroup):
         super().__init__(**kwargs)
         th = theme
         pts = {p.role: p for p in plane.points}
-        self.note, rect = plot_over_note(plane.note, th, region, widest=2.2)
+        self.note, rect = plot_and_note(plane.note, th, region, widest=2.2)
         plot_w = rect[2] - rect[0]
         # the picture is scale-free: the longest vector is 1 before fitting (fit_plot caps a unit's length)
         longest = max([float(np.linalg.norm(p.xy)) for p in plane.points] + [TINY])

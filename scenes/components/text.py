@@ -298,6 +298,12 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = SIZE.headin
     return g
 
 
+def longest_word(s: str, theme: Theme, *, size: float, weight: str = "NORMAL") -> float:
+    """The width of ``s``'s widest word at ``size``: the narrowest :func:`wrapped` can set it without
+    shrinking it (a column for ``s`` should be at least this wide)."""
+    return max((label(w, theme, size=size, weight=weight).width for w in s.split()), default=0.0)
+
+
 def wrap(s: str, max_chars: int) -> str:
     """Word wrap for captions and labels: the project's one wrap (:func:`embedcore.wrap.wrap_lines`),
     which never breaks inside an expression."""

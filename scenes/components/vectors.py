@@ -15,7 +15,7 @@ from manim import Arrow, DashedLine, Dot, Line, VGroup
 from .. import marks
 from ..layout import Box as Region
 from ..theme import GAP, SIZE, Theme
-from .text import baseline_y, sit_on, wrapped
+from .text import baseline_y, longest_word, sit_on, wrapped
 
 Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
@@ -190,12 +190,23 @@ def grid_2d(frame: PlotFrame, theme: Theme, *, min_gap: float = 0.5) -> VGroup:
     return marks.role(grid, marks.DECOR)
 
 
-def plot_over_note(note: str, theme: Theme, region: Region, *, widest: float) -> tuple[VGroup, Box]:
-    """A muted note at the foot of ``region`` and the box left above it for a plot: the region's full
-    height, centred, at most ``widest`` times as wide as tall (a picture of points, a plane)."""
-    text = wrapped(note, theme, size=SIZE.note, colour=theme.muted, max_width=region.width, centred=True,
-                   buff=GAP.xs)
-    text.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
-    plot_h = region.height - text.height - GAP.m
+def plot_and_note(note: str, theme: Theme, region: Region, *, widest: float) -> tuple[VGroup, Box]:
+    """A muted note and the box left for a plot (a picture of points, a plane), at most ``widest`` times
+    as wide as tall: the note at the foot of ``region`` under the plot, or in a column beside it when
+    that leaves the plot a larger square (a short, wide region: 1:1 with captions)."""
+    under = wrapped(note, theme, size=SIZE.note, colour=theme.muted, max_width=region.width, centred=True,
+                    buff=GAP.xs)
+    under.move_to([region.centre[0], region.y0, 0], aligned_edge=[0, -1, 0])
+    plot_h = region.height - under.height - GAP.m
     plot_w = min(region.width, plot_h * widest)
-    return text, (region.centre[0] - plot_w / 2, region.y0 + text.height + GAP.m, region.centre[0] + plot_w / 2, region.y1)
+    rect_under = (region.centre[0] - plot_w / 2, region.y0 + under.height + GAP.m, region.centre[0] + plot_w / 2,
+                  region.y1)
+    side = wrapped(note, theme, size=SIZE.note, colour=theme.muted, max_lines=8, buff=GAP.xs,
+                   max_width=max(region.width * 0.3, longest_word(note, theme, size=SIZE.note)))
+    side_w = region.width - side.width - GAP.l
+    if side.height <= region.height and min(side_w, region.height) > 1.25 * min(plot_w, plot_h):
+        side.move_to([region.x1, region.centre[1], 0], aligned_edge=[1, 0, 0])
+        w = min(side_w, region.height * widest)
+        x = region.x0 + (side_w - w) / 2
+        return side, (x, region.y0, x + w, region.y1)
+    return under, rect_under
