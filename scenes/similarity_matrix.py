@@ -20,6 +20,7 @@ from manim import (
 
 from embedcore.segments.similarity_matrix import SimilarityMatrixStoryboard
 
+from . import marks
 from .base import Beat, SegmentScene
 from .components.derivation import DerivedCell
 from .components.emphasis import appear, dim, disappear
@@ -142,6 +143,17 @@ class SimilarityMatrixScene(SegmentScene):
                                            backing=True)
 
     # -- helpers ------------------------------------------------------------
+    def row_box(self, i: int, stroke_width: float) -> Rectangle:
+        """A frame round row ``i`` and its label, exactly the row's height: padded up or down it would cut
+        through the labels of the rows next to it (small rows: many tokens)."""
+        hm = self.hm
+        x0 = min(hm.rects[i][0].get_left()[0], hm.row_labels[i].get_left()[0]) - GAP.xs
+        x1 = hm.rects[i][-1].get_right()[0] + GAP.xs
+        y0, y1 = hm.rects[i][0].get_bottom()[1], hm.rects[i][0].get_top()[1]
+        box = Rectangle(width=x1 - x0, height=y1 - y0, color=self.theme.accent, stroke_width=stroke_width)
+        marks.labels(hm.row_labels[i], box)
+        return box.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
+
     def readout(self, text: str, size: float = SIZE.chip):
         t = label(text, self.theme, size=size, max_width=self.panel_w)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
@@ -198,15 +210,14 @@ class SimilarityMatrixScene(SegmentScene):
     def _other_rows(self, beat: Beat) -> None:
         """The rest fill row by row (one fade a row: a fade per cell cost a third more CPU), each row's closest
         token read out."""
-        sb, th, hm = self.storyboard, self.theme, self.hm
+        sb, hm = self.storyboard, self.hm
         n = len(sb.tokens)
         done = (sb.derivation.i, sb.derivation.j) if sb.derivation is not None else None
         self.play(appear(self.legend), appear(self.legend_title), run_time=0.5)
         row_mark, readout = None, None
         for i in range(n):
             new_ro = self.readout(sb.row_notes[i], size=SIZE.label)
-            box = SurroundingRectangle(VGroup(hm.rects[i][0], hm.rects[i][-1], hm.row_labels[i]),
-                                       color=th.accent, buff=GAP.xs, stroke_width=3)
+            box = self.row_box(i, 3)
             cells = [hm.cell_group(i, j) for j in range(n) if (i, j) != done]
             # swap marks instantly and fade in only new things: Cairo then redraws
             # just this row per frame, not everything added after the old marks
@@ -251,12 +262,11 @@ class SimilarityMatrixScene(SegmentScene):
         self.wait(0.5)
 
     def _repeats(self, beat: Beat) -> None:
-        sb, th, hm = self.storyboard, self.theme, self.hm
+        sb = self.storyboard
         shown = self._shown
         if sb.repeats:
             i, j = sb.repeats[0]
-            ra = SurroundingRectangle(VGroup(*hm.rects[i], hm.row_labels[i]), color=th.accent, buff=GAP.xs, stroke_width=3)
-            rb = SurroundingRectangle(VGroup(*hm.rects[j], hm.row_labels[j]), color=th.accent, buff=GAP.xs, stroke_width=3)
+            ra, rb = self.row_box(i, 3), self.row_box(j, 3)
             self.play(disappear(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)

@@ -109,6 +109,11 @@ def lessons(draw):
 @example(_fuzz_case("nearest-neighbours", ["\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d",
                                            "\uac70" * 13], {"query": "\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d", "k": 1},
                     aspect="1:1", d=8))
+# the same query at 9:16 in one dimension: the cone opens to 180°, its label pointed back into the note and
+# the ball's readout ran off the edge (seen once waits were checked)
+@example(_fuzz_case("nearest-neighbours", ["\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d",
+                                           "\uac70" * 13], {"query": "\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d", "k": 1},
+                    aspect="9:16", d=1))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")

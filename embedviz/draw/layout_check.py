@@ -508,7 +508,7 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None, 
         beat = scene.beat_label + {"moving": " (moving)", "held": " (held)", "beat": ""}[when]
         for rule, els, what in check_sample(s, full=when != "moving", frame=frame_px):
             v = Violation(seg, beat, rule, els, what)
-            if (rule, els) not in found or (when == "beat" and found[(rule, els)].beat.endswith(")")):
+            if (rule, els) not in found or (when == "beat" and found[(rule, els)].beat.endswith(("(moving)", "(held)"))):
                 found[(rule, els)] = v          # a beat's end outranks a moment inside it
         if when != "beat":
             return

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, VMobject
 
 from ..theme import GAP, MIN_CAP_PX, SIZE, Theme
-from .text import cap_px, label
+from .text import cap_px, label, quarter_turn
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -160,7 +160,7 @@ class Heatmap(VGroup):
                 raw, self.vertical = small, False
         for j, t in enumerate(raw):
             if self.vertical:
-                t.rotate(1.5707963267948966)
+                quarter_turn(t)
                 if t.width > cell * 0.8:
                     t.scale_to_fit_width(cell * 0.8)
                 t.move_to([(j + 0.5) * cell, GAP.s, 0], aligned_edge=DOWN)

@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import unicodedata
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,6 +68,15 @@ def cap_ratio(font: str) -> float:
         return Text("H", font=font, font_size=probe).height / probe
 
 
+_TURNED: weakref.WeakSet = weakref.WeakSet()        # texts set on end (a one-glyph word shows no direction)
+
+
+def quarter_turn(t: Text) -> Text:
+    """``t`` turned to read bottom to top (a matrix's column labels), as :func:`drawn_size` knows."""
+    _TURNED.add(t)
+    return t.rotate(1.5707963267948966)
+
+
 def drawn_size(m) -> float:
     """The font size text ``m`` is drawn at now, after any scaling (a quarter-turned Text too)."""
     from manim.mobject.text.typst_mobject import Typst
@@ -80,8 +90,11 @@ def drawn_size(m) -> float:
             raise TypeError(f"drawn_size: {type(m).__name__} holds no text")
         return drawn_size(lines[0])
     glyphs = m.family_members_with_points()
-    span = glyphs[-1].get_center() - glyphs[0].get_center() if len(glyphs) > 1 else (1.0, 0.0)
-    upright = abs(span[0]) >= abs(span[1])
+    if len(glyphs) > 1:
+        span = glyphs[-1].get_center() - glyphs[0].get_center()
+        upright = abs(span[0]) >= abs(span[1])
+    else:
+        upright = m not in _TURNED
     return float(m._font_size) * ((m.height if upright else m.width) / max(m.initial_height, 1e-9))
 
 
