@@ -210,6 +210,10 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     word = Text("ab", font_size=30).shift([1.5, 0.8, 0])
     ring = VGroup(Circle(0.3).shift([2, -1, 0]), Circle(0.5, color=RED).shift([2, -1, 0]))
     picture = PointCloudDot(center=[0.5, 0, 0], radius=0.5)
+    # a gradient fill (several colours) and a background stroke: the fast camera's drawing takes Manim's branch
+    glow = Square(0.8).set_fill([RED, BLUE], opacity=0.8).set_stroke(BLUE, width=6, background=True)
+    glow.shift([-1.5, 0.9, 0])
+    ring.add(glow)
 
     def same(mobjects) -> bool:
         for cam in (fast, stock):
