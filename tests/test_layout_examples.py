@@ -125,6 +125,11 @@ def lessons(draw):
                     {"a": "\u6709\u51fa\u4e0d\u5927\u5b50\u4e5f\u9053\u8bf4", "b": "\u4e2d\u6211\u5230\u5728\u56fd",
                      "c": "\u6709\u51fa\u4e0d\u5927\u5b50\u4e5f\u9053\u8bf4", "k": 2},
                     aspect="9:16", theme="high-contrast", d=2, big_v=True))
+# 250,000 words in one dimension: a name with no free place left sat on the distance readout; it now joins its
+# nearest neighbour's label
+@example(_fuzz_case("nearest-neighbours", ["\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "\ubca1\ubbf8\ub2e8\ud070"],
+                    {"query": "\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "k": 5},
+                    theme="high-contrast", d=1, big_v=True))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
