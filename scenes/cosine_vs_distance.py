@@ -178,16 +178,22 @@ class CosineDistanceScene(SegmentScene):
             if clear():
                 break
         else:
+            # the same berth as above: an arrowhead is wider than the line it ends
             place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid,
-                         gap=GAP.xs, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
+                         gap=GAP.xs, pad=GAP.s, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
         marks.labels(self.theta, self.arc)
-        place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
-                     rect, avoid=avoid + [box_of(self.theta, 0.05)])
-        self.b_label_offset = self.label_b.get_center() - b_tips[0]
-        # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales
+        # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales, so
+        # the token labels keep clear of every place it takes (nearly parallel arrows bring it next to A's)
         self.dist_name = label("\u2016A \u2212 B\u2016", th, size=SIZE.label, colour=th.accent)
         marks.labels(self.dist_name, self.dist_line)
+        rides = []
+        for k in ks:
+            self._place_dist_name(k)
+            rides.append(box_of(self.dist_name, 0.05))
         self._place_dist_name(0)
+        place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
+                     rect, avoid=avoid + [box_of(self.theta, 0.05)] + rides)
+        self.b_label_offset = self.label_b.get_center() - b_tips[0]
         for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
             marks.labels(marks.token(lab, tok), marks.token(arrow, tok))
 
