@@ -130,6 +130,10 @@ def lessons(draw):
 @example(_fuzz_case("nearest-neighbours", ["\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "\ubca1\ubbf8\ub2e8\ud070"],
                     {"query": "\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "k": 5},
                     theme="high-contrast", d=1, big_v=True))
+# a right angle at 1:1: θ, pushed out of the small arc, sat on ‖A − B‖; A's name sat where the formula with the
+# numbers moves once the closing takes its band
+@example(_fuzz_case("cosine-vs-distance", ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"],
+                    {"pair": ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"]}, aspect="1:1", d=300))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
