@@ -1,7 +1,7 @@
 """CPU seconds per segment type, and a digest of every frame, for one checkout (a profile, not a test).
 
 Run: .venv/bin/python bench/scene_costs.py [-q m] [--root DIR] [--cases default:4 analogy:1 title]
-       [--digest out.json] [--cprofile DIR]
+       [--digest out.json] [--cprofile DIR] [--plain]
 
 Each case (``lesson:segment``, segment 1 = first after the title card; ``title``
 = the default lesson's title card) renders in its own process, in-process
@@ -29,7 +29,7 @@ CASES = ["title", "default:1", "default:2", "default:3", "default:4", "default:5
          "vectors-3d:1"]
 
 
-def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | None) -> dict:
+def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | None, plain: bool = False) -> dict:
     sys.path.insert(0, str(root))
     import cProfile
     import tempfile
@@ -66,16 +66,17 @@ def run_one(case: str, root: Path, quality: str, digest: bool, cprofile: str | N
         c0, m0 = time.process_time(), time.thread_time()
         if prof:
             prof.enable()
-        out = render_clip(sb, compiled.lesson.style, q.width, q.height, q.fps, Path(tmp) / "clip.mp4")
+        out = render_clip(sb, compiled.lesson.style, q.width, q.height, q.fps, Path(tmp) / "clip.mp4", plain=plain)
         if prof:
             prof.disable()
             Path(cprofile).mkdir(parents=True, exist_ok=True)
             prof.dump_stats(str(Path(cprofile) / f"{case.replace(':', '-')}.prof"))
         cpu, main_cpu = time.process_time() - c0, time.thread_time() - m0
+        clip = hashlib.sha1((Path(tmp) / "clip.mp4").read_bytes()).hexdigest()[:16]
     import scenes
     return {"case": case, "type": sb.type, "cpu": round(cpu, 2), "main": round(main_cpu, 2), "video": round(out["duration"], 2),
             "pictures": stats["pictures"], "frames": stats["frames"], "cues": out["cues"],
-            "hashes": stats["hashes"], "scenes_from": str(Path(scenes.__file__).parent)}
+            "hashes": stats["hashes"], "clip": clip, "scenes_from": str(Path(scenes.__file__).parent)}
 
 
 def expanded(hashes: list) -> list[str]:
@@ -89,17 +90,19 @@ def main() -> None:
     ap.add_argument("--cases", nargs="*", default=CASES)
     ap.add_argument("--digest", help="write per-case frame digests (JSON) here")
     ap.add_argument("--cprofile", help="write one cProfile per case into this folder")
+    ap.add_argument("--plain", action="store_true", help="stock Manim's renderer, camera and writer (the bench's M)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     root = Path(args.root).resolve()
     if args.one:
-        print(json.dumps(run_one(args.one, root, args.quality, bool(args.digest), args.cprofile)))
+        print(json.dumps(run_one(args.one, root, args.quality, bool(args.digest), args.cprofile, args.plain)))
         return
     results = []
     for case in args.cases:
         cmd = [sys.executable, __file__, "--one", case, "--root", str(root), "-q", args.quality]
         cmd += ["--digest", "1"] if args.digest else []
         cmd += ["--cprofile", args.cprofile] if args.cprofile else []
+        cmd += ["--plain"] if args.plain else []
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode:
             print(f"{case}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
@@ -107,7 +110,7 @@ def main() -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(r)
         print(f"{case:24} {r['type']:20} cpu {r['cpu']:6.2f} s  video {r['video']:6.2f} s  "
-              f"{r['cpu'] / r['video']:.2f} CPU-s/s  main thread {r['main']:6.2f} s  pictures {r['pictures']}/{r['frames']}  ({r['scenes_from']})",
+              f"{r['cpu'] / r['video']:.2f} CPU-s/s  main thread {r['main']:6.2f} s  pictures {r['pictures']}/{r['frames']}  clip {r['clip']}  ({r['scenes_from']})",
               flush=True)
     if args.digest:
         Path(args.digest).write_text(json.dumps({r["case"]: r for r in results}))

@@ -16,6 +16,7 @@ from manim.camera.camera import Camera
 from embedcore.storyboard import Storyboard, narration_phases, reading_time, token_slots  # noqa: F401 (narration_phases: scenes.text and tests take it from here)
 from scenes import layout
 
+from .components.emphasis import fade_in_still, fade_out_still
 from .components.text import centred_lines, label, wrap, wrapped
 from .theme import GAP, SIZE, Theme
 
@@ -239,11 +240,13 @@ class SegmentScene(Scene):
     # -- playing ---------------------------------------------------------
     def construct(self) -> None:
         self.build()
-        self.play(FadeIn(self.header, run_time=0.5))
+        # opacity-only fades (the points stay, so the renderer's path cache holds): the closing fade
+        # moved every point of every glyph on screen, a quarter of a segment's drawing time
+        self.play(fade_in_still(self.header, run_time=0.5))
         self.play_body()
         self._close_cue()
         self.wait(0.4)
-        self.play(*[FadeOut(m) for m in self.mobjects], run_time=0.5)
+        self.play(*[fade_out_still(m) for m in self.mobjects], run_time=0.5)
 
     def play_body(self) -> None:
         self.play_beats(self.beats())

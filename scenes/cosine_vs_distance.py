@@ -39,6 +39,7 @@ from .components.vectors import (
     arrow_2d,
     axes_cross,
     box_of,
+    boxes_overlap,
     fit_plot,
     place_labels,
     polyline_segments,
@@ -160,6 +161,17 @@ class CosineDistanceScene(SegmentScene):
         segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
         segs += polyline_segments(self.arc.get_points()[::3])
         avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
+        if self.closing_takes_band:         # where the formula with the numbers moves when the closing takes the band
+            avoid.append(box_of(self._moved_up(), 0.1))
+        # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales, so
+        # θ and the token labels keep clear of every place it takes (nearly parallel arrows bring it next to A's)
+        self.dist_name = label("\u2016A \u2212 B\u2016", th, size=SIZE.label, colour=th.accent)
+        marks.labels(self.dist_name, self.dist_line)
+        rides = []
+        for k in ks:
+            self._place_dist_name(k)
+            rides.append(box_of(self.dist_name, 0.05))
+        self._place_dist_name(0)
         # θ clear of every segment it does not label, at every moment: both arrows and the dashed A − B line at
         # every sample of B's scaling (the line sweeps towards the origin when B shrinks). First choice: on
         # the bisector inside the angle, nearest the arc first; then outside the arc; else wherever it clears
@@ -170,7 +182,8 @@ class CosineDistanceScene(SegmentScene):
 
         def clear() -> bool:        # the dashed line is thin: a narrower berth than the arrows (their heads are wide)
             return not any(segment_hits_box(p, q, box_of(self.theta, GAP.s)) for p, q in moving[:K + 1]) and \
-                not any(segment_hits_box(p, q, box_of(self.theta, GAP.xs)) for p, q in moving[K + 1:])
+                not any(segment_hits_box(p, q, box_of(self.theta, GAP.xs)) for p, q in moving[K + 1:]) and \
+                not any(boxes_overlap(box_of(self.theta), r) for r in rides)
         inside = [r * f for f in (0.55, 0.7, 0.4, 0.85)]
         outside = list(np.linspace(r + GAP.xs + reach, r + GAP.xl + reach, 8))      # beyond the arc, still in the angle
         for dist in (*inside, *outside):
@@ -178,16 +191,13 @@ class CosineDistanceScene(SegmentScene):
             if clear():
                 break
         else:
-            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid,
-                         gap=GAP.xs, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
+            # the same berth as above: an arrowhead is wider than the line it ends
+            place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid + rides,
+                         gap=GAP.xs, pad=GAP.s, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
         marks.labels(self.theta, self.arc)
         place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
-                     rect, avoid=avoid + [box_of(self.theta, 0.05)])
+                     rect, avoid=avoid + [box_of(self.theta, 0.05)] + rides)
         self.b_label_offset = self.label_b.get_center() - b_tips[0]
-        # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales
-        self.dist_name = label("\u2016A \u2212 B\u2016", th, size=SIZE.label, colour=th.accent)
-        marks.labels(self.dist_name, self.dist_line)
-        self._place_dist_name(0)
         for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
             marks.labels(marks.token(lab, tok), marks.token(arrow, tok))
 
@@ -365,10 +375,13 @@ class CosineDistanceScene(SegmentScene):
         self.play(indicate(self.values[1], self.regions.safe, colour=th.accent), indicate(self.values[2], self.regions.safe, colour=th.accent),
                   fade_in(self.substituted_scaled, self.regions.safe, 0.15 * DOWN), run_time=0.8)
 
+    def _moved_up(self):
+        """Where the formula with the numbers goes when the closing takes its band: under the readouts."""
+        return self.substituted_scaled.copy().next_to(self.read_labels, DOWN, buff=GAP.m).align_to(self.up_slot, RIGHT)
+
     def _show_closing(self, beat: Beat) -> None:
         if self.closing_takes_band:         # the formula with the numbers stays on screen, under the readouts
-            up = self.substituted_scaled.copy().next_to(self.read_labels, DOWN, buff=GAP.m)
-            up.align_to(self.up_slot, RIGHT)
+            up = self._moved_up()
             self.play(disappear(self.formula), self.substituted_scaled.animate.move_to(up), run_time=0.6)
         self.play(LaggedStart(*[fade_in(c, self.regions.safe, 0.1 * UP) for c in self.closing], lag_ratio=0.4, run_time=1.0))
         beat.finish()

@@ -8,8 +8,6 @@ from manim import (
     UP,
     Brace,
     Create,
-    FadeIn,
-    FadeOut,
     GrowFromEdge,
     LaggedStart,
     Line,
@@ -25,7 +23,7 @@ from scenes import layout
 
 from . import marks
 from .base import Beat, SegmentScene
-from .components.emphasis import fade_in, indicate
+from .components.emphasis import fade_in, fade_in_still, fade_out_still, indicate
 from .components.text import baseline_y, label, sit_on, wrap, wrapped
 from .theme import GAP, SIZE
 
@@ -180,10 +178,10 @@ class MatrixShapeScene(SegmentScene):
         return [Beat(self._show_block), Beat(self._show_table), Beat(self._show_sizes), Beat(self._show_card)]
 
     def _show_block(self, beat: Beat) -> None:
-        self.play(Create(self.block), FadeIn(self.block_grid), run_time=0.9)
-        self.play(FadeIn(self.v_brace), fade_in(self.v_text, self.regions.safe, 0.2 * RIGHT), run_time=0.7)
-        self.play(FadeIn(self.d_brace), fade_in(self.d_text, self.regions.safe, 0.2 * DOWN), run_time=0.7)
-        self.play(FadeIn(self.shape_text), run_time=0.5)
+        self.play(Create(self.block), fade_in_still(self.block_grid), run_time=0.9)
+        self.play(fade_in_still(self.v_brace), fade_in(self.v_text, self.regions.safe, 0.2 * RIGHT), run_time=0.7)
+        self.play(fade_in_still(self.d_brace), fade_in(self.d_text, self.regions.safe, 0.2 * DOWN), run_time=0.7)
+        self.play(fade_in_still(self.shape_text), run_time=0.5)
         self.play(fade_in(self.mem_symbols, self.regions.safe, 0.15 * UP), run_time=0.5)
         self.play(ReplacementTransform(self.mem_symbols, self.mem_product), run_time=0.8)
         self.play(fade_in(self.mem_result, self.regions.safe, 0.15 * UP), run_time=0.6)
@@ -192,24 +190,24 @@ class MatrixShapeScene(SegmentScene):
         """The labelled block becomes the lesson's, to log scale, and the references grow beside it."""
         if not len(self.scale_blocks):
             return
-        self.play(FadeOut(VGroup(self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text, self.memory,
-                                 self.block_grid)),
+        self.play(fade_out_still(VGroup(self.v_brace, self.v_text, self.d_brace, self.d_text, self.shape_text, self.memory,
+                                   self.block_grid)),
                   ReplacementTransform(self.block, self.scale_blocks[0]), run_time=0.8)
-        self.play(FadeIn(self.scale_labels[0]), run_time=0.4)
+        self.play(fade_in_still(self.scale_labels[0]), run_time=0.4)
         self.play(LaggedStart(*[GrowFromEdge(r, DOWN) for r in self.scale_blocks[1:]], lag_ratio=0.4),
-                  LaggedStart(*[FadeIn(t) for t in self.scale_labels[1:]], lag_ratio=0.4), run_time=1.2)
-        self.play(FadeIn(self.scale_note), run_time=0.4)
+                  LaggedStart(*[fade_in_still(t) for t in self.scale_labels[1:]], lag_ratio=0.4), run_time=1.2)
+        self.play(fade_in_still(self.scale_note), run_time=0.4)
 
     def _show_table(self, beat: Beat) -> None:
         if self.paged:
             self._show_scale()
-            self.play(FadeIn(self.pitfall), run_time=0.5)
+            self.play(fade_in_still(self.pitfall), run_time=0.5)
             self.wait(1.5)
-            self.play(FadeOut(VGroup(*self.left_on_screen())), FadeOut(self.pitfall), run_time=0.5)
-        self.play(FadeIn(self.table_head), Create(self.table_rule), FadeIn(self.table_rows[0]),
+            self.play(fade_out_still(VGroup(*self.left_on_screen())), fade_out_still(self.pitfall), run_time=0.5)
+        self.play(fade_in_still(self.table_head), Create(self.table_rule), fade_in_still(self.table_rows[0]),
                   Create(self.lesson_box), run_time=0.8)
         if not self.paged and not self.turns:
-            self.play(FadeIn(self.pitfall), run_time=0.5)
+            self.play(fade_in_still(self.pitfall), run_time=0.5)
 
     def left_on_screen(self) -> list:
         """The left panel as it stands: the labelled block, or the blocks to scale that replaced it."""
@@ -218,14 +216,14 @@ class MatrixShapeScene(SegmentScene):
     def _show_sizes(self, beat: Beat) -> None:
         if not self.paged and self.turns:
             self._show_scale()
-            self.play(FadeIn(self.pitfall), run_time=0.5)
+            self.play(fade_in_still(self.pitfall), run_time=0.5)
         if len(self.table_rows) > 1:
-            self.play(FadeOut(self.lesson_box), LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * UP) for r in self.table_rows[1:]],
+            self.play(fade_out_still(self.lesson_box), LaggedStart(*[fade_in(r, self.regions.safe, 0.15 * UP) for r in self.table_rows[1:]],
                                                             lag_ratio=0.4), run_time=1.5)
             self.play(indicate(self.table_rows[-1][2], self.regions.safe, colour=self.theme.negative), run_time=0.8)
 
     def _show_card(self, beat: Beat) -> None:
         if self.card_replaces_table:
-            self.play(FadeOut(self.table), FadeOut(self.lesson_box), run_time=0.4)
-        self.play(FadeIn(self.card_box), LaggedStart(*[FadeIn(l) for l in self.card_lines], lag_ratio=0.5),
+            self.play(fade_out_still(self.table), fade_out_still(self.lesson_box), run_time=0.4)
+        self.play(fade_in_still(self.card_box), LaggedStart(*[fade_in_still(l) for l in self.card_lines], lag_ratio=0.5),
                   run_time=1.2)

@@ -2,12 +2,13 @@
 and a word related in meaning."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, FadeIn, Rectangle, RoundedRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, Rectangle, RoundedRectangle, VGroup
 
 from embedcore.segments.pitfall_spelling import SpellingStoryboard
 
 from . import layout
 from .base import Beat, SegmentScene
+from .components.emphasis import fade_in_still
 from .components.heatmap import diverging_colour
 from .components.text import label, wrapped
 from .theme import GAP, SIZE
@@ -94,17 +95,17 @@ class PitfallSpellingScene(SegmentScene):
 
     def _show_lookalike(self, beat: Beat) -> None:
         look = self.cards[0]
-        self.play(FadeIn(look[0]), FadeIn(look.head), FadeIn(look.pair), run_time=0.6)
-        self.play(FadeIn(look.edit_row), run_time=0.5)
+        self.play(fade_in_still(look[0]), fade_in_still(look.head), fade_in_still(look.pair), run_time=0.6)
+        self.play(fade_in_still(look.edit_row), run_time=0.5)
 
     def _show_cosines(self, beat: Beat) -> None:
         look, rel = self.cards
-        self.play(FadeIn(look.cos_rows), run_time=0.6)
-        self.play(FadeIn(rel[0]), FadeIn(rel.head), FadeIn(rel.pair), FadeIn(rel.edit_row), run_time=0.7)
-        self.play(FadeIn(rel.cos_rows), run_time=0.6)
+        self.play(fade_in_still(look.cos_rows), run_time=0.6)
+        self.play(fade_in_still(rel[0]), fade_in_still(rel.head), fade_in_still(rel.pair), fade_in_still(rel.edit_row), run_time=0.7)
+        self.play(fade_in_still(rel.cos_rows), run_time=0.6)
 
     def _show_finding(self, beat: Beat) -> None:
-        self.play(FadeIn(self.finding), run_time=0.5)
+        self.play(fade_in_still(self.finding), run_time=0.5)
 
     def _show_honesty(self, beat: Beat) -> None:
-        self.play(FadeIn(self.honesty), run_time=0.5)
+        self.play(fade_in_still(self.honesty), run_time=0.5)

@@ -1,12 +1,13 @@
 """The lesson's opening card (only in the whole-lesson video, not in clips)."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, FadeIn, VGroup
 
 from embedcore.title_card import TitleCardStoryboard
 from scenes import layout
 
 from .base import Beat, SegmentScene
+from .components.emphasis import fade_out_still
 from .components.text import centred_lines, label, wrapped
 from .theme import GAP, SIZE
 
@@ -57,4 +58,4 @@ class TitleCardScene(SegmentScene):
     def construct(self) -> None:        # no header to fade in: the card is the whole frame
         self.build()
         self.play_beats(self.beats())
-        self.play(FadeOut(self.card), run_time=0.5)
+        self.play(fade_out_still(self.card), run_time=0.5)

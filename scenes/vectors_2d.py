@@ -9,8 +9,6 @@ from manim import (
     Arc,
     Create,
     DashedVMobject,
-    FadeIn,
-    FadeOut,
     GrowArrow,
     Indicate,
     LaggedStart,
@@ -21,6 +19,7 @@ from embedcore.segments._geometry import VectorsStoryboard
 
 from . import layout, marks
 from .base import Beat, SegmentScene
+from .components.emphasis import fade_in_still, fade_out_still
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
 from .components.vectors import (
@@ -238,32 +237,32 @@ class Vectors2DScene(SegmentScene):
         return [Beat(self._show_arrows), Beat(self._show_lengths), Beat(self._show_pairs)]
 
     def _show_arrows(self, beat: Beat) -> None:
-        self.play(FadeIn(self.axes), run_time=0.5)
+        self.play(fade_in_still(self.axes), run_time=0.5)
         self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows], lag_ratio=0.25, run_time=1.4))
-        self.play(LaggedStart(*[FadeIn(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
+        self.play(LaggedStart(*[fade_in_still(l) for l in self.labels], lag_ratio=0.15, run_time=0.8))
 
     def _plot(self) -> VGroup:
         return VGroup(self.axes, self.arrows, self.labels)
 
     def _show_lengths(self, beat: Beat) -> None:
         if self.turns:      # the plot gives the body to the panel
-            self.play(FadeOut(self._plot()), run_time=0.5)
-        self.play(FadeIn(self.note), FadeIn(self.len_head), FadeIn(self.len_rows), run_time=0.8)
+            self.play(fade_out_still(self._plot()), run_time=0.5)
+        self.play(fade_in_still(self.note), fade_in_still(self.len_head), fade_in_still(self.len_rows), run_time=0.8)
 
     def _show_pairs(self, beat: Beat) -> None:
         sb, th = self.storyboard, self.theme
         if len(self.pair_rows):
-            self.play(FadeIn(self.pair_head), run_time=0.4)
+            self.play(fade_in_still(self.pair_head), run_time=0.4)
             for k, (p, row) in enumerate(zip(sb.pairs, self.pair_recs)):
                 # the pair's two tokens light up where they are shown: their arrows, or (while the panel has
                 # the body) their lengths; the arcs are drawn once the plot is back
                 named = [self.len_recs[p.a], self.len_recs[p.b]] if self.turns else [self.arrows[p.a], self.arrows[p.b]]
-                anims = [FadeIn(row), *[Indicate(m, scale_factor=1.0, color=th.accent) for m in named]]
+                anims = [fade_in_still(row), *[Indicate(m, scale_factor=1.0, color=th.accent) for m in named]]
                 if k < len(self.arcs) and not self.turns:
                     anims.append(Create(self.arcs[k]))
                 self.play(*anims, run_time=0.7)
             if self.turns:  # the panel gives the body back to the plot: each pair's angle on its arrows
-                self.play(FadeOut(self.panel), FadeIn(self._plot()), run_time=0.6)
+                self.play(fade_out_still(self.panel), fade_in_still(self._plot()), run_time=0.6)
                 for k, p in enumerate(sb.pairs):
                     self.play(*[Indicate(self.arrows[i], scale_factor=1.0, color=th.accent) for i in (p.a, p.b)],
                               *([Create(self.arcs[k])] if k < len(self.arcs) else []), run_time=0.5)

@@ -77,3 +77,43 @@ def test_dim_ends_where_set_opacity_ends():
     anim.finish()
     ref.set_opacity(1)
     assert same(colours(mine), colours(ref))
+
+
+
+def test_still_fades_move_opacity_alone_where_everything_is_a_vector_path():
+    """The header's entrance and a segment's closing fade: opacity-only for text and shapes, Manim's own fade
+    for anything drawn otherwise (an image has no fill or stroke alphas to move)."""
+    from manim import Group, ImageMobject
+
+    from scenes.components.emphasis import StillFade, fade_in_still, fade_out_still
+
+    assert isinstance(fade_in_still(group()), StillFade) and isinstance(fade_out_still(group()), StillFade)
+    picture = Group(group(), ImageMobject(np.full((4, 4, 4), 200, np.uint8)))
+    assert isinstance(fade_in_still(picture), FadeIn) and isinstance(fade_out_still(picture), FadeOut)
+
+
+STYLE = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "stroke_width", "background_stroke_width",
+         "sheen_direction", "sheen_factor")
+
+
+@pytest.mark.parametrize("which", ["in", "out"])
+@pytest.mark.parametrize("alpha", [0.0, 0.1, 0.35, 0.5, 0.77, 1.0])
+def test_still_fades_style_is_manims_bit_for_bit(which, alpha):
+    """Colours, widths and sheen equal to FadeIn's/FadeOut's to the last bit (not only close): frames of a
+    segment's closing fade keep their SHA-1s; the points are never touched."""
+    from scenes.components.emphasis import fade_in_still, fade_out_still
+
+    mine, ref = group(), group()
+    mine[0].set_stroke(width=3.7)
+    ref[0].set_stroke(width=3.7)
+    before = points(mine)
+    a, b = (fade_in_still(mine), FadeIn(ref)) if which == "in" else (fade_out_still(mine), FadeOut(ref))
+    for anim in (a, b):
+        anim.begin()
+        anim.interpolate(alpha)
+    drawn = [(m, r) for m, r in zip(mine.get_family(), ref.get_family()) if len(m.points)]
+    for m, r in drawn:
+        for attr in STYLE:
+            x, y = np.asarray(getattr(m, attr)), np.asarray(getattr(r, attr))
+            assert x.shape == y.shape and np.array_equal(x, y), (attr, alpha)
+    assert all(np.array_equal(x, y) for x, y in zip(points(mine), before))

@@ -154,10 +154,44 @@ def test_holding_encoder_merges_repeats_and_identical_pictures(tmp_path):
         for p, repeat in zip(pics, (1, 1, 3, 2)):
             enc.write_frame(p.copy(), repeat=repeat)
         enc.finish()
-        assert stats == {"frames": 7, "pictures": 3 if vfr else 4, "encoded": stored}
+        assert stats == {"frames": 7, "pictures": 3, "encoded": stored}        # A's copy is A, converted once
         grid = frames_on_grid(tmp_path / f"{vfr}.mp4", 10)
         shown = [int(g[0, 0, 0]) for g in grid]               # YUV round trip: within 2 levels
         assert np.allclose(shown, [30, 30, 120, 120, 120, 200, 200], atol=2), shown
+
+
+@pytest.mark.parametrize("size", [(144, 256), (480, 854), (1080, 1920)])
+def test_band_conversion_gives_the_whole_conversions_bytes(size):
+    """Pictures that change in a few rows (anywhere: at the edges, two places at once, one pixel), each converted
+    from the last one's frame and its changed band only: every plane byte for byte the whole picture's conversion."""
+    from av.video.reformatter import VideoReformatter
+
+    from embedviz.draw.fast_frames import BandConverter, changed_rows
+
+    def whole(pixels):
+        return VideoReformatter().reformat(av.VideoFrame.from_numpy_buffer(pixels, format="rgba"), format="yuv420p")
+
+    def planes(frame):
+        return [np.frombuffer(p, np.uint8).reshape(p.height, p.line_size)[:, :p.width] for p in frame.planes]
+
+    h, w = size
+    rng = np.random.default_rng(h)
+    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)     # noise: every chroma filter tap matters
+    converter, last = BandConverter("yuv420p"), whole(pixels)
+    assert changed_rows(pixels, pixels.copy()) is None
+    for trial in range(40):
+        after = pixels.copy()
+        for _ in range(1 + trial % 2):
+            row = int(rng.choice([0, 1, h - 2, h - 1, int(rng.integers(0, h))]))
+            tall = int(rng.integers(1, 3 if trial % 3 else h // 4))
+            after[row:row + tall, int(rng.integers(0, w))] ^= np.uint8(1 + trial % 200)
+        rows = changed_rows(pixels, after)
+        assert rows is not None and all(np.array_equal(pixels[r], after[r]) for r in (*range(rows[0]), *range(rows[1], h)))
+        frame = converter.convert(after, rows, last)
+        for ours, theirs in zip(planes(frame), planes(whole(after))):
+            assert np.array_equal(ours, theirs), f"trial {trial}: rows {rows} of {h}"
+        pixels, last = after, frame
+    assert converter.rows_converted < 40 * h, "some bands must be smaller than the picture"
 
 
 def test_the_fast_camera_draws_what_the_stock_camera_draws():
@@ -166,7 +200,7 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     from manim import BLUE, RED, Circle, PointCloudDot, Square, Text, VGroup
     from manim.camera.camera import Camera
 
-    from embedviz.draw.fast_frames import FastListing, fast_camera
+    from embedviz.draw.fast_frames import FastListing, FilledBackground, fast_camera
 
     size = {"pixel_width": 96, "pixel_height": 64, "frame_width": 6, "frame_height": 4}
     fast, stock = fast_camera(Camera)(**size), Camera(**size)
@@ -176,6 +210,10 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     word = Text("ab", font_size=30).shift([1.5, 0.8, 0])
     ring = VGroup(Circle(0.3).shift([2, -1, 0]), Circle(0.5, color=RED).shift([2, -1, 0]))
     picture = PointCloudDot(center=[0.5, 0, 0], radius=0.5)
+    # a gradient fill (several colours) and a background stroke: the fast camera's drawing takes Manim's branch
+    glow = Square(0.8).set_fill([RED, BLUE], opacity=0.8).set_stroke(BLUE, width=6, background=True)
+    glow.shift([-1.5, 0.9, 0])
+    ring.add(glow)
 
     def same(mobjects) -> bool:
         for cam in (fast, stock):
@@ -187,7 +225,14 @@ def test_the_fast_camera_draws_what_the_stock_camera_draws():
     dot.shift([0.6, 0.6, 0])
     box.z_index = 3
     steps += [same([box, picture, word, ring, dot]), same([ring, dot, word]), same([word, box, ring, dot])]
+    for cam in (fast, stock):               # a new background colour (a theme's), then a half-transparent one
+        cam.background_color = "#1b2230"
+    steps.append(same([word, box]))
+    for cam in (fast, stock):
+        cam.background_opacity = 0.5
+    steps.append(same([ring, word]))
     assert all(steps), steps
+    assert isinstance(fast, FilledBackground) and fast._bg_fill is not None, "a colour's background is filled"
 
 
 def test_the_fast_camera_lists_the_mobjects_manim_lists():

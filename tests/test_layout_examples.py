@@ -63,12 +63,13 @@ FUZZ_EXAMPLES = int(os.environ.get("EMBEDVIZ_LAYOUT_FUZZ", "3"))
 WORK = Path(tempfile.mkdtemp(prefix="embedviz-layout-fuzz-"))
 
 
-def _fuzz_case(kind: str, tokens: list[str], opts: dict, aspect: str = "16:9", theme: str = "dark", d: int = 1):
+def _fuzz_case(kind: str, tokens: list[str], opts: dict, aspect: str = "16:9", theme: str = "dark", d: int = 1,
+               big_v: bool = False):
     """One lesson as the fuzz draws them (for the cases it found, kept as examples)."""
     lesson = {"lesson": {"title": f"Fuzz {kind}"}, "style": {"aspect": aspect, "theme": theme},
               "vocabulary": {"file": "vocab.txt"}, "embeddings": {"source": "synthetic", "dim": d, "seed": 3},
               "tokens": tokens, "segments": [{"type": kind, **opts}]}
-    return lesson, list(tokens)
+    return lesson, list(tokens) + ([f"w{i}" for i in range(250_000 - len(tokens))] if big_v else [])
 
 
 @st.composite
@@ -114,6 +115,25 @@ def lessons(draw):
 @example(_fuzz_case("nearest-neighbours", ["\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d",
                                            "\uac70" * 13], {"query": "\ub9ac\uc784\ubca0\uad6d\ud070\ubb38\uc758\uc758\ud070\ubbf8\ubbf8\ud1a0\uad6d", "k": 1},
                     aspect="9:16", d=1))
+# nearly parallel arrows (2.2°): θ sat on B's arrowhead, and ‖A − B‖, riding the dashed line, ran into A's label
+@example(_fuzz_case("cosine-vs-distance", ["\u0639\u0636\u064a\u0649\u062a\u0649\u0649\u0646\u062c\u0645\u0629\u064a\u0646",
+                                           "\u0645\u0646\u0644\u062c\u0636\u0636\u062a\u0629"],
+                    {"pair": ["\u0639\u0636\u064a\u0649\u062a\u0649\u0649\u0646\u062c\u0645\u0629\u064a\u0646",
+                              "\u0645\u0646\u0644\u062c\u0636\u0636\u062a\u0629"]}, aspect="1:1", d=2))
+# every arrow on one line (a = c): b's name sat on an arrowhead
+@example(_fuzz_case("analogy", ["\u6709\u51fa\u4e0d\u5927\u5b50\u4e5f\u9053\u8bf4", "\u4e2d\u6211\u5230\u5728\u56fd"],
+                    {"a": "\u6709\u51fa\u4e0d\u5927\u5b50\u4e5f\u9053\u8bf4", "b": "\u4e2d\u6211\u5230\u5728\u56fd",
+                     "c": "\u6709\u51fa\u4e0d\u5927\u5b50\u4e5f\u9053\u8bf4", "k": 2},
+                    aspect="9:16", theme="high-contrast", d=2, big_v=True))
+# 250,000 words in one dimension: a name with no free place left sat on the distance readout; it now joins its
+# nearest neighbour's label
+@example(_fuzz_case("nearest-neighbours", ["\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "\ubca1\ubbf8\ub2e8\ud070"],
+                    {"query": "\uc784\ud55c\ud130\ud130\ub9ac\uc7a5\ud1a0\ubca1\ud070\ubca1", "k": 5},
+                    theme="high-contrast", d=1, big_v=True))
+# a right angle at 1:1: θ, pushed out of the small arc, sat on ‖A − B‖; A's name sat where the formula with the
+# numbers moves once the closing takes its band
+@example(_fuzz_case("cosine-vs-distance", ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"],
+                    {"pair": ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"]}, aspect="1:1", d=300))
 # 16 Latin tokens of 38-40 characters in a square frame: the heatmap shrank its labels to 6-8 px and the legend's
 # "-1 opposite" lay over the row readouts
 @example(_fuzz_case("similarity-matrix", [

@@ -39,8 +39,9 @@ def _embedviz_classes():
 
 
 def _manim_definer(cls: type, name: str) -> type | None:
-    """The Manim class whose method ``name`` ``cls`` overrides (PathCache and FastListing are mixins for cameras)."""
-    mro = cls.__mro__ if cls.__name__ not in ("PathCache", "FastListing") else (mc.Camera,)
+    """The Manim class whose method ``name`` ``cls`` overrides (PathCache, FilledBackground and FastListing are
+    mixins for cameras)."""
+    mro = cls.__mro__ if cls.__name__ not in ("PathCache", "FilledBackground", "FastListing") else (mc.Camera,)
     return next((c for c in mro if c.__module__.startswith("manim.") and name in vars(c)), None)
 
 

@@ -10,6 +10,8 @@ here removes work that does not change the picture:
   glyphs that have not moved. The path is a pure function of the (displayed)
   points, so it is built once and replayed with ``cairo.Context.append_path``
   while the points are unchanged.
+- :class:`FilledBackground` (a camera mixin): a frame starts as a fill of the
+  background's one colour instead of a copy of the background's 8 MB picture.
 - :class:`FastListing` (a camera mixin): the frame's mobjects listed in one
   plain walk instead of Manim's recursive generators, their drawing
   function looked up once a class.
@@ -18,7 +20,8 @@ here removes work that does not change the picture:
   for every repeat, and encoded every repeat. Here a picture is converted once;
   with variable frame rate (the default for mp4 and webm) it is also encoded
   once, shown for its whole hold. One swscale context converts a segment's
-  pictures (``frame.reformat`` would set one up a picture).
+  pictures (``frame.reformat`` would set one up a picture), and only the rows
+  that changed since the picture before are converted (:class:`BandConverter`).
 
 The Manim members these classes override or use are listed and checked in
 :mod:`.manim_compat`, where the base classes come from.
@@ -40,6 +43,9 @@ from av.video.reformatter import VideoReformatter
 from embedviz.draw.manim_compat import CairoRenderer, Camera, SceneFileWriter, VideoSegmentEncoder
 
 _MAX_PATHS = 20_000      # cached paths per camera before the cache is cleared (≈ a few MB)
+_BAND_REACH = 4          # rows either side of a changed row whose yuv420p chroma it changes (measured: 2)
+_BAND_MARGIN = 8         # rows converted beyond those on each side, then dropped (swscale's filter reads 2)
+_BAND_STEP = 64          # band heights are multiples of this (one swscale context per height)
 
 
 class PathCache:
@@ -58,15 +64,18 @@ class PathCache:
         cache = self.__dict__.setdefault("_paths", {})
         hit = cache.get(id(vmobject))
         # Equal displayed points give an equal path (the path is built from
-        # them alone), so an id reused by another mobject is harmless.
-        if hit is not None and hit[0].shape == points.shape and np.array_equal(hit[0], points):
+        # them alone), so an id reused by another mobject is harmless. Compared
+        # as bytes: one memcmp, a fifth of np.array_equal's price on a glyph's
+        # points (and equal bits are equal points, NaN included).
+        key = points.tobytes()
+        if hit is not None and hit[0] == key and hit[1] == points.shape:
             ctx.new_path()
-            ctx.append_path(hit[1])
+            ctx.append_path(hit[2])
             return self
         super().set_cairo_context_path(ctx, vmobject)
         if len(cache) >= _MAX_PATHS:
             cache.clear()
-        cache[id(vmobject)] = (np.array(points, copy=True), ctx.copy_path())
+        cache[id(vmobject)] = (key, points.shape, ctx.copy_path())
         return self
 
 
@@ -114,6 +123,23 @@ class FastListing:
         for group_type, group in itertools.groupby(leaves, kind):
             self.display_funcs[group_type](list(group), self.pixel_array)
 
+    def display_vectorized(self, vmobject, ctx):
+        """Manim's: the path, the background stroke, the fill, the stroke -- the same Cairo calls with the
+        same values, without the calls that find a stroke of width 0 and unpack a one-colour fill."""
+        self.set_cairo_context_path(ctx, vmobject)
+        if vmobject.get_stroke_width(True) != 0:
+            self.apply_stroke(ctx, vmobject, background=True)
+        rgbas = vmobject.get_fill_rgbas()
+        if len(rgbas) == 1:
+            rgba = rgbas[0]
+            ctx.set_source_rgba(rgba[2], rgba[1], rgba[0], rgba[3])
+        else:
+            self.set_cairo_context_color(ctx, rgbas, vmobject)
+        ctx.fill_preserve()
+        if vmobject.get_stroke_width() != 0:
+            self.apply_stroke(ctx, vmobject)
+        return self
+
 
 def _family_with_points(mobjects) -> list:
     """``extract_mobject_family_members(mobjects, only_those_with_points=True)``: every family member,
@@ -144,10 +170,42 @@ def _family_with_points(mobjects) -> list:
     return out
 
 
+class FilledBackground:
+    """Camera mixin: a frame starts as a fill of the background's one colour, not a copy of its picture.
+
+    ``Camera.reset`` copies the background array (8 MB at 1080p) into the
+    frame before every picture, reading as much memory as it writes. A
+    background of one colour (every lesson's: a theme colour, no image) is the
+    same bytes written as one repeated 32-bit value. Any other background, or a
+    background array replaced behind the camera's back, is copied as Manim does.
+    """
+
+    def init_background(self) -> None:
+        super().init_background()
+        bg = self.background
+        self._bg_fill = None
+        if bg.dtype == np.uint8 and bg.ndim == 3 and bg.shape[2] == 4 and bg.flags.c_contiguous:
+            words = bg.reshape(-1).view(np.uint32)
+            if (words == words[0]).all():
+                self._bg_fill = (bg, words[0])
+
+    def reset(self):
+        fill, frame = self.__dict__.get("_bg_fill"), self.__dict__.get("pixel_array")   # none yet: Manim makes it
+        if (fill is None or frame is None or fill[0] is not self.background or frame.shape != fill[0].shape
+                or frame.dtype != np.uint8 or not frame.flags.c_contiguous):
+            return super().reset()
+        frame.reshape(-1).view(np.uint32).fill(fill[1])
+        return self
+
+
 def fast_camera(camera_class: type[Camera]) -> type[Camera]:
-    """``camera_class`` with cached paths, and with :class:`FastListing` when it lists and draws mobjects
-    as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
+    """``camera_class`` with cached paths and a filled background, and with :class:`FastListing` when it
+    lists and draws mobjects as Manim's flat :class:`Camera` does (a subclass that changes either gets none)."""
     cls = with_path_cache(camera_class)
+    if camera_class.reset is Camera.reset and camera_class.init_background is Camera.init_background:
+        if cls not in _filled:
+            _filled[cls] = type(f"Filled{cls.__name__}", (FilledBackground, cls), {})
+        cls = _filled[cls]
     flat = all(getattr(camera_class, name) is getattr(Camera, name) for name in _FLAT)
     if not flat or issubclass(cls, FastListing):
         return cls
@@ -157,8 +215,10 @@ def fast_camera(camera_class: type[Camera]) -> type[Camera]:
 
 
 # what a camera must take from Manim's flat Camera for FastListing to list and dispatch as it does
-_FLAT = ("capture_mobjects", "get_mobjects_to_display", "type_or_raise")
+_FLAT = ("capture_mobjects", "get_mobjects_to_display", "type_or_raise", "display_vectorized", "apply_fill",
+         "apply_stroke", "set_cairo_context_color", "get_fill_rgbas")
 _listed: dict[type, type] = {}
+_filled: dict[type, type] = {}
 
 
 class HoldingSegmentEncoder(VideoSegmentEncoder):
@@ -190,15 +250,9 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         for k in ("frames", "pictures", "encoded"):
             self._stats.setdefault(k, 0)
         self._held = None           # (picture array, converted frame, frames it is shown)
+        self._last = None           # CFR: (picture array, converted frame) of the last picture
         self._durations: dict[int, int] = {}
-        # one converter for the segment: ``frame.reformat`` sets up a new swscale context for every
-        # frame (≈ 1 of its 5 ms at 1080p); the same settings give the same bytes
-        self._reformatter = VideoReformatter()
-
-    def _convert(self, pixels):
-        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
-        pix_fmt = self._stream.codec_context.pix_fmt
-        return frame if pix_fmt == "rgba" else self._reformatter.reformat(frame, format=pix_fmt)
+        self._converter = BandConverter(self._stream.codec_context.pix_fmt)
 
     def _encode(self, frame, length: int) -> None:
         frame.pts = self._next_pts
@@ -218,21 +272,29 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         self._validate_frame(pixels, repeat)
         self._stats["frames"] += repeat
         try:
+            last = self._held if self.vfr else self._last
+            rows = changed_rows(last[0], pixels) if last is not None else (0, len(pixels))
             if self.vfr:
-                held = self._held
-                if held is not None and np.array_equal(held[0], pixels):
-                    held[2] += repeat
+                if rows is None:
+                    last[2] += repeat
                     self._give_back(pixels)
                     return
-                self._flush_held(last=False)
                 self._stats["pictures"] += 1
-                self._held = [pixels, self._convert(pixels), repeat]
+                frame = self._converter.convert(pixels, rows, last[1] if last is not None else None)
+                self._flush_held(last=False)
+                self._held = [pixels, frame, repeat]
                 return
-            self._stats["pictures"] += 1
-            frame = self._convert(pixels)
+            if rows is None:
+                frame = last[1]
+            else:
+                self._stats["pictures"] += 1
+                frame = self._converter.convert(pixels, rows, last[1] if last is not None else None)
             for _ in range(repeat):
                 self._encode(frame, 1)
-            self._give_back(pixels)         # the encoder has its own copy of what it still needs
+            # the encoder has its own copy of what it still needs; the picture is kept to compare the next with
+            if last is not None and last[0] is not pixels:
+                self._give_back(last[0])
+            self._last = (pixels, frame)
         except BaseException as error:
             raise self._operation_error("encode", error) from error
 
@@ -257,6 +319,9 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
         if self._closed:
             return
         first_error: Exception | None = None
+        if self._last is not None:
+            self._give_back(self._last[0])
+            self._last = None
         try:
             self._flush_held(last=True)
             self._mux(self._stream.encode())
@@ -269,6 +334,77 @@ class HoldingSegmentEncoder(VideoSegmentEncoder):
             first_error = first_error or error
         if first_error is not None:
             raise self._operation_error("finish", first_error) from first_error
+
+
+def changed_rows(before: np.ndarray, after: np.ndarray) -> tuple[int, int] | None:
+    """[first, last + 1] of the rows where two pictures of one shape differ; None when they are equal."""
+    h = len(after)
+    a, b = before.reshape(h, -1), after.reshape(h, -1)
+    if a.shape[1] % 8 == 0:     # compare 8 bytes at a time
+        a, b = a.view(np.uint64), b.view(np.uint64)
+    rows = np.flatnonzero((a != b).any(axis=1))
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else None
+
+
+class BandConverter:
+    """RGBA pictures to a stream's pixel format, converting only the band of rows that changed.
+
+    Converting a 1080p picture to yuv420p costs about 4 ms, while most pictures
+    of an animation differ from the one before in a band of rows (a label
+    fading in). A yuv420p row depends only on the RGBA rows around it (luma on
+    its own row, chroma on a pair of rows and the rows next to it: swscale's
+    vertical filter), so the changed rows and ``_BAND_REACH`` rows either side,
+    converted as a band with ``_BAND_MARGIN`` rows more on each side that are
+    then dropped, give the full conversion's bytes; the other rows are the last
+    picture's, copied. ``tests/test_fast_frames.py``
+    checks it against whole conversions at every band position. Band heights are
+    rounded up to ``_BAND_STEP`` rows so a few swscale contexts serve a segment
+    (setting one up costs ~1 ms). Other pixel formats than yuv420p, and odd
+    sizes, are converted whole, as before.
+    """
+
+    def __init__(self, pix_fmt: str) -> None:
+        self.pix_fmt = pix_fmt
+        self._reformatters: dict[int, VideoReformatter] = {}
+        self.rows_converted = 0
+
+    def _reformat(self, pixels: np.ndarray):
+        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+        if self.pix_fmt == "rgba":
+            return frame
+        self.rows_converted += len(pixels)
+        # one converter per picture height: ``frame.reformat`` sets up a new swscale context for every
+        # frame (≈ 1 of its 5 ms at 1080p); the same settings give the same bytes
+        reformatter = self._reformatters.setdefault(len(pixels), VideoReformatter())
+        return reformatter.reformat(frame, format=self.pix_fmt)
+
+    def convert(self, pixels: np.ndarray, rows: tuple[int, int], last) -> av.VideoFrame:
+        """``pixels`` converted, where only ``rows`` differ from the picture ``last`` (a converted frame,
+        never changed: the answer is a new frame) was converted from; ``last`` None: convert it all."""
+        h, w = pixels.shape[:2]
+        if last is None or self.pix_fmt != "yuv420p" or h % 2 or w % 2:
+            return self._reformat(pixels)
+        # rows whose conversion changes: the changed rows and their neighbours' chroma (even bounds)
+        r0 = max(0, (rows[0] - _BAND_REACH) // 2 * 2)
+        r1 = min(h, (rows[1] + _BAND_REACH + 1) // 2 * 2)
+        top = max(0, r0 - _BAND_MARGIN)
+        height = -(-(r1 + _BAND_MARGIN - top) // _BAND_STEP) * _BAND_STEP
+        if height >= h - _BAND_STEP:
+            return self._reformat(pixels)
+        top = min(top, h - height)          # even: h and height are
+        band = self._reformat(pixels[top:top + height])
+        # rows of the band kept: all but the margins, except at the picture's edges (they hold [r0, r1])
+        k0 = top + _BAND_MARGIN if top > 0 else 0
+        k1 = top + height - _BAND_MARGIN if top + height < h else h
+        out = av.VideoFrame(w, h, self.pix_fmt)
+        for dst, src, part in zip(out.planes, last.planes, band.planes):
+            sub = h // dst.height          # 2 for the chroma planes of yuv420p
+            d, s, p = (np.frombuffer(q, np.uint8).reshape(q.height, q.line_size)[:, :dst.width]
+                       for q in (dst, src, part))
+            d[:k0 // sub] = s[:k0 // sub]
+            d[k0 // sub:k1 // sub] = p[(k0 - top) // sub:(k1 - top) // sub]
+            d[k1 // sub:] = s[k1 // sub:]
+        return out
 
 
 class HoldingFileWriter(SceneFileWriter):

@@ -86,6 +86,10 @@ MEMBERS: tuple[Member, ...] = (
            "the displayed points a path is built from (the flat camera's leaves them as they are)"),
     Member(Camera, "pixel_array", "the buffer the camera draws into; the pooled renderer swaps it"),
     Member(Camera, "frame_rate", "a frame's duration (1 / frame_rate), as Manim's renderer computes it"),
+    # -- fast_frames.FilledBackground (a camera mixin) --
+    Member(Camera, "init_background()", "the background array is built; its one colour is noted", _O),
+    Member(Camera, "reset()", "a frame starts as the background: filled with its one colour, not copied", _O),
+    Member(Camera, "background", "the background array a frame starts from (replaced: copied as Manim does)"),
     # -- fast_frames.FastListing (a camera mixin) --
     Member(Camera, "capture_mobjects(mobjects, **kwargs)",
            "draws the listed mobjects in runs of one type, their function looked up once a class", _O),
@@ -94,6 +98,10 @@ MEMBERS: tuple[Member, ...] = (
     Member(Camera, "type_or_raise(mobject)", "which of display_funcs draws a mobject (depends on its class)"),
     Member(Camera, "display_funcs", "the function drawing each run of one type (set by type_or_raise)"),
     Member(Camera, "use_z_index", "whether the listed mobjects are sorted by z_index"),
+    Member(Camera, "display_vectorized(vmobject, ctx)",
+           "the same Cairo calls, without the calls that find a zero stroke and unpack a one-colour fill", _O),
+    Member(Camera, "apply_stroke(ctx, vmobject, background=False)", "a stroke of non-zero width, as Manim draws it"),
+    Member(Camera, "set_cairo_context_color(ctx, rgbas, vmobject)", "a fill of several colours (a gradient)"),
     # -- fast_frames.PooledCairoRenderer and chunk_renderer.PartRenderer --
     Member(CairoRenderer, "__init__(file_writer_class=SceneFileWriter, camera_class=None, skip_animations=False, "
            "**kwargs)", "subclasses take the camera and writer classes as Manim's renderer does", _O),
@@ -162,6 +170,14 @@ MIRRORED: dict[str, str] = {
     "Scene.play_internal": "c83eff575fd77321",             # the dry play's frame loop
     "Scene.get_time_progression": "9bc9c9d98d6b45b8",      # its frame times (np.arange(0, run_time, dt))
     "Manager.render": "0d2179d58049e2c1",                  # EndSceneEarlyException ends a chunk normally
+    "Camera.reset": "4d3cf5d3ee7a4761",                     # fast_frames.FilledBackground.reset: the frame is
+    "Camera.set_pixel_array": "5bcba816d6abd92b",           # the background's bytes, in place
+    "Camera.init_background": "fd1161dedfbfb972",           # a colour's background: one value everywhere
+    "Camera.display_vectorized": "4d9d158f2a424050",        # fast_frames.FastListing.display_vectorized, with
+    "Camera.apply_fill": "021a92466cd3f493",                # the fill's body inlined,
+    "Camera.set_cairo_context_color": "2c53d3a7c71e4250",   # its one-colour case,
+    "Camera.get_fill_rgbas": "4276431a486bbdee",            # the fill's colours,
+    "Camera.apply_stroke": "81447e68863efb9d",              # and its zero-width early return
     "Camera.capture_mobjects": "958b8f23af48f900",          # fast_frames.FastListing.capture_mobjects
     "Camera.get_mobjects_to_display": "ef93088d70b3ca3f",   # fast_frames.FastListing.get_mobjects_to_display
     "Mobject.get_family": "d0b2953532b4380a",               # fast_frames._family_with_points: the walk,

@@ -113,7 +113,7 @@ class ConeAndBallPicture(VGroup):
         anchors = [[at_q], [beside], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]]
         directions = [turn, turn + max(wing, 20.0) + 10.0, turn - 90.0]
         place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
-                     avoid=[box_of(self.note)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+                     avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
         # a one-line readout with no room beside its shape (a narrow picture) goes onto two lines, not off the edge
         if not all(inside(box_of(m), rect) for m in (self.cone_label, self.ball_label)):
             self.cone_label, self.ball_label = (
@@ -121,7 +121,7 @@ class ConeAndBallPicture(VGroup):
                 for text, m, col in ((pic.cone_label, self.cone_label, cone_colour),
                                      (pic.ball_label, self.ball_label, ball_colour)))
             place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
-                         avoid=[box_of(self.note)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+                         avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
         avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)]
         self._name_points(pic, th, xys, dirs, segs, rect, avoid, max_width=plot_w / 4)
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
@@ -141,6 +141,12 @@ class ConeAndBallPicture(VGroup):
             boxes = [box_of(m, pad=0.03) for m in labels]
             clash = next(((a, b) for a in range(len(groups)) for b in range(a + 1, len(groups))
                           if boxes_overlap(boxes[a], boxes[b])), None)
+            if clash is None and len(groups) > 1:       # a name with no free place left: it joins its nearest
+                bad = next((a for a in range(len(groups)) if any(boxes_overlap(boxes[a], o) for o in avoid)), None)
+                if bad is not None:
+                    near = min((g for g in range(len(groups)) if g != bad),
+                               key=lambda g: float(np.linalg.norm(xys[groups[g][0]] - xys[groups[bad][0]])))
+                    clash = (min(bad, near), max(bad, near))
             if clash is None:
                 break
             a, b = clash

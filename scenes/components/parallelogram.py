@@ -23,7 +23,7 @@ from manim import (
 from embedcore.segments.analogy import Parallelogram
 
 from ..layout import Box
-from ..theme import SIZE, Theme
+from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
 from .text import label
 from .vectors import arrow_2d, fit_plot, place_labels, plot_and_note
@@ -87,7 +87,7 @@ class ParallelogramPicture(VGroup):
                                                                              (at["c"], at["result"])]
         dirs = [float(np.degrees(np.arctan2(*(at[k] - o)[[1, 0]]))) if np.linalg.norm(at[k] - o) > TINY else 90.0
                 for _, _, k in names]
-        place_labels(list(self.labels), [[at[k]] for _, _, k in names], dirs, segs, rect)
+        place_labels(list(self.labels), [[at[k]] for _, _, k in names], dirs, segs, rect, pad=GAP.s)  # heads are wide
         # the difference's label goes by whichever of its two copies has room closest to it
         d = at["a"] - at["b"]
         normal = np.array([-d[1], d[0], 0.0]) / max(np.linalg.norm(d), TINY)
