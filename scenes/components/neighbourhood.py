@@ -25,6 +25,7 @@ from manim import (
 
 from embedcore.segments.nearest_neighbours import ConeAndBall
 
+from .. import marks
 from ..layout import Box
 from ..theme import GAP, SIZE, Theme
 from .clearing import FadeOutAll
@@ -32,6 +33,17 @@ from .text import label, longest_word, wrapped
 from .vectors import arrow_2d, box_of, boxes_overlap, fit_plot, inside, place_labels, plot_and_note, polyline_segments
 
 THIN = 0.5          # degrees: a cone narrower than this is drawn as its edge only
+
+
+def _trim_backing(readout: VGroup, region: Box) -> None:
+    """A readout placed at the region's edge (no room left inside): its backing's margin, not its words,
+    may pass the edge; trim the backing to the region (it only shows over the cone and the ball)."""
+    backing = readout[0]
+    x0, y0, x1, y1 = box_of(backing)
+    nx0, ny0, nx1, ny1 = max(x0, region.x0), max(y0, region.y0), min(x1, region.x1), min(y1, region.y1)
+    if (nx0, ny0, nx1, ny1) != (x0, y0, x1, y1) and nx1 > nx0 and ny1 > ny0:
+        backing.stretch_to_fit_width(nx1 - nx0).stretch_to_fit_height(ny1 - ny0)
+        backing.move_to([(nx0 + nx1) / 2, (ny0 + ny1) / 2, 0])
 
 
 class ConeAndBallPicture(VGroup):
@@ -95,6 +107,7 @@ class ConeAndBallPicture(VGroup):
                             max_width=max(width, longest_word(text, th, size=SIZE.note)))
             backing = Rectangle(width=words.width + 2 * GAP.xs, height=words.height + 2 * GAP.xs, stroke_width=0,
                                 fill_color=th.background, fill_opacity=0.92).move_to(words)
+            marks.labels(words, backing)       # its own panel: the words may touch its edge
             return VGroup(backing, words)
 
         self.cone_label = readout(pic.cone_label, cone_colour, plot_w / 2)
@@ -122,6 +135,8 @@ class ConeAndBallPicture(VGroup):
                                      (pic.ball_label, self.ball_label, ball_colour)))
             place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
                          avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+        for m in (self.cone_label, self.ball_label):
+            _trim_backing(m, region)
         avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)]
         self._name_points(pic, th, xys, dirs, segs, rect, avoid, max_width=plot_w / 4)
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
