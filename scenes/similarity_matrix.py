@@ -199,8 +199,14 @@ class SimilarityMatrixScene(SegmentScene):
                 rows = math.ceil(GAP.s / cell - 1e-9)
                 top = self.hm.rects[dv.i][0].get_bottom()[1] - rows * cell
                 under = Box(region.x0, self.bottom, region.x1, top)
+                def fits(card: DerivedCell) -> bool:
+                    return card.width <= under.width + 1e-6 and card.height <= under.height + 1e-6
                 self.derived = DerivedCell(dv, th, pair, under, backing=True, step=cell)
-                if self.derived.width > under.width + 1e-6 or self.derived.height > under.height + 1e-6:
+                for keep in range(len(dv.dims) - 1, 1, -1):     # fewer components shown before the card
+                    if fits(self.derived):                       # hides the matrix it is about
+                        break
+                    self.derived = DerivedCell(dv, th, pair, under, backing=True, step=cell, keep=keep)
+                if not fits(self.derived):
                     # at the text floor it passes the rows below: it takes a turn over the whole body instead
                     # (the matrix is still empty; its heads name the two tokens)
                     self.derived = DerivedCell(dv, th, pair, region, backing=True)

@@ -57,12 +57,17 @@ class DerivedCell(VGroup):
     ``step`` high rows of it covered whole."""
 
     def __init__(self, dv: CellDerivation, theme: Theme, colours: tuple[str, str], box: Box, *,
-                 backing: bool = False, step: float = 0.0, **kwargs) -> None:
+                 backing: bool = False, step: float = 0.0, keep: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         th = theme
         size = SIZE.cell
-        self.dims = m = len(dv.dims)
-        values = [*dv.raw[0], *dv.raw[1], *dv.unit[0], *dv.unit[1], *dv.products, dv.total]
+        # ``keep``: only the first components (a short body at the text floor); the ⋮ then stands for the rest
+        self.dims = m = min(len(dv.dims), keep or len(dv.dims))
+        raw = [side[:m] for side in dv.raw]
+        unit = [side[:m] for side in dv.unit]
+        products = dv.products[:m]
+        hidden = dv.hidden or m < len(dv.dims)
+        values = [*raw[0], *raw[1], *unit[0], *unit[1], *products, dv.total]
         self.col_w = max(number(v, th, size=size).width for v in values) + GAP.m
         head_w = self.col_w + OP_W - GAP.s          # a gap between neighbouring heads
         self.heads = VGroup(*[label(t, th, size=SIZE.label, colour=c, max_width=head_w)
@@ -70,15 +75,15 @@ class DerivedCell(VGroup):
         self.unit_heads = VGroup(*[_head(t, f" \u00f7 {n}", th, c, head_w)
                                    for t, n, c in zip(dv.tokens, dv.norms, colours)])
         self.product_head = label("product", th, size=SIZE.label, colour=th.muted)
-        self.raw = VGroup(*[VGroup(*[number(t, th, size=size) for t in side]) for side in dv.raw])
-        self.unit = VGroup(*[VGroup(*[number(t, th, size=size) for t in side]) for side in dv.unit])
-        self.products = VGroup(*[number(t, th, size=size) for t in dv.products])
+        self.raw = VGroup(*[VGroup(*[number(t, th, size=size) for t in side]) for side in raw])
+        self.unit = VGroup(*[VGroup(*[number(t, th, size=size) for t in side]) for side in unit])
+        self.products = VGroup(*[number(t, th, size=size) for t in products])
         self.ops = VGroup(*[VGroup(label("\u00d7", th, size=size, colour=th.muted), label("=", th, size=size,
                                                                                         colour=th.muted))
                             for _ in range(m)])
         # components not shown: a column of ⋮ (laid down) or a ⋯ in each row (laid across)
         self._more = {across: VGroup(*[label("\u22ef" if across else "\u22ee", th, size=size, colour=th.muted)
-                                       for _ in range(3)]) if dv.hidden else VGroup() for across in (False, True)}
+                                       for _ in range(3)]) if hidden else VGroup() for across in (False, True)}
         self.more = self._more[False]
         self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted, max_width=self.col_w + OP_W)
                                 for n in dv.norms])
