@@ -145,6 +145,7 @@ def compare(path: Path, truth: dict[int, np.ndarray], fps: int) -> dict:
 
 def render_pair(sb, style, q, tmp: Path, samples: int) -> dict:
     """One segment rendered VFR and CFR; sizes and PSNR of each against the drawn pictures."""
+    from embedviz.draw import manim_compat  # noqa: F401  (checks Manim's signatures before the hook patches one)
     from embedviz.draw.worker import render_clip
 
     has_cfr = "cfr" in inspect.signature(render_clip).parameters
