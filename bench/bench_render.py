@@ -236,9 +236,9 @@ def render_figures(args, tmp: Path) -> dict:
                       env={"EMBEDVIZ_TEXT_CACHE": str(tmp / "text-cache-low")})
     low_secs = video_seconds(tmp / "low-cold")
     low_fork = uses_forkserver(args.jobs, n_clips, *render_size(lesson, "l")[:2])
-    for n, what, run, target in (("3", "cold (fresh text cache", cold, "-"), ("3′", "warm (text cache warm", warm, "≤ 0.1")):
-        line(n, f"-q l preview, {what}, no clip cache): wall ÷ video seconds", run.wall / low_secs, "×", target,
-             f"({run.wall:.1f} s{cpu_text(render_stats(run, low_fork)['cpu'])})", ".3f")
+    for n, what, r, target in (("3", "cold (fresh text cache", cold, "-"), ("3′", "warm (text cache warm", warm, "≤ 0.1")):
+        line(n, f"-q l preview, {what}, no clip cache): wall ÷ video seconds", r.wall / low_secs, "×", target,
+             f"({r.wall:.1f} s{cpu_text(render_stats(r, low_fork)['cpu'])})", ".3f")
 
     # (4) CPU and holds of the render in (1) (its last run: tmp/par holds its clips)
     stats = render_stats(ours[-1], forkserver)
