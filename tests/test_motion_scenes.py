@@ -53,6 +53,11 @@ def test_derived_cell_fits_and_leaves_its_cell_in_view(aspect):
     assert inside(box(d), scene.regions.body)
     assert not overlap(box(d), box(scene.header))
     assert d.scale_used >= 0.85 or len(d.backing)          # near full size, or on a panel of its own
+    # fewer components than the storyboard's on screen: the ⋯ stands for the rest, and the sum says it adds them all
+    if d.dims < len(dv.dims):
+        shown = d.sum_words.text                   # Manim's Text keeps no spaces
+        assert len(d.more) and shown == dv.sum_all_line.rpartition(dv.total)[0].replace(" ", "")
+        assert shown.startswith("sumofall")
     # the cell the sum flies into, its row and column labels stay visible
     for m in (hm.rects[dv.i][dv.j], hm.row_labels[dv.i], hm.col_labels[dv.j]):
         assert not overlap(box(d), box(m))

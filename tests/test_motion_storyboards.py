@@ -148,6 +148,7 @@ def check_derivation(c, sb):
         assert dv.sum_line == f"sum {dv.relation} {dv.total}"
     else:
         assert dv.sum_line == f"sum of all {d:,} products = {dv.total}"
+    assert dv.sum_all_line == f"sum of all {d:,} products = {dv.total}"     # a screen showing fewer says so
     # the pair: the first row with another token to compare, and that row's closest other token
     assert dv.j != dv.i and sb.tokens[dv.i] != sb.tokens[dv.j]
     assert sb.row_best[dv.i].j == dv.j

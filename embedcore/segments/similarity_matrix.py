@@ -68,6 +68,7 @@ class CellDerivation:
     total: str                          # the sum: the cell's own text
     relation: str                       # "=" when the shown products add up to the total at its precision, else "≈"
     sum_line: str                       # "sum = 0.87", or "sum of all 768 products = 0.87"
+    sum_all_line: str                   # "sum of all 8 products = 0.87": for a screen that shows fewer of them
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def derive_cell(vectors: np.ndarray, i: int, j: int, labels: tuple[str, str], ce
         norms=(fmt(float(n[0]), dec), fmt(float(n[1]), dec)),
         unit=(tuple(fmt(float(u[0, k]), places) for k in dims), tuple(fmt(float(u[1, k]), places) for k in dims)),
         products=tuple(fmt(float(p[k]), places) for k in dims), hidden=hidden, total=cell, relation=relation,
-        sum_line=sum_line)
+        sum_line=sum_line, sum_all_line=f"sum of all {d:,} products = {cell}")
 
 
 def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStoryboard:

@@ -88,7 +88,8 @@ class DerivedCell(VGroup):
         self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted, max_width=self.col_w + OP_W)
                                 for n in dv.norms])
         self.rule = Line([0, 0, 0], [1, 0, 0], color=th.muted, stroke_width=2)
-        head, _, _ = dv.sum_line.rpartition(dv.total)
+        # fewer components on screen than the storyboard shows: the sum names how many it adds
+        head, _, _ = (dv.sum_line if m == len(dv.dims) else dv.sum_all_line).rpartition(dv.total)
         self.total = number(dv.total, th, size=SIZE.value, colour=th.accent)
         self.sum_words = label(head.strip(), th, size=SIZE.note, colour=th.muted)
         # down (one row per component) suits a tall box, across (one column per component) a wide one
