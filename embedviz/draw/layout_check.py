@@ -502,7 +502,7 @@ def check_storyboard(sb, style, aspect: str, *, fps: int = 6, scene_class=None, 
     frame_px = (fw_u * px, fh_u * px)
 
     def sample(scene, when: str) -> None:
-        """``when``: "moving" (inside a play: the frame-edge rule only), "held" (a play's end: every rule;
+        """``when``: "moving" (inside a play: the frame-edge rule only), "held" (a wait: every rule;
         a picture shown and cleared inside one beat is checked at rest too) or "beat" (a beat's end)."""
         s = Sample(scene, px)
         beat = scene.beat_label + {"moving": " (moving)", "held": " (held)", "beat": ""}[when]

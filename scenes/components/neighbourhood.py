@@ -127,7 +127,7 @@ class ConeAndBallPicture(VGroup):
         directions = [turn, turn + max(wing, 20.0) + 10.0, turn - 90.0]
         place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
                      avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
-        # a one-line readout with no room beside its shape (a narrow picture) goes onto two lines, not off the edge
+        # a readout with no room beside its shape (a narrow picture) goes onto narrower lines, not off the edge
         if not all(inside(box_of(m), rect) for m in (self.cone_label, self.ball_label)):
             self.cone_label, self.ball_label = (
                 m if inside(box_of(m), rect) else readout(text, col, min(m.width * 0.62, plot_w / 2))
