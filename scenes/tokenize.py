@@ -63,6 +63,12 @@ def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=U
     return out.arrange(DOWN, buff=vbuff)
 
 
+def says_more(w: WordSplit) -> bool:
+    """Whether a word's label says something its chips do not: it is split, cut, or spelled otherwise
+    (lowercased, unknown). A word that is one piece reading as typed is its chip: no label over it."""
+    return len(w.pieces) != 1 or w.pieces[0].text != w.shown
+
+
 def _bar(x0: float, x1: float, y: float, chip: TokenChip) -> RoundedRectangle:
     """A clasp (or half of one) from ``x0`` to ``x1`` at height ``y``, in ``chip``'s colour."""
     h = CLASP * chip.box.height
@@ -89,7 +95,9 @@ class TokenizeScene(SegmentScene):
 
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
-        self.word_labels = VGroup()
+        # every word's label (the word as typed), drawn above its chips only where it says more than they do
+        self.word_labels, self.labelled = VGroup(), []
+        self._first_chip: dict[int, TokenChip] = {}
 
         for w in sb.words:
             if w.special:
@@ -108,7 +116,9 @@ class TokenizeScene(SegmentScene):
             wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
-            group = VGroup(word, row).arrange(DOWN, buff=GAP.s)
+            self.labelled.append(says_more(w))
+            group = VGroup(word, row).arrange(DOWN, buff=GAP.s) if self.labelled[-1] else VGroup(row)
+            self._first_chip[id(group)] = pieces[0][0]
             if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
                 # drawn nowhere but measured with the word, so the kit's scaling and flowing keep it
                 group.add(Rectangle(width=row.width + 2 * GAP.m, height=row.height, stroke_width=0,
@@ -129,7 +139,7 @@ class TokenizeScene(SegmentScene):
         cap = layout.grow_limit(groups, SIZE.value)       # the chips grow at most to the size of a value
         dims = {}
         for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0):
-            block = flow(groups, max_w * f, hbuff=GAP.l, vbuff=GAP.m)
+            block = self._flow_words(groups, max_w * f)
             dims[max_w * f] = (block.width, block.height)
         top0, floor = self.regions.body.y1, self.regions.body.y0
         head_h = self.typed.height + GAP.s + self.tokenizer_note.height
@@ -154,7 +164,7 @@ class TokenizeScene(SegmentScene):
         self.tokenizer_note.next_to(self.typed, DOWN, buff=GAP.s * k)
         bottom.move_to([0, floor, 0], aligned_edge=DOWN)
         top = arrow_end = self.tokenizer_note.get_bottom()[1] - ARROW
-        self.words = flow(groups, width, hbuff=GAP.l, vbuff=GAP.m)
+        self.words = self._flow_words(groups, width)
         self.words.scale(scale)
         # held at the floor and still taller than the room under the typed text: the typed text gives
         # its place to the words (each word is written above its pieces), taking turns in the body
@@ -167,6 +177,16 @@ class TokenizeScene(SegmentScene):
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
         self._clasps()
+
+    def _flow_words(self, groups: list, max_width: float) -> VGroup:
+        """The words flowed into rows (:func:`flow`), each row's chips on one line: a word without a
+        label drops to the chips of the labelled words beside it (a row of such words is one chip tall)."""
+        block = flow(groups, max_width, hbuff=GAP.l, vbuff=GAP.m)
+        for row in block:
+            low = min(self._first_chip[id(g)].get_top()[1] for g in row)
+            for g in row:
+                g.shift((self._first_chip[id(g)].get_top()[1] - low) * DOWN)
+        return block.arrange(DOWN, buff=GAP.m)
 
     def _clasps(self) -> None:
         """A clasp over each join of a piece and the continuation (##) after it. On one row it bridges the
@@ -207,9 +227,16 @@ class TokenizeScene(SegmentScene):
         typed = glyphs(self.typed[1])
         typed_ok = not self.turns and len(typed) == ink(self.storyboard.text)
         k = 0
-        for word, w in zip(self.word_labels, self.storyboard.words):
+        for word, w, labelled in zip(self.word_labels, self.storyboard.words, self.labelled):
             n = len(w.pieces)
             chips = list(self.chips[k:k + n])
+            if not labelled:        # one piece, as typed: the word lands as its chip
+                chip = chips[0]
+                src = VGroup(*typed[w.typed[0]:w.typed[1]]) if typed_ok and w.typed is not None else None
+                self.play(FadeIn(chip.box), TransformFromCopy(src, chip.word) if src is not None
+                          else fade_in(chip.word, self.regions.safe, 0.1 * DOWN), run_time=0.5)
+                k += n
+                continue
             if typed_ok and w.typed is not None:        # the word leaves the typed text for its place
                 self.play(TransformFromCopy(VGroup(*typed[w.typed[0]:w.typed[1]]), word), run_time=0.5)
             else:
