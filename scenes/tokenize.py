@@ -108,7 +108,8 @@ class TokenizeScene(SegmentScene):
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
                 chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
-                                 min_width=max(MIN_CHIP, idl.width + GAP.s), token=None if p.unknown else w.text)
+                                 min_width=max(MIN_CHIP, idl.width + GAP.s), token=w.text,
+                                 token_colour=not p.unknown)
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)

@@ -10,10 +10,12 @@ from .text import label
 
 class TokenChip(VGroup):
     def __init__(self, text: str, colour: str, theme: Theme, *, size: float = SIZE.chip, min_width: float = 0.9,
-                 token: str | None = None, max_width: float | None = None, **kwargs) -> None:
+                 token: str | None = None, max_width: float | None = None, token_colour: bool = True,
+                 **kwargs) -> None:
         """``token``: the token string whose colour the outline carries, when not ``text`` (a word's
         pieces all wear the word's colour). ``max_width``: the widest the chip may be (a longer word is
-        cut with "…", as every label is)."""
+        cut with "…", as every label is). ``token_colour=False``: the outline wears a marker's colour, no
+        token's (the unknown token in the negative colour), so the palette rules leave it out."""
         super().__init__(**kwargs)
         self.word = label(text, theme, size=size, colour=theme.text,
                           max_width=None if max_width is None else max(max_width - 0.36, 0.1))
@@ -26,7 +28,8 @@ class TokenChip(VGroup):
         self.word.move_to(self.box)
         self.add(self.box, self.word)
         self.colour = colour
-        marks.token(self.box, text if token is None else token)     # the outline carries the token's colour
+        if token_colour:
+            marks.token(self.box, text if token is None else token)     # the outline carries the token's colour
         marks.labels(self.word, self.box)
 
     def highlight(self, theme: Theme, *, buff: float = 0.06, stroke_width: float = 3) -> Animation:
