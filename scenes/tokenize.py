@@ -38,7 +38,7 @@ from scenes import layout
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
 from .components.emphasis import fade_in, indicate
-from .components.text import label, number, wrapped
+from .components.text import elide, label, number, wrapped
 from .theme import GAP, SIZE
 
 MIN_WORDS = 0.6        # the chips are not drawn smaller than this while text and notes can give way
@@ -61,6 +61,59 @@ def flow(items: list, max_width: float, *, hbuff: float, vbuff: float, aligned=U
     rows = layout.flow_rows(items, max_width, hbuff)
     out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=hbuff, aligned_edge=aligned) for r in rows])
     return out.arrange(DOWN, buff=vbuff)
+
+
+def _lines(words: list[str], widths: list[float], max_width: float, space: float) -> list[str]:
+    """Greedy word wrap by measured widths; a word wider than a line is broken between its characters
+    (a long token has no space to break at), so every line fits ``max_width``."""
+    lines, cur, w = [], "", 0.0
+    for word, ww in zip(words, widths):
+        while ww > max_width:           # a word no line holds: what fits of it ends a line of its own
+            if cur:
+                lines.append(cur)
+                cur, w = "", 0.0
+            keep = max(1, int(len(word) * max_width / ww))
+            lines.append(word[:keep])
+            word, ww = word[keep:], ww * (len(word) - keep) / len(word)
+        if not word:
+            continue
+        if cur and w + space + ww <= max_width:
+            cur, w = f"{cur} {word}", w + space + ww
+        else:
+            if cur:
+                lines.append(cur)
+            cur, w = word, ww
+    return [*lines, cur] if cur else lines
+
+
+def typed_text(s: str, th, *, max_width: float, max_height: float) -> VGroup:
+    """The text as typed, in the mono font, one :class:`Text` a line (every glyph of it, in reading
+    order, so words can leave it letter for letter). Up to three lines at the heading size (a few
+    percent smaller to fit, as :func:`wrapped` sets it); a longer text takes as many lines as
+    ``max_height`` holds, drawn smaller but never under the text floor, and past that is cut with "…"
+    (the words under it still show every piece)."""
+    block = wrapped(s, th, size=SIZE.heading, mono=True, max_width=max_width, max_lines=3, buff=GAP.xs)
+    least = layout.floor_scale(block)
+    if least <= 1.0 and block.height <= max_height:
+        return block
+    words = s.split()
+    widths = [label(w, th, size=SIZE.heading, mono=True).width for w in words]
+    space = label("a a", th, size=SIZE.heading, mono=True).width - 2 * label("a", th, size=SIZE.heading, mono=True).width
+    probe = label("Hg", th, size=SIZE.heading, mono=True)
+    least = layout.floor_scale([probe])
+    line_h = probe.height + GAP.xs
+    for f in [*(f for f in (1.0, 0.85, 0.7) if f > least), least]:
+        lines = _lines(words, widths, max_width / f, space)
+        if len(lines) * line_h * f <= max_height or f == least:
+            break
+    keep = max(1, int((max_height / f + GAP.xs) // line_h))
+    if len(lines) > keep:       # still too tall at the floor: the lines that fit, the last one cut
+        lines = [*lines[:keep - 1], elide(lines[keep - 1] + " …", len(lines[keep - 1]))]
+    out = VGroup(*[label(line, th, size=SIZE.heading, mono=True) for line in lines])
+    out.arrange(DOWN, buff=GAP.xs, aligned_edge=LEFT).scale(f)
+    if out.width > max_width:       # the measured widths were a few percent off
+        out.scale_to_fit_width(max_width)
+    return out
 
 
 def says_more(w: WordSplit) -> bool:
@@ -86,30 +139,33 @@ class TokenizeScene(SegmentScene):
         sb, th = self.storyboard, self.theme
         max_w = self.regions.body.width
         # the text as typed, in a box, and the tokenizer's name under it
-        text = wrapped(sb.text, th, size=SIZE.heading, mono=True, max_width=max_w - 2 * GAP.m, max_lines=3,
-                       buff=GAP.xs)
+        self.tokenizer_note = label(sb.tokenizer, th, size=SIZE.note, colour=th.muted, max_width=max_w)
+        text = typed_text(sb.text, th, max_width=max_w - 2 * GAP.m,
+                          max_height=self.regions.body.height - GAP.l - self.tokenizer_note.height - GAP.s - ARROW)
         box = RoundedRectangle(corner_radius=GAP.s, width=text.width + 2 * GAP.m, height=text.height + GAP.l,
                                stroke_color=th.faint, stroke_width=2, fill_color=th.panel, fill_opacity=1)
         self.typed = VGroup(box, text.move_to(box))
-        self.tokenizer_note = label(sb.tokenizer, th, size=SIZE.note, colour=th.muted, max_width=max_w)
 
         # one group per word: the word as typed, its pieces as chips, each piece's id under it
         self.chips, self.ids, groups = VGroup(), VGroup(), []
         # every word's label (the word as typed), drawn above its chips only where it says more than they do
         self.word_labels, self.labelled = VGroup(), []
-        self._first_chip: dict[int, TokenChip] = {}
+        self._first_chip: dict[int, Mobject] = {}
+        # a chip is never wider than the body at the text floor: a longer piece is cut with "…" (its word's
+        # label, then drawn, says how long it is)
+        widest = max_w / layout.floor_scale([number("0", th, size=SIZE.small), label("a", th, size=SIZE.note)])
 
         for w in sb.words:
             if w.special:
                 colour = th.muted
             else:
                 colour = self.colour_of(w.text)
-            pieces = []
+            pieces, cut = [], False
             for p in w.pieces:
                 idl = number(f"{p.id:,}", th, size=SIZE.small, colour=th.muted)
-                chip = TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label,
-                                 min_width=max(MIN_CHIP, idl.width + GAP.s), token=w.text,
-                                 token_colour=not p.unknown)
+                chip = self._chip(p, w, colour, idl)
+                if chip.width > widest:
+                    chip, cut = self._chip(p, w, colour, idl, widest), True
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)
@@ -117,7 +173,7 @@ class TokenizeScene(SegmentScene):
             wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             self.word_labels.add(word)
-            self.labelled.append(says_more(w))
+            self.labelled.append(cut or says_more(w))
             group = VGroup(word, row).arrange(DOWN, buff=GAP.s) if self.labelled[-1] else VGroup(row)
             self._first_chip[id(group)] = pieces[0][0]
             if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
@@ -133,15 +189,22 @@ class TokenizeScene(SegmentScene):
         bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=GAP.s)
         self._fit(groups, bottom, max_w)
 
+    def _chip(self, p: PieceView, w: WordSplit, colour: str, idl: Mobject, most: float | None = None) -> TokenChip:
+        th = self.theme
+        return TokenChip(p.text, th.negative if p.unknown else colour, th, size=SIZE.label, max_width=most,
+                         min_width=max(MIN_CHIP, idl.width + GAP.s), token=w.text, token_colour=not p.unknown)
+
     def _fit(self, groups: list, bottom: VGroup, max_w: float) -> None:
         """The words fill the body between the text and the notes. Of the row widths tried, the one that
         draws them largest wins (fewer, wider rows scaled down beat many rows in a short body); when even
         that leaves them under MIN_WORDS (a long text in a square frame), text and notes give way first."""
         cap = layout.grow_limit(groups, SIZE.value)       # the chips grow at most to the size of a value
         dims = {}
-        for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0):
-            block = self._flow_words(groups, max_w * f)
-            dims[max_w * f] = (block.width, block.height)
+        least_words = layout.floor_scale(groups)
+        # row widths to try: fractions of the body, and the widest rows that fit it at the text floor
+        for width in (*(max_w * f for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)), max_w / max(least_words, 1e-9)):
+            block = self._flow_words(groups, width)
+            dims[width] = (block.width, block.height)
         top0, floor = self.regions.body.y1, self.regions.body.y0
         head_h = self.typed.height + GAP.s + self.tokenizer_note.height
 
@@ -154,7 +217,6 @@ class TokenizeScene(SegmentScene):
         ks = [k for k in (1.0, 0.85, 0.7, 0.6) if k >= least] or [least]
         k = next((k for k in ks if words_scale(k)[0] >= MIN_WORDS), ks[-1])
         scale, width = words_scale(k)
-        least_words = layout.floor_scale(groups)
         if scale < least_words:         # held at the floor: the rows that fit the width, the fewest of them
             scale = least_words
             width = min((h, width) for width, (w, h) in dims.items() if w * scale <= max_w + 1e-6
@@ -172,12 +234,38 @@ class TokenizeScene(SegmentScene):
         self.turns = self.words.height > top - (bottom.get_top()[1] + GAP.m)
         if self.turns:      # the whole body, up to the header's last line
             top = self.header.get_bottom()[1] - GAP.xs
+        self.more = VGroup()
+        if self.words.height > top - (bottom.get_top()[1] + GAP.m):
+            self._fewer(groups, list(dims), scale, top - (bottom.get_top()[1] + GAP.m), max_w)
         self.words.move_to([0, (top + bottom.get_top()[1] + GAP.l) / 2, 0])
         layout.keep_inside(self.words, layout.Box(self.regions.body.x0, bottom.get_top()[1], self.regions.body.x1, top))
         self.arrow = Arrow(self.tokenizer_note.get_bottom() + GAP.xs * DOWN, [0, arrow_end + GAP.xs, 0], buff=GAP.xs,
                            color=self.theme.faint, stroke_width=3, max_tip_length_to_length_ratio=0.35)
         self.text_scale, self.words_scale = k, scale
         self._clasps()
+
+    def _fewer(self, groups: list, widths: list[float], scale: float, room: float, max_w: float) -> None:
+        """Even at the text floor, taking turns with the typed text, the words are taller than the body:
+        the first of them that fit are drawn, the last item of the flow saying so ("first 4 of 11 words
+        shown", from the storyboard); the chips, ids and labels of the rest are dropped."""
+        sb, th = self.storyboard, self.theme
+        self.words.scale(1 / scale)         # measured at their own size, as _fit measured them
+        plain = [i for i, w in enumerate(sb.words) if not w.special]
+        least = plain[0] + 1 if plain else 1            # at least one word of the text
+        for n in range(len(groups) - 1, least - 1, -1):
+            more = label(sb.first_words[n - 1], th, size=SIZE.note, colour=th.muted, max_width=max_w / scale)
+            self._first_chip[id(more)] = more
+            items = [*groups[:n], more]
+            tried = [(b.height, b.width, w) for w in widths for b in [self._flow_words(items, w)]]
+            fits = [t for t in tried if t[1] * scale <= max_w + 1e-6] or [min(tried, key=lambda t: t[1])]
+            h, _, width = min(fits)
+            if h * scale <= room or n == least:
+                break
+        self.more = more
+        self.words = self._flow_words(items, width).scale(scale)
+        pieces = sum(len(w.pieces) for w in sb.words[:n])
+        self.chips, self.ids = VGroup(*self.chips[:pieces]), VGroup(*self.ids[:pieces])
+        self.word_labels, self.labelled = VGroup(*self.word_labels[:n]), self.labelled[:n]
 
     def _flow_words(self, groups: list, max_width: float) -> VGroup:
         """The words flowed into rows (:func:`flow`), each row's chips on one line: a word without a
@@ -193,7 +281,7 @@ class TokenizeScene(SegmentScene):
         """A clasp over each join of a piece and the continuation (##) after it. On one row it bridges the
         two chips; when the continuation wrapped onto the next row it is cut in two halves that read across
         the break like a hyphen: one leaving the piece's right side, one entering the continuation's left."""
-        pieces = [p for w in self.storyboard.words for p in w.pieces]
+        pieces = [p for w in self.storyboard.words for p in w.pieces][:len(self.chips)]
         body = self.regions.body
         self.clasps: dict[int, VGroup] = {}
         for i, p in enumerate(pieces):
@@ -244,6 +332,8 @@ class TokenizeScene(SegmentScene):
                 self.play(fade_in(word, self.regions.safe, 0.1 * DOWN), run_time=0.3)
             self._split(word, w, chips, k)
             k += n
+        if self.more.submobjects or len(self.more.points):        # the words not drawn: how many, said
+            self.play(fade_in(self.more, self.regions.safe, 0.1 * DOWN), run_time=0.4)
 
     def _split(self, word: Mobject, w: WordSplit, chips: list, first: int) -> None:
         """The word breaks into its pieces; continuation pieces land apart and slide onto the one before."""

@@ -68,6 +68,9 @@ class TokenizeStoryboard(Storyboard):
     n_tokens: int                   # tokens, special ones included
     summary: str                    # "4 words → 7 tokens"
     notes: tuple[str, ...]          # what the markers mean, only those that occur
+    # [k - 1]: the line under a screen that draws only the first k of ``words`` (a text too long for the
+    # frame at the text floor): "first 4 of 11 words shown"
+    first_words: tuple[str, ...] = ()
 
     def shown_tokens(self) -> tuple[str, ...]:
         return tuple(w.text for w in self.words if not w.special)
@@ -160,6 +163,16 @@ def _notes(words: list[WordSplit], whitespace: bool) -> list[str]:
     return notes
 
 
+def _first_words(words: list[WordSplit], n_words: int) -> tuple[str, ...]:
+    """For k = 1 … len(words) - 1: what a screen drawing only ``words[:k]`` says of the rest (special
+    tokens are not words; the counts are the words drawn and the text's)."""
+    out = []
+    for k in range(1, len(words)):
+        shown = sum(1 for w in words[:k] if not w.special)
+        out.append(f"first word of {n_words} shown" if shown == 1 else f"first {shown} of {n_words} words shown")
+    return tuple(out)
+
+
 def _named(w: WordSplit) -> str:
     """How narration names a word: quoted, or by its length when it is too long to read out."""
     if len(w.text) <= WORD_CHARS:
@@ -221,6 +234,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TokenizeStoryboard:
         n_tokens=n,
         summary=summary,
         notes=tuple(_notes(words, whitespace)),
+        first_words=_first_words(words, n_words),
     )
 
 
