@@ -33,7 +33,7 @@ from manim import (
 )
 
 from embedcore.segments.tokenize import PieceView, TokenizeStoryboard, WordSplit
-from scenes import layout
+from scenes import layout, marks
 
 from .base import Beat, SegmentScene
 from .components.chip import TokenChip
@@ -172,6 +172,8 @@ class TokenizeScene(SegmentScene):
             row = flow(pieces, max_w, hbuff=GAP.xs, vbuff=GAP.s)
             wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
+            if not w.special:       # written in the word's colour: the word is in the frame even when its
+                marks.token(word, w.text)   # only chip is the unknown token's (more words than colours: labels carry them)
             self.word_labels.add(word)
             self.labelled.append(cut or says_more(w))
             group = VGroup(word, row).arrange(DOWN, buff=GAP.s) if self.labelled[-1] else VGroup(row)
