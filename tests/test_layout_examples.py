@@ -153,6 +153,30 @@ def lessons(draw):
                                            "xadcvgrbkqzyxlnwhkftgsywidukvymjhlqrnmr",
                                            "zlvllnetykeherkiegkfpslywpkletntqitytmpm",
                                            "zwldzpiprebdncfntlmofgqazfrtpdruspszwn"], {}, aspect="1:1", theme="high-contrast", d=8))
+# eleven emoji words at 1:1 (fz2-026): each word's label over its one chip doubled the block, which ran over the
+# source line and the notes. And eight Hangul words of 2-40 characters (29 violations in three frames): the typed text
+# shrank to 13 px, chips ran past the body; they now wrap/cut at the floor and the first five words are drawn, said so
+@example(_fuzz_case("tokenize", ["\U0001f525",
+                                "\U0001f389",
+                                "\U0001f34e\U0001f436",
+                                "\U0001f30d\U0001f389\U0001f34e\U0001f34e",
+                                "\U0001f642",
+                                "\U0001f525\U0001f642\U0001f431\U0001f525\U0001f525\U0001f525\U0001f431",
+                                "\U0001f431\U0001f436\U0001f431\U0001f525\U0001f436\U0001f436\U0001f30d\U0001f431\U0001f525\U0001f431\U0001f431\U0001f34e\U0001f431\U0001f30d\U0001f389\U0001f525\U0001f34e",
+                                "\U0001f389\U0001f431\U0001f431\U0001f436\U0001f34e\U0001f30d\U0001f30d\U0001f34e\U0001f389\U0001f431\U0001f680",
+                                "\U0001f525\U0001f389\U0001f525",
+                                "\U0001f389\U0001f431",
+                                "\U0001f680\U0001f34e"],
+                    {}, aspect="1:1", d=16))
+@example(_fuzz_case("tokenize", ["\ub529\ub529\ud130\uc758\ub9ac\ubb38\ubca0\uc758\ubca1\ud1a0\ubbf8",
+                                "\ub2e8\ubca0\uc5b4\uad6d\ud55c\ud55c\ubbf8\ud1a0\ubb38\ud130\ubca0\ubb38\uc784\uc5b4\ud55c\ud55c\ubb38\uc5b4\ub9ac\uad6d\ubb38\ubca1\uc5b4\uc5b4\uc758\ud130\ud55c\uad6d\ub9ac\uad6d\uac70\uc5b4\uad6d\ubca1\ub2e8\uc7a5\uc5b4\ubca0",
+                                "\ubbf8\uc5b4",
+                                "\ubca0\uc758\ubb38\ud1a0\ubca1\ubca1\ub529\ub529\uad6d\uc784\ud070\uc7a5\ub9ac\uac70\uad6d\ud070\ub9ac\uc7a5",
+                                "\ubca0\ub9ac\uc7a5\uc5b4\ubca1\uc5b4\ubca1\uc784\ub2e8\uc5b4\uad6d\ubca0\uc7a5\uad6d\uad6d\uc5b4\uac70\ubbf8\uac70\ud070\ub2e8\ud1a0\uad6d\uc5b4\ub9ac\uad6d\uc758\uc5b4\ubb38\uc758\ud55c\uac70\ubca1\uc5b4\ubca1",
+                                "\uc5b4\ud130\uad6d\ubb38\uad6d\ubca1\ud1a0\uc5b4\ubca1\ubb38\ub2e8\ud130\ub2e8\uc7a5\ub529\uac70\ub9ac\ubca0\ud1a0\ud1a0\uac70",
+                                "\ubbf8\ub2e8\uc5b4\uc758\uac70\ub9ac\uac70\ub9ac\ud55c\ud130\uc784\ubca0\ud070\ubb38\uac70\ud1a0\ub2e8\uc7a5\ud070\uc5b4\uc5b4\uad6d\ud130\ub9ac\ud1a0\uc7a5",
+                                "\ud1a0\ud070\ubca1\ud1a0\uac70\uac70\ud55c\uac70\ub2e8\uc5b4\ud1a0\ud1a0\ud1a0\uc5b4\uc758\ubca1\ubbf8\uc758\ud070\ubb38"],
+                    {}, aspect="1:1", d=16))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")

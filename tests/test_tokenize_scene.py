@@ -59,3 +59,72 @@ def test_a_continuation_that_wraps_keeps_a_clasp_across_the_break(write_lesson, 
         assert enter.get_right()[0] > b.get_left()[0] and enter.get_left()[0] <= b.get_left()[0] - GAP.s
         assert leave.get_fill_color() == enter.get_fill_color()
     assert wrapped >= 1
+
+
+# -- no lesson breaks the frame (issue 19): labels only where they say more, and what gives way at the floor --
+
+def flat(scene):
+    return [m for m in scene.words.get_family()]
+
+
+def test_a_word_that_is_its_one_chip_has_no_label_and_its_chip_stays_in_the_row(tmp_path, write_lesson):
+    """[CLS] the zebra embeddings [SEP]: only 'zebra' ([UNK]) and 'embeddings' (four pieces) are written over
+    their chips; the one-piece words land as their chips, level with the chips of the labelled words."""
+    pytest.importorskip("tokenizers")
+    from tests.helpers_models import write_model_folder
+    write_model_folder(tmp_path / "model")
+    path = write_lesson("lesson: {title: T, slug: t}\nembeddings: {source: huggingface, path: model, "
+                        "special_tokens: true}\ntokens: the zebra embeddings\nsegments: [{type: tokenize}]\n")
+    scene = build_at(path, "16:9")
+    sb = scene.storyboard
+    assert [w.text for w in sb.words] == ["[CLS]", "the", "zebra", "embeddings", "[SEP]"]
+    assert scene.labelled == [False, False, True, True, False]
+    drawn = {id(m) for m in flat(scene)}
+    assert [id(lab) in drawn for lab in scene.word_labels] == scene.labelled
+    # one row (a wide frame): every chip's top on one line, under the labels
+    tops = {round(c.box.get_top()[1], 6) for c in scene.chips}
+    assert len(tops) == 1
+    assert all(lab.get_bottom()[1] > next(iter(tops)) for lab, on in zip(scene.word_labels, scene.labelled) if on)
+
+
+LONG_HANGUL = """
+    lesson: {title: Long words}
+    vocabulary: [딩딩터의리문베의벡토미, 단베어국한한미토문터베문임어한한문어리국문벡어어의터한국리국거어국벡단장어베, 미어,
+                 베의문토벡벡딩딩국임큰장리거국큰리장, 베리장어벡어벡임단어국베장국국어거미거큰단토국어리국의어문의한거벡어벡,
+                 어터국문국벡토어벡문단터단장딩거리베토토거, 미단어의거리거리한터임베큰문거토단장큰어어국터리토장,
+                 토큰벡토거거한거단어토토토어의벡미의큰문]
+    embeddings: {source: synthetic, dim: 16, seed: 3}
+    tokens: [딩딩터의리문베의벡토미, 단베어국한한미토문터베문임어한한문어리국문벡어어의터한국리국거어국벡단장어베, 미어,
+             베의문토벡벡딩딩국임큰장리거국큰리장, 베리장어벡어벡임단어국베장국국어거미거큰단토국어리국의어문의한거벡어벡,
+             어터국문국벡토어벡문단터단장딩거리베토토거, 미단어의거리거리한터임베큰문거토단장큰어어국터리토장,
+             토큰벡토거거한거단어토토토어의벡미의큰문]
+    segments: [{type: tokenize}]
+"""
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_a_text_too_long_for_the_frame_keeps_the_floor_and_says_what_it_leaves_out(write_lesson, aspect):
+    """Eight Hangul words of 2-40 characters: the typed text and every chip stay at or above the text floor
+    and inside the body; a chip wider than the body is cut (its word's label says how long it is); and where
+    even then the words do not fit, the first of them are drawn and the flow's last item says how many."""
+    from scenes import layout
+    scene = build_at(write_lesson(LONG_HANGUL), aspect)
+    sb, body = scene.storyboard, scene.regions.body
+    assert layout.floor_scale([scene.typed]) <= 1 + 1e-6 and scene.typed.width <= body.width + 1e-6
+    assert layout.floor_scale([scene.words]) <= 1 + 1e-6
+    b = layout.bounds([scene.words])
+    assert body.x0 - 1e-6 <= b.x0 and b.x1 <= body.x1 + 1e-6
+    assert b.y1 <= scene.header.get_bottom()[1] and b.y0 >= scene.summary.get_top()[1]
+    n = len(scene.word_labels)
+    assert len(scene.chips) == len(scene.ids) == sum(len(w.pieces) for w in sb.words[:n])
+    for chip, w, on in zip(scene.chips, sb.words, scene.labelled):
+        assert chip.width <= body.width + 1e-6
+        cut = len(chip.word.submobjects) < len(w.text)
+        assert on == (cut or w.shown != w.text)          # a cut chip is always under its word's label
+    if n < len(sb.words):
+        assert scene.more.original_text.replace(" ", "") == sb.first_words[n - 1].replace(" ", "")
+        assert id(scene.more) in {id(m) for m in flat(scene)}
+    else:
+        assert not scene.more.submobjects
+    if aspect == "1:1":         # the square frame cannot hold all eight at the floor
+        assert 1 <= n < len(sb.words)

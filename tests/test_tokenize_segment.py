@@ -202,3 +202,14 @@ def test_glyph_ranges_follow_the_tokenizers_offsets(tmp_path, write_lesson):
     assert [p.glyphs for p in emb.pieces] == lib == [(0, 2), (2, 5), (5, 9), (9, 10)]
     assert words[0].pieces[0].glyphs == (0, 3)                    # "The" lowercased to "the" is still its glyphs
     assert next(w for w in words if w.text == "zebra").pieces[0].glyphs is None     # [UNK] spells no glyph
+
+
+@pytest.mark.unit
+def test_first_words_say_how_many_words_a_shorter_screen_draws(tmp_path, write_lesson):
+    write_model_folder(tmp_path / "model")
+    sb = load_lesson(hf_lesson(write_lesson, '"the zebra embeddings"', special=True)).storyboards[0]
+    # [CLS] the zebra embeddings [SEP]: the first k entries of words, special tokens not counted as words
+    assert sb.first_words == ("none of the 3 words shown", "first word of 3 shown", "first 2 of 3 words shown",
+                              "first 3 of 3 words shown")
+    one = load_lesson(hf_lesson(write_lesson, '"cat"')).storyboards[0]
+    assert one.first_words == ()

@@ -169,7 +169,8 @@ def _first_words(words: list[WordSplit], n_words: int) -> tuple[str, ...]:
     out = []
     for k in range(1, len(words)):
         shown = sum(1 for w in words[:k] if not w.special)
-        out.append(f"first word of {n_words} shown" if shown == 1 else f"first {shown} of {n_words} words shown")
+        out.append(f"first word of {n_words} shown" if shown == 1 else f"first {shown} of {n_words} words shown"
+                   if shown else f"none of the {n_words} words shown")
     return tuple(out)
 
 
