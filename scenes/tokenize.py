@@ -13,6 +13,8 @@ negative colour; the notes under the block say what those marks mean.
 """
 from __future__ import annotations
 
+import itertools
+
 from manim import (
     DOWN,
     LEFT,
@@ -92,13 +94,20 @@ def typed_text(s: str, th, *, max_width: float, max_height: float) -> VGroup:
     percent smaller to fit, as :func:`wrapped` sets it); a longer text takes as many lines as
     ``max_height`` holds, drawn smaller but never under the text floor, and past that is cut with "…"
     (the words under it still show every piece)."""
-    block = wrapped(s, th, size=SIZE.heading, mono=True, max_width=max_width, max_lines=3, buff=GAP.xs)
-    least = layout.floor_scale(block)
-    if least <= 1.0 and block.height <= max_height:
-        return block
-    words = s.split()
-    widths = [label(w, th, size=SIZE.heading, mono=True).width for w in words]
-    space = label("a a", th, size=SIZE.heading, mono=True).width - 2 * label("a", th, size=SIZE.heading, mono=True).width
+    one = label(s, th, size=SIZE.heading, mono=True)
+    if one.width <= 3 * max_width:      # about three lines or fewer: as wrapped text is set everywhere
+        block = wrapped(s, th, size=SIZE.heading, mono=True, max_width=max_width, max_lines=3, buff=GAP.xs)
+        if layout.floor_scale(block) <= 1.0 and block.height <= max_height:
+            return block
+    words, glyph = s.split(), one.submobjects
+    if len(glyph) == ink(s):        # each word's width and the spaces, read off the one line's glyphs
+        ends = list(itertools.accumulate(len(w) for w in words))
+        spans = [(glyph[e - len(w)].get_left()[0], glyph[e - 1].get_right()[0]) for w, e in zip(words, ends)]
+        widths = [b - a for a, b in spans]
+        space = min((c - b for (_, b), (c, _) in zip(spans, spans[1:])), default=0.0)
+    else:                           # glyphs that are not one a character (a ligature): by their share
+        widths = [one.width * len(w) / len(s) for w in words]
+        space = one.width / len(s)
     probe = label("Hg", th, size=SIZE.heading, mono=True)
     least = layout.floor_scale([probe])
     line_h = probe.height + GAP.xs
@@ -114,6 +123,24 @@ def typed_text(s: str, th, *, max_width: float, max_height: float) -> VGroup:
     if out.width > max_width:       # the measured widths were a few percent off
         out.scale_to_fit_width(max_width)
     return out
+
+
+def block_size(sizes: list[tuple[float, float, float]], max_width: float) -> tuple[float, float]:
+    """The width and height :meth:`TokenizeScene._flow_words` gives words of these ``sizes`` (width, height,
+    the first chip's depth under the word's top), computed without moving anything: a scene of many
+    glyphs (emoji are hundreds of points each) measures a dozen arrangements in no time."""
+    rows: list[list[tuple[float, float, float]]] = []
+    w = 0.0
+    for it in sizes:                    # the rule of layout.flow_rows, on numbers
+        add = it[0] + (GAP.l if rows and rows[-1] else 0)
+        if not rows or (rows[-1] and w + add > max_width):
+            rows.append([])
+            w, add = 0.0, it[0]
+        rows[-1].append(it)
+        w += add
+    widths = [sum(i[0] for i in r) + GAP.l * (len(r) - 1) for r in rows]
+    heights = [max(max(i[2] for i in r) - i[2] + i[1] for i in r) for r in rows]
+    return max(widths), sum(heights) + GAP.m * (len(rows) - 1)
 
 
 def says_more(w: WordSplit) -> bool:
@@ -204,9 +231,9 @@ class TokenizeScene(SegmentScene):
         dims = {}
         least_words = layout.floor_scale(groups)
         # row widths to try: fractions of the body, and the widest rows that fit it at the text floor
+        sizes = [self._size(g) for g in groups]
         for width in (*(max_w * f for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)), max_w / max(least_words, 1e-9)):
-            block = self._flow_words(groups, width)
-            dims[width] = (block.width, block.height)
+            dims[width] = block_size(sizes, width)
         top0, floor = self.regions.body.y1, self.regions.body.y0
         head_h = self.typed.height + GAP.s + self.tokenizer_note.height
 
@@ -238,7 +265,7 @@ class TokenizeScene(SegmentScene):
             top = self.header.get_bottom()[1] - GAP.xs
         self.more = VGroup()
         if self.words.height > top - (bottom.get_top()[1] + GAP.m):
-            self._fewer(groups, list(dims), scale, top - (bottom.get_top()[1] + GAP.m), max_w)
+            self._fewer(groups, sizes, list(dims), scale, top - (bottom.get_top()[1] + GAP.m), max_w)
         self.words.move_to([0, (top + bottom.get_top()[1] + GAP.l) / 2, 0])
         layout.keep_inside(self.words, layout.Box(self.regions.body.x0, bottom.get_top()[1], self.regions.body.x1, top))
         self.arrow = Arrow(self.tokenizer_note.get_bottom() + GAP.xs * DOWN, [0, arrow_end + GAP.xs, 0], buff=GAP.xs,
@@ -246,7 +273,7 @@ class TokenizeScene(SegmentScene):
         self.text_scale, self.words_scale = k, scale
         self._clasps()
 
-    def _fewer(self, groups: list, widths: list[float], scale: float, room: float, max_w: float) -> None:
+    def _fewer(self, groups: list, sizes: list, widths: list[float], scale: float, room: float, max_w: float) -> None:
         """Even at the text floor, taking turns with the typed text, the words are taller than the body:
         the first of them that fit are drawn, the last item of the flow saying so ("first 4 of 11 words
         shown", from the storyboard); the chips, ids and labels of the rest are dropped."""
@@ -258,7 +285,7 @@ class TokenizeScene(SegmentScene):
             more = label(sb.first_words[n - 1], th, size=SIZE.note, colour=th.muted, max_width=max_w / scale)
             self._first_chip[id(more)] = more
             items = [*groups[:n], more]
-            tried = [(b.height, b.width, w) for w in widths for b in [self._flow_words(items, w)]]
+            tried = [(*block_size([*sizes[:n], self._size(more)], w)[::-1], w) for w in widths]
             fits = [t for t in tried if t[1] * scale <= max_w + 1e-6] or [min(tried, key=lambda t: t[1])]
             h, _, width = min(fits)
             if h * scale <= room or n == least:
@@ -268,6 +295,10 @@ class TokenizeScene(SegmentScene):
         pieces = sum(len(w.pieces) for w in sb.words[:n])
         self.chips, self.ids = VGroup(*self.chips[:pieces]), VGroup(*self.ids[:pieces])
         self.word_labels, self.labelled = VGroup(*self.word_labels[:n]), self.labelled[:n]
+
+    def _size(self, group: Mobject) -> tuple[float, float, float]:
+        """A word's width, height, and how far its first chip's top lies under its own top (its label)."""
+        return group.width, group.height, group.get_top()[1] - self._first_chip[id(group)].get_top()[1]
 
     def _flow_words(self, groups: list, max_width: float) -> VGroup:
         """The words flowed into rows (:func:`flow`), each row's chips on one line: a word without a
