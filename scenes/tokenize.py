@@ -178,6 +178,7 @@ class TokenizeScene(SegmentScene):
         # every word's label (the word as typed), drawn above its chips only where it says more than they do
         self.word_labels, self.labelled = VGroup(), []
         self._first_chip: dict[int, Mobject] = {}
+        self._parts: list[tuple[Mobject, list, WordSplit, bool]] = []      # each word's label, pieces, split, labelled
         # a chip is never wider than the body at the text floor: a longer piece is cut with "…" (its word's
         # label, then drawn, says how long it is)
         widest = max_w / layout.floor_scale([number("0", th, size=SIZE.small), label("a", th, size=SIZE.note)])
@@ -196,20 +197,13 @@ class TokenizeScene(SegmentScene):
                 pieces.append(VGroup(chip, idl.next_to(chip, DOWN, buff=GAP.s)))
                 self.chips.add(chip)
                 self.ids.add(idl)
-            row = flow(pieces, max_w, hbuff=GAP.xs, vbuff=GAP.s)
-            wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
             word = label(w.shown, th, size=SIZE.note, colour=th.muted if w.special else colour, max_width=max_w)
             if not w.special:       # written in the word's colour: the word is in the frame even when its
                 marks.token(word, w.text)   # only chip is the unknown token's (more words than colours: labels carry them)
             self.word_labels.add(word)
             self.labelled.append(cut or says_more(w))
-            group = VGroup(word, row).arrange(DOWN, buff=GAP.s) if self.labelled[-1] else VGroup(row)
-            self._first_chip[id(group)] = pieces[0][0]
-            if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
-                # drawn nowhere but measured with the word, so the kit's scaling and flowing keep it
-                group.add(Rectangle(width=row.width + 2 * GAP.m, height=row.height, stroke_width=0,
-                                    fill_opacity=0).move_to(row))
-            groups.append(group)
+            self._parts.append((word, pieces, w, self.labelled[-1]))
+            groups.append(self._group(len(self._parts) - 1, max_w))
 
         # the count and what the marks mean, at the bottom of the body
         self.summary = label(sb.summary, th, size=SIZE.heading, weight="BOLD")
@@ -217,6 +211,20 @@ class TokenizeScene(SegmentScene):
                              centred=True, buff=GAP.xs) if sb.notes else VGroup()
         bottom = VGroup(self.summary, self.notes).arrange(DOWN, buff=GAP.s)
         self._fit(groups, bottom, max_w)
+
+    def _group(self, i: int, width: float, first: int | None = None) -> VGroup:
+        """Word ``i``: its label (where drawn) over its pieces (its ``first`` ones), flowed onto rows ``width`` wide."""
+        word, pieces, w, labelled = self._parts[i]
+        pieces = pieces[:first]
+        row = flow(pieces, width, hbuff=GAP.xs, vbuff=GAP.s)
+        wraps = any(w.pieces[sum(len(r) for r in row[:k])].continues for k in range(1, len(row)))
+        group = VGroup(word, row).arrange(DOWN, buff=GAP.s) if labelled else VGroup(row)
+        self._first_chip[id(group)] = pieces[0][0]
+        if wraps:       # a continuation starts a row: room beside the rows for the halves of its clasp,
+            # drawn nowhere but measured with the word, so the kit's scaling and flowing keep it
+            group.add(Rectangle(width=row.width + 2 * GAP.m, height=row.height, stroke_width=0,
+                                fill_opacity=0).move_to(row))
+        return group
 
     def _chip(self, p: PieceView, w: WordSplit, colour: str, idl: Mobject, most: float | None = None) -> TokenChip:
         th = self.theme
@@ -228,12 +236,11 @@ class TokenizeScene(SegmentScene):
         draws them largest wins (fewer, wider rows scaled down beat many rows in a short body); when even
         that leaves them under MIN_WORDS (a long text in a square frame), text and notes give way first."""
         cap = layout.grow_limit(groups, SIZE.value)       # the chips grow at most to the size of a value
-        dims = {}
         least_words = layout.floor_scale(groups)
         # row widths to try: fractions of the body, and the widest rows that fit it at the text floor
+        widths = (*(max_w * f for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)), max_w / max(least_words, 1e-9))
         sizes = [self._size(g) for g in groups]
-        for width in (*(max_w * f for f in (0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)), max_w / max(least_words, 1e-9)):
-            dims[width] = block_size(sizes, width)
+        dims = {width: block_size(sizes, width) for width in widths}
         top0, floor = self.regions.body.y1, self.regions.body.y0
         head_h = self.typed.height + GAP.s + self.tokenizer_note.height
 
@@ -248,6 +255,10 @@ class TokenizeScene(SegmentScene):
         scale, width = words_scale(k)
         if scale < least_words:         # held at the floor: the rows that fit the width, the fewest of them
             scale = least_words
+            # a word whose pieces take several rows: rows as wide as the body holds at the floor
+            groups = [self._group(i, max_w / scale) for i in range(len(groups))]
+            sizes = [self._size(g) for g in groups]
+            dims = {width: block_size(sizes, width) for width in widths}
             width = min((h, width) for width, (w, h) in dims.items() if w * scale <= max_w + 1e-6
                         or width == min(dims))[1]
         for m in (self.typed, self.tokenizer_note, bottom):
@@ -276,23 +287,44 @@ class TokenizeScene(SegmentScene):
     def _fewer(self, groups: list, sizes: list, widths: list[float], scale: float, room: float, max_w: float) -> None:
         """Even at the text floor, taking turns with the typed text, the words are taller than the body:
         the first of them that fit are drawn, the last item of the flow saying so ("first 4 of 11 words
-        shown", from the storyboard); the chips, ids and labels of the rest are dropped."""
+        shown", from the storyboard); the chips, ids and labels of the rest are dropped. When even the
+        first word is too tall (one word of many pieces in a short body), its first pieces are drawn
+        ("first 12 of 19 tokens shown")."""
         sb, th = self.storyboard, self.theme
         self.words.scale(1 / scale)         # measured at their own size, as _fit measured them
         plain = [i for i, w in enumerate(sb.words) if not w.special]
         least = plain[0] + 1 if plain else 1            # at least one word of the text
-        for n in range(len(groups) - 1, least - 1, -1):
-            more = label(sb.first_words[n - 1], th, size=SIZE.note, colour=th.muted, max_width=max_w / scale)
-            self._first_chip[id(more)] = more
-            items = [*groups[:n], more]
-            tried = [(*block_size([*sizes[:n], self._size(more)], w)[::-1], w) for w in widths]
+
+        def fit(items: list) -> tuple[float, float]:    # the shortest arrangement that fits the width: height, width
+            tried = [(*block_size([self._size(g) for g in items], w)[::-1], w) for w in widths]
             fits = [t for t in tried if t[1] * scale <= max_w + 1e-6] or [min(tried, key=lambda t: t[1])]
             h, _, width = min(fits)
-            if h * scale <= room or n == least:
+            return h, width
+
+        def more_line(text: str) -> Mobject:
+            m = label(text, th, size=SIZE.note, colour=th.muted, max_width=max_w / scale)
+            self._first_chip[id(m)] = m
+            return m
+        n, pieces, items, more = len(groups), sum(len(w.pieces) for w in sb.words), list(groups), self.more
+        h, width = fit(items)
+        for k in range(len(groups) - 1, least - 1, -1):         # whole words
+            n, pieces = k, sum(len(w.pieces) for w in sb.words[:k])
+            more = more_line(sb.first_words[k - 1])
+            items = [*groups[:k], more]
+            h, width = fit(items)
+            if h * scale <= room:
                 break
+        else:       # the first word's first pieces
+            last, before = n - 1, sum(len(w.pieces) for w in sb.words[:n - 1])
+            for m in range(len(sb.words[last].pieces) - 1, 0, -1):
+                pieces = before + m
+                more = more_line(sb.first_tokens[pieces - 1])
+                items = [*groups[:last], self._group(last, max_w / scale, m), more]
+                h, width = fit(items)
+                if h * scale <= room:
+                    break
         self.more = more
         self.words = self._flow_words(items, width).scale(scale)
-        pieces = sum(len(w.pieces) for w in sb.words[:n])
         self.chips, self.ids = VGroup(*self.chips[:pieces]), VGroup(*self.ids[:pieces])
         self.word_labels, self.labelled = VGroup(*self.word_labels[:n]), self.labelled[:n]
 

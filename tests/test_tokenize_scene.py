@@ -128,3 +128,20 @@ def test_a_text_too_long_for_the_frame_keeps_the_floor_and_says_what_it_leaves_o
         assert not scene.more.submobjects
     if aspect == "1:1":         # the square frame cannot hold all eight at the floor
         assert 1 <= n < len(sb.words)
+
+
+def test_one_word_too_tall_for_a_square_frame_draws_its_first_pieces_and_says_so(write_lesson):
+    """'pneumono…' is 17 pieces, with [CLS] and [SEP]: at 1:1 with the captions on screen even the one word
+    does not fit at the floor, so its first pieces are drawn, clasped, and the flow ends 'first k of 19 tokens'."""
+    pytest.importorskip("tokenizers")
+    from scenes import layout
+    scene = build_at(write_lesson(LONG_WORD.replace("minilm}", "minilm, special_tokens: true}")), "1:1")
+    sb, body = scene.storyboard, scene.regions.body
+    k = len(scene.chips)
+    assert sb.n_tokens == 19 and 2 <= k < sb.n_tokens
+    assert scene.more.original_text.replace(" ", "") == sb.first_tokens[k - 1].replace(" ", "")
+    assert [c.word.original_text for c in scene.chips] == [p.text for w in sb.words for p in w.pieces][:k]
+    assert sorted(scene.clasps) == list(range(2, k))                 # [CLS], then p ##ne ##um ...: every join
+    assert layout.floor_scale([scene.words]) <= 1 + 1e-6
+    b = layout.bounds([scene.words])
+    assert body.x0 - 1e-6 <= b.x0 and b.x1 <= body.x1 + 1e-6 and b.y0 >= scene.summary.get_top()[1]

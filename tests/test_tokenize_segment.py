@@ -210,6 +210,7 @@ def test_first_words_say_how_many_words_a_shorter_screen_draws(tmp_path, write_l
     sb = load_lesson(hf_lesson(write_lesson, '"the zebra embeddings"', special=True)).storyboards[0]
     # [CLS] the zebra embeddings [SEP]: the first k entries of words, special tokens not counted as words
     assert sb.first_words == ("none of the 3 words shown", "first word of 3 shown", "first 2 of 3 words shown",
-                              "first 3 of 3 words shown")
+                              "[SEP] not shown")
+    assert sb.first_tokens == tuple(f"first {k} of 8 tokens shown" for k in range(1, 8))
     one = load_lesson(hf_lesson(write_lesson, '"cat"')).storyboards[0]
-    assert one.first_words == ()
+    assert one.first_words == () and one.first_tokens == ()

@@ -71,6 +71,9 @@ class TokenizeStoryboard(Storyboard):
     # [k - 1]: the line under a screen that draws only the first k of ``words`` (a text too long for the
     # frame at the text floor): "first 4 of 11 words shown"
     first_words: tuple[str, ...] = ()
+    # [k - 1]: the line under a screen that draws only the first k tokens, when even the first word is too
+    # tall for it (one word of many pieces): "first 12 of 19 tokens shown"
+    first_tokens: tuple[str, ...] = ()
 
     def shown_tokens(self) -> tuple[str, ...]:
         return tuple(w.text for w in self.words if not w.special)
@@ -169,9 +172,17 @@ def _first_words(words: list[WordSplit], n_words: int) -> tuple[str, ...]:
     out = []
     for k in range(1, len(words)):
         shown = sum(1 for w in words[:k] if not w.special)
-        out.append(f"first word of {n_words} shown" if shown == 1 else f"first {shown} of {n_words} words shown"
-                   if shown else f"none of the {n_words} words shown")
+        if shown == n_words:        # only special tokens left out: name them
+            out.append(" and ".join(dict.fromkeys(w.text for w in words[k:])) + " not shown")
+        else:
+            out.append(f"first word of {n_words} shown" if shown == 1 else f"first {shown} of {n_words} words shown"
+                       if shown else f"none of the {n_words} words shown")
     return tuple(out)
+
+
+def _first_tokens(n: int) -> tuple[str, ...]:
+    """For k = 1 … n - 1: what a screen drawing only the first k of the ``n`` tokens says."""
+    return tuple(f"first {k} of {n} tokens shown" for k in range(1, n))
 
 
 def _named(w: WordSplit) -> str:
@@ -236,6 +247,7 @@ def build(lesson: Lesson, options: Options, index: int) -> TokenizeStoryboard:
         summary=summary,
         notes=tuple(_notes(words, whitespace)),
         first_words=_first_words(words, n_words),
+        first_tokens=_first_tokens(n),
     )
 
 
