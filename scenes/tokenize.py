@@ -3,12 +3,17 @@
 In motion: each word leaves the typed text for its place, and breaks into its
 pieces (each chip's letters come from the word's own letters); a continuation
 piece (``##``) lands detached and slides onto the piece before it, a clasp
-joining the two; the ids drop out from under their chips.
+joining the two; the ids drop out from under their chips. A word that is one
+piece reading as typed lands directly as its chip.
 
-Every word keeps its pieces together (a label with the word as typed above a
-row of chips); words flow onto as many rows as the frame needs and the block
-is scaled to fill the body between the text and the notes, so tall frames use
-their height. Special tokens are drawn muted, the unknown token in the
+Every word keeps its pieces together; a label with the word as typed is
+written above them only where it says more than the chips (a split, cut,
+lowercased or unknown word). Words flow onto as many rows as the frame needs
+and the block is scaled to fill the body between the text and the notes, so
+tall frames use their height. Held at the text floor, the typed text gives way
+to the words (taking turns), and when they are still too tall the first that
+fit are drawn and the flow ends saying how many ("first 4 of 11 words shown",
+from the storyboard). Special tokens are drawn muted, the unknown token in the
 negative colour; the notes under the block say what those marks mean.
 """
 from __future__ import annotations
