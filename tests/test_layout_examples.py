@@ -159,7 +159,7 @@ def lessons(draw):
                     {"tokens": ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"]},
                     aspect="1:1", theme="high-contrast", d=1))
 # eleven emoji words at 1:1 (fz2-026): each word's label over its one chip doubled the block, which ran over the
-# source line and the notes. And eight Hangul words of 2-40 characters (29 violations in three frames): the typed text
+# source line and the notes (5 violations). And eight Hangul words of 2-40 characters (19 at 1:1): the typed text
 # shrank to 13 px, chips ran past the body; they now wrap/cut at the floor and the first five words are drawn, said so
 @example(_fuzz_case("tokenize", ["\U0001f525",
                                 "\U0001f389",
