@@ -158,6 +158,10 @@ def lessons(draw):
 @example(_fuzz_case("vectors-2d", ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"],
                     {"tokens": ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"]},
                     aspect="1:1", theme="high-contrast", d=1))
+# two long Hangul names at 1:1 with the formula in a band under the plane: the panel's whole box (which then
+# covers the plane) was kept clear, so no place was clear and the names fell on the readouts; now each part of
+# the panel is kept clear, and the names are cut shorter until they find a place
+@example(_fuzz_case("cosine-vs-distance", ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"], {"pair": ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"]}, aspect="1:1", theme="high-contrast", d=2))
 # eleven emoji words at 1:1 (fz2-026): each word's label over its one chip doubled the block, which ran over the
 # source line and the notes (5 violations). And eight Hangul words of 2-40 characters (19 at 1:1): the typed text
 # shrank to 13 px, chips ran past the body; they now wrap/cut at the floor and the first five words are drawn, said so
