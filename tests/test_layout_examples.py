@@ -162,6 +162,10 @@ def lessons(draw):
 # covers the plane) was kept clear, so no place was clear and the names fell on the readouts; now each part of
 # the panel is kept clear, and the names are cut shorter until they find a place
 @example(_fuzz_case("cosine-vs-distance", ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"], {"pair": ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"]}, aspect="1:1", theme="high-contrast", d=2))
+# ten emoji tokens of 4-27 characters at 1:1: the sentence, alone in the body, took seven rows and ran into the
+# caption; its chips are now cut to half, then a third, of the body's width until it fits
+@example(_fuzz_case("lookup", ["\U0001f389\U0001f30d\U0001f525\U0001f642\U0001f525", "\U0001f34e\U0001f642\U0001f525\U0001f436\U0001f525", "\U0001f30d\U0001f34e\U0001f30d\U0001f642\U0001f525\U0001f680\U0001f436\U0001f389", "\U0001f34e\U0001f431\U0001f389\U0001f389\U0001f34e\U0001f642\U0001f680\U0001f436\U0001f525\U0001f525\U0001f680", "\U0001f642\U0001f34e\U0001f436\U0001f525\U0001f30d\U0001f680\U0001f680\U0001f431\U0001f436\U0001f30d\U0001f34e\U0001f431\U0001f431", "\U0001f389\U0001f431\U0001f680\U0001f34e\U0001f525\U0001f389\U0001f436", "\U0001f525\U0001f436\U0001f436\U0001f431\U0001f431\U0001f525\U0001f34e", "\U0001f30d\U0001f436\U0001f642\U0001f30d\U0001f30d\U0001f680\U0001f642\U0001f389\U0001f431\U0001f436\U0001f389\U0001f680\U0001f525\U0001f389\U0001f525\U0001f30d\U0001f30d\U0001f642\U0001f525\U0001f34e\U0001f680\U0001f525\U0001f431\U0001f389\U0001f436\U0001f642\U0001f436", "\U0001f436\U0001f525\U0001f34e\U0001f525", "\U0001f642\U0001f389\U0001f34e\U0001f431\U0001f431\U0001f34e\U0001f680\U0001f680\U0001f680\U0001f525"],
+                    {}, aspect="1:1", theme="light", d=2))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
