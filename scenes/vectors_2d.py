@@ -20,6 +20,7 @@ from embedcore.segments._geometry import VectorsStoryboard
 from . import layout, marks
 from .base import Beat, SegmentScene
 from .components.emphasis import fade_in_still, fade_out_still
+from .components.tables import TOKEN_WIDTHS as TABLE_WIDTHS
 from .components.tables import length_rows, pair_rows
 from .components.text import label, wrapped
 from .components.vectors import (
@@ -86,13 +87,18 @@ class Vectors2DScene(SegmentScene):
         # short body), the two take turns: the plot fills the region, then gives it to the panel (its lengths
         # and pairs side by side or stacked, whichever draws them larger), then takes it back for the arcs
         self.turns = not _inside(self.panel, region)
+        # (tokens cut shorter when that is what lets the panel fit at the floor)
         if self.turns:
-            fits = []
-            for per_line in (None, 1):
-                self._build_panel(colours, per_line)
-                fits.append(layout.arrange([[p] for p in self.panel.submobjects], region, max_scale=1.0,
-                                           apply=False)[1])
-            self._build_panel(colours, None if fits[0] >= fits[1] else 1)
+            fits = {}
+            for token_w in TABLE_WIDTHS:
+                for per_line in (None, 1):
+                    self._build_panel(colours, per_line, token_w)
+                    scale = layout.arrange([[p] for p in self.panel.submobjects], region, max_scale=1.0,
+                                           apply=False)[1]
+                    fits[token_w, per_line] = scale / layout.floor_scale([self.panel])
+                if max(fits[token_w, None], fits[token_w, 1]) >= 1 - 1e-6:
+                    break
+            self._build_panel(colours, *max(fits, key=lambda k: (min(fits[k], 1.0), k[0], fits[k]))[::-1])
             layout.arrange([[p] for p in self.panel.submobjects], region, max_scale=1.0)
             main = region
         rect = (main.x0, main.y0, main.x1, main.y1)
@@ -168,13 +174,13 @@ class Vectors2DScene(SegmentScene):
                        for j, (p, q) in enumerate(shafts)) or any(segment_hits_box(p, q, bx) for p, q in others)
         return bad
 
-    def _build_panel(self, colours, per_line: int | None) -> None:
+    def _build_panel(self, colours, per_line: int | None, token_w: float = TABLE_WIDTHS[0]) -> None:
         """The panel at its own size: lengths (``per_line`` to a line), then the pair cosines; the pairs'
         heading wraps to the rows' width, so it never widens the panel."""
         sb, th = self.storyboard, self.theme
         self.len_head = label("length \u2016v\u2016", th, size=SIZE.cell, colour=th.muted)
-        self.len_rows, self.len_recs = length_rows(sb, th, colours, per_line=per_line)
-        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours)
+        self.len_rows, self.len_recs = length_rows(sb, th, colours, per_line=per_line, token_w=token_w)
+        self.pair_rows, self.pair_recs = pair_rows(sb, th, colours, token_w=token_w)
         head = "cosine similarity \u00b7 angle" + ("" if sb.exact else f"  (full {sb.dim}-d vectors)")
         width = max(self.len_rows.width, self.pair_rows.width if len(self.pair_rows) else 0.0, self.len_head.width)
         self.pair_head = wrapped(head, th, size=SIZE.cell, colour=th.muted, max_width=width, buff=GAP.xs, max_lines=4)

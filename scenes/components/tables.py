@@ -12,6 +12,8 @@ from .text import label
 from .vectors import align_row_baselines, swatch
 
 TOKEN_W = 2.2        # a token in a table row longer than this is cut with "…"
+#: narrower cuts, tried in turn when a panel does not fit at the text floor (the plot and narration name the tokens)
+TOKEN_WIDTHS = (TOKEN_W, 1.6, 1.1)
 
 
 def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -> tuple[VGroup, list[VGroup]]:
@@ -22,8 +24,9 @@ def _grid(rows: list[list], cols_per_row: int, aligns: str, per_line: int = 1) -
     return cells, [VGroup(*r) for r in rows]
 
 
-def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per_line: int | None = None):
-    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour], max_width=TOKEN_W),
+def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per_line: int | None = None,
+                token_w: float = TOKEN_W):
+    rows = [[swatch(colours[v.colour]), label(v.token, th, size=size, colour=colours[v.colour], max_width=token_w),
              label(v.norm_text, th, size=size, mono=True)] for v in sb.vectors]
     if per_line is None:
         per_line = 1 if len(rows) <= 4 else 2
@@ -36,13 +39,13 @@ def length_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, per
     return grid, recs
 
 
-def pair_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell):
+def pair_rows(sb: VectorsStoryboard, th, colours, size: float = SIZE.cell, token_w: float = TOKEN_W):
     rows = []
     for p in sb.pairs:
         a, b = sb.vectors[p.a], sb.vectors[p.b]
-        rows.append([label(a.token, th, size=size, colour=colours[a.colour], max_width=TOKEN_W),
+        rows.append([label(a.token, th, size=size, colour=colours[a.colour], max_width=token_w),
                      label("\u00b7", th, size=size, colour=th.muted),
-                     label(b.token, th, size=size, colour=colours[b.colour], max_width=TOKEN_W),
+                     label(b.token, th, size=size, colour=colours[b.colour], max_width=token_w),
                      label(p.cosine_text, th, size=size, mono=True),
                      label(p.angle_text, th, size=size, mono=True, colour=th.muted)])
     for r, p in zip(rows, sb.pairs):
