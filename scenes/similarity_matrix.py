@@ -204,7 +204,7 @@ class SimilarityMatrixScene(SegmentScene):
             pair = (colours[dv.i], colours[dv.j])
             beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, region.x1, body_top)
             self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
-            if self.derived is None or self.derived.scale_used < BESIDE_LEAST:
+            if self.derived is None or self.derived.scale_used < BESIDE_LEAST or not card_inside(self.derived, beside):
                 # its top on a row's edge at least a gap below the cell's row: a row's label wholly under the
                 # card or wholly clear of its outline
                 rows = math.ceil(GAP.s / cell - 1e-9)
@@ -405,3 +405,10 @@ def comma_pieces(text: str) -> list[str]:
     """``text`` split after each comma: ``cos(a, b)`` → ``cos(a,``, ``b)`` (a pair too wide for one line)."""
     parts = text.split(", ")
     return [p + "," for p in parts[:-1]] + parts[-1:]
+
+
+def card_inside(card: DerivedCell, box: Box) -> bool:
+    """Does ``card`` (with the unit rows it turns into) lie inside ``box``? At the text floor it may not."""
+    g = VGroup(card, card.unit, card.unit_heads)
+    (x0, y0, _), (x1, y1, _) = g.get_corner(DOWN + LEFT), g.get_corner(UP + RIGHT)
+    return x0 >= box.x0 - 1e-6 and x1 <= box.x1 + 1e-6 and y0 >= box.y0 - 1e-6 and y1 <= box.y1 + 1e-6

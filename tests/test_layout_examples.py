@@ -158,6 +158,11 @@ def lessons(draw):
 @example(_fuzz_case("vectors-2d", ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"],
                     {"tokens": ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"]},
                     aspect="1:1", theme="high-contrast", d=1))
+# six Latin tokens of 40 characters in one dimension at 1:1 (every cosine ±1, so everything ties): the sentence
+# naming every tied pair filled a caption band that squeezed the body, notes lay over the header, the symmetry
+# note's number was cut with "…" (now counted: "7 pairs tie at 1.00, e.g. …"; the note breaks before its "=")
+@example(_fuzz_case("similarity-matrix", [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40]
+                                          for k in range(6)], {}, aspect="1:1", d=1))
 def test_fuzzed_lessons_are_refused_in_one_line_or_checked(case):
     lesson, vocab = case
     (WORK / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")

@@ -157,7 +157,7 @@ def test_neighbour_rows_show_storyboard(write_lesson):
 
 
 # six tokens of 40 Latin characters in one dimension: every cosine is ±1, so everything ties (fuzz-sm2)
-LONG = ["abcdefghijklmnopqrstuvwxyzabcdefghijklmn"[k:] + "abcdefghijklmnopqrstuvwxyz"[:k] for k in range(6)]
+LONG = [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(6)]
 
 
 def test_long_tied_tokens_keep_numbers_and_each_side_its_own_cut(write_lesson):
@@ -185,8 +185,9 @@ def test_long_tied_tokens_keep_numbers_and_each_side_its_own_cut(write_lesson):
 
 @pytest.mark.parametrize("box_", [(-3.0, -0.9, 3.0, 0.9), (-1.2, -2.5, 1.2, 2.5)], ids=["across", "down"])
 def test_derived_cell_columns_stay_a_gap_apart_when_drawn_small(box_):
-    """Drawn smaller than its natural size (a small box), the card's number columns (and the operators
-    between them) stay GAP.s apart; its backing hides what lies under it."""
+    """Drawn smaller than its natural size (a small box), the card's number columns (the operators between
+    them, the heads and lengths over them) stay GAP.s apart; no length is cut; its backing hides what lies
+    under it."""
     from embedcore.segments.similarity_matrix import derive_cell
     from scenes.components.derivation import DerivedCell
     from scenes.layout import Box
@@ -203,7 +204,9 @@ def test_derived_cell_columns_stay_a_gap_apart_when_drawn_small(box_):
     else:               # a row per component: number × number = product
         rows = [[d.raw[0][k], d.ops[k][0], d.raw[1][k]] for k in range(d.dims)]
         rows += [[d.unit[0][k], d.ops[k][0], d.unit[1][k], d.ops[k][1], d.products[k]] for k in range(d.dims)]
+        rows += [list(d.heads), [*d.unit_heads, d.product_head], list(d.lengths)]      # over the columns
     for row in rows:
         edges = sorted((m.get_left()[0], m.get_right()[0]) for m in row)
         assert min(b[0] - a[1] for a, b in zip(edges, edges[1:])) >= GAP.s - 1e-6
     assert all(r.get_fill_opacity() == 1 for r in d.backing)
+    assert [t.original_text for t in d.lengths] == [f"length {n}" for n in dv.norms]

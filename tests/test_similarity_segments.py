@@ -299,7 +299,7 @@ def test_ties_between_long_tokens_are_counted_not_listed(write_lesson):
 
     from embedcore.segments.similarity_matrix import LABEL_CHARS, SAY_CHARS
     from embedcore.wording import elide
-    toks = ["abcdefghijklmnopqrstuvwxyzabcdefghijklmn"[k:] + "abcdefghijklmnopqrstuvwxyz"[:k] for k in range(6)]
+    toks = [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(6)]
     sb = _inline(write_lesson, dict(zip(toks, [[1.0], [-2.0], [3.0], [0.5], [-1.0], [4.0]])))
     n = len(toks)
     top = [(i, j) for i in range(n) for j in range(i + 1, n) if sb.cells[i][j] == sb.highest.text]

@@ -85,8 +85,8 @@ class DerivedCell(VGroup):
         self._more = {across: VGroup(*[label("\u22ef" if across else "\u22ee", th, size=size, colour=th.muted)
                                        for _ in range(3)]) if hidden else VGroup() for across in (False, True)}
         self.more = self._more[False]
-        self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted, max_width=self.col_w + OP_W)
-                                for n in dv.norms])
+        self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted)
+                                for n in dv.norms])      # never cut: "…" would eat the number
         self.rule = Line([0, 0, 0], [1, 0, 0], color=th.muted, stroke_width=2)
         # fewer components on screen than the storyboard shows: the sum names how many it adds
         head, _, _ = (dv.sum_line if m == len(dv.dims) else dv.sum_all_line).rpartition(dv.total)
@@ -146,8 +146,11 @@ class DerivedCell(VGroup):
         if self.across:
             return max(0.0, apart)
         op_w = max(o.width for pair in self.ops for o in pair)
-        # laid down, an operator sits midway between two numbers (OP_W + GAP.m apart at natural size)
-        return max(0.0, apart, 2 * GAP.s / scale + op_w - OP_W - GAP.m)
+        # laid down, an operator sits midway between two numbers (OP_W + GAP.m apart at natural size), and the
+        # lengths under the heads are centred a column step apart
+        step = self.col_w + OP_W
+        return max(0.0, apart, 2 * GAP.s / scale + op_w - OP_W - GAP.m,
+                   GAP.s / scale + max(t.width for t in self.lengths) - step)
 
     def _arrange(self, across: bool) -> Box:
         """Place every part, down (components in rows) or across (components in columns); return the bounds."""
