@@ -36,7 +36,7 @@ def _scalar_to_str(value: Any) -> Any:
 MAX_TITLE = 100             # lesson.title: up to 3 lines on the title card at 16:9
 MAX_SUBTITLE = 160
 MAX_SEGMENT_TITLE = 60      # a segment's header and its chapter name
-MAX_NARRATION_LINE = 200    # one caption: about 3 lines at 16:9, 6 at 9:16
+MAX_NARRATION_LINE = 200    # one caption: about 3 lines at 16:9, 6 at 9:16 (shown in pages of 3)
 MAX_NARRATION_LINES = 12
 MAX_TOKEN = 40              # a token written in the lesson (vocabulary, tokens, options): one chip
 MAX_TOKEN_TEXT = 1000       # the token sequence written as one string

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Mobject, Scene, VGroup, config
+from manim import DEFAULT_WAIT_TIME, DOWN, LEFT, UL, FadeIn, FadeOut, Mobject, Scene, VGroup, config
 from manim.camera.camera import Camera
 
 from embedcore.storyboard import Storyboard, narration_phases, reading_time, token_slots  # noqa: F401 (narration_phases: scenes.text and tests take it from here)
@@ -21,11 +21,27 @@ from .components.text import centred_lines, label, wrap, wrapped
 from .theme import GAP, SIZE, Theme
 
 CAPTION_CHARS = 64      # characters per on-screen caption line in a line 13.2 units wide
+#: lines an on-screen caption shows at once: a longer narration line is shown in pages of at most this many,
+#: one after the other while it is read (the band is never taller, whatever a lesson's tokens make of a line)
+CAPTION_LINES = 3
 
 
 def caption_chars(width: float) -> int:
     """Characters per caption line ``width`` units wide (the title-safe width: 58 at 16:9, 32 at 9:16)."""
     return max(20, int(CAPTION_CHARS * width / (16 / 9 * 8 - 1.0)))
+
+
+def caption_pages(text: str, max_chars: int, max_lines: int = CAPTION_LINES) -> list[str]:
+    """``text`` wrapped at ``max_chars`` and cut into pages of at most ``max_lines`` lines, as even as the
+    lines allow (five lines are 3 + 2, not 3 + a stranded line pair's worth of 2 + 0)."""
+    lines = wrap(text, max_chars).split("\n")
+    n = -(-len(lines) // max_lines)
+    sizes = [len(lines) // n + (k < len(lines) % n) for k in range(n)]
+    out, at = [], 0
+    for size in sizes:
+        out.append("\n".join(lines[at:at + size]))
+        at += size
+    return out
 
 
 @dataclass
@@ -83,6 +99,7 @@ class SegmentScene(Scene):
         self.theme = theme
         self.cues: list[dict] = []           # caption cues: start, end (s), text
         self._caption = None
+        self._pages: list[tuple[float, str]] = []     # the current line's pages still to show: (time, text)
         self._built = False
         self.beat_label = "start"        # "beat 2 (_show_tables)" while that beat plays (the layout check)
         #: called with the scene at the end of every beat (the layout check samples the frame there)
@@ -125,6 +142,7 @@ class SegmentScene(Scene):
         if not hasattr(self, "_caption_h"):
             line_h = label("Ay", self.theme, size=SIZE.caption).height
             n = max([2, *[len(wrap(t, self.caption_chars).split("\n")) for t in self.storyboard.narration]])
+            n = min(n, CAPTION_LINES)
             self._caption_h = n * line_h + (n - 1) * 0.12
         return self._caption_h
 
@@ -202,8 +220,11 @@ class SegmentScene(Scene):
         """
         self._close_cue()
         sb = self.storyboard
+        line = len(self.cues)
+        pages = caption_pages(text, self.caption_chars)
+        self._pages = []
         if sb.captions_on_screen:
-            new = self.caption_mob(text)
+            new = self.caption_mob(pages[0])
             if self._caption is not None:
                 # last in the scene's list while it fades: Manim redraws every frame each mobject from
                 # the first animated one on, and the old caption sits under everything added after it
@@ -216,12 +237,44 @@ class SegmentScene(Scene):
             start = self.renderer.time - 0.25
         else:
             start = self.renderer.time
-        line = len(self.cues)
         self.cues.append({"start": round(start, 3), "end": None, "text": text})
         if line < len(sb.beat_seconds):
             self._min_end = start + sb.beat_seconds[line]
         elif hold:
             self._min_end = self.renderer.time + reading_time(text)
+        if sb.captions_on_screen and len(pages) > 1:
+            # each page for its share of the line's time, by length (a page turns at the next play or inside a wait)
+            span = (sb.beat_seconds[line] if line < len(sb.beat_seconds) else reading_time(text))
+            total, before = sum(map(len, pages)), 0
+            for k in range(1, len(pages)):
+                before += len(pages[k - 1])
+                self._pages.append((start + span * before / total, pages[k]))
+            self._pages_end = start + span
+
+    def _turn_pages(self) -> None:
+        """Show the page of the current caption that is due now, or within a frame (a cut, as subtitles turn)."""
+        due = None
+        while self._pages and self._pages[0][0] < self.renderer.time + 1 / config.frame_rate:
+            due = self._pages.pop(0)[1]
+        if due is not None and self._caption is not None:
+            new = self.caption_mob(due)
+            self.remove(self._caption)
+            self.add(new)
+            self._caption = new
+
+    def play(self, *args, **kwargs) -> None:
+        self._turn_pages()
+        super().play(*args, **kwargs)
+
+    def wait(self, duration: float = DEFAULT_WAIT_TIME, *args, **kwargs) -> None:
+        """A wait, cut where a caption page turns inside it (more than a frame in)."""
+        self._turn_pages()
+        end = self.renderer.time + duration
+        while self._pages and self._pages[0][0] < end - 1 / config.frame_rate and not args and not kwargs:
+            super().wait(self._pages[0][0] - self.renderer.time)     # at least a frame: _turn_pages took the rest
+            self._turn_pages()
+            duration = end - self.renderer.time
+        super().wait(duration, *args, **kwargs)
 
     def settle(self) -> None:
         """Wait until the current caption has been on screen long enough."""
@@ -235,6 +288,9 @@ class SegmentScene(Scene):
     def _close_cue(self) -> None:
         if self.cues and self.cues[-1]["end"] is None:
             self.settle()
+            if self._pages:     # a line not held for its reading time still shows every page, each for its share
+                self.wait(max(self._pages_end - self.renderer.time, 1 / config.frame_rate))
+                self._turn_pages()
             self.cues[-1]["end"] = round(self.renderer.time, 3)
 
     # -- playing ---------------------------------------------------------

@@ -41,6 +41,7 @@ from .components.vectors import (
     box_of,
     boxes_overlap,
     fit_plot,
+    inside,
     place_labels,
     polyline_segments,
     segment_hits_box,
@@ -49,6 +50,20 @@ from .theme import GAP, READOUT_CAP_PX, SIZE
 
 PLANE_ASPECT = (0.75, 1.6)   # the plane's width / height: its arrows', within these (labels need room)
 PLANE_MARGIN = 0.8           # plane edge to the outermost tip: room for a label (scene units)
+LABEL_WIDTHS = (None, 3.2, 2.4, 1.6)    # "A  token": cut to these widths, in turn, while it finds no clear place
+
+
+def _clashes(labels, anchors, offsets, segments, bounds, avoid) -> int:
+    """How many label positions (a label at each place its tip takes) leave ``bounds`` or touch a segment, an
+    ``avoid`` box or another label: :func:`place_labels`' own test, on where it put them."""
+    boxes = [[(c[0] - lab.width / 2, c[1] - lab.height / 2, c[0] + lab.width / 2, c[1] + lab.height / 2)
+              for c in (tip + off for tip in tips)] for lab, tips, off in zip(labels, anchors, offsets)]
+    bad = 0
+    for i, own in enumerate(boxes):
+        others = [b for j, bs in enumerate(boxes) if j != i for b in bs]
+        bad += sum(not inside(bx, bounds) or any(segment_hits_box(p, q, bx) for p, q in segments)
+                   or any(boxes_overlap(bx, o) for o in [*avoid, *others]) for bx in own)
+    return bad
 
 
 def _show(shown, new) -> None:
@@ -153,14 +168,15 @@ class CosineDistanceScene(SegmentScene):
         mid = start + sweep / 2
         theta_anchor = o + r * np.array([np.cos(mid), np.sin(mid), 0.0])
 
-        self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca)
-        self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb)
         ks = [round(i * (K - 1) / 8) for i in range(9)]
         b_tips = [self._tip_b(k) for k in ks]
         far_b = max(b_tips, key=lambda p: np.linalg.norm(p - o))
         segs = [(o, self.tip_a), (o, far_b)] + [(self.tip_a, t) for t in b_tips]
         segs += polyline_segments(self.arc.get_points()[::3])
-        avoid = [box_of(self.panel, 0.15), box_of(self.note, 0.1)]
+        # the panel's parts, each its own box (their union, with the formula in a band under the plane, covers
+        # the plane itself: then no place was clear and a long name fell on the readouts)
+        parts = [VGroup(self.read_labels, self.values, self.scale_value), self.formula, self.substituted, self.closing]
+        avoid = [box_of(m, 0.15) for m in parts if m.has_points() or m.get_family()[1:]] + [box_of(self.note, 0.1)]
         if self.closing_takes_band:         # where the formula with the numbers moves when the closing takes the band
             avoid.append(box_of(self._moved_up(), 0.1))
         # ‖A − B‖ on the dashed segment itself, outside the triangle; it rides the segment while B scales, so
@@ -195,8 +211,23 @@ class CosineDistanceScene(SegmentScene):
             place_labels([self.theta], [[theta_anchor]], [np.degrees(mid)], moving + segs, rect, avoid=avoid + rides,
                          gap=GAP.xs, pad=GAP.s, extras=(0.0, GAP.s, GAP.m, GAP.l, GAP.xl))
         marks.labels(self.theta, self.arc)
-        place_labels([self.label_a, self.label_b], [[self.tip_a], b_tips], [sb.a.direction, sb.b.direction], segs,
-                     rect, avoid=avoid + [box_of(self.theta, 0.05)] + rides)
+        # the token names as long as leaves them a clear place: cut shorter with "…" until both find one (the
+        # narration and the chips name the tokens in full); the width with the fewest clashes is kept
+        tips, keep = [[self.tip_a], b_tips], avoid + [box_of(self.theta, 0.05)] + rides
+        tries = []
+        for width in LABEL_WIDTHS:
+            self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca, max_width=width)
+            self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb, max_width=width)
+            offsets = place_labels([self.label_a, self.label_b], tips, [sb.a.direction, sb.b.direction], segs,
+                                   rect, avoid=keep)
+            tries.append((_clashes([self.label_a, self.label_b], tips, offsets, segs, rect, keep), width))
+            if not tries[-1][0]:
+                break
+        width = min(tries, key=lambda t: t[0])[1]
+        if width != tries[-1][1]:
+            self.label_a = label(f"A  {sb.a.token}", th, size=SIZE.chip, colour=self.ca, max_width=width)
+            self.label_b = label(f"B  {sb.b.token}", th, size=SIZE.chip, colour=self.cb, max_width=width)
+            place_labels([self.label_a, self.label_b], tips, [sb.a.direction, sb.b.direction], segs, rect, avoid=keep)
         self.b_label_offset = self.label_b.get_center() - b_tips[0]
         for lab, arrow, tok in ((self.label_a, self.arrow_a, sb.a.token), (self.label_b, self.arrow_b, sb.b.token)):
             marks.labels(marks.token(lab, tok), marks.token(arrow, tok))

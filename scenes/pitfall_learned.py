@@ -79,7 +79,8 @@ class PitfallLearnedScene(SegmentScene):
             self.look_note.match_y(self.grid.row_box(1))
         else:
             notes.next_to(self.grid, DOWN, buff=GAP.s, aligned_edge=LEFT)
-        self.fill_body([[self.chips, self.chip_marks, room], [self.grid, self.same, self.look_note], [self.origin]])
+        self.fill_body([[self.chips, self.chip_marks, room], [self.grid, self.same, self.look_note], [self.origin]],
+                       max_gap=3 * GAP.xl)    # a tall body spreads the three parts, as it does a list
         # both occurrences point at the one row they select: its id label. Each arrow runs sideways under the
         # chips, then drops onto the label from above, clear of the chips and the column headers; the farther
         # chip's runs higher and lands further left, so the two never cross

@@ -87,10 +87,10 @@ def build(case: str, aspect: str, theme: str):
     with tempconfig(opts):
         scene = SCENES[sb.type](sb, theme_for(style))
         scene.build()
-        # the caption with the most lines (building every caption costs seconds)
-        from scenes.components.text import wrap
-        tallest = max(sb.narration, key=lambda t: (len(wrap(t, scene.caption_chars).split("\n")), len(t)),
-                      default=None)
+        # the caption page with the most lines (building every caption costs seconds)
+        from scenes.base import caption_pages
+        pages = [p for t in sb.narration for p in caption_pages(t, scene.caption_chars)]
+        tallest = max(pages, key=lambda t: (len(t.split("\n")), len(t)), default=None)
         captions = [scene.caption_mob(tallest)] if tallest else []
     return sb, scene, captions, opts["frame_width"], opts["frame_height"]
 

@@ -158,6 +158,10 @@ def lessons(draw):
 @example(_fuzz_case("vectors-2d", ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"],
                     {"tokens": ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"]},
                     aspect="1:1", theme="high-contrast", d=1))
+# two long Hangul names at 1:1 with the formula in a band under the plane: the panel's whole box (which then
+# covers the plane) was kept clear, so no place was clear and the names fell on the readouts; now each part of
+# the panel is kept clear, and the names are cut shorter until they find a place
+@example(_fuzz_case("cosine-vs-distance", ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"], {"pair": ["\uc5b4\ud1a0\uc5b4\ub9ac\uc758\uc758\ub9ac\ub2e8", "\uc7a5\ud55c\ud1a0\uc7a5\uc758\uc7a5\ubca0\ubca1\uc7a5\ubca1\ubca0\ub529\uad6d\uad6d"]}, aspect="1:1", theme="high-contrast", d=2))
 # six Latin tokens of 40 characters in one dimension at 1:1 (every cosine ±1, so everything ties): the sentence
 # naming every tied pair filled a caption band that squeezed the body, notes lay over the header, the symmetry
 # note's number was cut with "…" (now counted: "7 pairs tie at 1.00, e.g. …"; the note breaks before its "=")

@@ -181,6 +181,17 @@ def test_analogy_vs_brute_force(write_lesson):
     assert "synthetic" in sb.honesty.lower() and "by construction" in sb.honesty
 
 
+def test_analogy_with_no_token_left_to_answer_says_to_add_tokens(tmp_path):
+    """Two tokens, and a, b, c use both: no k works, so the fix is more tokens, not a smaller k."""
+    p = tmp_path / "l.yaml"
+    p.write_text("lesson: {title: T}\nvocabulary: [x, y]\nembeddings: {source: synthetic, dim: 2, seed: 1}\n"
+                 "tokens: [x, y]\nsegments:\n  - type: analogy\n    a: x\n    b: y\n    c: x\n    k: 2\n")
+    r = run_cli("validate", p)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "only 0 tokens are neither an input" in r.stderr and "add tokens to the vocabulary" in r.stderr
+    assert "k ≤" not in r.stderr
+
+
 # -- pitfalls ------------------------------------------------------------
 
 def test_pitfall_spelling_numbers_and_honesty(write_lesson):

@@ -162,7 +162,8 @@ def build(lesson: Lesson, options: Options, index: int) -> AnalogyStoryboard:
     if options.k > avail:
         raise LessonError(f"k = {options.k} but only {count(avail, 'token')} {plural(avail, 'is')} neither an input"
                           + (" nor a special token" if leave_out else ""),
-                          loc=("segments", index, "k"), hint=f"use k ≤ {max(avail, 1)}")
+                          loc=("segments", index, "k"),
+                          hint=f"use k ≤ {avail}" if avail else "add tokens to the vocabulary: the answer cannot be an input")
     table.rows(np.array(ids))           # refuses non-finite input rows with a clear message
     v = analogy_vector(table.matrix, *ids)
     if not np.any(v):
