@@ -43,18 +43,18 @@ class LookupScene(SegmentScene):
                                                                  "output_title"))
 
     def build_body(self) -> None:
-        sb, th = self.storyboard, self.theme
+        sb = self.storyboard
         colour_of = {st.text: self.colour_of(st.text) for st in sb.steps}
         self.colour_of = colour_of
 
-        # sentence chips with ids underneath; a sentence wider than the body wraps onto more rows
-        id_labels = [number(f"id {st.id:,}", th, size=SIZE.note, colour=th.muted) for st in sb.steps]
-        self.chips = VGroup(*[TokenChip(st.text, colour_of[st.text], th, min_width=max(0.9, idl.width + GAP.s))
-                              for st, idl in zip(sb.steps, id_labels)])
-        self.ids = VGroup(*[marks.labels(idl.next_to(chip, DOWN, buff=GAP.s), chip)
-                            for idl, chip in zip(id_labels, self.chips)])
-        flow_rows([VGroup(c, i) for c, i in zip(self.chips, self.ids)], self.regions.body.width,
-                  hbuff=GAP.m, vbuff=GAP.m)
+        # sentence chips with ids underneath; a sentence wider than the body wraps onto more rows. When even
+        # alone it is too tall for the body at the text floor (many long tokens in a short body), its chips
+        # are cut shorter with "…", a half, then a third of the body wide, so more share a row
+        body = self.regions.body
+        for chip_w in (None, (body.width - GAP.m) / 2, (body.width - 2 * GAP.m) / 3):
+            self._build_sentence(chip_w)
+            if layout.stack_scale([[self.chips, self.ids]], body) >= layout.floor_scale([self.chips, self.ids]) - 1e-6:
+                break
 
         # as many of the storyboard's columns as fit with every number at or above the floor:
         # the first ones, ⋯ and the last (the grids' own layout decides; nothing is computed).
@@ -77,6 +77,17 @@ class LookupScene(SegmentScene):
         # E, then the output: left to right or top to bottom, whichever draws the numbers larger
         self.stacked, _ = layout.arrange(self.grid_panels, self.regions.body, above=above, gap=GAP.m)
         self._build_one_hot()
+
+    def _build_sentence(self, chip_w: float | None) -> None:
+        """The sentence's chips (no wider than ``chip_w``), their ids under them, flowed onto rows."""
+        sb, th = self.storyboard, self.theme
+        id_labels = [number(f"id {st.id:,}", th, size=SIZE.note, colour=th.muted) for st in sb.steps]
+        self.chips = VGroup(*[TokenChip(st.text, self.colour_of[st.text], th, max_width=chip_w,
+                                        min_width=max(0.9, idl.width + GAP.s)) for st, idl in zip(sb.steps, id_labels)])
+        self.ids = VGroup(*[marks.labels(idl.next_to(chip, DOWN, buff=GAP.s), chip)
+                            for idl, chip in zip(id_labels, self.chips)])
+        flow_rows([VGroup(c, i) for c, i in zip(self.chips, self.ids)], self.regions.body.width,
+                  hbuff=GAP.m, vbuff=GAP.m)
 
     def _build_one_hot(self) -> None:
         """The first token's one-hot vector, entry by entry in place of E's row labels (its 1 at the token's
