@@ -6,7 +6,6 @@ the diagonal, the symmetry and any repeated tokens are pointed out.
 """
 from __future__ import annotations
 
-import functools
 import math
 from itertools import product
 
@@ -38,6 +37,7 @@ LABEL_CUTS = (1.0, 0.75, 0.5, 0.3)      # label widths tried, as shares of the h
 LEAST_SIDE = 1.5        # a column of readouts beside the matrix no narrower than this
 BESIDE_LEAST = 0.85     # the derived cell's card goes beside the matrix at this share of its size or more
 CUT_GAIN = 1.25        # labels are cut shorter only for cells at least this much larger
+ROW_CUT_GAIN = 1.05    # ... row labels for this much (they take the matrix's width only)
 LEGEND_H = 1.9          # the colour legend's height, at most
 LEGEND_SHORT = 1.0      # ... and when a taller one would leave the readouts no room
 SIDE_MAX = 0.5          # what sits beside the matrix takes at most this share of the body's width
@@ -63,12 +63,13 @@ class SimilarityMatrixScene(SegmentScene):
         body_top = region.y1
         self.bottom = region.y0
 
-        def cell_for(width: float, height: float, label_w: float) -> float:
-            """The cell that fits an n × n matrix with its labels (cut at ``label_w``) in ``width`` × ``height``."""
-            lw = min(probe.width, label_w)
-            cell = min(MAX_CELL, (height - probe.height - GAP.m) / n, (width - lw - GAP.s - GAP.xs) / n)
-            if lw * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
-                cell = min(cell, (height - lw - GAP.m) / n)
+        def cell_for(width: float, height: float, row_w: float, col_w: float) -> float:
+            """The cell that fits an n × n matrix with its labels (rows cut at ``row_w``, columns at ``col_w``)
+            in ``width`` × ``height``."""
+            rw, cw = min(probe.width, row_w), min(probe.width, col_w)
+            cell = min(MAX_CELL, (height - probe.height - GAP.m) / n, (width - rw - GAP.s - GAP.xs) / n)
+            if cw * 0.8 > cell * 0.92:         # even the smaller label will not fit: vertical labels
+                cell = min(cell, (height - cw - GAP.m) / n)
             return cell
 
         # the parts beside the matrix at their natural size: the legend (its ticks worded or bare), the readouts
@@ -76,29 +77,39 @@ class SimilarityMatrixScene(SegmentScene):
         # are cut shorter (with "…") when that draws the matrix clearly larger (the readouts name them in full)
         legend_title = label("cos \u03b8", th, size=SIZE.cell, colour=th.muted)
         side_max = region.width * SIDE_MAX
-        noted = functools.lru_cache(None)(self._note)        # the same note at the same width, shaped once
+        self._shapes: dict[tuple[str, float], tuple[float, float]] = {}     # a line's width and height, shaped once
+        self._set_lines: dict[tuple[str, float, float], list[str]] = {}     # a text's lines at a width and size
         legends = {(k, bar_h): ColourLegend(th, height=bar_h, ticks=ticks, size=SIZE.small)
                    for k, ticks in enumerate((TICKS, [(v, t.split()[0]) for v, t in TICKS]))
                    for bar_h in (LEGEND_H, LEGEND_SHORT)}
         note_texts = [*sb.notes[:1], *([sb.sym_note] if sb.highest or sb.lowest else [])]
 
         def cuts(width: float) -> int:
-            """Lines of the notes cut with "…" at ``width`` (an expression wraps whole, so a narrow column cuts
-            "cos(king, queen) = …" before its number)."""
-            return sum(line.original_text.endswith("\u2026") for t in note_texts for line in noted(t, width))
+            """Lines of the notes with a number that would be cut with "…" at ``width`` (a token's name may be
+            cut: the matrix's labels are; an expression breaks before its "=", so its number has a line)."""
+            return sum(self._shape(line, SIZE.note)[0] > width and any(ch.isdigit() for ch in line)
+                       for t in note_texts for line in self._note_lines(t, width, SIZE.note))
+
+        def note_h(text: str, width: float) -> float:
+            """The height of ``text`` as a note ``width`` wide: its lines stacked."""
+            lines = self._note_lines(text, width, SIZE.note)
+            return sum(self._shape(line, SIZE.note)[1] for line in lines) + (len(lines) - 1) * GAP.xs
         least_cuts = cuts(region.width)
         best = None
-        for label_w, ro_size in product(sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True),
-                                        (SIZE.label, SIZE.note)):
-            readouts = [label(t, th, size=ro_size) for t in sb.row_notes]
-            notes_w = min(side_max, max([r.width for r in readouts] + [legend_title.width]))
-            line_h = max(r.height for r in readouts)
+        # rows and columns each cut at their own width (columns may turn; rows cost only the matrix's width):
+        # the longer labels first, so that a shorter pair must draw the cells clearly larger to be kept
+        widths = sorted({min(probe.width, LABEL_W * f) for f in LABEL_CUTS}, reverse=True)
+        cut_pairs = sorted(product(widths, widths), key=lambda p: (-(p[0] + p[1]), -p[0]))
+        for (label_w, col_w), ro_size in product(cut_pairs, (SIZE.label, SIZE.note)):
+            readouts = [self._shape(t, ro_size) for t in sb.row_notes]        # (width, height) on one line
+            notes_w = min(side_max, max([w for w, _ in readouts] + [legend_title.width]))
+            line_h = max(h for _, h in readouts)
             for (k, bar_h), legend in legends.items():
                 ticks = TICKS if k == 0 else [(v, t.split()[0]) for v, t in TICKS]
                 leg_w = max(legend.width, legend_title.width)
                 leg_h = legend.height + legend_title.height + GAP.s
                 # beside: the notes' own width, or what the matrix at its tallest leaves (a narrower column)
-                tallest = cell_for(region.width, region.height, label_w)
+                tallest = cell_for(region.width, region.height, label_w, col_w)
                 left = region.width - (min(probe.width, label_w) + GAP.s + GAP.xs + n * tallest) - GAP.l
                 # (legend beside?, notes beside?, their width, one note at a time?)
                 layouts = [(True, True, notes_w, False), (False, False, region.width, False),
@@ -106,11 +117,10 @@ class SimilarityMatrixScene(SegmentScene):
                 if max(leg_w, LEAST_SIDE) <= left < notes_w:
                     layouts += [(True, True, left, False), (True, True, left, True)]
                 for legend_beside, notes_beside, width, replace in layouts:
-                    notes = [noted(t, width) for t in note_texts]
+                    notes = [note_h(t, width) for t in note_texts]
                     stacked = not replace       # one after the other, or the second replaces the first
-                    ro_h = max(self._lines(r, t, width) for r, t in zip(readouts, sb.row_notes)) * (line_h + GAP.xs)
-                    notes_h = max([ro_h] + ([sum(x.height for x in notes) + GAP.m * (len(notes) - 1)]
-                                            if stacked else [x.height for x in notes]))
+                    ro_h = max(len(self._note_lines(t, width, ro_size)) for t in sb.row_notes) * (line_h + GAP.xs)
+                    notes_h = max([ro_h] + ([sum(notes) + GAP.m * (len(notes) - 1)] if stacked else notes))
                     side_w = max(leg_w if legend_beside else 0.0, width if notes_beside else 0.0)
                     under_h = ((leg_h + GAP.l if not legend_beside else 0.0)
                                + (notes_h + GAP.l if not notes_beside else 0.0))
@@ -119,10 +129,10 @@ class SimilarityMatrixScene(SegmentScene):
                     if side_w > side_max or (compact and best is not None and best[0] >= least):
                         continue        # smaller readouts and legend only for rows too small for their labels
                     cell = cell_for(region.width - (side_w + GAP.l if side_w else 0.0), region.height - under_h,
-                                    label_w)
+                                    label_w, col_w)
                     # the legend beside starts at the cells' top: under the column labels, less its title
-                    lw = min(probe.width, label_w)
-                    head = (lw if lw * 0.8 > cell * 0.92 else probe.height) + GAP.m
+                    lw, cw = min(probe.width, label_w), min(probe.width, col_w)
+                    head = (cw if cw * 0.8 > cell * 0.92 else probe.height) + GAP.m
                     if beside_h + (max(0.0, head - legend_title.height - GAP.s) if legend_beside else 0.0) \
                             > region.height:
                         continue
@@ -133,11 +143,12 @@ class SimilarityMatrixScene(SegmentScene):
                         continue
                     # a longer label is kept unless a shorter one draws the cells clearly larger (or the cells
                     # are too small for a label at the floor)
+                    # (row labels cost only width: they are cut for a small gain, where the width is what limits)
                     gain = (1.0 if best is None or best[0] < least else
-                            1.02 if (label_w, ro_size) == (best[4], best[7]) else CUT_GAIN)
+                            1.02 * (CUT_GAIN if col_w < best[8] else 1.0) * (ROW_CUT_GAIN if label_w < best[4] else 1.0))
                     if best is None or cell > best[0] * gain:
-                        best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size)
-        cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size = best
+                        best = (cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size, col_w)
+        cell, ticks, legend_beside, notes_beside, label_w, replace, bar_h, ro_size, col_w = best
         self.readout_size = ro_size
         # no arrangement gives rows a floor-size label (a body squeezed by a long caption): the rows keep that
         # size and the overflow is the check's to report, rather than labels drawn over each other
@@ -147,7 +158,7 @@ class SimilarityMatrixScene(SegmentScene):
         show = sb.show_values and value_cap_px(sb.cells, th, cell) >= MIN_CAP_PX
         self.values_hidden = sb.show_values and not show
         self.hm = Heatmap(sb.values, sb.cells, sb.labels, sb.labels, th, cell=cell, show_values=show,
-                          label_size=label_size, label_colours=colours, label_width=label_w)
+                          label_size=label_size, label_colours=colours, label_width=label_w, col_label_width=col_w)
         # top of the column labels at the body's top, row labels from the body's left edge
         self.hm.shift([region.x0 - self.hm.get_left()[0], body_top - self.hm.get_top()[1], 0])
         # cells start as empty outlines
@@ -193,7 +204,7 @@ class SimilarityMatrixScene(SegmentScene):
             pair = (colours[dv.i], colours[dv.j])
             beside = Box(self.hm.get_right()[0] + GAP.l, self.bottom, region.x1, body_top)
             self.derived = DerivedCell(dv, th, pair, beside) if beside.width > 1.0 else None
-            if self.derived is None or self.derived.scale_used < BESIDE_LEAST:
+            if self.derived is None or self.derived.scale_used < BESIDE_LEAST or not card_inside(self.derived, beside):
                 # its top on a row's edge at least a gap below the cell's row: a row's label wholly under the
                 # card or wholly clear of its outline
                 rows = math.ceil(GAP.s / cell - 1e-9)
@@ -228,20 +239,46 @@ class SimilarityMatrixScene(SegmentScene):
         t = self._note(text, self.panel_w, size=size, colour=self.theme.text)
         return t.move_to(self.readout_anchor, aligned_edge=UP + LEFT)
 
-    @staticmethod
-    def _lines(natural, text: str, width: float) -> int:
-        """How many lines :meth:`_note` sets ``text`` in (``natural``: it on one line) at ``width``."""
-        return len(wrap(text, max(8, int(len(text) * width / max(natural.width, 1e-9)))).split("\n"))
+    def _shape(self, text: str, size: float) -> tuple[float, float]:
+        """``text``'s width and height on one line at ``size`` (shaped once per scene)."""
+        key = (text, size)
+        if key not in self._shapes:
+            t = label(text, self.theme, size=size)
+            self._shapes[key] = (t.width, t.height)
+        return self._shapes[key]
+
+    def _note_lines(self, text: str, width: float, size: float) -> list[str]:
+        """The lines :meth:`_note` sets ``text`` in at ``width`` (a line still wider is cut when drawn)."""
+        key = (text, width, size)
+        if key in self._set_lines:
+            return self._set_lines[key]
+        natural = self._shape(text, size)[0]
+        chars = max(8, int(len(text) * width / max(natural, 1e-9)))
+        lines: list[str] = []
+        for line in wrap(text, chars).split("\n"):
+            if self._shape(line, size)[0] <= width:
+                lines.append(line)
+                continue
+            # an expression wider than the column breaks before its relations (and a part still wider after
+            # its commas), the pieces joined while they fit; its first piece may join the line before it
+            # ("Symmetric: cos(a, b)")
+            pieces = [part for piece in relation_pieces(line)
+                      for part in ([piece] if self._shape(piece, size)[0] <= width else comma_pieces(piece))]
+            for piece in pieces:
+                if lines and self._shape(f"{lines[-1]} {piece}", size)[0] <= width:
+                    lines[-1] = f"{lines[-1]} {piece}"
+                else:
+                    lines.append(piece)
+        self._set_lines[key] = lines
+        return lines
 
     def _note(self, text: str, width: float, size: float = SIZE.note, colour: str | None = None):
         """``text`` in lines no wider than ``width``: wrapped at the characters that width holds (measured),
-        and a line that still passes it (a long token) cut with "…", never shrunk below the floor."""
+        an expression still wider broken before its "=" (so "…" never eats its number), and a line that still
+        passes the width (a long token) cut with "…", never shrunk below the floor."""
         th = self.theme
-        natural = label(text, th, size=size).width
-        chars = max(8, int(len(text) * width / max(natural, 1e-9)))
-        lines = VGroup(*[label(s, th, size=size, colour=colour or th.muted, max_width=width)
-                         for s in wrap(text, chars).split("\n")])
-        return lines.arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
+        return VGroup(*[label(s, th, size=size, colour=colour or th.muted, max_width=width)
+                        for s in self._note_lines(text, width, size)]).arrange(DOWN, aligned_edge=LEFT, buff=GAP.xs)
 
     def note(self, text: str, below):
         return self._note(text, self.panel_w).next_to(below, DOWN, buff=GAP.m).align_to(below, LEFT)
@@ -345,3 +382,33 @@ class SimilarityMatrixScene(SegmentScene):
             self.play(disappear(shown), Create(ra), Create(rb), run_time=0.7)
             self.settle()
             self.wait(0.5)
+
+
+RELATIONS = ("=", "\u2248")       # where an expression too wide for its column may break: before these
+
+
+def relation_pieces(line: str) -> list[str]:
+    """``line`` split before every relation outside brackets: ``cos(a, b) = cos(b, a) = 0.87`` →
+    ``cos(a, b)``, ``= cos(b, a)``, ``= 0.87``."""
+    pieces, depth, cur = [], 0, []
+    for word in line.split(" "):
+        if word in RELATIONS and depth == 0 and cur:
+            pieces.append(" ".join(cur))
+            cur = []
+        cur.append(word)
+        depth = max(0, depth + sum(word.count(c) for c in "([{") - sum(word.count(c) for c in ")]}"))
+    pieces.append(" ".join(cur))
+    return pieces
+
+
+def comma_pieces(text: str) -> list[str]:
+    """``text`` split after each comma: ``cos(a, b)`` → ``cos(a,``, ``b)`` (a pair too wide for one line)."""
+    parts = text.split(", ")
+    return [p + "," for p in parts[:-1]] + parts[-1:]
+
+
+def card_inside(card: DerivedCell, box: Box) -> bool:
+    """Does ``card`` (with the unit rows it turns into) lie inside ``box``? At the text floor it may not."""
+    g = VGroup(card, card.unit, card.unit_heads)
+    (x0, y0, _), (x1, y1, _) = g.get_corner(DOWN + LEFT), g.get_corner(UP + RIGHT)
+    return x0 >= box.x0 - 1e-6 and x1 <= box.x1 + 1e-6 and y0 >= box.y0 - 1e-6 and y1 <= box.y1 + 1e-6

@@ -121,7 +121,10 @@ def test_long_labels_are_cut_never_shrunk_below_the_floor(write_lesson):
     assert min(cap_px(t, "Inter") for t in labels) >= MIN_CAP_PX - 0.05
     # a floor-size label fits its row (no two rows' labels touch), and the long ones are cut, not shrunk
     assert max(t.height for t in hm.row_labels) <= hm.cell
-    assert all(t.original_text.endswith("\u2026") for t, tok in zip(hm.row_labels, HANGUL) if len(tok) > 6)
+    # each label is its token, or the token cut with "…" (rows and columns each at their own width)
+    for t, tok in zip([*hm.row_labels, *hm.col_labels], HANGUL * 2):
+        assert t.original_text == tok or (t.original_text.endswith("\u2026") and tok.startswith(t.original_text[:-1]))
+    assert any(t.original_text.endswith("\u2026") for t in hm.col_labels)
     # the matrix takes most of the body's height, not a corner of it
     assert hm.body.height >= 0.7 * scene.regions.body.height
     # every readout stays in its column: beside the legend (right of it) or under it and the matrix
@@ -151,3 +154,59 @@ def test_neighbour_rows_show_storyboard(write_lesson):
         assert row[1].original_text == n.token and row[2].original_text == n.text
     # one link per token found by both metrics
     assert len(scene.links) == sum(n.other_rank is not None for n in sb.by_cosine)
+
+
+# six tokens of 40 Latin characters in one dimension: every cosine is ±1, so everything ties (fuzz-sm2)
+LONG = [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(6)]
+
+
+def test_long_tied_tokens_keep_numbers_and_each_side_its_own_cut(write_lesson):
+    c = load_lesson(write_lesson(f"""
+        lesson: {{title: "Fuzz similarity-matrix ties"}}
+        style: {{aspect: "1:1", theme: dark}}
+        vocabulary: [{", ".join(LONG)}]
+        embeddings: {{source: synthetic, dim: 1, seed: 3}}
+        tokens: [{", ".join(LONG)}]
+        segments:
+          - type: similarity-matrix
+        """))
+    sb = c.storyboards[0]
+    scene = build(sb, c.lesson.style, fw=8.0, fh=8.0)
+    hm = scene.hm
+    # rows have room for more of each token than the turned columns: each side is cut at its own width
+    assert min(len(t.original_text) for t in hm.row_labels) > max(len(t.original_text) for t in hm.col_labels)
+    # the symmetry note wraps before its "=" rather than letting "…" eat the number
+    note = scene.note(sb.sym_note, scene.note_anchor)
+    lines = [t.original_text for t in note]
+    assert " ".join(lines) == sb.sym_note and lines[-1].endswith(f"= {sb.highest.text}.")
+    assert len(lines) > 1 and all(t.width <= scene.panel_w + 1e-6 for t in note)
+    assert min(cap_px(t, "Inter") for t in note) >= MIN_CAP_PX
+
+
+@pytest.mark.parametrize("box_", [(-3.0, -0.9, 3.0, 0.9), (-1.2, -2.5, 1.2, 2.5)], ids=["across", "down"])
+def test_derived_cell_columns_stay_a_gap_apart_when_drawn_small(box_):
+    """Drawn smaller than its natural size (a small box), the card's number columns (the operators between
+    them, the heads and lengths over them) stay GAP.s apart; no length is cut; its backing hides what lies
+    under it."""
+    from embedcore.segments.similarity_matrix import derive_cell
+    from scenes.components.derivation import DerivedCell
+    from scenes.layout import Box
+    from scenes.theme import GAP
+    th = THEMES["dark"]
+    x = np.random.default_rng(4).normal(size=(2, 300))
+    dv = derive_cell(x, 0, 1, ("cat", "dog"), "0.05", 2)
+    with tempconfig({"frame_height": FH, "frame_width": FW, "pixel_width": 854, "pixel_height": 480,
+                     "dry_run": True, "disable_caching": True}):
+        d = DerivedCell(dv, th, (th.tokens[0], th.tokens[1]), Box(*box_), backing=True)
+    assert d.scale_used < 1 and d.across == (box_[2] - box_[0] > box_[3] - box_[1])
+    if d.across:        # a row per series, its numbers side by side
+        rows = [list(d.raw[0]), list(d.raw[1]), list(d.unit[0]), list(d.unit[1]), list(d.products)]
+    else:               # a row per component: number × number = product
+        rows = [[d.raw[0][k], d.ops[k][0], d.raw[1][k]] for k in range(d.dims)]
+        rows += [[d.unit[0][k], d.ops[k][0], d.unit[1][k], d.ops[k][1], d.products[k]] for k in range(d.dims)]
+        rows += [list(d.heads), [*d.unit_heads, d.product_head], list(d.lengths)]      # over the columns
+    for row in rows:
+        edges = sorted((m.get_left()[0], m.get_right()[0]) for m in row)
+        assert min(b[0] - a[1] for a, b in zip(edges, edges[1:])) >= GAP.s - 1e-6
+    assert all(r.get_fill_opacity() == 1 for r in d.backing)
+    assert [t.original_text for t in d.lengths] == [f"length {n}" for n in dv.norms]

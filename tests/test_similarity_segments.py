@@ -294,3 +294,44 @@ def test_storyboards_serialise(write_lesson):
         assert set(d) == {f.name for f in dataclasses.fields(sb)}, sb.type
         assert (d["type"], d["index"], d["title"], d["narration"]) == (sb.type, sb.index, sb.title,
                                                                         list(sb.narration))
+
+
+# -- ties between long tokens: short, true sentences (fuzz-sm2) ---------------------------------
+
+def _inline(write_lesson, vectors: dict[str, list[float]]):
+    import json
+    return load_lesson(write_lesson(json.dumps({
+        "lesson": {"title": "Ties"}, "embeddings": {"source": "inline", "vectors": vectors},
+        "tokens": list(vectors), "segments": [{"type": "similarity-matrix"}]}))).storyboards[0]
+
+
+def test_ties_between_long_tokens_are_counted_not_listed(write_lesson):
+    import re
+
+    from embedcore.segments.similarity_matrix import LABEL_CHARS, SAY_CHARS
+    from embedcore.wording import elide
+    toks = [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(6)]
+    sb = _inline(write_lesson, dict(zip(toks, [[1.0], [-2.0], [3.0], [0.5], [-1.0], [4.0]])))
+    n = len(toks)
+    top = [(i, j) for i in range(n) for j in range(i + 1, n) if sb.cells[i][j] == sb.highest.text]
+    assert len(top) == 7 and sb.highest.text == "1.00"          # {0, 2, 3, 5} and {1, 4} point alike
+    a, b = (elide(toks[k], LABEL_CHARS) for k in (sb.highest.i, sb.highest.j))
+    assert sb.narration[3] == f"Most alike here: {len(top)} pairs tie at 1.00, e.g. '{a}' and '{b}'."
+    assert all(len(line) <= SAY_CHARS for line in sb.narration)      # a caption of three lines at most
+    # each row's readout: its closest tokens named (two), the rest counted, and the count true
+    for i, note in enumerate(sb.row_notes):
+        best = max(sb.values[i][m] for m in range(n) if m != i)
+        close = [m for m in range(n) if m != i and sb.cells[i][m] == fmt(best, 2)]
+        more = re.search(r" and (\d+) more, ", note)
+        named = note.split(": closest ")[1].rsplit(", ", 1)[0]
+        shown = named.split(" and ")[0].split(", ") + ([] if more else named.split(" and ")[1:])
+        assert len(shown) + (int(more.group(1)) if more else 0) == len(close), note
+        assert all(sb.labels[m] in named for m in close[:len(shown)]) and note.endswith(f", {fmt(best, 2)}")
+
+
+def test_every_pair_tied_is_said_in_one_count(write_lesson):
+    sb = _inline(write_lesson, {f"w{k}": [float(k + 1), 0.0] for k in range(6)})
+    assert sb.narration[3] == "All 15 pairs here tie at 1.00."
+    # a zero vector: its pairs have no cosine, so not every pair ties; the three that do are named
+    sb = _inline(write_lesson, {"a": [1.0, 0.0], "b": [2.0, 0.0], "c": [3.0, 0.0], "nil": [0.0, 0.0]})
+    assert sb.narration[3] == "Most alike here, tied at 1.00: 'a' and 'b'; 'a' and 'c'; 'b' and 'c'."

@@ -34,6 +34,9 @@ VALUES_MAX = 8           # cells wide enough for a legible "−0.00" label only 
 _WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 DERIVE_DIMS = 8          # components listed in the derived cell (the sum always covers all d)
 LABEL_CHARS = 12         # a longer token label would shrink every cell (vertical column labels)
+SAY_CHARS = 90           # a sentence naming ties no longer than this (the caption band is its longest line's)
+TIES_NAMED = 3           # pairs tied with the top one named in full; more are counted
+ROW_TIES_NAMED = 2       # a row's readout names this many tokens tied as its closest, and counts the rest
 
 
 class Options(SegmentBase):
@@ -95,22 +98,32 @@ class SimilarityMatrixStoryboard(Storyboard):
 
 
 def best_sentence(toks: Sequence[str], best: Pair, cells: Sequence[Sequence[str]], c: np.ndarray) -> str:
-    """'Most alike here' for the top pair of different tokens, naming pairs tied with it on screen."""
+    """'Most alike here' for the top pair of different tokens, naming pairs tied with it on screen.
+
+    A caption is sized by its longest sentence, so this one stays short for any tokens: names longer than
+    LABEL_CHARS are cut with "…", and ties that would not fit SAY_CHARS are counted, one pair named.
+    """
     n = len(toks)
     pairs: dict[frozenset[str], tuple[str, str, str]] = {}
+    every = {frozenset((toks[i], toks[j])) for i in range(n) for j in range(i + 1, n) if toks[i] != toks[j]}
     for i in range(n):
         for j in range(i + 1, n):
             if toks[i] != toks[j] and not np.isnan(c[i, j]):
                 pairs.setdefault(frozenset((toks[i], toks[j])), (toks[i], toks[j], cells[i][j]))
-    if len(pairs) == 1:
-        return f"'{toks[best.i]}' and '{toks[best.j]}': cosine {best.text}."
     top = (toks[best.i], toks[best.j])
+    a, b = (elide(t, LABEL_CHARS) for t in top)
+    if len(pairs) == 1:
+        return f"'{a}' and '{b}': cosine {best.text}."
     tied = [p for key, p in pairs.items() if key != frozenset(top) and p[2] == best.text]
     if not tied:
-        return f"Most alike here: '{top[0]}' and '{top[1]}', {best.text}."
-    named = "; ".join(f"'{a}' and '{b}'" for a, b, _ in [(*top, best.text), *tied[:3]])
-    more = f"; and {len(tied) - 3} more" if len(tied) > 3 else ""
-    return f"Most alike here, tied at {best.text}: {named}{more}."
+        return f"Most alike here: '{a}' and '{b}', {best.text}."
+    if len(tied) + 1 == len(pairs) == len(every):       # every pair of different tokens has this cosine
+        return f"All {len(pairs):,} pairs here tie at {best.text}."
+    named = "; ".join(f"'{elide(x, LABEL_CHARS)}' and '{elide(y, LABEL_CHARS)}'" for x, y, _ in [(*top, best.text), *tied])
+    said = f"Most alike here, tied at {best.text}: {named}."
+    if len(tied) <= TIES_NAMED and len(said) <= SAY_CHARS:
+        return said
+    return f"Most alike here: {len(tied) + 1:,} pairs tie at {best.text}, e.g. '{a}' and '{b}'."
 
 
 def derive_cell(vectors: np.ndarray, i: int, j: int, labels: tuple[str, str], cell: str,
@@ -190,7 +203,9 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
             continue
         tied = list(dict.fromkeys(lab[m] for m in cands if m != j and toks[m] != toks[j] and cells[i][m] == cells[i][j]))
         if tied:
-            row_notes.append(f"{lab[i]}: closest are {join_names([lab[j], *tied], quote='')}, {cells[i][j]}")
+            close = [lab[j], *tied]         # "and 1 more" would be no shorter than the name
+            names = join_names(close, quote="", limit=ROW_TIES_NAMED if len(close) > ROW_TIES_NAMED + 1 else None)
+            row_notes.append(f"{lab[i]}: closest are {names}, {cells[i][j]}")
         else:
             row_notes.append(f"{lab[i]}: closest is {lab[j]}, {cells[i][j]}")
     repeats = tuple((i, j) for i in range(n) for j in range(i + 1, n) if toks[i] == toks[j])
@@ -200,7 +215,7 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
         diag = "Diagonal: all 1s, as each vector points exactly along itself."
         diag_said = "The diagonal is all 1s"
     elif len(zero) < n:
-        zt = list(dict.fromkeys(toks[i] for i in zero))
+        zt = list(dict.fromkeys(elide(toks[i], LABEL_CHARS) for i in zero))
         diag = (f"Diagonal: 1s, but n/a for {join_names(zt, limit=2)}, "
                 f"{'a zero vector' if len(zt) == 1 else 'zero vectors'}.")
         diag_said = "The diagonal is 1 wherever a vector has a direction"
@@ -210,8 +225,8 @@ def build(lesson: Lesson, options: Options, index: int) -> SimilarityMatrixStory
     notes = [diag, "Symmetric: cos(a, b) = cos(b, a)."]
     rep_line = None
     if repeats:
-        tok = toks[repeats[0][0]]
-        where = [i + 1 for i in range(n) if toks[i] == tok]
+        tok = elide(toks[repeats[0][0]], LABEL_CHARS)
+        where = [i + 1 for i in range(n) if toks[i] == toks[repeats[0][0]]]
         notes.append(f"'{tok}' appears {times(len(where))} (positions {join_names(where, quote='')}): "
                      "one row, so identical rows here.")
         k = len(where)

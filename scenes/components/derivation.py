@@ -85,8 +85,8 @@ class DerivedCell(VGroup):
         self._more = {across: VGroup(*[label("\u22ef" if across else "\u22ee", th, size=size, colour=th.muted)
                                        for _ in range(3)]) if hidden else VGroup() for across in (False, True)}
         self.more = self._more[False]
-        self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted, max_width=self.col_w + OP_W)
-                                for n in dv.norms])
+        self.lengths = VGroup(*[label(f"length {n}", th, size=SIZE.note, colour=th.muted)
+                                for n in dv.norms])      # never cut: "…" would eat the number
         self.rule = Line([0, 0, 0], [1, 0, 0], color=th.muted, stroke_width=2)
         # fewer components on screen than the storyboard shows: the sum names how many it adds
         head, _, _ = (dv.sum_line if m == len(dv.dims) else dv.sum_all_line).rpartition(dv.total)
@@ -94,13 +94,23 @@ class DerivedCell(VGroup):
         self.sum_words = label(head.strip(), th, size=SIZE.note, colour=th.muted)
         # down (one row per component) suits a tall box, across (one column per component) a wide one
         pad = GAP.m if backing else 0.0
+        self.spread = 0.0           # added between number columns, so that they stay GAP.s apart once scaled
         fits = {}
         self.sizes: dict[bool, tuple[float, float]] = {}     # natural width and height, laid down and across
         for across in (False, True):
             bounds = self._arrange(across)
             self.sizes[across] = (bounds.width, bounds.height)
-            fits[across] = min(1.2, (box.width - 2 * pad) / bounds.width, (box.height - 2 * pad) / bounds.height)
+            fits[across] = self._fit(bounds, box, pad)
         self.across = fits[True] > fits[False] * 1.05
+        self.floor = floor = floor_scale([self.heads, self.unit_heads, self.raw, self.unit, self.products, self.ops,
+                                          self._more[False], self.lengths, self.sum_words, self.total,
+                                          self.product_head])
+        for _ in range(8):          # a card drawn smaller needs more room between its columns: to a fixed point
+            need = self._spread_for(max(fits[self.across], floor))
+            if need <= self.spread + 1e-3:
+                break
+            self.spread = need
+            fits[self.across] = self._fit(self._arrange(self.across), box, pad)
         bounds = self._arrange(self.across)
         x0, y0, x1, y1 = bounds.x0, bounds.y0, bounds.x1, bounds.y1
         parts = VGroup(self.heads, self.product_head, self.raw, self.products, self.ops, self.more, self.lengths,
@@ -110,8 +120,7 @@ class DerivedCell(VGroup):
         x0, x1 = min(p.get_left()[0] for p in content), max(p.get_right()[0] for p in content)
         y1 = max(p.get_top()[1] for p in content)
         y0 = min(p.get_bottom()[1] for p in content)
-        self.floor = floor_scale(content)
-        scale = max(fits[self.across], self.floor)      # never below the text floor
+        scale = max(fits[self.across], floor)      # never below the text floor
         transform(content, scale, np.array([(x0 + x1) / 2, y1, 0.0]),
                   np.array([box.centre[0], box.y1 - pad, 0.0]))
         self.scale_used = scale
@@ -121,16 +130,34 @@ class DerivedCell(VGroup):
             if step:            # whole rows of what it lies over (``step`` high): none cut through by its edge
                 h = min(math.ceil(h / step - 1e-9) * step, box.height)
             self.backing.add(Rectangle(width=w, height=h, stroke_color=th.faint, stroke_width=1.5,
-                                       fill_color=th.background, fill_opacity=0.96)
+                                       fill_color=th.background, fill_opacity=1)
                              .move_to([box.centre[0], box.y1 - h / 2, 0]))
         self.add(self.backing, parts)
+
+    @staticmethod
+    def _fit(bounds: Box, box: Box, pad: float) -> float:
+        """The scale that fits ``bounds`` into ``box`` less ``pad`` on each side, at most 1.2."""
+        return min(1.2, (box.width - 2 * pad) / bounds.width, (box.height - 2 * pad) / bounds.height)
+
+    def _spread_for(self, scale: float) -> float:
+        """What :attr:`spread` keeps neighbouring columns (numbers, heads, an operator between numbers)
+        at least GAP.s apart when the card is drawn at ``scale``."""
+        apart = GAP.s / scale - GAP.s               # heads (down) or numbers (across): GAP.s apart at natural size
+        if self.across:
+            return max(0.0, apart)
+        op_w = max(o.width for pair in self.ops for o in pair)
+        # laid down, an operator sits midway between two numbers (OP_W + GAP.m apart at natural size), and the
+        # lengths under the heads are centred a column step apart
+        step = self.col_w + OP_W
+        return max(0.0, apart, 2 * GAP.s / scale + op_w - OP_W - GAP.m,
+                   GAP.s / scale + max(t.width for t in self.lengths) - step)
 
     def _arrange(self, across: bool) -> Box:
         """Place every part, down (components in rows) or across (components in columns); return the bounds."""
         m, cw = self.dims, self.col_w
         self.more = self._more[across]
         if not across:
-            xs = [0.0, cw + OP_W, 2 * (cw + OP_W)]          # centres of the three number columns
+            xs = [0.0, cw + OP_W + self.spread, 2 * (cw + OP_W + self.spread)]     # the three number columns
 
             def at(series: int, k: float):
                 return np.array([xs[series] + cw / 2 - GAP.s, -(k + FIRST) * ROW_H, 0.0])
@@ -152,7 +179,7 @@ class DerivedCell(VGroup):
             lw = max(m_.width for m_ in (*self.heads, *self.unit_heads, *self.lengths, self.product_head)) + GAP.m
             ys = [0.0, -ACROSS_H, -2 * ACROSS_H]            # the three rows
 
-            cw = cw - GAP.m + GAP.s                          # no operator between columns here
+            cw = cw - GAP.m + GAP.s + self.spread             # no operator between columns here
 
             def at(series: int, k: float):
                 return np.array([lw + (k + 1) * cw - GAP.xs, ys[series], 0.0])

@@ -114,7 +114,7 @@ class Heatmap(VGroup):
 
     def __init__(self, values, texts, row_labels, col_labels, theme: Theme, *, cell: float,
                  show_values: bool, label_size: float, label_colours=None, label_width: float = LABEL_W,
-                 **kwargs) -> None:
+                 col_label_width: float | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         n_rows, n_cols = len(values), len(values[0])
         self.cell = cell
@@ -159,11 +159,12 @@ class Heatmap(VGroup):
         for i, t in enumerate(self.row_labels):
             t.move_to([-GAP.s, -(i + 0.5) * cell, 0], aligned_edge=RIGHT)
         self.col_labels = VGroup()
-        raw = [label(s, theme, size=label_size, colour=colours[j], max_width=label_width)
+        col_w = label_width if col_label_width is None else col_label_width      # columns: their own cut
+        raw = [label(s, theme, size=label_size, colour=colours[j], max_width=col_w)
                for j, s in enumerate(col_labels)]
         self.vertical = any(t.width > cell * 0.92 for t in raw)
         if self.vertical:       # a smaller horizontal label reads better than a vertical one (above the floor)
-            small = [label(s, theme, size=label_size * 0.8, colour=colours[j], max_width=label_width)
+            small = [label(s, theme, size=label_size * 0.8, colour=colours[j], max_width=col_w)
                      for j, s in enumerate(col_labels)]
             if all(t.width <= cell * 0.92 for t in small) and floor_scale(small) <= 1.0:
                 raw, self.vertical = small, False
