@@ -45,7 +45,7 @@ ARC_RADIUS = 0.45       # the first angle arc's radius; each next pair's is ARC_
 ARC_STEP = 0.18
 TOKEN_W = 2.6        # a token label longer than this is cut with "…" (the panel names it in full)
 #: the widths tried in turn when labels find no clear place at any margin (a few letters and "…" at the least)
-TOKEN_WIDTHS = (TOKEN_W, 2.0, 1.5)
+TOKEN_WIDTHS = (TOKEN_W, 2.0, 1.5, 1.0)
 
 
 def _inside(mob, region: layout.Box, eps: float = 1e-3) -> bool:

