@@ -11,6 +11,7 @@ screen, so a line of Chinese is not drawn twice as wide as one of English.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 OPERATORS = frozenset("× = ≈ ≠ + − · / * < > ≤ ≥ → ← ± ∝ ∈ ⋅".split())
 _OPEN, _CLOSE = "([{", ")]}"
@@ -47,7 +48,7 @@ def units(text: str) -> list[str]:
     return out
 
 
-def _asides_split(units_: list[str], max_chars: int, size=None) -> list[str]:
+def _asides_split(units_: list[str], max_chars: int, size: Callable[[str], int]) -> list[str]:
     """A bracketed aside in prose ("(tied with X and Y)": it opens with the bracket and holds no operator or
     norm) longer than a line is words again: kept whole it took a line of its own, wider than the frame."""
     out: list[str] = []
