@@ -83,8 +83,9 @@ class ParallelogramPicture(VGroup):
                  (pts["answer"].token, cw, "answer")]
         self.labels = VGroup(*[label(t, th, size=SIZE.label, colour=col, max_width=plot_w / 3) for t, col, _ in names])
         self.diff_label = label(plane.difference, th, size=SIZE.note, colour=th.accent, max_width=plot_w / 2.5)
-        segs = [(o, at[k]) for k in ("a", "b", "c", "answer", "result")] + [(at["b"], at["a"]),
-                                                                             (at["c"], at["result"])]
+        # every line drawn: the arrows, the two moved differences and the dashed sides that close the shape
+        segs = [(o, at[k]) for k in ("a", "b", "c", "answer", "result")] + [
+            (at["b"], at["a"]), (at["c"], at["result"]), (at["b"], at["c"]), (at["a"], at["result"])]
         dirs = [float(np.degrees(np.arctan2(*(at[k] - o)[[1, 0]]))) if np.linalg.norm(at[k] - o) > TINY else 90.0
                 for _, _, k in names]
         place_labels(list(self.labels), [[at[k]] for _, _, k in names], dirs, segs, rect, pad=GAP.s)  # heads are wide
