@@ -104,18 +104,24 @@ HANGUL = ["국한딩베딩거벡어딩거의", "벡벡", "리벡한임의터큰�
           "문미임문어토큰베임거벡어베", "토", "벡딩딩거어딩", "큰딩토", "큰어미딩베문", "터어딩리터임", "단", "딩"]
 
 
-def test_long_labels_are_cut_never_shrunk_below_the_floor(write_lesson):
+def square_matrix(write_lesson, tokens: list[str], *, dim: int, theme: str):
+    """A similarity-matrix lesson of ``tokens`` (its whole vocabulary) in a square frame: its storyboard and
+    the scene built from it."""
     c = load_lesson(write_lesson(f"""
         lesson: {{title: "Fuzz similarity-matrix"}}
-        style: {{aspect: "1:1", theme: light}}
-        vocabulary: [{", ".join(HANGUL)}]
-        embeddings: {{source: synthetic, dim: 2, seed: 3}}
-        tokens: [{", ".join(HANGUL)}]
+        style: {{aspect: "1:1", theme: {theme}}}
+        vocabulary: [{", ".join(tokens)}]
+        embeddings: {{source: synthetic, dim: {dim}, seed: 3}}
+        tokens: [{", ".join(tokens)}]
         segments:
           - type: similarity-matrix
         """))
     sb = c.storyboards[0]
-    scene = build(sb, c.lesson.style, fw=8.0, fh=8.0)
+    return sb, build(sb, c.lesson.style, fw=8.0, fh=8.0)
+
+
+def test_long_labels_are_cut_never_shrunk_below_the_floor(write_lesson):
+    sb, scene = square_matrix(write_lesson, HANGUL, dim=2, theme="light")
     hm = scene.hm
     labels = [*hm.row_labels, *hm.col_labels]
     assert min(cap_px(t, "Inter") for t in labels) >= MIN_CAP_PX - 0.05
@@ -161,17 +167,7 @@ LONG = [("abcdefghijklmnopqrstuvwxyz" * 2)[k:k + 40] for k in range(6)]
 
 
 def test_long_tied_tokens_keep_numbers_and_each_side_its_own_cut(write_lesson):
-    c = load_lesson(write_lesson(f"""
-        lesson: {{title: "Fuzz similarity-matrix ties"}}
-        style: {{aspect: "1:1", theme: dark}}
-        vocabulary: [{", ".join(LONG)}]
-        embeddings: {{source: synthetic, dim: 1, seed: 3}}
-        tokens: [{", ".join(LONG)}]
-        segments:
-          - type: similarity-matrix
-        """))
-    sb = c.storyboards[0]
-    scene = build(sb, c.lesson.style, fw=8.0, fh=8.0)
+    sb, scene = square_matrix(write_lesson, LONG, dim=1, theme="dark")
     hm = scene.hm
     # rows have room for more of each token than the turned columns: each side is cut at its own width
     assert min(len(t.original_text) for t in hm.row_labels) > max(len(t.original_text) for t in hm.col_labels)
